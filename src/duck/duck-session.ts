@@ -1,0 +1,69 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+export interface DuckOptions {
+  /** DuckDB's own memory cap; spills to `tempDirectory` past it. */
+  memoryLimit?: string;
+  tempDirectory?: string;
+  threads?: number;
+}
+
+/**
+ * A connection to one DuckDB database file (or ':memory:'). Instances come from
+ * DuckDBInstance.fromCache so a process holds one instance per file; results come back
+ * as JSON-safe objects (BIGINT and DECIMAL as numbers or strings, never BigInt).
+ */
+export class DuckSession {
+  private constructor(readonly path: string, readonly connection: DuckDBConnection) {}
+
+  static async open(path: string, options: DuckOptions = {}): Promise<DuckSession> {
+    const config: Record<string, string> = {};
+    if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
+    if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
+    if (options.threads) config['threads'] = String(options.threads);
+    const instance = path === ':memory:' ? await DuckDBInstance.create(path, config) : await DuckDBInstance.fromCache(path, config);
+    const connection = await instance.connect();
+    const session = new DuckSession(path, connection);
+    // Everything shoplake stores is UTC; a session in local time would shift TIMESTAMPTZ casts.
+    await session.run("SET TimeZone = 'UTC'");
+    return session;
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params as never);
+  }
+
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJson() as unknown as T[];
+  }
+
+  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  async scalar<T = unknown>(sql: string, params?: Params): Promise<T> {
+    const row = await this.one(sql, params);
+    return (row ? Object.values(row)[0] : undefined) as T;
+  }
+
+  /** Runs `work` inside one transaction: all of it commits or none of it does. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const out = await work();
+      await this.run('COMMIT');
+      return out;
+    } catch (err) {
+      await this.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+  }
+}

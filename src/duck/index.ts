@@ -1,0 +1,3 @@
+export { DuckSession } from './duck-session.ts';
+export type { DuckOptions, Params, Row } from './duck-session.ts';
+export { ident, literal, literalList } from './sql-text.ts';

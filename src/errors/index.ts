@@ -1,0 +1,2 @@
+export { ShoplakeError, TerminalError, TransientError, errorMessage } from './shoplake-error.ts';
+export type { ErrorKind, ErrorDetails } from './shoplake-error.ts';
