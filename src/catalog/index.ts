@@ -1,0 +1,4 @@
+export { inferColumnTypes } from './infer-column-types.ts';
+export type { InferredType } from './infer-column-types.ts';
+export { registerSchema, diffSchemas } from './schema-registry.ts';
+export type { CatalogColumn, DriftEvent, SchemaRegistration } from './schema-registry.ts';

@@ -1,0 +1,26 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { LandingFile } from './ingest-file.ts';
+
+/**
+ * The files of a landing folder, sorted by path. Hidden (`.x`) and metadata (`_x`) names
+ * are skipped at any depth, as are files still being written by the `.tmp`/`.part`
+ * convention.
+ */
+export async function discoverLanding(root: string): Promise<LandingFile[]> {
+  const out: LandingFile[] = [];
+  async function walk(dir: string): Promise<void> {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name.startsWith('_') || /\.(tmp|part|crdownload)$/i.test(e.name)) continue;
+      const abs = join(dir, e.name);
+      if (e.isDirectory()) await walk(abs);
+      else if (e.isFile()) {
+        const s = await stat(abs);
+        out.push({ rel: relative(root, abs).split(sep).join('/'), abs, size: s.size, mtimeMs: s.mtimeMs });
+      }
+    }
+  }
+  await walk(root);
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}

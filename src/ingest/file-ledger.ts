@@ -1,0 +1,84 @@
+import type { DuckSession } from '../duck/index.ts';
+import type { FileOutcome, LandingFile } from './ingest-file.ts';
+
+interface LedgerRow {
+  path: string;
+  content_hash: string;
+  size: number;
+  mtime_ms: number;
+}
+
+/**
+ * The record of every landing file shoplake has seen: by path (to skip unchanged files
+ * without reading them) and by content hash (to skip byte-identical re-deliveries).
+ */
+export class FileLedger {
+  private byPath = new Map<string, LedgerRow>();
+  private hashes = new Set<string>();
+  private nextSeq = 1;
+
+  private constructor(private readonly db: DuckSession) {}
+
+  static async load(db: DuckSession): Promise<FileLedger> {
+    const ledger = new FileLedger(db);
+    const rows = await db.all<LedgerRow & { seq: number }>('SELECT seq, path, content_hash, size, mtime_ms FROM ingested_files ORDER BY seq');
+    for (const r of rows) {
+      ledger.byPath.set(r.path, r);
+      ledger.hashes.add(r.content_hash);
+      ledger.nextSeq = Math.max(ledger.nextSeq, Number(r.seq) + 1);
+    }
+    return ledger;
+  }
+
+  /** Same path, size and modification time as a file already handled. */
+  isUnchanged(f: LandingFile): boolean {
+    const r = this.byPath.get(f.rel);
+    return !!r && Number(r.size) === f.size && Number(r.mtime_ms) === f.mtimeMs;
+  }
+
+  /** The path was handled before with these very bytes (only its mtime moved). */
+  sameBytesAtPath(f: LandingFile, hash: string): boolean {
+    return this.byPath.get(f.rel)?.content_hash === hash;
+  }
+
+  hasContent(hash: string): boolean {
+    return this.hashes.has(hash);
+  }
+
+  takeSeq(): number {
+    return this.nextSeq++;
+  }
+
+  async touch(f: LandingFile): Promise<void> {
+    await this.db.run('UPDATE ingested_files SET mtime_ms = $m WHERE path = $p', { m: f.mtimeMs, p: f.rel });
+    const r = this.byPath.get(f.rel);
+    if (r) r.mtime_ms = f.mtimeMs;
+  }
+
+  async record(o: Pick<FileOutcome, 'file' | 'seq' | 'hash' | 'entity' | 'status' | 'reason' | 'detail' | 'format' | 'compression' | 'delimiter' | 'rowsOk' | 'rowsRejected' | 'bronzePath' | 'rejectsPath' | 'schemaVersion'> | DuplicateDelivery, batchId: string, at: string): Promise<void> {
+    const dup = o.status === 'duplicate';
+    await this.db.run(
+      `INSERT INTO ingested_files VALUES ($seq, $path, $hash, $size, $mtime, $entity, $status, $reason, $detail, $format,
+         $compression, $delimiter, $rows_ok, $rows_rejected, $bronze, $rejects, $schema_version, $batch, $at::TIMESTAMP)`,
+      {
+        seq: o.seq, path: o.file.rel, hash: o.hash, size: o.file.size, mtime: o.file.mtimeMs, entity: o.entity ?? null,
+        status: o.status, reason: dup ? null : (o.reason ?? null), detail: o.detail ?? null,
+        format: dup ? null : (o.format ?? null), compression: dup ? null : (o.compression ?? null), delimiter: dup ? null : (o.delimiter ?? null),
+        rows_ok: dup ? 0 : o.rowsOk, rows_rejected: dup ? 0 : o.rowsRejected,
+        bronze: dup ? null : (o.bronzePath ?? null), rejects: dup ? null : (o.rejectsPath ?? null),
+        schema_version: dup ? null : (o.schemaVersion ?? null), batch: batchId, at,
+      },
+    );
+    this.byPath.set(o.file.rel, { path: o.file.rel, content_hash: o.hash, size: o.file.size, mtime_ms: o.file.mtimeMs });
+    this.hashes.add(o.hash);
+  }
+}
+
+export interface DuplicateDelivery {
+  file: LandingFile;
+  seq: number;
+  hash: string;
+  entity: string | undefined;
+  status: 'duplicate';
+  detail: string;
+}

@@ -1,0 +1,40 @@
+import { ident, literal, type DuckSession } from '../../duck/index.ts';
+import { STAGED, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
+
+/**
+ * Delimited text through DuckDB's CSV reader, every column as text. Lines with the wrong
+ * field count land in DuckDB's rejects table and become `malformed_row` rejects; the good
+ * lines keep their file line numbers.
+ */
+export const csvReader: FormatReader = {
+  format: 'csv',
+  async stage(db: DuckSession, req: ReadRequest): Promise<string[]> {
+    await db.run('DROP TABLE IF EXISTS csv_rejects; DROP TABLE IF EXISTS csv_scans');
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE csv_read AS
+       SELECT row_number() OVER () AS _rn, *
+       FROM read_csv(${literal(req.path)}, header = true, all_varchar = true, delim = ${literal(req.delimiter ?? ',')},
+                     quote = '"', escape = '"', compression = ${literal(req.compression)}, sample_size = 2048,
+                     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')`,
+    );
+    const cols = (await db.all<{ column_name: string }>('DESCRIBE csv_read')).map((c) => c.column_name).filter((c) => c !== '_rn');
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
+       SELECT line::BIGINT AS _line, first(csv_line) AS raw, string_agg(DISTINCT error_type, '; ') AS detail
+       FROM csv_rejects GROUP BY line`,
+    );
+    // The reader drops bad lines, so good row n sits on line n + 1 (the header) plus the
+    // number of bad lines before it. A bad line at file line r, the i-th bad one, has
+    // g = r - 2 - (i - 1) good rows before it.
+    const colList = cols.map(ident).join(', ');
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE ${STAGED} AS
+       WITH bad AS (SELECT _line - 2 - (row_number() OVER (ORDER BY _line) - 1) AS g FROM ${STAGED_REJECTS})
+       SELECT c._rn + 1 + coalesce(b.n, 0) AS _line, ${colList.length ? colList : "NULL AS _none"}
+       FROM csv_read c
+       LEFT JOIN (SELECT r._rn, count(*) AS n FROM csv_read r JOIN bad ON bad.g < r._rn GROUP BY r._rn) b USING (_rn)`,
+    );
+    await db.run('DROP TABLE csv_read');
+    return cols;
+  },
+};

@@ -1,0 +1,111 @@
+import { copyFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { ENTITIES, mapHeaders, missingKeyColumns, type EntityName, type FileRejectReason, type MappedColumn } from '../contract/index.ts';
+import { ident, literal, type DuckSession } from '../duck/index.ts';
+import { errorMessage } from '../errors/index.ts';
+import { inferColumnTypes, registerSchema, type DriftEvent } from '../catalog/index.ts';
+import { writeAtomically, type LakeLayout } from '../lake/index.ts';
+import { FORMAT_READERS, STAGED, STAGED_REJECTS } from './formats/index.ts';
+import { sniffFormat } from './sniff-format.ts';
+import type { FileBytes } from './read-landing-file.ts';
+
+export interface IngestContext {
+  db: DuckSession;
+  layout: LakeLayout;
+  batchId: string;
+  ingestedAt: string;
+}
+
+export interface LandingFile {
+  /** Path relative to the landing folder, `/`-separated. */
+  rel: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+}
+
+export interface FileOutcome {
+  file: LandingFile;
+  seq: number;
+  hash: string;
+  entity: EntityName | undefined;
+  status: 'ingested' | 'quarantined';
+  reason?: FileRejectReason;
+  detail?: string;
+  format?: string;
+  compression?: string;
+  delimiter?: string;
+  rowsOk: number;
+  rowsRejected: number;
+  bronzePath?: string;
+  rejectsPath?: string;
+  schemaVersion?: number;
+  drift: DriftEvent[];
+}
+
+/**
+ * Landing file → bronze Parquet (every column text, canonical names, lineage columns),
+ * or → quarantine with its contract reason. Never throws for bad content; only for a
+ * failure of the machine itself (disk, permissions), which the caller reports per file.
+ */
+export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number): Promise<FileOutcome> {
+  const base: FileOutcome = { file, seq, hash: bytes.hash, entity, status: 'quarantined', rowsOk: 0, rowsRejected: 0, drift: [] };
+  const reject = async (reason: FileRejectReason, detail: string, extra: Partial<FileOutcome> = {}): Promise<FileOutcome> => {
+    const target = ctx.layout.quarantinedFile(bytes.hash, basename(file.rel));
+    await writeAtomically(target, (tmp) => copyFile(file.abs, tmp));
+    return { ...base, ...extra, reason, detail };
+  };
+
+  if (!entity) return reject('unknown_entity', `no entity folder or name prefix in "${file.rel}"; expected one of ${Object.keys(ENTITIES).join(', ')}`);
+  const sniffed = sniffFormat(bytes.head, file.size);
+  if (!sniffed.ok) return reject(sniffed.reason, sniffed.detail);
+  if (bytes.gzipError) return reject('bad_compression', `gzip stream is broken: ${bytes.gzipError}`);
+  const how = { format: sniffed.format, compression: sniffed.compression, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}) };
+
+  let sourceColumns: string[];
+  try {
+    sourceColumns = await FORMAT_READERS[sniffed.format].stage(ctx.db, { path: file.abs, compression: sniffed.compression, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}) });
+  } catch (err) {
+    return reject('unparseable', `not valid ${sniffed.format}: ${firstLine(errorMessage(err))}`, how);
+  }
+  const mapped = mapHeaders(entity, sourceColumns);
+  const missing = missingKeyColumns(entity, mapped);
+  if (missing.length > 0) {
+    return reject('no_key_column', `key column ${missing.join(', ')} not found among headers [${sourceColumns.join(', ')}]`, how);
+  }
+
+  const types = await inferColumnTypes(ctx.db, STAGED, sourceColumns);
+  const schema = await registerSchema(ctx.db, entity, file.rel, mapped.map((m) => ({ ...m, type: types[m.source] ?? 'text' })));
+  const rowsOk = Number(await ctx.db.scalar(`SELECT count(*) FROM ${STAGED}`));
+  const rowsRejected = Number(await ctx.db.scalar(`SELECT count(*) FROM ${STAGED_REJECTS}`));
+
+  const lineage = (line: string) =>
+    `${line} AS _line, ${literal(file.rel)} AS _source_file, ${seq}::BIGINT AS _file_seq, ` +
+    `${literal(ctx.batchId)} AS _batch_id, ${literal(ctx.ingestedAt)}::TIMESTAMP AS _ingested_at`;
+  const bronzePath = ctx.layout.bronzeFile(entity, bytes.hash);
+  await writeAtomically(bronzePath, (tmp) =>
+    ctx.db.run(`COPY (SELECT ${selectMapped(mapped)}, ${lineage('_line::BIGINT')} FROM ${STAGED} ORDER BY _line)
+                TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`),
+  );
+  let rejectsPath: string | undefined;
+  if (rowsRejected > 0) {
+    rejectsPath = ctx.layout.bronzeRejects(bytes.hash);
+    await writeAtomically(rejectsPath, (tmp) =>
+      ctx.db.run(`COPY (SELECT ${literal(entity)} AS entity, 'malformed_row' AS reason, detail, raw, ${lineage('_line::BIGINT')}
+                        FROM ${STAGED_REJECTS} ORDER BY _line)
+                  TO ${literal(tmp)} (FORMAT parquet)`),
+    );
+  }
+  return {
+    ...base, ...how, status: 'ingested', rowsOk, rowsRejected, bronzePath, ...(rejectsPath ? { rejectsPath } : {}),
+    schemaVersion: schema.version, drift: schema.drift,
+  };
+}
+
+function selectMapped(mapped: readonly MappedColumn[]): string {
+  return mapped.map((m) => `${ident(m.source)}::VARCHAR AS ${ident(m.target)}`).join(', ');
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0]!.slice(0, 300);
+}

@@ -1,0 +1,67 @@
+import type { DuckSession } from '../duck/index.ts';
+import { errorMessage } from '../errors/index.ts';
+import type { LakeLayout } from '../lake/index.ts';
+import type { ProgressSink } from '../orchestrate/progress-event.ts';
+import { discoverLanding } from './discover-landing.ts';
+import { entityOfPath } from './entity-of-path.ts';
+import { FileLedger } from './file-ledger.ts';
+import { ingestFile, type FileOutcome, type LandingFile } from './ingest-file.ts';
+import { readLandingFile } from './read-landing-file.ts';
+
+export type FileResult =
+  | FileOutcome
+  | { file: LandingFile; status: 'duplicate'; hash: string; detail: string }
+  | { file: LandingFile; status: 'failed'; error: string };
+
+export interface IngestSummary {
+  discovered: number;
+  unchanged: number;
+  results: FileResult[];
+}
+
+/**
+ * Ingests every landing file not seen before, one result per file: a bad file is
+ * quarantined and a failing one reported, and neither stops the others.
+ */
+export async function ingestLanding(opts: {
+  landing: string;
+  db: DuckSession;
+  layout: LakeLayout;
+  batchId: string;
+  progress?: ProgressSink;
+}): Promise<IngestSummary> {
+  const { db, layout, batchId } = opts;
+  const files = await discoverLanding(opts.landing);
+  const ledger = await FileLedger.load(db);
+  const pending = files.filter((f) => !ledger.isUnchanged(f));
+  const results: FileResult[] = [];
+  const started = Date.now();
+  let rows = 0;
+  let bytes = 0;
+  const totalBytes = pending.reduce((n, f) => n + f.size, 0);
+
+  for (const [i, file] of pending.entries()) {
+    const ingestedAt = new Date().toISOString();
+    try {
+      const content = await readLandingFile(file.abs);
+      if (ledger.sameBytesAtPath(file, content.hash)) {
+        await ledger.touch(file);
+      } else if (ledger.hasContent(content.hash)) {
+        const dup = { file, seq: ledger.takeSeq(), hash: content.hash, entity: entityOfPath(file.rel), status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
+        await ledger.record(dup, batchId, ingestedAt);
+        results.push(dup);
+      } else {
+        const outcome = await ingestFile({ db, layout, batchId, ingestedAt }, file, content, entityOfPath(file.rel), ledger.takeSeq());
+        await ledger.record(outcome, batchId, ingestedAt);
+        rows += outcome.rowsOk;
+        results.push(outcome);
+      }
+    } catch (err) {
+      // Not the file's fault (disk, permissions): leave it unrecorded so the next run retries it.
+      results.push({ file, status: 'failed', error: errorMessage(err) });
+    }
+    bytes += file.size;
+    opts.progress?.({ stage: 'ingest', done: i + 1, total: pending.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: file.rel });
+  }
+  return { discovered: files.length, unchanged: files.length - pending.length, results };
+}

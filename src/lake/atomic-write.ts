@@ -1,0 +1,49 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, basename } from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Writes aside, then renames into place: a reader (or a crash) sees the old file or the
+ * new one, never half of one. `write` gets the temporary path to fill.
+ */
+export async function writeAtomically(target: string, write: (tmpPath: string) => Promise<void>): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await write(tmp);
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true, recursive: true });
+    throw err;
+  }
+}
+
+/**
+ * Replaces a whole folder: the new one is built at `<dir>.next`, then swapped in by two
+ * renames. `recoverSwap` finishes a swap a crash interrupted.
+ */
+export async function replaceDirectory(dir: string, build: (nextDir: string) => Promise<void>): Promise<void> {
+  const next = `${dir}.next`;
+  const old = `${dir}.old`;
+  await rm(next, { recursive: true, force: true });
+  await mkdir(next, { recursive: true });
+  await build(next);
+  await rm(old, { recursive: true, force: true });
+  await rename(dir, old).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
+  await rename(next, dir);
+  await rm(old, { recursive: true, force: true });
+}
+
+export async function recoverSwap(dir: string): Promise<void> {
+  const { access } = await import('node:fs/promises');
+  const exists = (p: string) => access(p).then(() => true, () => false);
+  if (!(await exists(dir)) && (await exists(`${dir}.old`))) {
+    // Crashed between the two renames: the new folder was complete, the old one kept.
+    if (await exists(`${dir}.next`)) await rename(`${dir}.next`, dir);
+    else await rename(`${dir}.old`, dir);
+  }
+  await rm(`${dir}.next`, { recursive: true, force: true });
+  await rm(`${dir}.old`, { recursive: true, force: true });
+}

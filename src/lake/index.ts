@@ -1,0 +1,2 @@
+export { LakeLayout } from './lake-layout.ts';
+export { writeAtomically, replaceDirectory, recoverSwap } from './atomic-write.ts';

@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+
+/**
+ * Where everything under a shoplake home lives. One place knows the layout; every
+ * other module asks it.
+ *
+ *   <home>/lake/bronze/<entity>/<content-hash>.parquet      one file per ingested landing file
+ *   <home>/lake/silver/<entity>.parquet                     cleansed, typed, deduplicated
+ *   <home>/lake/gold/<table>.parquet                        star schema and marts
+ *   <home>/lake/quarantine/files/<hash>-<name>              rejected files, byte for byte
+ *   <home>/lake/quarantine/rows/bronze/<hash>.parquet       rows rejected while parsing a file
+ *   <home>/lake/quarantine/rows/silver.parquet              rows rejected by silver's checks
+ *   <home>/state.duckdb                                     ledger, runs, catalog
+ *   <home>/warehouse.duckdb                                 what analysts query
+ */
+export class LakeLayout {
+  constructor(readonly home: string) {}
+
+  get lake(): string {
+    return join(this.home, 'lake');
+  }
+  get stateDb(): string {
+    return join(this.home, 'state.duckdb');
+  }
+  get warehouseDb(): string {
+    return join(this.home, 'warehouse.duckdb');
+  }
+  get tmp(): string {
+    return join(this.home, 'tmp');
+  }
+  get lockFile(): string {
+    return join(this.home, 'shoplake.lock');
+  }
+  bronzeFile(entity: string, hash: string): string {
+    return join(this.lake, 'bronze', entity, `${hash}.parquet`);
+  }
+  zone(name: 'silver' | 'gold'): string {
+    return join(this.lake, name);
+  }
+  quarantinedFile(hash: string, name: string): string {
+    return join(this.lake, 'quarantine', 'files', `${hash.slice(0, 12)}-${name.replace(/[\\/]/g, '_')}`);
+  }
+  bronzeRejects(hash: string): string {
+    return join(this.lake, 'quarantine', 'rows', 'bronze', `${hash}.parquet`);
+  }
+  get silverRejects(): string {
+    return join(this.lake, 'quarantine', 'rows', 'silver.parquet');
+  }
+}

@@ -1,0 +1,1 @@
+export { openStateStore, getKv, setKv } from './state-store.ts';

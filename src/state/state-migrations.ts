@@ -1,0 +1,64 @@
+/**
+ * The state store's schema, as numbered migrations applied in order; a store records the
+ * last one it applied and upgrades in place.
+ */
+export const STATE_MIGRATIONS: readonly string[] = [
+  `CREATE TABLE ingested_files (
+     seq BIGINT PRIMARY KEY,           -- ingest order: later files win ties (contract §3)
+     path VARCHAR NOT NULL,            -- relative to the landing folder
+     content_hash VARCHAR NOT NULL,    -- sha256 of the bytes as delivered
+     size BIGINT NOT NULL,
+     mtime_ms DOUBLE NOT NULL,
+     entity VARCHAR,
+     status VARCHAR NOT NULL,          -- ingested | quarantined | duplicate
+     reason VARCHAR,                   -- contract reason code when quarantined
+     detail VARCHAR,
+     format VARCHAR,
+     compression VARCHAR,
+     delimiter VARCHAR,
+     rows_ok BIGINT,
+     rows_rejected BIGINT,
+     bronze_path VARCHAR,
+     rejects_path VARCHAR,
+     schema_version INTEGER,
+     batch_id VARCHAR NOT NULL,
+     ingested_at TIMESTAMP NOT NULL
+   );
+   CREATE TABLE runs (
+     run_id VARCHAR PRIMARY KEY,
+     started_at TIMESTAMP NOT NULL,
+     finished_at TIMESTAMP,
+     status VARCHAR NOT NULL,          -- running | success | failed | nothing_new
+     mode VARCHAR NOT NULL,            -- incremental | full_refresh
+     summary JSON,
+     error JSON
+   );
+   CREATE TABLE schema_versions (
+     entity VARCHAR NOT NULL,
+     version INTEGER NOT NULL,
+     fingerprint VARCHAR NOT NULL,
+     columns JSON NOT NULL,
+     first_file VARCHAR NOT NULL,
+     created_at TIMESTAMP NOT NULL,
+     PRIMARY KEY (entity, version)
+   );
+   CREATE TABLE drift_events (
+     entity VARCHAR NOT NULL,
+     version INTEGER NOT NULL,
+     kind VARCHAR NOT NULL,            -- added | missing | renamed | type_changed
+     column_name VARCHAR NOT NULL,
+     detail VARCHAR,
+     file VARCHAR NOT NULL,
+     detected_at TIMESTAMP NOT NULL
+   );
+   CREATE TABLE kv (key VARCHAR PRIMARY KEY, value VARCHAR);`,
+  `CREATE TABLE test_results (
+     run_id VARCHAR NOT NULL,
+     model VARCHAR NOT NULL,
+     test VARCHAR NOT NULL,
+     severity VARCHAR NOT NULL,        -- error | warn
+     status VARCHAR NOT NULL,          -- pass | fail
+     failures BIGINT NOT NULL,
+     detail VARCHAR
+   );`,
+];
