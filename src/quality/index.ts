@@ -1,0 +1,3 @@
+export { runDataTests } from './run-data-tests.ts';
+export type { TestResult } from './run-data-tests.ts';
+export { compileTest } from './data-test-sql.ts';

@@ -1,0 +1,37 @@
+/**
+ * A model is a `.sql` file beside a small typed declaration, as in dbt. The declaration
+ * says what the model depends on, its grain and key, what its columns mean and which
+ * data tests guard it; the run order and the DAG are derived from these.
+ */
+export type Severity = 'error' | 'warn';
+
+export type DataTestSpec =
+  | { kind: 'unique'; columns: string[]; severity?: Severity }
+  | { kind: 'not_null'; column: string; severity?: Severity }
+  | { kind: 'relationship'; column: string; to: string; field: string; severity?: Severity }
+  | { kind: 'accepted_values'; column: string; values: string[]; severity?: Severity }
+  /** `sql` selects the failing rows. */
+  | { kind: 'expression'; name: string; sql: string; severity?: Severity };
+
+export interface ModelDeclaration {
+  name: string;
+  layer: 'silver' | 'gold';
+  description: string;
+  /** Models or sources (`bronze_<entity>`) this one reads. */
+  dependsOn: string[];
+  grain: string;
+  key: string[];
+  columns?: Record<string, string>;
+  tests?: DataTestSpec[];
+  /** Published to the warehouse (gold tables and marts). */
+  publish?: boolean;
+}
+
+export interface Model extends ModelDeclaration {
+  sql: string;
+  sqlPath: string;
+}
+
+export function defineModel(decl: ModelDeclaration): ModelDeclaration {
+  return decl;
+}

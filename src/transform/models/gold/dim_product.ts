@@ -1,0 +1,12 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'dim_product',
+  layer: 'gold',
+  publish: true,
+  description: 'Products at their latest version (SCD type 1).',
+  dependsOn: ['silver_products'],
+  grain: 'one row per product (plus -1, the unknown member)',
+  key: ['product_key'],
+  tests: [{ kind: 'unique', columns: ['product_key'] }, { kind: 'unique', columns: ['product_id'] }],
+});

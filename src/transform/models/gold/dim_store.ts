@@ -1,0 +1,12 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'dim_store',
+  layer: 'gold',
+  publish: true,
+  description: 'Stores and sales channels.',
+  dependsOn: ['silver_stores'],
+  grain: 'one row per store (plus -1, the unknown member)',
+  key: ['store_key'],
+  tests: [{ kind: 'unique', columns: ['store_key'] }, { kind: 'unique', columns: ['store_id'] }],
+});

@@ -1,0 +1,18 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'fact_events',
+  layer: 'gold',
+  publish: true,
+  description: 'Clickstream events. Anonymous events and events without a product point at the unknown member (-1).',
+  dependsOn: ['silver_events', 'dim_customer', 'dim_product'],
+  grain: 'one row per event',
+  key: ['event_id'],
+  tests: [
+    { kind: 'unique', columns: ['event_id'] },
+    { kind: 'relationship', column: 'customer_key', to: 'dim_customer', field: 'customer_key' },
+    { kind: 'relationship', column: 'product_key', to: 'dim_product', field: 'product_key' },
+    { kind: 'relationship', column: 'date_key', to: 'dim_date', field: 'date_key' },
+    { kind: 'accepted_values', column: 'event_type', values: ['page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart', 'checkout_start', 'purchase'] },
+  ],
+});

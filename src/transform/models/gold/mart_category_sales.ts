@@ -1,0 +1,12 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'mart_category_sales',
+  layer: 'gold',
+  publish: true,
+  description: 'Items sold and revenue per product category.',
+  dependsOn: ['int_revenue_lines'],
+  grain: 'one row per product category with revenue',
+  key: ['category'],
+  tests: [{ kind: 'unique', columns: ['category'] }],
+});

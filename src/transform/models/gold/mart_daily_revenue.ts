@@ -1,0 +1,12 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'mart_daily_revenue',
+  layer: 'gold',
+  publish: true,
+  description: 'Revenue per day: orders, items sold, revenue and average order value (revenue orders only).',
+  dependsOn: ['int_revenue_lines'],
+  grain: 'one row per day with revenue',
+  key: ['date'],
+  tests: [{ kind: 'unique', columns: ['date'] }],
+});

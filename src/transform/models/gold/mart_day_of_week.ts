@@ -1,0 +1,12 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'mart_day_of_week',
+  layer: 'gold',
+  publish: true,
+  description: 'Orders and revenue per day of the week (1 = Monday).',
+  dependsOn: ['int_revenue_lines'],
+  grain: 'one row per ISO day of week',
+  key: ['day_of_week'],
+  tests: [{ kind: 'unique', columns: ['day_of_week'] }],
+});

@@ -1,0 +1,12 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'mart_store_sales',
+  layer: 'gold',
+  publish: true,
+  description: 'Revenue per store and channel; orphan orders under the unknown store.',
+  dependsOn: ['int_revenue_lines'],
+  grain: 'one row per store with revenue',
+  key: ['store_id'],
+  tests: [{ kind: 'unique', columns: ['store_id'] }],
+});

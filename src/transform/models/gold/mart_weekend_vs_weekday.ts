@@ -1,0 +1,12 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'mart_weekend_vs_weekday',
+  layer: 'gold',
+  publish: true,
+  description: 'Weekend against weekday: calendar days, orders, revenue and revenue per day.',
+  dependsOn: ['int_revenue_lines', 'dim_date'],
+  grain: 'two rows: weekend and weekday',
+  key: ['is_weekend'],
+  tests: [{ kind: 'unique', columns: ['is_weekend'] }],
+});

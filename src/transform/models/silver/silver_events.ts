@@ -1,0 +1,11 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'silver_events',
+  layer: 'silver',
+  description: 'Clickstream events, deduplicated by event_id.',
+  dependsOn: ['stg_events'],
+  grain: 'one row per event',
+  key: ['event_id'],
+  tests: [{ kind: 'unique', columns: ['event_id'] }],
+});

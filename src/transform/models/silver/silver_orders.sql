@@ -1,0 +1,5 @@
+-- An order's latest record wins (placed -> delivered -> returned may arrive days apart).
+SELECT * EXCLUDE (_reject_reason, _reject_detail, _raw)
+FROM stg_orders
+WHERE _reject_reason IS NULL
+QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY updated_at DESC NULLS LAST, _file_seq DESC, _line DESC) = 1

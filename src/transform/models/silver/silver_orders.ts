@@ -1,0 +1,15 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'silver_orders',
+  layer: 'silver',
+  description: 'Orders at their latest status.',
+  dependsOn: ['stg_orders'],
+  grain: 'one row per order',
+  key: ['order_id'],
+  tests: [
+    { kind: 'unique', columns: ['order_id'] },
+    { kind: 'not_null', column: 'order_ts' },
+    { kind: 'accepted_values', column: 'status', values: ['placed', 'shipped', 'delivered', 'cancelled', 'returned'], severity: 'warn' },
+  ],
+});

@@ -1,0 +1,10 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'stg_events',
+  layer: 'silver',
+  description: 'Every delivered event, typed; missing ids, unreadable timestamps and unknown event types flagged.',
+  dependsOn: ['bronze_events'],
+  grain: 'one row per delivered event record',
+  key: ['_file_seq', '_line'],
+});

@@ -1,0 +1,10 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'stg_order_items',
+  layer: 'silver',
+  description: 'Every delivered order line, typed; missing keys, unreadable numbers and impossible values flagged.',
+  dependsOn: ['bronze_order_items'],
+  grain: 'one row per delivered order line record',
+  key: ['_file_seq', '_line'],
+});

@@ -1,0 +1,10 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'stg_products',
+  layer: 'silver',
+  description: 'Every delivered product record, cleansed and typed, rejects flagged.',
+  dependsOn: ['bronze_products'],
+  grain: 'one row per delivered product record',
+  key: ['_file_seq', '_line'],
+});

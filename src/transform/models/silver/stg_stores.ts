@@ -1,0 +1,10 @@
+import { defineModel } from '../../model-declaration.ts';
+
+export default defineModel({
+  name: 'stg_stores',
+  layer: 'silver',
+  description: 'Every delivered store record, cleansed and typed, rejects flagged.',
+  dependsOn: ['bronze_stores'],
+  grain: 'one row per delivered store record',
+  key: ['_file_seq', '_line'],
+});
