@@ -8,6 +8,8 @@ export interface DuckOptions {
   memoryLimit?: string;
   tempDirectory?: string;
   threads?: number;
+  /** Opens the file read-only: writes fail, and other read-only readers may share it. */
+  readOnly?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export class DuckSession {
     if (options.memoryLimit) config['memory_limit'] = options.memoryLimit;
     if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
     if (options.threads) config['threads'] = String(options.threads);
+    if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     const instance = path === ':memory:' ? await DuckDBInstance.create(path, config) : await DuckDBInstance.fromCache(path, config);
     const connection = await instance.connect();
     const session = new DuckSession(path, connection);

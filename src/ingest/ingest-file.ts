@@ -64,8 +64,12 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
 
   let sourceColumns: string[];
   try {
-    sourceColumns = await FORMAT_READERS[sniffed.format].stage(ctx.db, { path: file.abs, compression: sniffed.compression, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}) });
+    sourceColumns = await FORMAT_READERS[sniffed.format].stage(ctx.db, {
+      path: file.abs, compression: sniffed.compression, textBytes: bytes.textBytes, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
+    });
   } catch (err) {
+    // Only the file's content is the file's fault; memory or disk trouble is retried next run.
+    if (!isContentError(err)) throw err;
     return reject('unparseable', `not valid ${sniffed.format}: ${firstLine(errorMessage(err))}`, how);
   }
   const mapped = mapHeaders(entity, sourceColumns);
@@ -104,6 +108,11 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
 
 function selectMapped(mapped: readonly MappedColumn[]): string {
   return mapped.map((m) => `${ident(m.source)}::VARCHAR AS ${ident(m.target)}`).join(', ');
+}
+
+/** DuckDB's errors about what it read, as opposed to errors of the machine it runs on. */
+function isContentError(err: unknown): boolean {
+  return /^(Invalid Input|Parser|Conversion|Invalid) Error|Malformed|unterminated|Could not convert/i.test(errorMessage(err));
 }
 
 function firstLine(s: string): string {

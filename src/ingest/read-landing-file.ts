@@ -7,6 +7,8 @@ import { isGzip, SNIFF_BYTES } from './sniff-format.ts';
 export interface FileBytes {
   hash: string;
   head: Buffer;
+  /** Size of the text inside: the file size, or the inflated size for gzip. */
+  textBytes: number;
   /** Set when the file starts like gzip but does not inflate to its end (e.g. truncated). */
   gzipError?: string;
 }
@@ -26,9 +28,13 @@ export async function readLandingFile(path: string): Promise<FileBytes> {
   const hash = createHash('sha256');
   const gunzip = isGzip(head) ? createGunzip() : undefined;
   let gzipError: string | undefined;
+  let size = 0;
+  let inflatedSize = 0;
   const inflated = gunzip
     ? new Promise<void>((resolve) => {
-        gunzip.on('data', () => undefined);
+        gunzip.on('data', (chunk: Buffer) => {
+          inflatedSize += chunk.length;
+        });
         gunzip.on('end', resolve);
         gunzip.on('error', (err) => {
           gzipError = err.message;
@@ -40,6 +46,7 @@ export async function readLandingFile(path: string): Promise<FileBytes> {
     const stream = createReadStream(path, { highWaterMark: 1 << 20 });
     stream.on('data', (chunk) => {
       hash.update(chunk);
+      size += chunk.length;
       if (gunzip && !gzipError) gunzip.write(chunk);
     });
     stream.on('error', reject);
@@ -49,5 +56,5 @@ export async function readLandingFile(path: string): Promise<FileBytes> {
     });
   });
   await inflated;
-  return { hash: hash.digest('hex'), head, ...(gzipError ? { gzipError } : {}) };
+  return { hash: hash.digest('hex'), head, textBytes: gunzip ? inflatedSize : size, ...(gzipError ? { gzipError } : {}) };
 }

@@ -1,2 +1,3 @@
 export { LakeLayout } from './lake-layout.ts';
 export { writeAtomically, replaceDirectory, recoverSwap } from './atomic-write.ts';
+export { exportZone } from './export-zone.ts';

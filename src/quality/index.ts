@@ -1,3 +1,5 @@
 export { runDataTests } from './run-data-tests.ts';
 export type { TestResult } from './run-data-tests.ts';
 export { compileTest } from './data-test-sql.ts';
+export { computeQualityReport } from './quality-report.ts';
+export type { QualityReport } from './quality-report.ts';

@@ -10,6 +10,8 @@ export interface ReadRequest {
   path: string;
   compression: 'gzip' | 'none';
   delimiter?: string;
+  /** Bytes of text in the file (inflated for gzip): bounds the largest JSON value. */
+  textBytes: number;
 }
 
 export interface FormatReader {

@@ -14,7 +14,7 @@ export const jsonReader: FormatReader = {
        SELECT row_number() OVER () AS _n, json AS j
        FROM read_json_objects(${literal(req.path)}, format = 'auto',
                               compression = ${literal(req.compression === 'gzip' ? 'gzip' : 'uncompressed')},
-                              maximum_object_size = 1073741824)`,
+                              maximum_object_size = ${Math.max(16 << 20, req.textBytes + 1024)})`,
     );
     const top = await db.all<{ n: number; kind: string; arrays: number; key: string | null }>(
       `SELECT count(*) OVER () AS n, json_type(j) AS kind,

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { runPipeline, type RunSummary } from '../../orchestrate/index.ts';
+import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
+import { EXIT, humanMs, humanNumber, printJson, printTable } from '../output.ts';
+import { progressLine } from '../progress-line.ts';
+
+export function registerRun(program: Command): void {
+  withCommonOptions(
+    program
+      .command('run')
+      .description('ingest new landing files and rebuild silver, gold and the warehouse')
+      .option('--landing <dir>', 'landing folder (default from config, else demo/landing)')
+      .option('--full-refresh', 'forget every ingested file and rebuild the lake from the landing folder'),
+  ).action(async (opts: CommonOptions & { landing?: string; fullRefresh?: boolean }) => {
+    const config = await configFor(opts);
+    const summary = await runPipeline({
+      home: config.home, landing: config.landing, fullRefresh: opts.fullRefresh === true,
+      memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
+      ...(opts.json ? {} : { progress: progressLine() }),
+    });
+    if (opts.json) printJson(summary);
+    else printRunSummary(summary);
+    process.exitCode = summary.status === 'failed' ? (summary.error?.code === 'home_locked' ? EXIT.transient : EXIT.runFailed) : EXIT.ok;
+  });
+}
+
+export function printRunSummary(s: RunSummary): void {
+  const out = (line = '') => process.stdout.write(line + '\n');
+  out(`${s.runId}  ${s.mode}  ${s.status.toUpperCase()}  in ${humanMs(s.ms)}`);
+  const f = s.files;
+  out(`files: ${f.discovered} in landing, ${f.unchanged} already seen, ${f.ingested} ingested, ${f.quarantined} quarantined, ${f.duplicates} duplicate deliveries, ${f.failed} failed`);
+  if (s.rows.bronze || s.rows.bronzeRejected) out(`rows into bronze: ${humanNumber(s.rows.bronze)} (${s.rows.bronzeRejected} malformed, quarantined)`);
+  const problems = s.fileResults.filter((r) => r.status === 'quarantined' || r.status === 'failed');
+  if (problems.length) {
+    out('\nfiles not ingested:');
+    printTable(problems.map((p) => ({ file: p.path, status: p.status, reason: p.reason ?? '', detail: p.detail ?? '' })));
+  }
+  if (s.stages.length) {
+    out('\nstages:');
+    printTable(s.stages.map((st) => ({ stage: st.stage, time: humanMs(st.ms), rows: st.rows, 'rows/s': Math.round(st.rows / Math.max(st.ms / 1000, 0.001)), 'peak MiB': st.peakRssMb })));
+  }
+  if (s.tests.passed || s.tests.failures.length || s.tests.warnings.length) {
+    out(`\ndata tests: ${s.tests.passed} passed, ${s.tests.warnings.length} warnings, ${s.tests.failures.length} failed`);
+    for (const w of s.tests.warnings) out(`  warn  ${w.model}: ${w.test} (${w.failures} rows)`);
+    for (const w of s.tests.failures) out(`  FAIL  ${w.model}: ${w.test} (${w.failures} rows)`);
+  }
+  if (s.published.length) out(`\npublished ${s.published.length} tables to the warehouse: ${s.published.map((p) => `${p.table} (${humanNumber(p.rows)})`).join(', ')}`);
+  if (s.status === 'nothing_new') out('nothing new in the landing folder: the warehouse is unchanged');
+  if (s.error) {
+    out(`\nerror [${s.error.code}]: ${s.error.message}`);
+    if (s.error.hint) out(`  hint: ${s.error.hint}`);
+  }
+}

@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { loadConfig, type ShoplakeConfig } from '../config/index.ts';
+
+export interface CommonOptions {
+  home?: string;
+  config?: string;
+  json?: boolean;
+}
+
+/** --home, --config and --json, which every command takes. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--home <dir>', 'shoplake home: lake zones, state and warehouse (default from config, else demo/.shoplake)')
+    .option('--config <file>', 'config file (default: shoplake.config.{json,yaml} in the current folder)')
+    .option('--json', 'machine-readable output');
+}
+
+export function configFor(opts: CommonOptions & { landing?: string }): Promise<ShoplakeConfig> {
+  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { home: opts.home, landing: opts.landing } });
+}

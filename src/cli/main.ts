@@ -1,0 +1,27 @@
+import { Command, CommanderError } from 'commander';
+import { registerCatalog } from './commands/catalog-command.ts';
+import { registerDemo } from './commands/demo-command.ts';
+import { registerGenerate } from './commands/generate-command.ts';
+import { registerQuery } from './commands/query-command.ts';
+import { registerReport } from './commands/report-command.ts';
+import { registerRun } from './commands/run-command.ts';
+import { registerStatus } from './commands/status-command.ts';
+import { EXIT, reportError } from './output.ts';
+
+const program = new Command()
+  .name('shoplake')
+  .description('retail analytics lakehouse: landing files -> bronze -> silver -> gold -> warehouse')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo]) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.exitCode = reportError(err, { json: process.argv.includes('--json') });
+  }
+}

@@ -1,0 +1,3 @@
+export { loadConfig, substituteEnv } from './load-config.ts';
+export { ConfigSchema } from './config-schema.ts';
+export type { ShoplakeConfig } from './config-schema.ts';

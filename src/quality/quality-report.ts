@@ -1,0 +1,62 @@
+import type { DuckSession } from '../duck/index.ts';
+
+/**
+ * The data-quality report of a build: what was rejected and why, orphans, invalid emails
+ * and duplicates. Computed in the build database, kept with the run.
+ */
+export interface QualityReport {
+  files: { ingested: number; quarantined: Record<string, number>; duplicateDeliveries: number };
+  rejectedRows: Record<string, Record<string, number>>;
+  orphans: { customer: number; product: number; store: number; ordersWithoutItems: number; itemsWithoutOrder: number };
+  invalidEmails: number;
+  duplicates: Record<string, { exactDuplicates: number; supersededVersions: number }>;
+}
+
+const STG = [
+  ['customers', 'stg_customers', 'silver_customers', ['customer_id']],
+  ['products', 'stg_products', 'silver_products', ['product_id']],
+  ['stores', 'stg_stores', 'silver_stores', ['store_id']],
+  ['orders', 'stg_orders', 'silver_orders', ['order_id']],
+  ['order_items', 'stg_order_items', 'silver_order_items', ['order_id', 'line_number']],
+  ['events', 'stg_events', 'silver_events', ['event_id']],
+] as const;
+
+export async function computeQualityReport(db: DuckSession, ledger: DuckSession): Promise<QualityReport> {
+  const n = async (sql: string, session = db) => Number(await session.scalar(sql));
+  const quarantined = await ledger.all<{ reason: string; n: number }>(
+    "SELECT reason, count(*)::INTEGER AS n FROM ingested_files WHERE status = 'quarantined' GROUP BY reason ORDER BY reason",
+  );
+  const rejectedRows: QualityReport['rejectedRows'] = {};
+  const malformed = await ledger.all<{ entity: string; n: number }>(
+    "SELECT entity, sum(rows_rejected)::INTEGER AS n FROM ingested_files WHERE status = 'ingested' AND rows_rejected > 0 GROUP BY entity",
+  );
+  for (const m of malformed) (rejectedRows['malformed_row'] ??= {})[m.entity] = Number(m.n);
+  for (const r of await db.all<{ reason: string; entity: string; n: number }>('SELECT reason, entity, count(*)::INTEGER AS n FROM silver_rejects GROUP BY ALL ORDER BY ALL')) {
+    (rejectedRows[r.reason] ??= {})[r.entity] = Number(r.n);
+  }
+  const duplicates: QualityReport['duplicates'] = {};
+  for (const [entity, stg, , key] of STG) {
+    const cols = `* EXCLUDE (_reject_reason, _reject_detail, _raw, _source_file, _line, _file_seq, _batch_id)`;
+    const valid = await n(`SELECT count(*) FROM ${stg} WHERE _reject_reason IS NULL`);
+    const distinctRows = await n(`SELECT count(*) FROM (SELECT DISTINCT ${cols} FROM ${stg} WHERE _reject_reason IS NULL)`);
+    const distinctKeys = await n(`SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${stg} WHERE _reject_reason IS NULL)`);
+    duplicates[entity] = { exactDuplicates: valid - distinctRows, supersededVersions: distinctRows - distinctKeys };
+  }
+  return {
+    files: {
+      ingested: await n("SELECT count(*) FROM ingested_files WHERE status = 'ingested'", ledger),
+      quarantined: Object.fromEntries(quarantined.map((q) => [q.reason, Number(q.n)])),
+      duplicateDeliveries: await n("SELECT count(*) FROM ingested_files WHERE status = 'duplicate'", ledger),
+    },
+    rejectedRows,
+    orphans: {
+      customer: await n('SELECT count(*) FROM fact_orders WHERE customer_key = -1'),
+      product: await n('SELECT count(*) FROM fact_orders WHERE product_key = -1'),
+      store: await n('SELECT count(*) FROM fact_orders WHERE store_key = -1'),
+      ordersWithoutItems: await n('SELECT count(*) FROM silver_orders o WHERE NOT EXISTS (SELECT 1 FROM silver_order_items i WHERE i.order_id = o.order_id)'),
+      itemsWithoutOrder: await n('SELECT count(*) FROM silver_order_items i WHERE NOT EXISTS (SELECT 1 FROM silver_orders o WHERE o.order_id = i.order_id)'),
+    },
+    invalidEmails: await n('SELECT count(*) FROM silver_customers WHERE email_invalid'),
+    duplicates,
+  };
+}

@@ -1,0 +1,23 @@
+import type { DuckSession } from '../duck/index.ts';
+
+/**
+ * A warehouse takes the gold tables of a finished build and makes them visible all at
+ * once. Every warehouse (embedded DuckDB now, PostgreSQL later) implements this shape.
+ */
+export interface PublishRequest {
+  /** The build database holding the tables. */
+  build: DuckSession;
+  tables: readonly string[];
+  runId: string;
+  publishedAt: string;
+}
+
+export interface PublishResult {
+  tables: Array<{ table: string; rows: number }>;
+  ms: number;
+}
+
+export interface WarehouseAdapter {
+  readonly kind: string;
+  publish(req: PublishRequest): Promise<PublishResult>;
+}
