@@ -1,6 +1,6 @@
 import { literal, type DuckSession } from '../../duck/index.ts';
-import { STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
-import { objectsToStaged } from './json-objects.ts';
+import type { FormatReader, ReadRequest } from './format-reader.ts';
+import { jsonLinesToStaged } from './json-objects.ts';
 
 /**
  * A JSON document: an array of records, or an object holding one array of records
@@ -28,14 +28,12 @@ export const jsonReader: FormatReader = {
     const source = wrapped
       ? `SELECT unnest(from_json(j -> ${literal(first.key!)}, '["JSON"]')) AS j FROM js_top`
       : 'SELECT j FROM js_top ORDER BY _n';
-    await db.run(`CREATE OR REPLACE TEMP TABLE js_records AS SELECT row_number() OVER () AS _line, j FROM (${source})`);
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
-       SELECT _line, j::VARCHAR AS raw, 'a JSON ' || lower(json_type(j)) || ', not an object' AS detail
-       FROM js_records WHERE json_type(j) <> 'OBJECT'`,
-    );
-    await db.run(`CREATE OR REPLACE TEMP TABLE objs AS SELECT _line, j FROM js_records WHERE json_type(j) = 'OBJECT'`);
-    await db.run('DROP TABLE js_top; DROP TABLE js_records');
-    return objectsToStaged(db);
+    await db.run(`CREATE OR REPLACE TEMP TABLE json_lines AS SELECT row_number() OVER () AS _line, j::VARCHAR AS line FROM (${source})`);
+    await db.run('DROP TABLE js_top');
+    try {
+      return await jsonLinesToStaged(db);
+    } finally {
+      await db.run('DROP TABLE IF EXISTS json_lines');
+    }
   },
 };

@@ -1,6 +1,9 @@
 import { literal, type DuckSession } from '../../duck/index.ts';
-import { STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
-import { objectsToStaged } from './json-objects.ts';
+import type { FormatReader, ReadRequest } from './format-reader.ts';
+import { jsonLinesToStaged } from './json-objects.ts';
+
+// One NDJSON record per line; DuckDB allocates a buffer of this size, so it stays modest.
+const MAX_LINE_BYTES = 16 << 20;
 
 /**
  * Newline-delimited JSON. Lines are read as raw text first so that every line keeps its
@@ -11,24 +14,16 @@ export const ndjsonReader: FormatReader = {
   async stage(db: DuckSession, req: ReadRequest): Promise<string[]> {
     // \x1F (unit separator) never occurs in JSON text, so each line is one field.
     await db.run(
-      `CREATE OR REPLACE TEMP TABLE nd_lines AS
+      `CREATE OR REPLACE TEMP TABLE json_lines AS
        SELECT row_number() OVER () AS _line, rtrim(ltrim(line, chr(65279)), chr(13)) AS line
        FROM read_csv(${literal(req.path)}, columns = {'line': 'VARCHAR'}, header = false, delim = ${literal('\x1f')},
                      quote = '', escape = '', auto_detect = false, compression = ${literal(req.compression)},
-                     max_line_size = 67108864)`,
+                     max_line_size = ${MAX_LINE_BYTES})`,
     );
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE nd_parsed AS
-       SELECT _line, line, CASE WHEN json_valid(line) THEN json_type(line::JSON) END AS kind
-       FROM nd_lines WHERE trim(coalesce(line, '')) <> ''`,
-    );
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
-       SELECT _line, line AS raw, CASE WHEN kind IS NULL THEN 'invalid JSON' ELSE 'a JSON ' || lower(kind) || ', not an object' END AS detail
-       FROM nd_parsed WHERE kind IS DISTINCT FROM 'OBJECT'`,
-    );
-    await db.run(`CREATE OR REPLACE TEMP TABLE objs AS SELECT _line, line::JSON AS j FROM nd_parsed WHERE kind = 'OBJECT'`);
-    await db.run('DROP TABLE nd_lines; DROP TABLE nd_parsed');
-    return objectsToStaged(db);
+    try {
+      return await jsonLinesToStaged(db);
+    } finally {
+      await db.run('DROP TABLE IF EXISTS json_lines');
+    }
   },
 };

@@ -14,8 +14,9 @@ SELECT li.order_id, li.line_number,
        round(li.quantity * li.unit_price - li.discount, 2)::DECIMAL(18, 2) AS net_amount
 FROM silver_order_items li
 JOIN silver_orders o USING (order_id)
-LEFT JOIN dim_customer c
-  ON c.customer_key > 0 AND c.customer_id = o.customer_id AND o.order_ts >= c.valid_from AND (c.valid_to IS NULL OR o.order_ts < c.valid_to)
+-- ASOF: the latest version whose valid_from is at or before order_ts.
+LEFT ASOF JOIN (SELECT customer_id, valid_from, customer_key FROM dim_customer WHERE customer_key > 0) c
+  ON c.customer_id = o.customer_id AND o.order_ts >= c.valid_from
 LEFT JOIN first_version fv ON fv.customer_id = o.customer_id
 LEFT JOIN dim_product p ON p.product_key > 0 AND p.product_id = li.product_id
 LEFT JOIN dim_store s ON s.store_key > 0 AND s.store_id = o.store_id
