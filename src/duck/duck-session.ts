@@ -38,12 +38,12 @@ export class DuckSession {
     await this.connection.run(sql, params as never);
   }
 
-  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+  async all<T extends object = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params as never);
     return reader.getRowObjectsJson() as unknown as T[];
   }
 
-  async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
+  async one<T extends object = Row>(sql: string, params?: Params): Promise<T | undefined> {
     const rows = await this.all<T>(sql, params);
     return rows[0];
   }

@@ -65,7 +65,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   let sourceColumns: string[];
   try {
     sourceColumns = await FORMAT_READERS[sniffed.format].stage(ctx.db, {
-      path: file.abs, compression: sniffed.compression, textBytes: bytes.textBytes, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
+      path: bytes.textPath, compression: 'none', textBytes: bytes.textBytes, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
     });
   } catch (err) {
     // Only the file's content is the file's fault; memory or disk trouble is retried next run.

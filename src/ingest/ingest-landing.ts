@@ -7,6 +7,7 @@ import { entityOfPath } from './entity-of-path.ts';
 import { FileLedger } from './file-ledger.ts';
 import { ingestFile, type FileOutcome, type LandingFile } from './ingest-file.ts';
 import { readLandingFile } from './read-landing-file.ts';
+import { join } from 'node:path';
 
 export type FileResult =
   | FileOutcome
@@ -40,10 +41,17 @@ export async function ingestLanding(opts: {
   let bytes = 0;
   const totalBytes = pending.reduce((n, f) => n + f.size, 0);
 
+  const scratch = join(layout.tmp, 'ingest');
+  // Reading (hash, inflate) the next file overlaps with DuckDB parsing the current one.
+  const read = (f: LandingFile | undefined) => (f ? readLandingFile(f.abs, scratch).then((b) => ({ ok: true as const, b }), (err: unknown) => ({ ok: false as const, err })) : undefined);
+  let next = read(pending[0]);
   for (const [i, file] of pending.entries()) {
     const ingestedAt = new Date().toISOString();
+    const current = await next!;
+    next = read(pending[i + 1]);
     try {
-      const content = await readLandingFile(file.abs);
+      if (!current.ok) throw current.err;
+      const content = current.b;
       if (ledger.sameBytesAtPath(file, content.hash)) {
         await ledger.touch(file);
       } else if (ledger.hasContent(content.hash)) {
@@ -59,6 +67,8 @@ export async function ingestLanding(opts: {
     } catch (err) {
       // Not the file's fault (disk, permissions): leave it unrecorded so the next run retries it.
       results.push({ file, status: 'failed', error: errorMessage(err) });
+    } finally {
+      if (current.ok) await current.b.dispose();
     }
     bytes += file.size;
     opts.progress?.({ stage: 'ingest', done: i + 1, total: pending.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: file.rel });

@@ -1,24 +1,33 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isGzip, SNIFF_BYTES } from './sniff-format.ts';
 
 export interface FileBytes {
+  /** sha256 of the bytes as delivered: the duplicate-delivery ledger key. */
   hash: string;
   head: Buffer;
-  /** Size of the text inside: the file size, or the inflated size for gzip. */
+  /** The text to parse: the file itself, or its inflated copy for gzip. */
+  textPath: string;
+  /** Size of that text in bytes. */
   textBytes: number;
   /** Set when the file starts like gzip but does not inflate to its end (e.g. truncated). */
   gzipError?: string;
+  /** Removes the inflated copy, if one was made. */
+  dispose(): Promise<void>;
 }
 
 /**
- * One pass over a landing file's bytes: its sha256 (the duplicate-delivery ledger key),
- * its head for sniffing, and for gzip a full inflate, because DuckDB's readers stop
- * quietly at the end of a truncated gzip stream instead of failing.
+ * One pass over a landing file's bytes: its hash, its head for sniffing and, for gzip,
+ * an inflated copy in `scratchDir`. Inflating here rather than in DuckDB does two jobs:
+ * a truncated stream is caught (DuckDB's readers stop quietly at the end of one), and
+ * DuckDB then parses plain text with all its threads instead of one.
  */
-export async function readLandingFile(path: string): Promise<FileBytes> {
+export async function readLandingFile(path: string, scratchDir: string): Promise<FileBytes> {
   const fh = await open(path, 'r');
   const headBuf = Buffer.alloc(SNIFF_BYTES);
   const { bytesRead } = await fh.read(headBuf, 0, SNIFF_BYTES, 0);
@@ -26,35 +35,38 @@ export async function readLandingFile(path: string): Promise<FileBytes> {
   const head = headBuf.subarray(0, bytesRead);
 
   const hash = createHash('sha256');
-  const gunzip = isGzip(head) ? createGunzip() : undefined;
-  let gzipError: string | undefined;
   let size = 0;
-  let inflatedSize = 0;
-  const inflated = gunzip
-    ? new Promise<void>((resolve) => {
-        gunzip.on('data', (chunk: Buffer) => {
-          inflatedSize += chunk.length;
-        });
-        gunzip.on('end', resolve);
-        gunzip.on('error', (err) => {
-          gzipError = err.message;
-          resolve();
-        });
-      })
-    : Promise.resolve();
-  await new Promise<void>((resolve, reject) => {
-    const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-    stream.on('data', (chunk) => {
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       size += chunk.length;
-      if (gunzip && !gzipError) gunzip.write(chunk);
-    });
-    stream.on('error', reject);
-    stream.on('end', () => {
-      gunzip?.end();
-      resolve();
-    });
+      done(null, chunk);
+    },
   });
-  await inflated;
-  return { hash: hash.digest('hex'), head, textBytes: gunzip ? inflatedSize : size, ...(gzipError ? { gzipError } : {}) };
+  if (!isGzip(head)) {
+    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, async function* (source) {
+      for await (const _ of source) void _; // drain
+    });
+    return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, dispose: async () => undefined };
+  }
+
+  await mkdir(scratchDir, { recursive: true });
+  const textPath = join(scratchDir, `inflated-${randomBytes(6).toString('hex')}.txt`);
+  let inflated = 0;
+  let gzipError: string | undefined;
+  const counting = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      inflated += chunk.length;
+      done(null, chunk);
+    },
+  });
+  try {
+    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, createGunzip(), counting, createWriteStream(textPath));
+  } catch (err) {
+    gzipError = (err as Error).message;
+    // Finish the hash over the bytes the failed inflate did not read.
+    for await (const chunk of createReadStream(path, { start: size })) hash.update(chunk as Buffer);
+  }
+  const dispose = () => rm(textPath, { force: true });
+  return { hash: hash.digest('hex'), head, textPath, textBytes: inflated, ...(gzipError ? { gzipError } : {}), dispose };
 }

@@ -165,7 +165,7 @@ function tallyFiles(summary: RunSummary, discovered: number, unchanged: number, 
     } else if (r.status === 'duplicate') {
       summary.files.duplicates++;
       summary.fileResults.push({ path: r.file.rel, status: r.status, detail: r.detail });
-    } else {
+    } else if ('error' in r) {
       summary.files.failed++;
       summary.fileResults.push({ path: r.file.rel, status: r.status, detail: r.error });
     }

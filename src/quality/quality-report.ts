@@ -36,7 +36,7 @@ export async function computeQualityReport(db: DuckSession, ledger: DuckSession)
   }
   const duplicates: QualityReport['duplicates'] = {};
   for (const [entity, stg, , key] of STG) {
-    const cols = `* EXCLUDE (_reject_reason, _reject_detail, _raw, _source_file, _line, _file_seq, _batch_id)`;
+    const cols = `* EXCLUDE (_reject_reason, _reject_detail, _source_file, _line, _file_seq, _batch_id)`;
     const valid = await n(`SELECT count(*) FROM ${stg} WHERE _reject_reason IS NULL`);
     const distinctRows = await n(`SELECT count(*) FROM (SELECT DISTINCT ${cols} FROM ${stg} WHERE _reject_reason IS NULL)`);
     const distinctKeys = await n(`SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${stg} WHERE _reject_reason IS NULL)`);

@@ -1,60 +1,63 @@
--- Cleansing functions of DATA-CONTRACT.md §3, as DuckDB macros so every model applies
--- them inside SQL. All take and give text unless their name says a type.
+-- Cleansing functions of DATA-CONTRACT.md §3 as DuckDB macros, so every model applies them
+-- inside SQL. sl_clean takes a raw bronze value; every other macro takes text that has
+-- already been through sl_clean. Models clean each column once in a first CTE and parse
+-- in the next: a macro argument is inlined wherever the macro names it, so passing
+-- sl_clean(x) straight into a parser would repeat the cleaning a dozen times per value.
 
 -- Null tokens and padding.
 CREATE OR REPLACE MACRO sl_clean(v) AS
   CASE WHEN trim(v) IN ('', 'NULL', 'null', 'None', 'N/A', 'n/a', 'NaN', '-', '?') THEN NULL ELSE trim(v) END;
-CREATE OR REPLACE MACRO sl_lower(v) AS lower(sl_clean(v));
--- Categorical labels people read (` ELECTRONICS ` → `Electronics`).
-CREATE OR REPLACE MACRO sl_label(v) AS upper(sl_clean(v)[1]) || lower(sl_clean(v)[2:]);
 
--- Numbers: `$1,234.50`, ` 12 `, `12.0`; no decimal comma. NULL when not a number.
-CREATE OR REPLACE MACRO sl_money(v) AS try_cast(replace(replace(sl_clean(v), '$', ''), ',', '') AS DECIMAL(18, 2));
-CREATE OR REPLACE MACRO sl_decimal(v) AS try_cast(replace(replace(sl_clean(v), '$', ''), ',', '') AS DOUBLE);
-CREATE OR REPLACE MACRO sl_int(v) AS
-  CASE WHEN sl_decimal(v) = trunc(sl_decimal(v)) AND abs(sl_decimal(v)) < 9e15 THEN sl_decimal(v)::BIGINT END;
--- A number was given but does not parse.
-CREATE OR REPLACE MACRO sl_bad_number(v) AS sl_clean(v) IS NOT NULL AND sl_decimal(v) IS NULL;
+-- Categorical labels people read (`ELECTRONICS` → `Electronics`).
+CREATE OR REPLACE MACRO sl_label(c) AS upper(c[1]) || lower(c[2:]);
 
--- Timestamps to UTC: ISO 8601 with Z or offset, `YYYY-MM-DD HH:MM[:SS]`, `MM/DD/YYYY HH:MM[:SS]`,
--- epoch seconds or milliseconds (> 1e11 means milliseconds).
-CREATE OR REPLACE MACRO sl_ts_text(v) AS
+-- Numbers: `$1,234.50`, `12`, `12.0`; no decimal comma. NULL when not a number.
+CREATE OR REPLACE MACRO sl_number_text(c) AS replace(replace(c, '$', ''), ',', '');
+CREATE OR REPLACE MACRO sl_money(c) AS try_cast(sl_number_text(c) AS DECIMAL(18, 2));
+CREATE OR REPLACE MACRO sl_decimal(c) AS try_cast(sl_number_text(c) AS DOUBLE);
+-- A whole number (`12.0` counts); NULL for `12.5` or text.
+CREATE OR REPLACE MACRO sl_int(c) AS
+  CASE WHEN sl_decimal(c) = trunc(sl_decimal(c)) AND abs(sl_decimal(c)) < 9e15 THEN sl_decimal(c)::BIGINT END;
+
+-- Timestamps to UTC: ISO 8601 with Z or an offset, `YYYY-MM-DD HH:MM[:SS]`, `MM/DD/YYYY HH:MM[:SS]`,
+-- `YYYY/MM/DD`, epoch seconds or milliseconds (> 1e11 means milliseconds). The shape is told
+-- by a character or two, not by regular expressions: a failing try_strptime or a
+-- TIMESTAMPTZ cast costs ten times a TIMESTAMP cast, so each is only tried on its shape.
+CREATE OR REPLACE MACRO sl_ts(c) AS
   CASE
-    WHEN regexp_full_match(v, '[0-9]{1,16}(\.[0-9]+)?') THEN
-      CASE WHEN v::DOUBLE > 1e11 THEN make_timestamp((v::DOUBLE * 1000)::BIGINT)
-           ELSE make_timestamp((v::DOUBLE * 1000000)::BIGINT) END
-    WHEN regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)')
-      THEN timezone('UTC', try_cast(v AS TIMESTAMPTZ))
-    WHEN regexp_full_match(v, '[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?)?') THEN try_cast(v AS TIMESTAMP)
-    WHEN regexp_full_match(v, '[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?')
-      THEN try_strptime(v, ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y'])
-    WHEN regexp_full_match(v, '[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}( [0-9]{1,2}:[0-9]{2}(:[0-9]{2})?)?')
-      THEN try_strptime(v, ['%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d'])
+    WHEN c IS NULL THEN NULL
+    WHEN c[5] = '-' THEN
+      CASE WHEN c[-1] IN ('Z', 'z') THEN try_cast(c AS TIMESTAMP)
+           WHEN c[-6] IN ('+', '-') OR c[-5] IN ('+', '-') OR c[-3] IN ('+', '-') THEN timezone('UTC', try_cast(c AS TIMESTAMPTZ))
+           ELSE try_cast(c AS TIMESTAMP) END
+    WHEN c[2] = '/' OR c[3] = '/' THEN try_strptime(c, ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y'])
+    WHEN c[5] = '/' THEN try_strptime(c, ['%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y/%m/%d'])
+    WHEN try_cast(c AS DOUBLE) IS NOT NULL THEN
+      CASE WHEN c::DOUBLE > 1e11 THEN make_timestamp((c::DOUBLE * 1000)::BIGINT)
+           ELSE make_timestamp((c::DOUBLE * 1000000)::BIGINT) END
   END;
-CREATE OR REPLACE MACRO sl_ts(v) AS sl_ts_text(sl_clean(v));
-CREATE OR REPLACE MACRO sl_date(v) AS sl_ts(v)::DATE;
+CREATE OR REPLACE MACRO sl_date(c) AS sl_ts(c)::DATE;
 
-CREATE OR REPLACE MACRO sl_bool(v) AS
-  CASE WHEN sl_lower(v) IN ('true', 't', 'yes', 'y', '1') THEN true
-       WHEN sl_lower(v) IN ('false', 'f', 'no', 'n', '0') THEN false END;
+CREATE OR REPLACE MACRO sl_bool(c) AS
+  CASE WHEN lower(c) IN ('true', 't', 'yes', 'y', '1') THEN true
+       WHEN lower(c) IN ('false', 'f', 'no', 'n', '0') THEN false END;
 
--- Emails trimmed and lower-cased; one that is not an address becomes NULL (and is reported).
-CREATE OR REPLACE MACRO sl_email_text(v) AS sl_lower(v);
-CREATE OR REPLACE MACRO sl_email_valid(e) AS regexp_full_match(e, '[^@\s]+@[^@\s]+\.[^@\s.]+');
-CREATE OR REPLACE MACRO sl_email(v) AS CASE WHEN sl_email_valid(sl_email_text(v)) THEN sl_email_text(v) END;
+-- Emails lower-cased; one that is not an address becomes NULL (and is reported).
+CREATE OR REPLACE MACRO sl_email_valid(c) AS regexp_full_match(lower(c), '[^@\s]+@[^@\s]+\.[^@\s.]+');
+CREATE OR REPLACE MACRO sl_email(c) AS CASE WHEN sl_email_valid(c) THEN lower(c) END;
 -- Phones keep their digits and a leading `+`.
-CREATE OR REPLACE MACRO sl_phone(v) AS
-  nullif(CASE WHEN sl_clean(v) LIKE '+%' THEN '+' ELSE '' END || regexp_replace(coalesce(sl_clean(v), ''), '[^0-9]', '', 'g'), '');
+CREATE OR REPLACE MACRO sl_phone(c) AS
+  nullif(CASE WHEN c[1] = '+' THEN '+' ELSE '' END || regexp_replace(coalesce(c, ''), '[^0-9]', '', 'g'), '');
 
-CREATE OR REPLACE MACRO sl_gender(v) AS
-  CASE WHEN sl_lower(v) IS NULL THEN 'unknown'
-       WHEN sl_lower(v) IN ('m', 'male', 'man') THEN 'male'
-       WHEN sl_lower(v) IN ('f', 'female', 'woman') THEN 'female'
+CREATE OR REPLACE MACRO sl_gender(c) AS
+  CASE WHEN c IS NULL THEN 'unknown'
+       WHEN lower(c) IN ('m', 'male', 'man') THEN 'male'
+       WHEN lower(c) IN ('f', 'female', 'woman') THEN 'female'
        ELSE 'other' END;
 
 -- ISO 3166-1 alpha-2 for every country the data holds.
-CREATE OR REPLACE MACRO sl_country(v) AS
-  CASE upper(replace(replace(sl_clean(v), '.', ''), '  ', ' '))
+CREATE OR REPLACE MACRO sl_country(c) AS
+  CASE upper(replace(c, '.', ''))
     WHEN 'US' THEN 'US' WHEN 'USA' THEN 'US' WHEN 'UNITED STATES' THEN 'US' WHEN 'UNITED STATES OF AMERICA' THEN 'US'
     WHEN 'GB' THEN 'GB' WHEN 'UK' THEN 'GB' WHEN 'UNITED KINGDOM' THEN 'GB' WHEN 'GREAT BRITAIN' THEN 'GB'
     WHEN 'CA' THEN 'CA' WHEN 'CANADA' THEN 'CA'
@@ -62,15 +65,15 @@ CREATE OR REPLACE MACRO sl_country(v) AS
     WHEN 'FR' THEN 'FR' WHEN 'FRANCE' THEN 'FR'
     WHEN 'AU' THEN 'AU' WHEN 'AUSTRALIA' THEN 'AU'
     WHEN 'IN' THEN 'IN' WHEN 'INDIA' THEN 'IN'
-    ELSE upper(sl_clean(v))
+    ELSE upper(c)
   END;
 
-CREATE OR REPLACE MACRO sl_status(v) AS
-  CASE sl_lower(v) WHEN 'canceled' THEN 'cancelled' ELSE sl_lower(v) END;
+CREATE OR REPLACE MACRO sl_status(c) AS
+  CASE lower(c) WHEN 'canceled' THEN 'cancelled' ELSE lower(c) END;
 
-CREATE OR REPLACE MACRO sl_event_type(v) AS
-  CASE replace(sl_lower(v), '-', '_')
+CREATE OR REPLACE MACRO sl_event_type(c) AS
+  CASE replace(lower(c), '-', '_')
     WHEN 'pageview' THEN 'page_view' WHEN 'view_item' THEN 'product_view'
     WHEN 'addtocart' THEN 'add_to_cart'
-    ELSE replace(sl_lower(v), '-', '_')
+    ELSE replace(lower(c), '-', '_')
   END;

@@ -28,12 +28,10 @@ export const jsonReader: FormatReader = {
     const source = wrapped
       ? `SELECT unnest(from_json(j -> ${literal(first.key!)}, '["JSON"]')) AS j FROM js_top`
       : 'SELECT j FROM js_top ORDER BY _n';
-    await db.run(`CREATE OR REPLACE TEMP TABLE json_lines AS SELECT row_number() OVER () AS _line, j::VARCHAR AS line FROM (${source})`);
-    await db.run('DROP TABLE js_top');
     try {
-      return await jsonLinesToStaged(db);
+      return await jsonLinesToStaged(db, `SELECT row_number() OVER () AS _line, j::VARCHAR AS line FROM (${source})`);
     } finally {
-      await db.run('DROP TABLE IF EXISTS json_lines');
+      await db.run('DROP TABLE js_top');
     }
   },
 };

@@ -12,18 +12,15 @@ const MAX_LINE_BYTES = 16 << 20;
 export const ndjsonReader: FormatReader = {
   format: 'ndjson',
   async stage(db: DuckSession, req: ReadRequest): Promise<string[]> {
-    // \x1F (unit separator) never occurs in JSON text, so each line is one field.
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE json_lines AS
-       SELECT row_number() OVER () AS _line, rtrim(ltrim(line, chr(65279)), chr(13)) AS line
-       FROM read_csv(${literal(req.path)}, columns = {'line': 'VARCHAR'}, header = false, delim = ${literal('\x1f')},
-                     quote = '', escape = '', auto_detect = false, compression = ${literal(req.compression)},
-                     max_line_size = ${MAX_LINE_BYTES})`,
+    // \x1F (unit separator) never occurs in JSON text, so each line is one field. A BOM can
+    // only open line 1; a trailing \r is JSON whitespace and needs no trimming.
+    return jsonLinesToStaged(
+      db,
+      `SELECT _line, CASE WHEN _line = 1 THEN ltrim(line, chr(65279)) ELSE line END AS line
+       FROM (SELECT row_number() OVER () AS _line, line
+             FROM read_csv(${literal(req.path)}, columns = {'line': 'VARCHAR'}, header = false, delim = ${literal('\x1f')},
+                           quote = '', escape = '', auto_detect = false, compression = ${literal(req.compression)},
+                           max_line_size = ${MAX_LINE_BYTES}))`,
     );
-    try {
-      return await jsonLinesToStaged(db);
-    } finally {
-      await db.run('DROP TABLE IF EXISTS json_lines');
-    }
   },
 };

@@ -8,7 +8,7 @@ SELECT e.event_id,
        coalesce(p.product_key, -1)::BIGINT AS product_key,
        e.event_type, e.device
 FROM silver_events e
-LEFT ASOF JOIN (SELECT customer_id, valid_from, customer_key FROM dim_customer WHERE customer_key > 0) c
+ASOF LEFT JOIN (SELECT customer_id, valid_from, customer_key FROM dim_customer WHERE customer_key > 0) c
   ON c.customer_id = e.customer_id AND e.event_ts >= c.valid_from
 LEFT JOIN first_version fv ON fv.customer_id = e.customer_id
 LEFT JOIN dim_product p ON p.product_key > 0 AND p.product_id = e.product_id

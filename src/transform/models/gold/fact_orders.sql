@@ -15,7 +15,7 @@ SELECT li.order_id, li.line_number,
 FROM silver_order_items li
 JOIN silver_orders o USING (order_id)
 -- ASOF: the latest version whose valid_from is at or before order_ts.
-LEFT ASOF JOIN (SELECT customer_id, valid_from, customer_key FROM dim_customer WHERE customer_key > 0) c
+ASOF LEFT JOIN (SELECT customer_id, valid_from, customer_key FROM dim_customer WHERE customer_key > 0) c
   ON c.customer_id = o.customer_id AND o.order_ts >= c.valid_from
 LEFT JOIN first_version fv ON fv.customer_id = o.customer_id
 LEFT JOIN dim_product p ON p.product_key > 0 AND p.product_id = li.product_id

@@ -1,19 +1,15 @@
 -- Every delivered clickstream event, typed; event types normalised to the contract's names.
-WITH typed AS (
-  SELECT
-    sl_clean(event_id) AS event_id,
-    sl_ts(event_ts) AS event_ts,
-    sl_clean(session_id) AS session_id,
-    sl_clean(customer_id) AS customer_id,
-    sl_event_type(event_type) AS event_type,
-    sl_clean(product_id) AS product_id,
-    sl_clean(order_id) AS order_id,
-    sl_clean(page_url) AS page_url,
-    sl_lower(device) AS device,
-    sl_lower(referrer) AS referrer,
-    b.event_ts AS raw_ts, b.event_type AS raw_type, b AS _bronze,
-    _source_file, _line, _file_seq, _batch_id
-  FROM bronze_events b
+WITH cleaned AS (
+  SELECT sl_clean(event_id) AS event_id, sl_clean(event_ts) AS event_ts, sl_clean(session_id) AS session_id,
+         sl_clean(customer_id) AS customer_id, sl_clean(event_type) AS event_type, sl_clean(product_id) AS product_id,
+         sl_clean(order_id) AS order_id, sl_clean(page_url) AS page_url, lower(sl_clean(device)) AS device,
+         lower(sl_clean(referrer)) AS referrer, _source_file, _line, _file_seq, _batch_id
+  FROM bronze_events
+), typed AS (
+  SELECT event_id, sl_ts(event_ts) AS event_ts, session_id, customer_id, sl_event_type(event_type) AS event_type,
+         product_id, order_id, page_url, device, referrer, event_ts AS raw_ts, event_type AS raw_type,
+         _source_file, _line, _file_seq, _batch_id
+  FROM cleaned
 ), checked AS (
   SELECT *,
     CASE WHEN event_id IS NULL THEN 'missing_key'
@@ -22,11 +18,8 @@ WITH typed AS (
            THEN 'invalid_value' END AS _reject_reason
   FROM typed
 )
-SELECT event_id, event_ts, session_id, customer_id, event_type, product_id, order_id, page_url, device, referrer,
-  _reject_reason,
+SELECT * EXCLUDE (raw_ts, raw_type, _reject_reason), _reject_reason,
   CASE _reject_reason WHEN 'missing_key' THEN 'event_id is empty'
                       WHEN 'bad_timestamp' THEN 'event_ts "' || coalesce(raw_ts, '') || '" is not a timestamp'
-                      WHEN 'invalid_value' THEN 'unknown event_type "' || coalesce(raw_type, '') || '"' END AS _reject_detail,
-  CASE WHEN _reject_reason IS NOT NULL THEN to_json(_bronze)::VARCHAR END AS _raw,
-  _source_file, _line, _file_seq, _batch_id
+                      WHEN 'invalid_value' THEN 'unknown event_type "' || coalesce(raw_type, '') || '"' END AS _reject_detail
 FROM checked
