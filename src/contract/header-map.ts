@@ -43,8 +43,9 @@ export interface MappedColumn {
 
 /**
  * Maps a file's headers to canonical column names. Unknown columns are kept under their
- * normalized name. When two headers claim one canonical name, the first wins and the
- * other keeps its normalized name, so no column is lost.
+ * normalized name. Several headers may map to one canonical column (JSON records that
+ * spell a key two ways, `event_type` and `type`): bronze then takes the first non-null
+ * of them, in header order.
  */
 export function mapHeaders(entity: EntityName, headers: readonly string[]): MappedColumn[] {
   const canonical = new Set(ENTITIES[entity].columns);
@@ -64,7 +65,7 @@ export function mapHeaders(entity: EntityName, headers: readonly string[]): Mapp
         match = 'alias';
       }
     }
-    if (target === '' || taken.has(target)) {
+    if (target === '' || (taken.has(target) && !canonical.has(target))) {
       target = uniqueName(norm || 'column', taken);
       match = 'unknown';
     }

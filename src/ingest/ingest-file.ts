@@ -106,8 +106,11 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   };
 }
 
+/** One bronze column per target; several sources of one target are coalesced in order. */
 function selectMapped(mapped: readonly MappedColumn[]): string {
-  return mapped.map((m) => `${ident(m.source)}::VARCHAR AS ${ident(m.target)}`).join(', ');
+  const byTarget = new Map<string, string[]>();
+  for (const m of mapped) byTarget.set(m.target, [...(byTarget.get(m.target) ?? []), `${ident(m.source)}::VARCHAR`]);
+  return [...byTarget].map(([target, sources]) => `${sources.length > 1 ? `coalesce(${sources.join(', ')})` : sources[0]} AS ${ident(target)}`).join(', ');
 }
 
 /** DuckDB's errors about what it read, as opposed to errors of the machine it runs on. */
