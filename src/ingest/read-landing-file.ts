@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
+import { Transform, Writable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { isGzip, SNIFF_BYTES } from './sniff-format.ts';
 
@@ -44,9 +44,7 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
     },
   });
   if (!isGzip(head)) {
-    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, async function* (source) {
-      for await (const _ of source) void _; // drain
-    });
+    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, new Writable({ write: (_chunk, _enc, done) => done() }));
     return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, dispose: async () => undefined };
   }
 
