@@ -15,6 +15,8 @@ export interface FileBytes {
   textPath: string;
   /** Size of that text in bytes. */
   textBytes: number;
+  /** The text has an empty line (readers that skip them would shift line numbers). */
+  blankLines: boolean;
   /** Set when the file starts like gzip but does not inflate to its end (e.g. truncated). */
   gzipError?: string;
   /** Removes the inflated copy, if one was made. */
@@ -35,17 +37,20 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
   const head = headBuf.subarray(0, bytesRead);
 
   const hash = createHash('sha256');
+  const blanks = new BlankLineDetector();
   let size = 0;
   const hashing = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       size += chunk.length;
+      if (!gzipped) blanks.scan(chunk);
       done(null, chunk);
     },
   });
-  if (!isGzip(head)) {
+  const gzipped = isGzip(head);
+  if (!gzipped) {
     await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, new Writable({ write: (_chunk, _enc, done) => done() }));
-    return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, dispose: async () => undefined };
+    return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, blankLines: blanks.found, dispose: async () => undefined };
   }
 
   await mkdir(scratchDir, { recursive: true });
@@ -55,6 +60,7 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
   const counting = new Transform({
     transform(chunk: Buffer, _enc, done) {
       inflated += chunk.length;
+      blanks.scan(chunk);
       done(null, chunk);
     },
   });
@@ -66,5 +72,26 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
     for await (const chunk of createReadStream(path, { start: size })) hash.update(chunk as Buffer);
   }
   const dispose = () => rm(textPath, { force: true });
-  return { hash: hash.digest('hex'), head, textPath, textBytes: inflated, ...(gzipError ? { gzipError } : {}), dispose };
+  return { hash: hash.digest('hex'), head, textPath, textBytes: inflated, blankLines: blanks.found, ...(gzipError ? { gzipError } : {}), dispose };
+}
+
+/**
+ * Whether text holds an empty line, looked for with Buffer searches per chunk (native,
+ * not a loop over lines), minding a line break split across two chunks.
+ */
+class BlankLineDetector {
+  found = false;
+  private tail = Buffer.alloc(0);
+  private first = true;
+
+  scan(chunk: Buffer): void {
+    if (this.found) return;
+    const text = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+    // A leading empty line also shifts numbering (a BOM is skipped first).
+    const start = this.first && text[0] === 0xef ? 3 : 0;
+    if (this.first && (text[start] === 0x0a || (text[start] === 0x0d && text[start + 1] === 0x0a))) this.found = true;
+    this.first = false;
+    if (text.indexOf('\n\n') >= 0 || text.indexOf('\n\r\n') >= 0) this.found = true;
+    this.tail = Buffer.from(text.subarray(Math.max(0, text.length - 2)));
+  }
 }

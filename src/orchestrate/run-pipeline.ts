@@ -105,6 +105,9 @@ async function build(summary: RunSummary, state: DuckSession, layout: LakeLayout
   await mkdir(layout.tmp, { recursive: true });
   const db = await DuckSession.open(':memory:', { memoryLimit: opts.memoryLimit ?? '1200MB', tempDirectory: layout.tmp, ...(opts.threads ? { threads: opts.threads } : {}) });
   try {
+    // Every order that matters in a model is spelled out (ORDER BY, window orders, keys by
+    // row_number over an ordering), so DuckDB may write tables in any order: faster, less memory.
+    await db.run('SET preserve_insertion_order = false');
     await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
     const bronze = await state.all<{ entity: string; bronze_path: string }>("SELECT entity, bronze_path FROM ingested_files WHERE status = 'ingested' ORDER BY seq");
     const files: Record<string, string[]> = {};

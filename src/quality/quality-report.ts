@@ -2,7 +2,7 @@ import type { DuckSession } from '../duck/index.ts';
 
 /**
  * The data-quality report of a build: what was rejected and why, orphans, invalid emails
- * and duplicates. Computed in the build database, kept with the run.
+ * and duplicates. Read from the build database's models, kept with the run.
  */
 export interface QualityReport {
   files: { ingested: number; quarantined: Record<string, number>; duplicateDeliveries: number };
@@ -11,15 +11,6 @@ export interface QualityReport {
   invalidEmails: number;
   duplicates: Record<string, { exactDuplicates: number; supersededVersions: number }>;
 }
-
-const STG = [
-  ['customers', 'stg_customers', 'silver_customers', ['customer_id']],
-  ['products', 'stg_products', 'silver_products', ['product_id']],
-  ['stores', 'stg_stores', 'silver_stores', ['store_id']],
-  ['orders', 'stg_orders', 'silver_orders', ['order_id']],
-  ['order_items', 'stg_order_items', 'silver_order_items', ['order_id', 'line_number']],
-  ['events', 'stg_events', 'silver_events', ['event_id']],
-] as const;
 
 export async function computeQualityReport(db: DuckSession, ledger: DuckSession): Promise<QualityReport> {
   const n = async (sql: string, session = db) => Number(await session.scalar(sql));
@@ -35,12 +26,10 @@ export async function computeQualityReport(db: DuckSession, ledger: DuckSession)
     (rejectedRows[r.reason] ??= {})[r.entity] = Number(r.n);
   }
   const duplicates: QualityReport['duplicates'] = {};
-  for (const [entity, stg, , key] of STG) {
-    const cols = `* EXCLUDE (_reject_reason, _reject_detail, _source_file, _line, _file_seq, _batch_id)`;
-    const valid = await n(`SELECT count(*) FROM ${stg} WHERE _reject_reason IS NULL`);
-    const distinctRows = await n(`SELECT count(*) FROM (SELECT DISTINCT ${cols} FROM ${stg} WHERE _reject_reason IS NULL)`);
-    const distinctKeys = await n(`SELECT count(*) FROM (SELECT DISTINCT ${key.join(', ')} FROM ${stg} WHERE _reject_reason IS NULL)`);
-    duplicates[entity] = { exactDuplicates: valid - distinctRows, supersededVersions: distinctRows - distinctKeys };
+  for (const d of await db.all<{ entity: string; exact: number; superseded: number }>(
+    'SELECT entity, exact_duplicates::INTEGER AS exact, superseded_versions::INTEGER AS superseded FROM quality_duplicates ORDER BY entity',
+  )) {
+    duplicates[d.entity] = { exactDuplicates: Number(d.exact), supersededVersions: Number(d.superseded) };
   }
   return {
     files: {

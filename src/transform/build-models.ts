@@ -23,11 +23,24 @@ export async function buildModels(db: DuckSession, models: readonly Model[], pro
   const failed = new Set<string>();
   const started = Date.now();
   let rows = 0;
+  // Readers still to build, per intermediate model: at zero its table is dropped, which
+  // keeps the build's memory to what the remaining models need.
+  const pendingReaders = new Map<string, number>();
+  for (const m of models) for (const d of m.dependsOn) pendingReaders.set(d, (pendingReaders.get(d) ?? 0) + 1);
+  const intermediate = new Set(models.filter((m) => m.intermediate).map((m) => m.name));
+  const release = async (model: Model) => {
+    for (const d of model.dependsOn) {
+      const left = (pendingReaders.get(d) ?? 1) - 1;
+      pendingReaders.set(d, left);
+      if (left === 0 && intermediate.has(d)) await db.run(`DROP TABLE IF EXISTS ${ident(d)}`);
+    }
+  };
   for (const [i, model] of models.entries()) {
     const blockedBy = model.dependsOn.find((d) => failed.has(d));
     if (blockedBy) {
       failed.add(model.name);
       results.push({ model: model.name, status: 'skipped', rows: 0, ms: 0, tests: [], error: `upstream model "${blockedBy}" failed` });
+      await release(model);
       continue;
     }
     const t0 = Date.now();
@@ -50,6 +63,7 @@ export async function buildModels(db: DuckSession, models: readonly Model[], pro
       failed.add(model.name);
       results.push({ model: model.name, status: 'failed', rows: 0, ms: Date.now() - t0, tests: [], error: `${errorMessage(err).split('\n')[0]} (in ${model.sqlPath})` });
     }
+    await release(model);
     progress?.({ stage: 'transform', done: i + 1, total: models.length, unit: 'models', rows, elapsedMs: Date.now() - started, item: model.name });
   }
   return results;

@@ -25,6 +25,8 @@ export interface ModelDeclaration {
   tests?: DataTestSpec[];
   /** Published to the warehouse (gold tables and marts). */
   publish?: boolean;
+  /** A step between layers (stg_*, int_*): dropped from the build once every model that reads it is built. */
+  intermediate?: boolean;
 }
 
 export interface Model extends ModelDeclaration {

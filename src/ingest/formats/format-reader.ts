@@ -12,6 +12,8 @@ export interface ReadRequest {
   delimiter?: string;
   /** Bytes of text in the file (inflated for gzip): bounds the largest JSON value. */
   textBytes: number;
+  /** The text has empty lines: a reader that skips them must not be trusted with line numbers. */
+  blankLines?: boolean;
 }
 
 export interface FormatReader {
@@ -22,3 +24,9 @@ export interface FormatReader {
 
 export const STAGED = 'staged';
 export const STAGED_REJECTS = 'staged_rejects';
+
+/** DuckDB's errors about what it read, as opposed to errors of the machine it runs on. */
+export function isContentError(err: unknown): boolean {
+  const message = err instanceof Error ? err.message : String(err);
+  return /^(Invalid Input|Parser|Conversion|Invalid) Error|Malformed|unterminated|Could not convert/i.test(message);
+}

@@ -2,6 +2,7 @@ import { defineModel } from '../../model-declaration.ts';
 
 export default defineModel({
   name: 'int_revenue_lines',
+  intermediate: true,
   layer: 'gold',
   description: 'Revenue order lines joined to their dimensions; the common input of the sales marts.',
   dependsOn: ['fact_orders', 'dim_date', 'dim_customer', 'dim_store', 'dim_product'],

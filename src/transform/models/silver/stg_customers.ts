@@ -2,6 +2,7 @@ import { defineModel } from '../../model-declaration.ts';
 
 export default defineModel({
   name: 'stg_customers',
+  intermediate: true,
   layer: 'silver',
   description: 'Every customer record ever delivered, cleansed and typed, rejects flagged. The input of SCD2 history.',
   dependsOn: ['bronze_customers'],

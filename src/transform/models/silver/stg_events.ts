@@ -2,6 +2,7 @@ import { defineModel } from '../../model-declaration.ts';
 
 export default defineModel({
   name: 'stg_events',
+  intermediate: true,
   layer: 'silver',
   description: 'Every delivered event, typed; missing ids, unreadable timestamps and unknown event types flagged.',
   dependsOn: ['bronze_events'],

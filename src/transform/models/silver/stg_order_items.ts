@@ -2,6 +2,7 @@ import { defineModel } from '../../model-declaration.ts';
 
 export default defineModel({
   name: 'stg_order_items',
+  intermediate: true,
   layer: 'silver',
   description: 'Every delivered order line, typed; missing keys, unreadable numbers and impossible values flagged.',
   dependsOn: ['bronze_order_items'],

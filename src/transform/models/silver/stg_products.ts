@@ -2,6 +2,7 @@ import { defineModel } from '../../model-declaration.ts';
 
 export default defineModel({
   name: 'stg_products',
+  intermediate: true,
   layer: 'silver',
   description: 'Every delivered product record, cleansed and typed, rejects flagged.',
   dependsOn: ['bronze_products'],
