@@ -20,18 +20,26 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
-/** Column-aligned table for a terminal; numbers right-aligned with thousands separators. */
+// Columns whose numbers are labels, not quantities: no thousands separators.
+const LABEL_COLUMN = /(^|_)(year|month|day|key|id|seq|line|version|rank|order|week|quarter)$/;
+
+/** Column-aligned table for a terminal; quantities right-aligned with thousands separators. */
 export function formatTable(rows: ReadonlyArray<Record<string, unknown>>, columns?: string[]): string {
   if (rows.length === 0) return '(no rows)';
   const cols = columns ?? Object.keys(rows[0]!);
-  const cell = (v: unknown): string => {
+  const isNumber = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v));
+  const numeric = cols.map((c) => rows.every((r) => r[c] === null || r[c] === undefined || isNumber(r[c])));
+  const cell = (v: unknown, col: string, num: boolean): string => {
     if (v === null || v === undefined) return '';
-    if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 4 });
+    if (num && !LABEL_COLUMN.test(col)) {
+      const text = String(v);
+      const decimals = text.includes('.') ? text.split('.')[1]!.length : 0;
+      return Number(text).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: Math.max(decimals, 0) });
+    }
     if (typeof v === 'object') return JSON.stringify(v);
     return String(v);
   };
-  const numeric = cols.map((c) => rows.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number' || /^-?\d+(\.\d+)?$/.test(String(r[c]))));
-  const text = rows.map((r) => cols.map((c) => cell(r[c])));
+  const text = rows.map((r) => cols.map((c, i) => cell(r[c], c, numeric[i]!)));
   const widths = cols.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((t) => t[i]!.length))));
   const fmt = (vals: string[]) => vals.map((v, i) => {
     const s = v.length > widths[i]! ? v.slice(0, widths[i]! - 1) + '…' : v;

@@ -47,7 +47,8 @@ export function volumes(scale: number) {
 export async function generateLanding(opts: GenerateOptions): Promise<GenerateResult> {
   const started = Date.now();
   const spill = join(tmpdir(), `shoplake-gen-${process.pid}`);
-  const db = await DuckSession.open(':memory:', { tempDirectory: spill, memoryLimit: '4GB' });
+  // Capped so large scales spill to disk instead of growing: memory stays flat with volume.
+  const db = await DuckSession.open(':memory:', { tempDirectory: spill, memoryLimit: '1GB' });
   try {
     const vol = volumes(opts.scale);
     for (const [k, v] of Object.entries({ seed: opts.seed, drops: opts.drops, ...vol })) {

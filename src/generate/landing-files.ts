@@ -1,4 +1,7 @@
 /**
+ * Every ORDER BY here is total (ties broken by a key), so the same seed writes the same
+ * bytes.
+ *
  * The landing files of one drop: which records each holds, under which headers and in
  * which format. Every query reads the drop number from getvariable('drop'). Entity
  * folders and root-prefixed names, every accepted format, and header drift between drops
@@ -34,7 +37,7 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
             SELECT * FROM g_customer_records WHERE drop_no = ${D} AND NOT legacy
             UNION ALL -- exact duplicate rows inside the file
             SELECT * FROM g_customer_records WHERE drop_no = ${D} AND NOT legacy AND rnd(814, i * 1000 + ver) < 0.01)
-          ORDER BY customer_id, updated_at`,
+          ORDER BY customer_id, updated_at, ver`,
     copy: 'FORMAT csv, HEADER true',
   });
   if (!later) {
@@ -82,27 +85,27 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     m_ts(order_ts, 844, i) AS ${ts}, m_status(status, 845, i * 7 + length(status)) AS ${status},
     m_cat(payment_method, 847, i) AS ${pay}, m_ts(updated_at, 848, i * 7 + length(status)) AS ${upd}`;
   for (let p = 0; p < parts.orders; p++) {
-    const bad = p === 0 ? `UNION ALL SELECT order_id, customer_id, store_id, order_ts, status, payment_method, updated_at
-                           FROM g_bad_orders WHERE drop_no = ${D}` : '';
+    const bad = p === 0 ? `UNION ALL (SELECT order_id, customer_id, store_id, order_ts, status, payment_method, updated_at
+                           FROM g_bad_orders WHERE drop_no = ${D} ORDER BY reason, n)` : '';
     files.push({
       path: `orders/d${drop}-part-${p}.csv.gz`,
       sql: `SELECT * FROM (
               SELECT ${orderCols('order_id', '"customerId"', 'store_id', 'order_date', 'status', 'payment_method', 'updated_at')}
               FROM g_order_records WHERE drop_no = ${D} AND status = 'placed' AND pick(849, i, ${parts.orders}) = ${p}
-              ORDER BY order_ts) ${bad}`,
+              ORDER BY order_ts, order_id) ${bad}`,
       copy: "FORMAT csv, HEADER true, COMPRESSION 'gzip'",
     });
   }
   files.push({
     path: `orders_d${drop}_updates.tsv`,
     sql: `SELECT ${orderCols('"ORDER_ID"', '"Customer_ID"', '"STORE_ID"', 'ordered_at', '"Status"', '"Payment_Method"', '"Updated_At"')}
-          FROM g_order_records WHERE drop_no = ${D} AND status <> 'placed' ORDER BY updated_at`,
+          FROM g_order_records WHERE drop_no = ${D} AND status <> 'placed' ORDER BY updated_at, order_id, status`,
     copy: "FORMAT csv, HEADER true, DELIMITER '\t'",
   });
 
   for (let p = 0; p < parts.items; p++) {
-    const bad = p === 0 ? `UNION ALL SELECT order_id, line_number, product_id, quantity, unit_price, discount
-                           FROM g_bad_items WHERE drop_no = ${D}` : '';
+    const bad = p === 0 ? `UNION ALL (SELECT order_id, line_number, product_id, quantity, unit_price, discount
+                           FROM g_bad_items WHERE drop_no = ${D} ORDER BY reason, n)` : '';
     files.push({
       path: `order_items/d${drop}-part-${p}.csv.gz`,
       sql: `SELECT * FROM (
@@ -126,8 +129,8 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     customer_id AS ${cust}, m_event_type(event_type, 863, s * 100 + j) AS ${type}, product_id, NULL AS order_id,
     page_url, m_cat(device, 866, s * 100 + j) AS device, referrer`;
   for (let p = 0; p < parts.events; p++) {
-    const bad = p === 0 ? `UNION ALL SELECT event_id, event_ts, session_id, NULL, event_type, NULL, NULL, '/', 'desktop', NULL
-                           FROM g_bad_events WHERE drop_no = ${D}` : '';
+    const bad = p === 0 ? `UNION ALL (SELECT event_id, event_ts, session_id, NULL, event_type, NULL, NULL, '/', 'desktop', NULL
+                           FROM g_bad_events WHERE drop_no = ${D} ORDER BY reason, n)` : '';
     files.push({
       path: `events/d${drop}-part-${p}.ndjson.gz`,
       sql: `SELECT * FROM (

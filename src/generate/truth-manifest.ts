@@ -46,7 +46,7 @@ export async function computeTruth(
     `SELECT reason, count(*)::INTEGER AS n FROM (
        SELECT reason FROM g_bad_orders WHERE drop_no <= getvariable('upto') UNION ALL
        SELECT reason FROM g_bad_items WHERE drop_no <= getvariable('upto') UNION ALL
-       SELECT reason FROM g_bad_events WHERE drop_no <= getvariable('upto')) GROUP BY reason`,
+       SELECT reason FROM g_bad_events WHERE drop_no <= getvariable('upto')) GROUP BY reason ORDER BY reason`,
   );
   const rows: Record<string, number> = Object.fromEntries(rowRejects.map((r) => [r.reason, Number(r.n)]));
   rows['malformed_row'] = (rows['malformed_row'] ?? 0) + files.malformedRows;
@@ -83,7 +83,8 @@ export async function computeTruth(
 async function martTruth(db: DuckSession, view: string): Promise<MartTruth> {
   const cols = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE ${ident(view)}`);
   const numeric = cols.filter((c) => /INT|DECIMAL|DOUBLE|FLOAT|HUGEINT/.test(c.column_type)).map((c) => c.column_name);
-  const sumSql = numeric.map((c) => `round(sum(${ident(c)})::DOUBLE, 4) AS ${ident(c)}`).join(', ');
+  // DECIMAL sums are exact: a parallel DOUBLE sum can differ in its last bits run to run.
+  const sumSql = numeric.map((c) => `round(sum(${ident(c)}::DECIMAL(38, 8)), 4)::DOUBLE AS ${ident(c)}`).join(', ');
   const summary = await db.one(`SELECT count(*) AS _rows${sumSql ? ', ' + sumSql : ''} FROM ${ident(view)}`);
   const rows = Number(summary?.['_rows'] ?? 0);
   const sums = Object.fromEntries(numeric.map((c) => [c, Number(summary?.[c] ?? 0)]));

@@ -56,6 +56,11 @@ async function layerCounts(layout: LakeLayout): Promise<Array<{ layer: string; t
         out.push({ layer: zone, table: f.replace(/\.parquet$/, ''), rows: await count(join(layout.zone(zone), f)) });
       }
     }
+    const bronzeRejects = join(layout.lake, 'quarantine', 'rows', 'bronze');
+    if ((await list(bronzeRejects)).length) out.push({ layer: 'quarantine', table: 'rows rejected parsing files', rows: await count(join(bronzeRejects, '*.parquet')) });
+    if ((await list(join(layout.lake, 'quarantine', 'rows'))).includes('silver.parquet')) {
+      out.push({ layer: 'quarantine', table: 'rows rejected by silver checks', rows: await count(layout.silverRejects) });
+    }
   } finally {
     db.close();
   }

@@ -98,7 +98,7 @@ SELECT v.i, v.customer_id, v.first_name, v.last_name, v.gender, v.birth_date, v.
        v.city, v.state, v.country, v.loyalty_tier, drop_start(k) + to_seconds(pick(360 + k, v.i, 86400 * 3)), 100 + k, k, false
 FROM range(2, getvariable('drops') + 1) d(k)
 JOIN versioned v ON v.drop_no < k AND rnd(370 + k, v.i) < 0.03
-QUALIFY row_number() OVER (PARTITION BY k, v.i ORDER BY v.updated_at DESC) = 1;
+QUALIFY row_number() OVER (PARTITION BY k, v.i ORDER BY v.updated_at DESC, v.ver DESC) = 1;
 
 CREATE OR REPLACE TABLE g_orders AS
 SELECT i, 'O' || lpad(i::VARCHAR, 8, '0') AS order_id,

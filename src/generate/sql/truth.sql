@@ -4,7 +4,7 @@
 CREATE OR REPLACE TEMP VIEW t_orders AS
 SELECT order_id, customer_id, store_id, order_ts, status
 FROM g_order_records WHERE drop_no <= getvariable('upto')
-QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY updated_at DESC) = 1;
+QUALIFY row_number() OVER (PARTITION BY order_id ORDER BY updated_at DESC, status) = 1;
 
 CREATE OR REPLACE TEMP VIEW t_lines AS
 SELECT o.order_id, o.customer_id, o.store_id, o.order_ts, o.status, o.order_ts::DATE AS date,
@@ -15,7 +15,7 @@ FROM t_orders o JOIN g_order_items li USING (order_id);
 
 CREATE OR REPLACE TEMP VIEW t_products AS
 SELECT * FROM g_product_records WHERE drop_no <= getvariable('upto')
-QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY updated_at DESC) = 1;
+QUALIFY row_number() OVER (PARTITION BY product_id ORDER BY updated_at DESC, drop_no DESC) = 1;
 
 CREATE OR REPLACE TEMP VIEW t_events AS
 SELECT * FROM g_events WHERE drop_no <= getvariable('upto');
