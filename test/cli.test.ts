@@ -21,6 +21,10 @@ test('the README commands work, with --json, stable exit codes and coded errors'
   assert.equal(empty.code, 2);
   assert.match(empty.stderr, /error \[home_empty\]/);
 
+  const noLanding = shoplake(['run', '--home', home, '--landing', join(root, 'nowhere')]);
+  assert.equal(noLanding.code, 2);
+  assert.match(noLanding.stderr, /error \[landing_missing\]/);
+
   const gen = shoplake(['generate', '--out', landing, '--scale', '0.01', '--seed', '3', '--drops', '2', '--json']);
   assert.equal(gen.code, 0, gen.stderr);
   assert.ok((gen.json()['files'] as string[]).length > 15);

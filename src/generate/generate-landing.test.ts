@@ -28,7 +28,7 @@ test('the same seed writes the same bytes; another seed does not', async () => {
   assert.notDeepEqual(da, await digest(c));
   // Every format and both ways of naming an entity are present.
   const names = Object.keys(da);
-  for (const pattern of [/\.csv\.gz$/, /\.tsv$/, /\.json$/, /\.ndjson\.gz$/, /\.jsonl$/, /\.txt$/, /^orders\//, /^orders_/, /^_truth\/drop-2\.json$/]) {
+  for (const pattern of [/\.csv\.gz$/, /\.tsv$/, /\.json$/, /\.json\.gz$/, /_updates\.txt$/, /\.ndjson\.gz$/, /\.jsonl$/, /\.txt$/, /^orders\//, /^orders_/, /^_truth\/drop-2\.json$/]) {
     assert.ok(names.some((n) => pattern.test(n)), `no file matches ${pattern}`);
   }
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { DuckSession, literal } from '../duck/index.ts';
 import { landingFiles } from './landing-files.ts';
 import { loadNamePools } from './name-pools.ts';
-import { writeSpecialFiles } from './special-files.ts';
+import { specialFileCounts, writeSpecialFiles } from './special-files.ts';
 import { computeTruth, type TruthManifest } from './truth-manifest.ts';
 
 export interface GenerateOptions {
@@ -80,9 +80,8 @@ export async function generateLanding(opts: GenerateOptions): Promise<GenerateRe
           opts.onFile?.(f.path, i + 1, files.length);
         }
       }
-      // Special files are written for every drop up to the last chosen one only when
-      // chosen, but their counts accumulate into the truth of every later drop.
-      const counts = drops.includes(d) ? await writeSpecialFiles(opts.out, d, opts.seed) : await specialCountsOnly(d);
+      // A drop not written now still counts toward the truth of the drops after it.
+      const counts = drops.includes(d) ? await writeSpecialFiles(opts.out, d, opts.seed) : specialFileCounts(d);
       for (const [r, c] of Object.entries(counts.fileRejects)) special.fileRejects[r] = (special.fileRejects[r] ?? 0) + c;
       special.malformedRows += counts.malformedRows;
       special.duplicateDeliveries += counts.duplicateDeliveries;
@@ -99,25 +98,5 @@ export async function generateLanding(opts: GenerateOptions): Promise<GenerateRe
   } finally {
     db.close();
     await rm(spill, { recursive: true, force: true });
-  }
-}
-
-async function specialCountsOnly(drop: number) {
-  const { mkdtemp } = await import('node:fs/promises');
-  const scratch = await mkdtemp(join(tmpdir(), 'shoplake-counts-'));
-  try {
-    // Counting by writing to a scratch folder keeps one definition of the special files.
-    await writeFile(join(scratch, `order_items_d${drop}_manual.csv`), '');
-    await writeFile(join(scratch, `events_d${drop}_sample.txt`), '');
-    await writeFile(join(scratch, drop === 1 ? 'stores_d1.csv' : `stores_d${drop}_resend.csv`), '');
-    await mkdir(join(scratch, 'orders'));
-    await mkdir(join(scratch, 'order_items'));
-    await mkdir(join(scratch, 'events'));
-    await mkdir(join(scratch, 'products'));
-    await mkdir(join(scratch, 'customers'));
-    const { writeSpecialFiles: write } = await import('./special-files.ts');
-    return await write(scratch, drop, 0);
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -1,3 +1,5 @@
+import { storesFile } from './special-files.ts';
+
 /**
  * Every ORDER BY here is total (ties broken by a key), so the same seed writes the same
  * bytes.
@@ -57,10 +59,11 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     m_cat(subcategory, 824, i) AS subcategory, m_text(brand, 825, i) AS brand, m_money(unit_price, 826, i) AS ${priceCol},
     m_money(cost, 827, i) AS cost, m_bool(is_active, 828, i) AS is_active, m_ts(updated_at, 829, i) AS updated_at`;
   files.push({
-    path: `products/d${drop}-catalog.json`,
+    // Later drops arrive gzipped: a JSON array inside .json.gz.
+    path: `products/d${drop}-catalog.json${later ? '.gz' : ''}`,
     sql: `SELECT ${productCols(later ? 'sku' : 'product_id', later ? 'unit_price' : 'price')}
           FROM g_product_records WHERE drop_no = ${D} AND (drop_no > 1 OR rnd(830, i) >= 0.2) ORDER BY product_id`,
-    copy: 'FORMAT json, ARRAY true',
+    copy: `FORMAT json, ARRAY true${later ? ", COMPRESSION 'gzip'" : ''}`,
   });
   if (!later) {
     files.push({
@@ -72,7 +75,7 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
   }
   files.push({
     // Later drops re-deliver the very same bytes under a new name.
-    path: later ? `stores_d${drop}_resend.csv` : 'stores_d1.csv',
+    path: storesFile(drop),
     sql: `SELECT store_id AS "Store_ID", store_name AS "Store_Name", m_cat(channel, 831, hash(store_id)) AS "Channel",
                  city AS "City", state AS "State", m_country(country, 832, hash(store_id)) AS "Country",
                  m_date(opened_date, 833, hash(store_id)) AS "Opened_Date"
@@ -97,7 +100,8 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     });
   }
   files.push({
-    path: `orders_d${drop}_updates.tsv`,
+    // Tab-delimited, as .tsv in drop 1 and as plain .txt later: the content decides.
+    path: `orders_d${drop}_updates.${later ? 'txt' : 'tsv'}`,
     sql: `SELECT ${orderCols('"ORDER_ID"', '"Customer_ID"', '"STORE_ID"', 'ordered_at', '"Status"', '"Payment_Method"', '"Updated_At"')}
           FROM g_order_records WHERE drop_no = ${D} AND status <> 'placed' ORDER BY updated_at, order_id, status`,
     copy: "FORMAT csv, HEADER true, DELIMITER '\t'",

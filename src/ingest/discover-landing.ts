@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { TerminalError } from '../errors/index.ts';
 import { join, relative, sep } from 'node:path';
 import type { LandingFile } from './ingest-file.ts';
 
@@ -8,6 +9,13 @@ import type { LandingFile } from './ingest-file.ts';
  * convention.
  */
 export async function discoverLanding(root: string): Promise<LandingFile[]> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new TerminalError('landing_missing', `landing folder ${root} does not exist or is not a folder`, {
+      subject: root,
+      hint: 'pass --landing <dir>, set `landing` in shoplake.config, or make demo data with `shoplake generate`',
+    });
+  }
   const out: LandingFile[] = [];
   async function walk(dir: string): Promise<void> {
     const entries = await readdir(dir, { withFileTypes: true });

@@ -37,7 +37,7 @@ export interface RunSummary {
   published: Array<{ table: string; rows: number }>;
   stages: StageStats[];
   quality?: QualityReport;
-  error?: { code: string; message: string; subject?: string; hint?: string };
+  error?: { code: string; kind: 'terminal' | 'transient' | 'internal'; message: string; subject?: string; hint?: string };
 }
 
 const PUBLISHED_SEQ = 'published_through_seq';
@@ -84,8 +84,8 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
   } catch (err) {
     summary.status = 'failed';
     summary.error = err instanceof ShoplakeError
-      ? { code: err.code, message: err.message, ...(err.subject ? { subject: err.subject } : {}), ...(err.hint ? { hint: err.hint } : {}) }
-      : { code: 'internal', message: errorMessage(err) };
+      ? { code: err.code, kind: err.kind, message: err.message, ...(err.subject ? { subject: err.subject } : {}), ...(err.hint ? { hint: err.hint } : {}) }
+      : { code: 'internal', kind: 'internal' as const, message: errorMessage(err) };
     return summary;
   } finally {
     summary.finishedAt = new Date().toISOString();

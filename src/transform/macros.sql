@@ -77,3 +77,13 @@ CREATE OR REPLACE MACRO sl_event_type(c) AS
     WHEN 'addtocart' THEN 'add_to_cart'
     ELSE replace(lower(c), '-', '_')
   END;
+
+-- Duplicates in one entity: staged rows that copy another row exactly, and rows a later
+-- version of the same key replaced. Rows are compared by a 64-bit hash of their business
+-- columns: far cheaper than DISTINCT * on millions of rows; a collision miscounts by one.
+CREATE OR REPLACE MACRO sl_duplicate_counts(entity_name, stg, silver) AS TABLE
+  SELECT entity_name AS entity,
+         count(*) - count(DISTINCT hash(*COLUMNS(* EXCLUDE (_reject_reason, _reject_detail, _source_file, _line, _file_seq, _batch_id)))) AS exact_duplicates,
+         count(DISTINCT hash(*COLUMNS(* EXCLUDE (_reject_reason, _reject_detail, _source_file, _line, _file_seq, _batch_id))))
+           - (SELECT count(*) FROM query_table(silver)) AS superseded_versions
+  FROM query_table(stg) WHERE _reject_reason IS NULL;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { generateLanding } from '../../generate/generate-landing.ts';
 import { runPipeline } from '../../orchestrate/index.ts';
 import { withCommonOptions, configFor, type CommonOptions } from '../common-options.ts';
-import { EXIT, humanMs, printJson, printTable } from '../output.ts';
+import { humanMs, printJson, printTable } from '../output.ts';
 import { openForReading } from '../open-home.ts';
 import { progressLine } from '../progress-line.ts';
-import { printRunSummary } from './run-command.ts';
+import { printRunSummary, runExitCode } from './run-command.ts';
 import { positiveNumber } from './generate-command.ts';
 
 /** `npm start`: make the demo landing data if it is not there, run the pipeline, show the result. */
@@ -47,6 +47,6 @@ export function registerDemo(program: Command): void {
         );
       }
     }
-    process.exitCode = summary.status === 'failed' ? EXIT.runFailed : EXIT.ok;
+    process.exitCode = runExitCode(summary);
   });
 }

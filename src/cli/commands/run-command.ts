@@ -20,8 +20,17 @@ export function registerRun(program: Command): void {
     });
     if (opts.json) printJson(summary);
     else printRunSummary(summary);
-    process.exitCode = summary.status === 'failed' ? (summary.error?.code === 'home_locked' ? EXIT.transient : EXIT.runFailed) : EXIT.ok;
+    process.exitCode = runExitCode(summary);
   });
+}
+
+/** The run's exit code: a failed model or test is a failed run; other errors keep their kind's code. */
+export function runExitCode(s: RunSummary): number {
+  if (s.status !== 'failed') return EXIT.ok;
+  const e = s.error;
+  if (e) process.stderr.write(`error [${e.code}]: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+  if (!e || e.code === 'model_failed') return EXIT.runFailed;
+  return e.kind === 'transient' ? EXIT.transient : e.kind === 'internal' ? EXIT.internal : EXIT.usage;
 }
 
 export function printRunSummary(s: RunSummary): void {
@@ -46,8 +55,5 @@ export function printRunSummary(s: RunSummary): void {
   }
   if (s.published.length) out(`\npublished ${s.published.length} tables to the warehouse: ${s.published.map((p) => `${p.table} (${humanNumber(p.rows)})`).join(', ')}`);
   if (s.status === 'nothing_new') out('nothing new in the landing folder: the warehouse is unchanged');
-  if (s.error) {
-    out(`\nerror [${s.error.code}]: ${s.error.message}`);
-    if (s.error.hint) out(`  hint: ${s.error.hint}`);
-  }
+  if (s.files.failed) out(`\nwarning: ${s.files.failed} files could not be read this time (see above); the next run retries them`);
 }
