@@ -6,10 +6,11 @@ import { replaceDirectory } from './atomic-write.ts';
  * Writes tables of `db` as one Parquet file each into a lake zone folder, replacing the
  * whole zone at once, so a reader of the zone never mixes two runs.
  */
-export async function exportZone(db: DuckSession, zoneDir: string, tables: readonly string[]): Promise<void> {
+export async function exportZone(db: DuckSession, zoneDir: string, tables: readonly string[], onTable?: (table: string) => void): Promise<void> {
   await replaceDirectory(zoneDir, async (next) => {
     for (const t of tables) {
       await db.run(`COPY ${ident(t)} TO ${literal(join(next, `${t}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+      onTable?.(t);
     }
   });
 }

@@ -137,11 +137,19 @@ async function build(summary: RunSummary, state: DuckSession, layout: LakeLayout
     }
     summary.quality = await computeQualityReport(db, state);
 
+    const silverTables = models.filter((m) => m.layer === 'silver' && m.name.startsWith('silver_') && m.name !== 'silver_rejects').map((m) => m.name);
+    const goldTables = models.filter((m) => m.publish).map((m) => m.name);
     const publish = await timeStage('publish', async () => {
-      await exportZone(db, layout.zone('silver'), models.filter((m) => m.layer === 'silver' && m.name.startsWith('silver_') && m.name !== 'silver_rejects').map((m) => m.name));
-      await exportZone(db, layout.zone('gold'), models.filter((m) => m.publish).map((m) => m.name));
+      const total = silverTables.length + 2 * goldTables.length;
+      const t0 = Date.now();
+      let done = 0;
+      const tick = (item: string) => opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item });
+      await exportZone(db, layout.zone('silver'), silverTables, (t) => tick(`lake/silver/${t}`));
+      await exportZone(db, layout.zone('gold'), goldTables, (t) => tick(`lake/gold/${t}`));
       await writeAtomically(layout.silverRejects, (tmp) => db.run(`COPY silver_rejects TO ${literal(tmp)} (FORMAT parquet)`));
-      return new DuckdbWarehouse(layout.warehouseDb).publish({ build: db, tables: models.filter((m) => m.publish).map((m) => m.name), runId: summary.runId, publishedAt: new Date().toISOString() });
+      return new DuckdbWarehouse(layout.warehouseDb).publish({
+        build: db, tables: goldTables, runId: summary.runId, publishedAt: new Date().toISOString(), onTable: (t) => tick(`warehouse/${t}`),
+      });
     }, (r) => r.tables.reduce((n, t) => n + t.rows, 0));
     summary.stages.push(publish.stats);
     summary.published = publish.result.tables;

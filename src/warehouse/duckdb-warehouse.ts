@@ -24,6 +24,7 @@ export class DuckdbWarehouse implements WarehouseAdapter {
       for (const t of req.tables) {
         await db.run(`CREATE TABLE wh_next.main.${ident(t)} AS SELECT * FROM main.${ident(t)}`);
         tables.push({ table: t, rows: Number(await db.scalar(`SELECT count(*) FROM wh_next.main.${ident(t)}`)) });
+        req.onTable?.(t, tables.at(-1)!.rows);
       }
       await db.run(
         `CREATE TABLE wh_next.main._publish_info AS

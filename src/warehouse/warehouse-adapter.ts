@@ -10,6 +10,8 @@ export interface PublishRequest {
   tables: readonly string[];
   runId: string;
   publishedAt: string;
+  /** Called after each table is in place (for progress). */
+  onTable?: (table: string, rows: number) => void;
 }
 
 export interface PublishResult {
