@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
@@ -37,7 +37,13 @@ test('two drops, incrementally, match the truth; a full rebuild gives the same w
 
   // A home built from both drops at once, and a --full-refresh of the first home.
   const fresh = join(root, 'fresh');
-  assert.equal((await runPipeline({ home: fresh, landing })).status, 'success');
+  const freshRun = await runPipeline({ home: fresh, landing });
+  assert.equal(freshRun.status, 'success');
+  // stores_d1.csv and its identical re-send are parsed side by side: one is kept, the
+  // other recorded as a duplicate, and no bronze file is left for it.
+  assert.equal(freshRun.files.duplicates, 1);
+  const bronzeFiles = (await readdir(join(fresh, 'lake', 'bronze'), { recursive: true })).filter((f) => f.endsWith('.parquet'));
+  assert.equal(bronzeFiles.length, freshRun.files.ingested);
   assert.deepEqual(await warehouseDiff(new LakeLayout(home).warehouseDb, new LakeLayout(fresh).warehouseDb), []);
   const refreshed = await runPipeline({ home, landing, fullRefresh: true });
   assert.equal(refreshed.status, 'success');

@@ -1,4 +1,6 @@
+import { relative } from 'node:path';
 import type { DuckSession } from '../duck/index.ts';
+import type { LakeLayout } from '../lake/index.ts';
 import type { FileOutcome, LandingFile } from './ingest-file.ts';
 
 interface LedgerRow {
@@ -11,16 +13,17 @@ interface LedgerRow {
 /**
  * The record of every landing file shoplake has seen: by path (to skip unchanged files
  * without reading them) and by content hash (to skip byte-identical re-deliveries).
+ * Lake paths are stored relative to the home, so a home can be named any way or moved.
  */
 export class FileLedger {
   private byPath = new Map<string, LedgerRow>();
   private hashes = new Set<string>();
   private nextSeq = 1;
 
-  private constructor(private readonly db: DuckSession) {}
+  private constructor(private readonly db: DuckSession, private readonly layout: LakeLayout) {}
 
-  static async load(db: DuckSession): Promise<FileLedger> {
-    const ledger = new FileLedger(db);
+  static async load(db: DuckSession, layout: LakeLayout): Promise<FileLedger> {
+    const ledger = new FileLedger(db, layout);
     const rows = await db.all<LedgerRow & { seq: number }>('SELECT seq, path, content_hash, size, mtime_ms FROM ingested_files ORDER BY seq');
     for (const r of rows) {
       ledger.byPath.set(r.path, r);
@@ -45,8 +48,15 @@ export class FileLedger {
     return this.hashes.has(hash);
   }
 
-  takeSeq(): number {
-    return this.nextSeq++;
+  /** The first sequence number no recorded file has. */
+  get firstFreeSeq(): number {
+    return this.nextSeq;
+  }
+
+  /** Every bronze and rejects file the ledger points at, as paths under the home. */
+  async referencedFiles(): Promise<Set<string>> {
+    const rows = await this.db.all<{ p: string }>('SELECT bronze_path AS p FROM ingested_files WHERE bronze_path IS NOT NULL UNION ALL SELECT rejects_path FROM ingested_files WHERE rejects_path IS NOT NULL');
+    return new Set(rows.map((r) => this.layout.resolve(r.p)));
   }
 
   async touch(f: LandingFile): Promise<void> {
@@ -65,12 +75,14 @@ export class FileLedger {
         status: o.status, reason: dup ? null : (o.reason ?? null), detail: o.detail ?? null,
         format: dup ? null : (o.format ?? null), compression: dup ? null : (o.compression ?? null), delimiter: dup ? null : (o.delimiter ?? null),
         rows_ok: dup ? 0 : o.rowsOk, rows_rejected: dup ? 0 : o.rowsRejected,
-        bronze: dup ? null : (o.bronzePath ?? null), rejects: dup ? null : (o.rejectsPath ?? null),
+        bronze: dup || !o.bronzePath ? null : relative(this.layout.home, o.bronzePath),
+        rejects: dup || !o.rejectsPath ? null : relative(this.layout.home, o.rejectsPath),
         schema_version: dup ? null : (o.schemaVersion ?? null), batch: batchId, at,
       },
     );
     this.byPath.set(o.file.rel, { path: o.file.rel, content_hash: o.hash, size: o.file.size, mtime_ms: o.file.mtimeMs });
     this.hashes.add(o.hash);
+    this.nextSeq = Math.max(this.nextSeq, o.seq + 1);
   }
 }
 

@@ -86,7 +86,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   const lineage = (line: string) =>
     `${line} AS _line, ${literal(file.rel)} AS _source_file, ${seq}::BIGINT AS _file_seq, ` +
     `${literal(ctx.batchId)} AS _batch_id, ${literal(ctx.ingestedAt)}::TIMESTAMP AS _ingested_at`;
-  const bronzePath = ctx.layout.bronzeFile(entity, bytes.hash);
+  const bronzePath = ctx.layout.bronzeFile(entity, seq, bytes.hash);
   // Row order inside a bronze file carries no meaning (`_line` does), and letting DuckDB
   // write row groups in any order nearly halves the write. Readers need order kept, so
   // it is switched back at once.
@@ -101,7 +101,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   });
   let rejectsPath: string | undefined;
   if (rowsRejected > 0) {
-    rejectsPath = ctx.layout.bronzeRejects(bytes.hash);
+    rejectsPath = ctx.layout.bronzeRejects(seq, bytes.hash);
     await writeAtomically(rejectsPath, (tmp) =>
       ctx.db.run(`COPY (SELECT ${literal(entity)} AS entity, 'malformed_row' AS reason, detail, raw, ${lineage('_line::BIGINT')}
                         FROM ${STAGED_REJECTS} ORDER BY _line)

@@ -7,7 +7,8 @@ import { entityOfPath } from './entity-of-path.ts';
 import { FileLedger } from './file-ledger.ts';
 import { ingestFile, type FileOutcome, type LandingFile } from './ingest-file.ts';
 import { readLandingFile } from './read-landing-file.ts';
-import { join } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 
 export type FileResult =
   | FileOutcome
@@ -33,7 +34,8 @@ export async function ingestLanding(opts: {
 }): Promise<IngestSummary> {
   const { db, layout, batchId } = opts;
   const files = await discoverLanding(opts.landing);
-  const ledger = await FileLedger.load(db);
+  const ledger = await FileLedger.load(db, layout);
+  await removeStrayOutputs(layout, await ledger.referencedFiles());
   const pending = files.filter((f) => !ledger.isUnchanged(f));
   const results: FileResult[] = [];
   const started = Date.now();
@@ -55,11 +57,11 @@ export async function ingestLanding(opts: {
       if (ledger.sameBytesAtPath(file, content.hash)) {
         await ledger.touch(file);
       } else if (ledger.hasContent(content.hash)) {
-        const dup = { file, seq: ledger.takeSeq(), hash: content.hash, entity: entityOfPath(file.rel), status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
+        const dup = { file, seq: ledger.firstFreeSeq, hash: content.hash, entity: entityOfPath(file.rel), status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
         await ledger.record(dup, batchId, ingestedAt);
         results.push(dup);
       } else {
-        const outcome = await ingestFile({ db, layout, batchId, ingestedAt }, file, content, entityOfPath(file.rel), ledger.takeSeq());
+        const outcome = await ingestFile({ db, layout, batchId, ingestedAt }, file, content, entityOfPath(file.rel), ledger.firstFreeSeq);
         await ledger.record(outcome, batchId, ingestedAt);
         rows += outcome.rowsOk;
         results.push(outcome);
@@ -74,4 +76,22 @@ export async function ingestLanding(opts: {
     opts.progress?.({ stage: 'ingest', done: i + 1, total: pending.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: file.rel });
   }
   return { discovered: files.length, unchanged: files.length - pending.length, results };
+}
+
+/**
+ * Bronze and rejects files no ledger row points at: left by a run killed between
+ * writing a file and recording it. The files are rewritten when the landing file is
+ * ingested again; removing them keeps the lake to what the ledger knows.
+ */
+async function removeStrayOutputs(layout: LakeLayout, referenced: Set<string>): Promise<void> {
+  const dirs = [join(layout.lake, 'quarantine', 'rows', 'bronze')];
+  for (const e of await readdir(join(layout.lake, 'bronze'), { withFileTypes: true }).catch(() => [])) {
+    if (e.isDirectory()) dirs.push(join(layout.lake, 'bronze', e.name));
+  }
+  for (const dir of dirs) {
+    for (const name of await readdir(dir).catch(() => [] as string[])) {
+      const path = join(dir, name);
+      if (name.endsWith('.parquet') && !referenced.has(resolve(path))) await rm(path, { force: true });
+    }
+  }
 }

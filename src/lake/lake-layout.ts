@@ -1,20 +1,25 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Where everything under a shoplake home lives. One place knows the layout; every
  * other module asks it.
  *
- *   <home>/lake/bronze/<entity>/<content-hash>.parquet      one file per ingested landing file
+ *   <home>/lake/bronze/<entity>/<seq>-<hash>.parquet        one file per ingested landing file
  *   <home>/lake/silver/<entity>.parquet                     cleansed, typed, deduplicated
  *   <home>/lake/gold/<table>.parquet                        star schema and marts
  *   <home>/lake/quarantine/files/<hash>-<name>              rejected files, byte for byte
- *   <home>/lake/quarantine/rows/bronze/<hash>.parquet       rows rejected while parsing a file
+ *   <home>/lake/quarantine/rows/bronze/<seq>-<hash>.parquet rows rejected while parsing a file
  *   <home>/lake/quarantine/rows/silver.parquet              rows rejected by silver's checks
  *   <home>/state.duckdb                                     ledger, runs, catalog
  *   <home>/warehouse.duckdb                                 what analysts query
  */
 export class LakeLayout {
   constructor(readonly home: string) {}
+
+  /** A path the state store keeps relative to the home, made usable. */
+  resolve(underHome: string): string {
+    return resolve(this.home, underHome);
+  }
 
   get lake(): string {
     return join(this.home, 'lake');
@@ -31,8 +36,9 @@ export class LakeLayout {
   get lockFile(): string {
     return join(this.home, 'shoplake.lock');
   }
-  bronzeFile(entity: string, hash: string): string {
-    return join(this.lake, 'bronze', entity, `${hash}.parquet`);
+  /** Named by ledger sequence and content: two deliveries of one content never share a file. */
+  bronzeFile(entity: string, seq: number, hash: string): string {
+    return join(this.lake, 'bronze', entity, `${String(seq).padStart(8, '0')}-${hash.slice(0, 16)}.parquet`);
   }
   zone(name: 'silver' | 'gold'): string {
     return join(this.lake, name);
@@ -40,8 +46,8 @@ export class LakeLayout {
   quarantinedFile(hash: string, name: string): string {
     return join(this.lake, 'quarantine', 'files', `${hash.slice(0, 12)}-${name.replace(/[\\/]/g, '_')}`);
   }
-  bronzeRejects(hash: string): string {
-    return join(this.lake, 'quarantine', 'rows', 'bronze', `${hash}.parquet`);
+  bronzeRejects(seq: number, hash: string): string {
+    return join(this.lake, 'quarantine', 'rows', 'bronze', `${String(seq).padStart(8, '0')}-${hash.slice(0, 16)}.parquet`);
   }
   get silverRejects(): string {
     return join(this.lake, 'quarantine', 'rows', 'silver.parquet');

@@ -111,7 +111,7 @@ async function build(summary: RunSummary, state: DuckSession, layout: LakeLayout
     await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
     const bronze = await state.all<{ entity: string; bronze_path: string }>("SELECT entity, bronze_path FROM ingested_files WHERE status = 'ingested' ORDER BY seq");
     const files: Record<string, string[]> = {};
-    for (const r of bronze) (files[r.entity] ??= []).push(r.bronze_path);
+    for (const r of bronze) (files[r.entity] ??= []).push(layout.resolve(r.bronze_path));
     await createBronzeSources(db, files);
 
     const models = await loadModels();
