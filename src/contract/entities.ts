@@ -56,4 +56,5 @@ export type RowRejectReason = (typeof ROW_REJECT_REASONS)[number];
 export type FileRejectReason = (typeof FILE_REJECT_REASONS)[number];
 
 export const REVENUE_STATUSES = ['placed', 'shipped', 'delivered'] as const;
+export const ORDER_STATUSES = [...REVENUE_STATUSES, 'cancelled', 'returned'] as const;
 export const EVENT_TYPES = ['page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart', 'checkout_start', 'purchase'] as const;

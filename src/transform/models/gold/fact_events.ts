@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '../../../contract/index.ts';
 import { defineModel } from '../../model-declaration.ts';
 
 export default defineModel({
@@ -13,6 +14,6 @@ export default defineModel({
     { kind: 'relationship', column: 'customer_key', to: 'dim_customer', field: 'customer_key' },
     { kind: 'relationship', column: 'product_key', to: 'dim_product', field: 'product_key' },
     { kind: 'relationship', column: 'date_key', to: 'dim_date', field: 'date_key' },
-    { kind: 'accepted_values', column: 'event_type', values: ['page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart', 'checkout_start', 'purchase'] },
+    { kind: 'accepted_values', column: 'event_type', values: [...EVENT_TYPES] },
   ],
 });

@@ -1,3 +1,4 @@
+import { ORDER_STATUSES } from '../../../contract/index.ts';
 import { defineModel } from '../../model-declaration.ts';
 
 export default defineModel({
@@ -10,6 +11,6 @@ export default defineModel({
   tests: [
     { kind: 'unique', columns: ['order_id'] },
     { kind: 'not_null', column: 'order_ts' },
-    { kind: 'accepted_values', column: 'status', values: ['placed', 'shipped', 'delivered', 'cancelled', 'returned'], severity: 'warn' },
+    { kind: 'accepted_values', column: 'status', values: [...ORDER_STATUSES], severity: 'warn' },
   ],
 });
