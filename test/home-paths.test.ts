@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
+import { LakeLayout } from '../src/lake/index.ts';
 import { runPipeline } from '../src/orchestrate/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 async function bronzeFiles(home: string): Promise<string[]> {
-  const root = join(home, 'lake', 'bronze');
+  const root = new LakeLayout(home).bronze;
   const out: string[] = [];
   for (const entity of await readdir(root)) for (const f of await readdir(join(root, entity))) out.push(`${entity}/${f}`);
   return out.sort();

@@ -42,7 +42,7 @@ test('two drops, incrementally, match the truth; a full rebuild gives the same w
   // stores_d1.csv and its identical re-send are parsed side by side: one is kept, the
   // other recorded as a duplicate, and no bronze file is left for it.
   assert.equal(freshRun.files.duplicates, 1);
-  const bronzeFiles = (await readdir(join(fresh, 'lake', 'bronze'), { recursive: true })).filter((f) => f.endsWith('.parquet'));
+  const bronzeFiles = (await readdir(new LakeLayout(fresh).bronze, { recursive: true })).filter((f) => f.endsWith('.parquet'));
   assert.equal(bronzeFiles.length, freshRun.files.ingested);
   assert.deepEqual(await warehouseDiff(new LakeLayout(home).warehouseDb, new LakeLayout(fresh).warehouseDb), []);
   const refreshed = await runPipeline({ home, landing, fullRefresh: true });

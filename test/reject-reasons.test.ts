@@ -103,7 +103,7 @@ test('every row-level reason lands in quarantine with file, line and raw content
     ]);
     assert.match(silver.find((r) => r.reason === 'bad_timestamp')!.raw, /yesterday/);
     const bronze = await db.all<{ _source_file: string; _line: number; raw: string; reason: string }>(
-      `SELECT _source_file, _line::INTEGER AS _line, raw, reason FROM read_parquet(${literal(join(layout.lake, 'quarantine', 'rows', 'bronze', '*.parquet'))}) ORDER BY _source_file`,
+      `SELECT _source_file, _line::INTEGER AS _line, raw, reason FROM read_parquet(${literal(join(layout.bronzeRejectsDir, '*.parquet'))}) ORDER BY _source_file`,
     );
     assert.deepEqual(bronze.map((r) => `${r._source_file}:${r._line} ${r.reason} ${r.raw}`), [
       'events/e.ndjson:3 malformed_row {"event_id":"E3","event_ts":',

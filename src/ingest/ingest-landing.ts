@@ -84,9 +84,9 @@ export async function ingestLanding(opts: {
  * ingested again; removing them keeps the lake to what the ledger knows.
  */
 async function removeStrayOutputs(layout: LakeLayout, referenced: Set<string>): Promise<void> {
-  const dirs = [join(layout.lake, 'quarantine', 'rows', 'bronze')];
-  for (const e of await readdir(join(layout.lake, 'bronze'), { withFileTypes: true }).catch(() => [])) {
-    if (e.isDirectory()) dirs.push(join(layout.lake, 'bronze', e.name));
+  const dirs = [layout.bronzeRejectsDir];
+  for (const e of await readdir(layout.bronze, { withFileTypes: true }).catch(() => [])) {
+    if (e.isDirectory()) dirs.push(join(layout.bronze, e.name));
   }
   for (const dir of dirs) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {

@@ -36,9 +36,12 @@ export class LakeLayout {
   get lockFile(): string {
     return join(this.home, 'shoplake.lock');
   }
+  get bronze(): string {
+    return join(this.lake, 'bronze');
+  }
   /** Named by ledger sequence and content: two deliveries of one content never share a file. */
   bronzeFile(entity: string, seq: number, hash: string): string {
-    return join(this.lake, 'bronze', entity, `${String(seq).padStart(8, '0')}-${hash.slice(0, 16)}.parquet`);
+    return join(this.bronze, entity, fileName(seq, hash));
   }
   zone(name: 'silver' | 'gold'): string {
     return join(this.lake, name);
@@ -46,10 +49,17 @@ export class LakeLayout {
   quarantinedFile(hash: string, name: string): string {
     return join(this.lake, 'quarantine', 'files', `${hash.slice(0, 12)}-${name.replace(/[\\/]/g, '_')}`);
   }
+  get bronzeRejectsDir(): string {
+    return join(this.lake, 'quarantine', 'rows', 'bronze');
+  }
   bronzeRejects(seq: number, hash: string): string {
-    return join(this.lake, 'quarantine', 'rows', 'bronze', `${String(seq).padStart(8, '0')}-${hash.slice(0, 16)}.parquet`);
+    return join(this.bronzeRejectsDir, fileName(seq, hash));
   }
   get silverRejects(): string {
     return join(this.lake, 'quarantine', 'rows', 'silver.parquet');
   }
+}
+
+function fileName(seq: number, hash: string): string {
+  return `${String(seq).padStart(8, '0')}-${hash.slice(0, 16)}.parquet`;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readdir } from 'node:fs/promises';
+import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal } from '../../duck/index.ts';
 import { LakeLayout } from '../../lake/index.ts';
@@ -26,7 +26,14 @@ export function registerStatus(program: Command): void {
         `SELECT status, coalesce(entity, '-') AS entity, count(*)::INTEGER AS files, coalesce(sum(rows_ok), 0)::BIGINT AS rows, coalesce(sum(rows_rejected), 0)::BIGINT AS rejected
          FROM ingested_files GROUP BY ALL ORDER BY status, entity`,
       );
-      const layers = await layerCounts(layout);
+      // Bronze is counted from the ledger; silver and gold from their Parquet metadata.
+      const ingested = files.filter((f) => f.status === 'ingested');
+      const layers = [
+        ...ingested.map((f) => ({ layer: 'bronze', table: f.entity, rows: Number(f.rows) })),
+        ...(await zoneCounts(layout)),
+      ];
+      const malformed = ingested.reduce((n, f) => n + Number(f.rejected), 0);
+      if (malformed) layers.push({ layer: 'quarantine', table: 'rows rejected parsing files', rows: malformed });
       const result = { home: config.home, runs, files, layers };
       if (opts.json) return printJson(result);
       process.stdout.write(`home: ${config.home}\n\nlast runs:\n`);
@@ -41,24 +48,17 @@ export function registerStatus(program: Command): void {
   });
 }
 
-/** Rows in each bronze entity, silver table and gold table, read from Parquet metadata. */
-async function layerCounts(layout: LakeLayout): Promise<Array<{ layer: string; table: string; rows: number }>> {
+/** Rows in each silver and gold table, and the silver rejects, from Parquet metadata. */
+async function zoneCounts(layout: LakeLayout): Promise<Array<{ layer: string; table: string; rows: number }>> {
   const db = await DuckSession.open(':memory:');
   const out: Array<{ layer: string; table: string; rows: number }> = [];
   try {
-    const count = async (glob: string) => Number(await db.scalar(`SELECT coalesce(sum(num_rows), 0) FROM (SELECT DISTINCT file_name, row_group_id, row_group_num_rows AS num_rows FROM parquet_metadata(${literal(glob)}))`));
-    const list = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).filter((f) => !f.startsWith('.')).sort();
-    for (const entity of await list(join(layout.lake, 'bronze'))) {
-      out.push({ layer: 'bronze', table: entity, rows: await count(join(layout.lake, 'bronze', entity, '*.parquet')) });
-    }
+    const count = async (path: string) => Number(await db.scalar(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${literal(path)})`));
     for (const zone of ['silver', 'gold'] as const) {
-      for (const f of (await list(layout.zone(zone))).filter((f) => f.endsWith('.parquet'))) {
-        out.push({ layer: zone, table: f.replace(/\.parquet$/, ''), rows: await count(join(layout.zone(zone), f)) });
-      }
+      const tables = (await readdir(layout.zone(zone)).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).sort();
+      for (const f of tables) out.push({ layer: zone, table: f.replace(/\.parquet$/, ''), rows: await count(join(layout.zone(zone), f)) });
     }
-    const bronzeRejects = join(layout.lake, 'quarantine', 'rows', 'bronze');
-    if ((await list(bronzeRejects)).length) out.push({ layer: 'quarantine', table: 'rows rejected parsing files', rows: await count(join(bronzeRejects, '*.parquet')) });
-    if ((await list(join(layout.lake, 'quarantine', 'rows'))).includes('silver.parquet')) {
+    if (await access(layout.silverRejects).then(() => true, () => false)) {
       out.push({ layer: 'quarantine', table: 'rows rejected by silver checks', rows: await count(layout.silverRejects) });
     }
   } finally {
