@@ -26,10 +26,6 @@ export class ShoplakeError extends Error {
     this.hint = details.hint;
   }
 
-  get retryable(): boolean {
-    return this.kind === 'transient';
-  }
-
   toJSON(): Record<string, unknown> {
     return { code: this.code, kind: this.kind, message: this.message, subject: this.subject, hint: this.hint };
   }

@@ -65,19 +65,18 @@ export class FileLedger {
     if (r) r.mtime_ms = f.mtimeMs;
   }
 
-  async record(o: Pick<FileOutcome, 'file' | 'seq' | 'hash' | 'entity' | 'status' | 'reason' | 'detail' | 'format' | 'compression' | 'delimiter' | 'rowsOk' | 'rowsRejected' | 'bronzePath' | 'rejectsPath' | 'schemaVersion'> | DuplicateDelivery, batchId: string, at: string): Promise<void> {
-    const dup = o.status === 'duplicate';
+  async record(o: LedgerEntry, batchId: string, at: string): Promise<void> {
     await this.db.run(
       `INSERT INTO ingested_files VALUES ($seq, $path, $hash, $size, $mtime, $entity, $status, $reason, $detail, $format,
          $compression, $delimiter, $rows_ok, $rows_rejected, $bronze, $rejects, $schema_version, $batch, $at::TIMESTAMP)`,
       {
         seq: o.seq, path: o.file.rel, hash: o.hash, size: o.file.size, mtime: o.file.mtimeMs, entity: o.entity ?? null,
-        status: o.status, reason: dup ? null : (o.reason ?? null), detail: o.detail ?? null,
-        format: dup ? null : (o.format ?? null), compression: dup ? null : (o.compression ?? null), delimiter: dup ? null : (o.delimiter ?? null),
-        rows_ok: dup ? 0 : o.rowsOk, rows_rejected: dup ? 0 : o.rowsRejected,
-        bronze: dup || !o.bronzePath ? null : relative(this.layout.home, o.bronzePath),
-        rejects: dup || !o.rejectsPath ? null : relative(this.layout.home, o.rejectsPath),
-        schema_version: dup ? null : (o.schemaVersion ?? null), batch: batchId, at,
+        status: o.status, reason: o.reason ?? null, detail: o.detail ?? null,
+        format: o.format ?? null, compression: o.compression ?? null, delimiter: o.delimiter ?? null,
+        rows_ok: o.rowsOk ?? 0, rows_rejected: o.rowsRejected ?? 0,
+        bronze: o.bronzePath ? relative(this.layout.home, o.bronzePath) : null,
+        rejects: o.rejectsPath ? relative(this.layout.home, o.rejectsPath) : null,
+        schema_version: o.schemaVersion ?? null, batch: batchId, at,
       },
     );
     this.byPath.set(o.file.rel, { path: o.file.rel, content_hash: o.hash, size: o.file.size, mtime_ms: o.file.mtimeMs });
@@ -86,11 +85,12 @@ export class FileLedger {
   }
 }
 
-export interface DuplicateDelivery {
-  file: LandingFile;
-  seq: number;
-  hash: string;
-  entity: string | undefined;
-  status: 'duplicate';
-  detail: string;
-}
+/**
+ * One ledger row: an ingested or quarantined file (a FileOutcome), or a duplicate
+ * delivery, which has only the identifying fields.
+ */
+export type LedgerEntry = Pick<FileOutcome, 'file' | 'seq' | 'hash'> &
+  Partial<Pick<FileOutcome, 'reason' | 'detail' | 'format' | 'compression' | 'delimiter' | 'rowsOk' | 'rowsRejected' | 'bronzePath' | 'rejectsPath' | 'schemaVersion'>> & {
+    entity: string | undefined;
+    status: FileOutcome['status'] | 'duplicate';
+  };

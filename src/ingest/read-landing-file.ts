@@ -36,6 +36,7 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
   await fh.close();
   const head = headBuf.subarray(0, bytesRead);
 
+  const gzipped = isGzip(head);
   const hash = createHash('sha256');
   const blanks = new BlankLineDetector();
   let size = 0;
@@ -47,7 +48,6 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
       done(null, chunk);
     },
   });
-  const gzipped = isGzip(head);
   if (!gzipped) {
     await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, new Writable({ write: (_chunk, _enc, done) => done() }));
     return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, blankLines: blanks.found, dispose: async () => undefined };

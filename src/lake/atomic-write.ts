@@ -1,4 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { access, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -37,7 +37,6 @@ export async function replaceDirectory(dir: string, build: (nextDir: string) => 
 }
 
 export async function recoverSwap(dir: string): Promise<void> {
-  const { access } = await import('node:fs/promises');
   const exists = (p: string) => access(p).then(() => true, () => false);
   if (!(await exists(dir)) && (await exists(`${dir}.old`))) {
     // Crashed between the two renames: the new folder was complete, the old one kept.

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { downstreamOf, topologicalOrder } from './graph.ts';
+import { topologicalOrder } from './graph.ts';
 import { ShoplakeError } from '../errors/index.ts';
 
 test('dependencies come before their dependents', () => {
@@ -24,9 +24,4 @@ test('an unknown dependency is rejected naming both ends', () => {
     () => topologicalOrder([{ name: 'a', dependsOn: ['ghost'] }]),
     (e: unknown) => e instanceof ShoplakeError && e.code === 'graph_unknown_dependency' && e.message.includes('"a" depends on "ghost"'),
   );
-});
-
-test('downstream closure', () => {
-  const nodes = [{ name: 'a', dependsOn: [] }, { name: 'b', dependsOn: ['a'] }, { name: 'c', dependsOn: ['b'] }, { name: 'd', dependsOn: [] }];
-  assert.deepEqual([...downstreamOf(nodes, 'a')].sort(), ['b', 'c']);
 });

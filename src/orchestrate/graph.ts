@@ -44,20 +44,3 @@ export function topologicalOrder<T extends GraphNode>(nodes: readonly T[], exter
   for (const n of [...nodes].sort((a, b) => a.name.localeCompare(b.name))) visit(n, []);
   return order;
 }
-
-/** Every node downstream of `name` (not including it). */
-export function downstreamOf(nodes: readonly GraphNode[], name: string): Set<string> {
-  const out = new Set<string>();
-  let frontier = [name];
-  while (frontier.length) {
-    const next: string[] = [];
-    for (const n of nodes) {
-      if (!out.has(n.name) && n.dependsOn.some((d) => frontier.includes(d))) {
-        out.add(n.name);
-        next.push(n.name);
-      }
-    }
-    frontier = next;
-  }
-  return out;
-}
