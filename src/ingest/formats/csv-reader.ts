@@ -1,5 +1,5 @@
 import { ident, literal, type DuckSession } from '../../duck/index.ts';
-import { STAGED, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
+import { rawLines, STAGED, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
 
 /**
  * Delimited text through DuckDB's CSV reader, every column as text. Lines with the wrong
@@ -23,13 +23,18 @@ export const csvReader: FormatReader = {
        SELECT line::BIGINT AS _line, first(csv_line) AS raw, string_agg(DISTINCT error_type, '; ') AS detail
        FROM csv_rejects GROUP BY line`,
     );
-    // The reader drops bad lines, so good row n sits on line n + 1 (the header) plus the
-    // number of bad lines before it. A bad line at file line r, the i-th bad one, has
-    // g = r - 2 - (i - 1) good rows before it.
+    // The reader drops bad lines and skips empty ones, so good row n sits on line n + 1
+    // (the header) plus the number of such lines before it. The i-th of them, at file
+    // line r, has g = r - 2 - (i - 1) good rows before it. Empty lines are only looked
+    // for when the file has any (a raw pass over its lines).
+    const skipped = req.blankLines
+      ? `SELECT _line FROM ${STAGED_REJECTS} UNION ALL
+         SELECT _line FROM (SELECT row_number() OVER () AS _line, line FROM ${rawLines(req)}) WHERE line IS NULL OR trim(line) = ''`
+      : `SELECT _line FROM ${STAGED_REJECTS}`;
     const colList = cols.map(ident).join(', ');
     await db.run(
       `CREATE OR REPLACE TEMP TABLE ${STAGED} AS
-       WITH bad AS (SELECT _line - 2 - (row_number() OVER (ORDER BY _line) - 1) AS g FROM ${STAGED_REJECTS})
+       WITH bad AS (SELECT _line - 2 - (row_number() OVER (ORDER BY _line) - 1) AS g FROM (${skipped}))
        SELECT c._rn + 1 + coalesce(b.n, 0) AS _line, ${colList.length ? colList : "NULL AS _none"}
        FROM csv_read c
        LEFT JOIN (SELECT r._rn, count(*) AS n FROM csv_read r JOIN bad ON bad.g < r._rn GROUP BY r._rn) b USING (_rn)`,

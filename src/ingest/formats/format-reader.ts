@@ -1,4 +1,4 @@
-import type { DuckSession } from '../../duck/index.ts';
+import { literal, type DuckSession } from '../../duck/index.ts';
 
 /**
  * One reader per file format, each with the same contract: load a landing file into the
@@ -12,7 +12,7 @@ export interface ReadRequest {
   delimiter?: string;
   /** Bytes of text in the file (inflated for gzip): bounds the largest JSON value. */
   textBytes: number;
-  /** The text has empty lines: a reader that skips them must not be trusted with line numbers. */
+  /** The text has empty lines, which DuckDB's CSV reader skips without counting them. */
   blankLines?: boolean;
 }
 
@@ -24,6 +24,21 @@ export interface FormatReader {
 
 export const STAGED = 'staged';
 export const STAGED_REJECTS = 'staged_rejects';
+
+// One NDJSON record per line; DuckDB allocates a buffer of this size, so it stays modest.
+const MAX_LINE_BYTES = 16 << 20;
+
+/**
+ * A file's physical lines, one VARCHAR `line` each (NULL for an empty one), in order.
+ * \x1F (unit separator) never occurs in JSON text and seldom in CSV, so a line is one field.
+ * `new_line = '\r\n'` with strict mode off takes both \n and \r\n as line ends: with
+ * either alone, a file mixing the two fails (\n) or counts each \r\n twice. A BOM is dropped.
+ */
+export function rawLines(req: ReadRequest): string {
+  return `read_csv(${literal(req.path)}, columns = {'line': 'VARCHAR'}, header = false, delim = ${literal('\x1f')},
+                   quote = '', escape = '', auto_detect = false, compression = ${literal(req.compression)},
+                   new_line = '\\r\\n', strict_mode = false, max_line_size = ${MAX_LINE_BYTES})`;
+}
 
 /** DuckDB's errors about what it read, as opposed to errors of the machine it runs on. */
 export function isContentError(err: unknown): boolean {

@@ -1,42 +1,74 @@
 import { ident, literal, type DuckSession } from '../../duck/index.ts';
-import { STAGED, STAGED_REJECTS } from './format-reader.ts';
+import { isContentError, STAGED, STAGED_REJECTS } from './format-reader.ts';
+
+// A line is a record when it is a JSON object. Checking the first character is free; only
+// when a line that opens like an object fails to parse is every line validated as well.
+// trim() copies every string, so it only runs on lines whose first byte is not the answer.
+const OPENS_OBJECT = "(starts_with(line, '{') OR starts_with(ltrim(line), '{'))";
+const IS_OBJECT = `(${OPENS_OBJECT} AND json_valid(line))`;
 
 /**
  * Turns the JSON lines `linesSql` selects (`_line`, `line` JSON text) into `staged`: one VARCHAR
  * column per key, in order of first appearance, so keys only later records carry are
- * kept; lines that are not JSON objects go to `staged_rejects`. Each line is parsed
- * twice: once for its keys (which also validates it) and once by from_json, which gives
- * numbers and booleans as text and nested values as JSON text.
+ * kept; lines that are not JSON objects go to `staged_rejects`. Each line is parsed twice:
+ * once for its keys and once by from_json, which gives numbers and booleans as text and
+ * nested values as JSON text.
  */
 export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Promise<string[]> {
-  await db.run(
-    `CREATE OR REPLACE TEMP TABLE json_keyed AS
-     SELECT _line, line, CASE WHEN starts_with(ltrim(line), '{') THEN try(json_keys(line)) END AS ks
-     FROM (${linesSql}) WHERE trim(coalesce(line, '')) <> ''`,
-  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE json_lines AS SELECT _line, line FROM (${linesSql}) WHERE line IS NOT NULL AND (starts_with(line, '{') OR trim(line) <> '')`);
+  let isRecord = OPENS_OBJECT;
+  try {
+    await keyShapes(db, isRecord);
+  } catch (err) {
+    // json_keys stops at the first broken line; validate every line to find them all.
+    if (!isContentError(err)) throw err;
+    isRecord = IS_OBJECT;
+    await keyShapes(db, isRecord);
+  }
+  const badLines = Number(await db.scalar('SELECT coalesce(sum(n), 0) FROM json_shapes WHERE ks IS NULL'));
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
      SELECT _line, line AS raw,
             CASE WHEN NOT json_valid(line) THEN 'invalid JSON' ELSE 'a JSON ' || lower(json_type(line)) || ', not an object' END AS detail
-     FROM json_keyed WHERE ks IS NULL`,
+     FROM json_lines WHERE ${badLines > 0 ? `NOT ${IS_OBJECT}` : 'false'}`,
   );
   const keys = (await db.all<{ k: string }>(
-    `SELECT k FROM (
-       SELECT first_line, unnest(ks) AS k, generate_subscripts(ks, 1) AS pos
-       FROM (SELECT ks, min(_line) AS first_line FROM json_keyed WHERE ks IS NOT NULL GROUP BY ks)
-     ) GROUP BY k ORDER BY min(first_line), min(pos)`,
+    `SELECT k FROM (SELECT first_line, unnest(ks) AS k, generate_subscripts(ks, 1) AS pos FROM json_shapes WHERE ks IS NOT NULL)
+     GROUP BY k ORDER BY min(first_line), min(pos)`,
   )).map((r) => r.k);
-  // DuckDB struct fields ignore case: keys that differ only in case are read one by one.
-  const caseClash = new Set(keys.map((k) => k.toLowerCase())).size !== keys.length;
+  const records = `FROM json_lines WHERE ${isRecord}`;
+  // DuckDB names and struct fields ignore case: keys that differ only in case are read one
+  // by one, into columns named apart (`id`, `id_2`).
+  const names = namedApart(keys);
   let source: string;
-  if (keys.length === 0) source = 'SELECT _line FROM json_keyed WHERE ks IS NOT NULL';
-  else if (caseClash) source = `SELECT _line, ${keys.map((k) => `line ->> ${literal(k)} AS ${ident(k)}`).join(', ')} FROM json_keyed WHERE ks IS NOT NULL`;
+  if (keys.length === 0) source = `SELECT _line ${records}`;
+  else if (names.some((n, i) => n !== keys[i])) source = `SELECT _line, ${keys.map((k, i) => `line ->> ${literal(k)} AS ${ident(names[i]!)}`).join(', ')} ${records}`;
   else {
     const spec = JSON.stringify(Object.fromEntries(keys.map((k) => [k, 'VARCHAR'])));
     source = `SELECT _line, ${keys.map((k) => `s[${literal(k)}] AS ${ident(k)}`).join(', ')}
-              FROM (SELECT _line, from_json(line, ${literal(spec)}) AS s FROM json_keyed WHERE ks IS NOT NULL)`;
+              FROM (SELECT _line, from_json(line, ${literal(spec)}) AS s ${records})`;
   }
   await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED} AS ${source}`);
-  await db.run('DROP TABLE json_keyed');
-  return keys;
+  await db.run('DROP TABLE json_lines; DROP TABLE json_shapes');
+  return names;
+}
+
+/** Keys made unique ignoring case: a later `ID` after `id` becomes `ID_2`. */
+function namedApart(keys: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return keys.map((k) => {
+    const n = (seen.get(k.toLowerCase()) ?? 0) + 1;
+    seen.set(k.toLowerCase(), n);
+    return n === 1 ? k : `${k}_${n}`;
+  });
+}
+
+/** Each distinct key list with the first line that has it; NULL stands for lines that are not records. */
+async function keyShapes(db: DuckSession, isRecord: string): Promise<void> {
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE json_shapes AS
+     SELECT ks, min(_line) AS first_line, count(*) AS n
+     FROM (SELECT _line, CASE WHEN ${isRecord} THEN json_keys(line) END AS ks FROM json_lines)
+     GROUP BY ks`,
+  );
 }

@@ -14,7 +14,7 @@ WITH cleaned AS (
   SELECT *,
     CASE WHEN event_id IS NULL THEN 'missing_key'
          WHEN event_ts IS NULL THEN 'bad_timestamp'
-         WHEN event_type IS NULL OR event_type NOT IN ('page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart', 'checkout_start', 'purchase')
+         WHEN event_type IS NULL OR NOT list_contains(['page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart', 'checkout_start', 'purchase'], event_type)
            THEN 'invalid_value' END AS _reject_reason
   FROM typed
 )

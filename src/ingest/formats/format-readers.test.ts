@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckSession } from '../../duck/index.ts';
+import { csvReader } from './csv-reader.ts';
+import { ndjsonReader } from './ndjson-reader.ts';
+import { STAGED, STAGED_REJECTS, type FormatReader } from './format-reader.ts';
+
+async function stage(reader: FormatReader, text: string, extra: { delimiter?: string } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'reader-'));
+  const path = join(dir, 'f');
+  await writeFile(path, text);
+  const db = await DuckSession.open(':memory:');
+  try {
+    const columns = await reader.stage(db, { path, compression: 'none', textBytes: text.length, blankLines: /(^|\n)\r?\n/.test(text), ...extra });
+    const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${STAGED} ORDER BY _line`);
+    const rejects = await db.all<{ _line: bigint; raw: string; detail: string }>(`SELECT * FROM ${STAGED_REJECTS} ORDER BY _line`);
+    return { columns, rows: rows.map((r) => ({ ...r, _line: Number(r._line) }) as Record<string, unknown>), rejects: rejects.map((r) => ({ ...r, _line: Number(r._line) })) };
+  } finally {
+    db.close();
+  }
+}
+
+test('csv: good rows keep their file line across empty lines, CRLF and rejected lines', async () => {
+  const crlf = await stage(csvReader, 'a,b\r\n1,x\r\n\r\n2,y\r\n', { delimiter: ',' });
+  assert.deepEqual(crlf.rows.map((x) => [x._line, x.a]), [[2, '1'], [4, '2']]);
+  const r = await stage(csvReader, 'a,b\n1,x\n\n2,y\n3,z,EXTRA\n\n\n4,w\n', { delimiter: ',' });
+  assert.deepEqual(r.rows.map((x) => [x._line, x.a]), [[2, '1'], [4, '2'], [8, '4']]);
+  assert.deepEqual(r.rejects.map((x) => [x._line, x.raw]), [[5, '3,z,EXTRA']]);
+});
+
+test('ndjson: keys in order of first appearance, late keys kept, values as text', async () => {
+  const r = await stage(ndjsonReader, '{"id":"1","n":5}\n{"id":"2","flag":true,"nested":{"k":1}}\n');
+  assert.deepEqual(r.columns, ['id', 'n', 'flag', 'nested']);
+  assert.deepEqual(r.rows, [
+    { _line: 1, id: '1', n: '5', flag: null, nested: null },
+    { _line: 2, id: '2', n: null, flag: 'true', nested: '{"k":1}' },
+  ]);
+});
+
+test('ndjson: empty lines keep numbering; broken lines and non-objects become rejects', async () => {
+  const r = await stage(ndjsonReader, '\uFEFF{"id":"1"}\n\n  \n{"id":"2"\n[1,2]\n {"id":"3"}\r\n');
+  assert.deepEqual(r.rows.map((x) => [x._line, x.id]), [[1, '1'], [6, '3']]);
+  assert.deepEqual(r.rejects.map((x) => [x._line, x.detail]), [[4, 'invalid JSON'], [5, 'a JSON array, not an object']]);
+});
+
+test('ndjson: keys differing only in case are kept apart, not merged', async () => {
+  const r = await stage(ndjsonReader, '{"Id":"1"}\n{"id":"2"}\n');
+  assert.deepEqual(r.columns, ['Id', 'id_2']);
+  assert.deepEqual(r.rows.map((x) => [x.Id, x.id_2]), [['1', null], [null, '2']]);
+});
