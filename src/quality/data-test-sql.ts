@@ -1,4 +1,4 @@
-import { ident, literal, literalList } from '../duck/index.ts';
+import { ident, literalList } from '../duck/index.ts';
 import type { DataTestSpec } from '../transform/model-declaration.ts';
 
 /** A data test as a name and a query that counts failing rows (0 = pass). */
