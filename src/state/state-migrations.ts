@@ -61,4 +61,36 @@ export const STATE_MIGRATIONS: readonly string[] = [
      failures BIGINT NOT NULL,
      detail VARCHAR
    );`,
+  `CREATE TABLE dag_runs (
+     run_id VARCHAR PRIMARY KEY,
+     dag VARCHAR NOT NULL,
+     logical_date DATE NOT NULL,       -- the day the run processes
+     run_type VARCHAR NOT NULL,        -- manual | scheduled | backfill | landing | dataset | replay
+     state VARCHAR NOT NULL,           -- queued | running | success | failed | skipped
+     conf JSON,
+     queued_at TIMESTAMP NOT NULL,
+     started_at TIMESTAMP,
+     finished_at TIMESTAMP,
+     error JSON
+   );
+   CREATE TABLE task_instances (
+     run_id VARCHAR NOT NULL,
+     task VARCHAR NOT NULL,
+     task_group VARCHAR,
+     state VARCHAR NOT NULL,           -- queued | running | success | failed | up_for_retry | skipped | upstream_failed
+     attempt INTEGER NOT NULL,
+     started_at TIMESTAMP,
+     finished_at TIMESTAMP,
+     duration_ms BIGINT,
+     error JSON,
+     output JSON,
+     PRIMARY KEY (run_id, task)
+   );
+   CREATE TABLE task_logs (
+     run_id VARCHAR NOT NULL,
+     task VARCHAR NOT NULL,
+     attempt INTEGER NOT NULL,
+     logged_at TIMESTAMP NOT NULL,
+     message VARCHAR NOT NULL
+   );`,
 ];

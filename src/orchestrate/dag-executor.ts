@@ -1,0 +1,154 @@
+import { errorMessage, ShoplakeError, TransientError } from '../errors/index.ts';
+import type { Dag, RunState, TaskOutcome, TaskSpec } from './dag-definition.ts';
+import { canRetry, retryDelay } from './retry-policy.ts';
+import type { DagRunRecord, RunStore, TaskInstanceRecord } from './run-store.ts';
+
+export interface ExecuteOptions {
+  store: RunStore;
+  /** Every change of a task instance, as it is saved (for live views). */
+  onTask?: (t: TaskInstanceRecord) => void;
+  /** Source of jitter for retry delays; Math.random by default. */
+  random?: () => number;
+}
+
+export interface RunResult {
+  state: RunState;
+  tasks: TaskInstanceRecord[];
+  /** What the DAG's resources reported when closed (the pipeline's run summary). */
+  error?: DagRunRecord['error'];
+}
+
+/**
+ * Runs one DAG run to its end: tasks whose dependencies succeeded start, up to the DAG's
+ * limit at once; a failed attempt is retried after its policy's delay when its error is
+ * transient; a task failing for good marks everything downstream upstream_failed; a task
+ * that reports nothing to do skips everything downstream. Every state change is saved.
+ */
+export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: ExecuteOptions): Promise<RunResult> {
+  const { store } = opts;
+  const random = opts.random ?? Math.random;
+  const inst = new Map<string, TaskInstanceRecord>();
+  const save = async (t: TaskInstanceRecord) => {
+    inst.set(t.task, t);
+    await store.saveTask(t);
+    opts.onTask?.(t);
+  };
+  for (const t of dag.order) await save({ runId: run.runId, task: t.name, group: t.group, state: 'queued', attempt: 0 });
+  await store.updateRun(run.runId, { state: 'running', startedAt: new Date().toISOString() });
+
+  let resources;
+  try {
+    resources = await dag.resources({ runId: run.runId, dag: dag.name, logicalDate: run.logicalDate, conf: run.conf });
+  } catch (err) {
+    const error = describe(err);
+    for (const t of dag.order) await save({ ...inst.get(t.name)!, state: 'upstream_failed' });
+    await store.updateRun(run.runId, { state: 'failed', finishedAt: new Date().toISOString(), error });
+    return { state: 'failed', tasks: [...inst.values()], error };
+  }
+
+  const running = new Map<string, Promise<void>>();
+  const retryAt = new Map<string, number>();
+  const skipping = new Set<string>();
+  const attemptOf = async (spec: TaskSpec<R>, attempt: number): Promise<void> => {
+    const started = Date.now();
+    await save({ ...inst.get(spec.name)!, state: 'running', attempt, startedAt: new Date(started).toISOString(), finishedAt: undefined, durationMs: undefined, error: undefined });
+    const log = logger(store, run.runId, spec.name, attempt);
+    try {
+      const outcome = await withTimeout(spec, dag.timeoutMs, (signal) =>
+        spec.run({ runId: run.runId, dag: dag.name, task: spec.name, attempt, logicalDate: run.logicalDate, conf: run.conf, resources: resources.value, signal, log: log.write }),
+      );
+      if (outcome?.skipDownstream) skipping.add(spec.name);
+      await log.flush();
+      await save({ ...inst.get(spec.name)!, state: 'success', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, ...(outcome?.output ? { output: outcome.output } : {}) });
+    } catch (err) {
+      const error = describe(err);
+      const policy = spec.retry ?? dag.retry;
+      const retry = error.kind !== 'terminal' && canRetry(policy, attempt);
+      const delay = retry ? retryDelay(policy, attempt, random()) : 0;
+      log.write(`attempt ${attempt} failed: [${error.code}] ${error.message}${retry ? `; retrying in ${delay} ms` : ''}`);
+      await log.flush();
+      if (retry) retryAt.set(spec.name, Date.now() + delay);
+      await save({ ...inst.get(spec.name)!, state: retry ? 'up_for_retry' : 'failed', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error });
+    }
+  };
+
+  let final: RunState = 'failed';
+  try {
+    for (;;) {
+      for (const spec of dag.order) {
+        const t = inst.get(spec.name)!;
+        if (t.state !== 'queued') continue;
+        const deps = spec.dependsOn.map((d) => inst.get(d)!);
+        if (deps.some((d) => d.state === 'failed' || d.state === 'upstream_failed')) await save({ ...t, state: 'upstream_failed' });
+        else if (deps.some((d) => d.state === 'skipped' || (d.state === 'success' && skipping.has(d.task)))) await save({ ...t, state: 'skipped' });
+      }
+      const now = Date.now();
+      const ready = dag.order.filter((spec) => {
+        const t = inst.get(spec.name)!;
+        if (running.has(spec.name)) return false;
+        if (t.state === 'up_for_retry') return (retryAt.get(spec.name) ?? 0) <= now;
+        return t.state === 'queued' && spec.dependsOn.every((d) => inst.get(d)!.state === 'success');
+      });
+      for (const spec of ready) {
+        if (running.size >= dag.maxActiveTasks) break;
+        const attempt = inst.get(spec.name)!.attempt + 1;
+        running.set(spec.name, attemptOf(spec, attempt).finally(() => running.delete(spec.name)));
+      }
+      const waiting = [...retryAt].filter(([name]) => inst.get(name)!.state === 'up_for_retry' && !running.has(name));
+      if (running.size === 0 && waiting.length === 0) break;
+      const wake = waiting.length ? Math.max(0, Math.min(...waiting.map(([, at]) => at)) - Date.now()) : undefined;
+      await Promise.race([...running.values(), ...(wake !== undefined ? [sleep(wake)] : [])]);
+    }
+    final = [...inst.values()].some((t) => t.state === 'failed' || t.state === 'upstream_failed') ? 'failed' : 'success';
+  } finally {
+    await Promise.allSettled(running.values());
+    await resources.close(final).catch(() => undefined);
+  }
+  const failedTask = [...inst.values()].find((t) => t.state === 'failed');
+  const error = failedTask?.error ? { code: failedTask.error.code, message: failedTask.error.message, subject: failedTask.task } : undefined;
+  await store.updateRun(run.runId, { state: final, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });
+  return { state: final, tasks: dag.order.map((t) => inst.get(t.name)!), ...(error ? { error } : {}) };
+}
+
+/** Runs an attempt against its timeout; on expiry the signal aborts and the attempt fails as transient. */
+async function withTimeout<T>(spec: TaskSpec<unknown>, dagTimeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const ms = spec.timeoutMs ?? dagTimeoutMs;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new TransientError('task_timeout', `task "${spec.name}" did not finish within ${ms} ms`, { subject: spec.name, hint: 'raise the task timeout or find what makes it slow' });
+      controller.abort(err);
+      reject(err);
+    }, ms);
+  });
+  try {
+    return await Promise.race([work(controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function describe(err: unknown): { code: string; kind: string; message: string } {
+  if (err instanceof ShoplakeError) return { code: err.code, kind: err.kind, message: err.message };
+  // Not ours (disk, memory, a dropped connection): worth another attempt.
+  return { code: 'task_error', kind: 'transient', message: errorMessage(err) };
+}
+
+/** Log lines of one attempt, written in order without making the task wait on each. */
+function logger(store: RunStore, runId: string, task: string, attempt: number) {
+  let chain = Promise.resolve();
+  return {
+    write: (message: string) => {
+      const at = new Date().toISOString();
+      chain = chain.then(() => store.appendLog({ runId, task, attempt, at, message })).catch(() => undefined);
+    },
+    flush: () => chain,
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export type { TaskOutcome };
