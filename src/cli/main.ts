@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { registerCatalog } from './commands/catalog-command.ts';
+import { registerDags } from './commands/dags-command.ts';
 import { registerDemo } from './commands/demo-command.ts';
 import { registerGenerate } from './commands/generate-command.ts';
 import { registerQuery } from './commands/query-command.ts';
 import { registerReport } from './commands/report-command.ts';
 import { registerRun } from './commands/run-command.ts';
+import { registerRuns } from './commands/runs-command.ts';
 import { registerStatus } from './commands/status-command.ts';
 import { EXIT, reportError } from './output.ts';
 
@@ -14,7 +16,7 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo]) register(program);
+for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -18,7 +18,7 @@ export interface DuckOptions {
  * as JSON-safe objects (BIGINT and DECIMAL as numbers or strings, never BigInt).
  */
 export class DuckSession {
-  private constructor(readonly path: string, readonly connection: DuckDBConnection) {}
+  private constructor(readonly path: string, readonly connection: DuckDBConnection, private readonly instance: DuckDBInstance) {}
 
   static async open(path: string, options: DuckOptions = {}): Promise<DuckSession> {
     const config: Record<string, string> = {};
@@ -27,8 +27,21 @@ export class DuckSession {
     if (options.threads) config['threads'] = String(options.threads);
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
     const instance = path === ':memory:' ? await DuckDBInstance.create(path, config) : await DuckDBInstance.fromCache(path, config);
-    const connection = await instance.connect();
-    const session = new DuckSession(path, connection);
+    return DuckSession.on(path, instance);
+  }
+
+  /** Another connection to the same database: queries on separate connections run side by side. */
+  async fork(): Promise<DuckSession> {
+    return DuckSession.on(this.path, this.instance);
+  }
+
+  /** Stops the query running on this connection (it fails with an interrupt error). */
+  interrupt(): void {
+    this.connection.interrupt();
+  }
+
+  private static async on(path: string, instance: DuckDBInstance): Promise<DuckSession> {
+    const session = new DuckSession(path, await instance.connect(), instance);
     // Everything shoplake stores is UTC; a session in local time would shift TIMESTAMPTZ casts.
     await session.run("SET TimeZone = 'UTC'");
     return session;

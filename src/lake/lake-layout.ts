@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
  *   <home>/lake/bronze/<entity>/<seq>-<hash>.parquet        one file per ingested landing file
  *   <home>/lake/silver/<entity>.parquet                     cleansed, typed, deduplicated
  *   <home>/lake/gold/<table>.parquet                        star schema and marts
+ *   <home>/lake/processed/date=<day>/<table>.parquet        gold unloaded per logical date, for consumers
  *   <home>/lake/quarantine/files/<hash>-<name>              rejected files, byte for byte
  *   <home>/lake/quarantine/rows/bronze/<seq>-<hash>.parquet rows rejected while parsing a file
  *   <home>/lake/quarantine/rows/silver.parquet              rows rejected by silver's checks
@@ -45,6 +46,11 @@ export class LakeLayout {
   }
   zone(name: 'silver' | 'gold'): string {
     return join(this.lake, name);
+  }
+  /** The gold unload of one logical date (YYYY-MM-DD), replaced whole when that date is reprocessed. */
+  processedPartition(logicalDate: string): string {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(logicalDate)) throw new RangeError(`logical date "${logicalDate}" is not YYYY-MM-DD`);
+    return join(this.lake, 'processed', `date=${logicalDate}`);
   }
   quarantinedFile(hash: string, name: string): string {
     return join(this.lake, 'quarantine', 'files', `${hash.slice(0, 12)}-${name.replace(/[\\/]/g, '_')}`);

@@ -129,8 +129,8 @@ async function withTimeout<T>(spec: TaskSpec<unknown>, dagTimeoutMs: number, wor
   }
 }
 
-function describe(err: unknown): { code: string; kind: string; message: string } {
-  if (err instanceof ShoplakeError) return { code: err.code, kind: err.kind, message: err.message };
+function describe(err: unknown): NonNullable<TaskInstanceRecord['error']> {
+  if (err instanceof ShoplakeError) return { code: err.code, kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   // Not ours (disk, memory, a dropped connection): worth another attempt.
   return { code: 'task_error', kind: 'transient', message: errorMessage(err) };
 }

@@ -1,37 +1,34 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { literal, type DuckSession } from '../duck/index.ts';
-import { errorMessage, ShoplakeError } from '../errors/index.ts';
-import { ingestLanding } from '../ingest/index.ts';
-import { LakeLayout, recoverSwap } from '../lake/index.ts';
-import { getKv, openStateStore, setKv } from '../state/index.ts';
-import { buildAndPublish } from './build-and-publish.ts';
+import { errorMessage, ShoplakeError, TerminalError } from '../errors/index.ts';
+import { LakeLayout } from '../lake/index.ts';
+import { openStateStore } from '../state/index.ts';
+import { loadModels } from '../transform/index.ts';
+import { dailyDag } from './daily-dag.ts';
+import { executeRun } from './dag-executor.ts';
+import { DuckdbRunStore } from './duckdb-run-store.ts';
 import { acquireHomeLock } from './home-lock.ts';
-import type { ProgressSink } from './progress-event.ts';
-import { tallyFiles, type RunSummary } from './run-summary.ts';
-import { timeStage } from './stage-timer.ts';
+import { PipelineRun } from './pipeline-run.ts';
+import type { RunOptions } from './run-options.ts';
+import type { RunType } from './run-store.ts';
+import type { RunSummary } from './run-summary.ts';
 
 export type { RunSummary } from './run-summary.ts';
-
-export interface RunOptions {
-  home: string;
-  landing: string;
-  fullRefresh?: boolean;
-  memoryLimit?: string;
-  threads?: number;
-  progress?: ProgressSink;
-}
-
-const PUBLISHED_SEQ = 'published_through_seq';
+export type { RunOptions } from './run-options.ts';
 
 /**
- * One run of the pipeline: landing → bronze (new files only) → silver → gold → data
- * tests → lake zones and warehouse. Silver and gold are rebuilt from all of bronze, so
- * the result after several incremental runs equals a full rebuild. Nothing is published
- * unless every blocking test passes, and a run killed anywhere leaves the last good
- * warehouse and resumes cleanly on the next run.
+ * One run of the daily DAG in this process: landing → bronze (new files only) → silver →
+ * gold → data tests → lake zones, warehouse and processed unload. Silver and gold are
+ * rebuilt from all of bronze, so the result after several incremental runs equals a full
+ * rebuild. Nothing is published unless every blocking test passes, and a run killed
+ * anywhere leaves the last good warehouse and resumes cleanly on the next run. The run
+ * and its tasks are kept in the home's run history.
  */
-export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
+export async function runPipeline(opts: RunOptions & { runType?: RunType }): Promise<RunSummary> {
+  if (opts.logicalDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.logicalDate)) {
+    throw new TerminalError('bad_logical_date', `logical date "${opts.logicalDate}" is not YYYY-MM-DD`, { subject: 'date', hint: 'give the day as e.g. 2024-03-01' });
+  }
   const layout = new LakeLayout(opts.home);
   await mkdir(opts.home, { recursive: true });
   const lock = await acquireHomeLock(layout.lockFile, 'run');
@@ -44,24 +41,28 @@ export async function runPipeline(opts: RunOptions): Promise<RunSummary> {
   };
   let state: DuckSession | undefined;
   try {
-    for (const zone of ['silver', 'gold'] as const) await recoverSwap(layout.zone(zone));
     if (opts.fullRefresh) await wipeDerivedData(layout);
     state = await openStateStore(layout.stateDb);
-    await state.run("SET memory_limit = " + literal(opts.memoryLimit ?? '1200MB'));
+    await state.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
+    const store = new DuckdbRunStore(state);
+    // This process holds the home lock, so a run still marked as going belongs to a process that died.
+    await store.failOrphanedRuns('the process running it exited before it finished');
     await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', { id: runId, at: summary.startedAt, status: 'running', mode: summary.mode });
 
-    const ingest = await timeStage('ingest', () => ingestLanding({ landing: opts.landing, db: state!, layout, batchId: runId, progress: opts.progress }), (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
-    summary.stages.push(ingest.stats);
-    tallyFiles(summary, ingest.result.discovered, ingest.result.unchanged, ingest.result.results);
-
-    const maxSeq = Number((await state.scalar('SELECT coalesce(max(seq), 0) FROM ingested_files')) ?? 0);
-    const publishedSeq = Number((await getKv(state, PUBLISHED_SEQ)) ?? -1);
-    if (maxSeq === publishedSeq && !opts.fullRefresh) {
-      summary.status = 'nothing_new';
-      return summary;
+    const pipeline = new PipelineRun(summary, layout, state, opts, await loadModels());
+    const dag = dailyDag(pipeline.models, { resources: async () => ({ value: pipeline, close: (s) => pipeline.close(s) }) });
+    const logicalDate = opts.logicalDate ?? startedAt.toISOString().slice(0, 10);
+    await store.createRun({ runId, dag: dag.name, logicalDate, runType: opts.runType ?? 'manual', state: 'queued', conf: { landing: opts.landing, fullRefresh: opts.fullRefresh ?? false }, queuedAt: summary.startedAt });
+    const result = await executeRun(dag, await store.getRun(runId).then((r) => r!), { store });
+    if (result.state === 'failed') {
+      const failed = result.tasks.find((t) => t.state === 'failed');
+      summary.status = 'failed';
+      summary.error = failed?.error
+        ? { code: failed.error.code, kind: failed.error.kind as 'terminal' | 'transient', message: failed.error.message, subject: failed.task, ...(failed.error.hint ? { hint: failed.error.hint } : {}) }
+        : { code: 'internal', kind: 'internal', message: 'the run failed without a failed task' };
+    } else {
+      summary.status = result.tasks.find((t) => t.task === 'publish')?.state === 'success' ? 'success' : 'nothing_new';
     }
-    await buildAndPublish(summary, state, layout, opts);
-    if (summary.status === 'success') await setKv(state, PUBLISHED_SEQ, String(maxSeq));
     return summary;
   } catch (err) {
     summary.status = 'failed';

@@ -24,7 +24,7 @@ export interface TaskInstanceRecord {
   startedAt?: string | undefined;
   finishedAt?: string | undefined;
   durationMs?: number | undefined;
-  error?: { code: string; kind: string; message: string } | undefined;
+  error?: { code: string; kind: string; message: string; hint?: string } | undefined;
   output?: Record<string, unknown> | undefined;
 }
 

@@ -23,17 +23,9 @@ export async function buildModels(db: DuckSession, models: readonly Model[], pro
   const failed = new Set<string>();
   const started = Date.now();
   let rows = 0;
-  // Readers still to build, per intermediate model: at zero its table is dropped, which
-  // keeps the build's memory to what the remaining models need.
-  const pendingReaders = new Map<string, number>();
-  for (const m of models) for (const d of m.dependsOn) pendingReaders.set(d, (pendingReaders.get(d) ?? 0) + 1);
-  const intermediate = new Set(models.filter((m) => m.intermediate).map((m) => m.name));
+  const readers = new ModelReaders(models);
   const release = async (model: Model) => {
-    for (const d of model.dependsOn) {
-      const left = (pendingReaders.get(d) ?? 1) - 1;
-      pendingReaders.set(d, left);
-      if (left === 0 && intermediate.has(d)) await db.run(`DROP TABLE IF EXISTS ${ident(d)}`);
-    }
+    for (const table of readers.finished(model)) await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
   };
   for (const [i, model] of models.entries()) {
     const blockedBy = model.dependsOn.find((d) => failed.has(d));
@@ -43,28 +35,62 @@ export async function buildModels(db: DuckSession, models: readonly Model[], pro
       await release(model);
       continue;
     }
-    const t0 = Date.now();
-    try {
-      await db.run(`CREATE OR REPLACE TABLE ${ident(model.name)} AS ${model.sql}`);
-      const n = Number(await db.scalar(`SELECT count(*) FROM ${ident(model.name)}`));
-      const tests = await runDataTests(db, model);
-      const blocking = tests.filter((t) => t.status === 'fail' && t.severity === 'error');
-      rows += n;
-      if (blocking.length) {
-        failed.add(model.name);
-        results.push({
-          model: model.name, status: 'failed', rows: n, ms: Date.now() - t0, tests,
-          error: `data test${blocking.length > 1 ? 's' : ''} failed: ${blocking.map((t) => `${t.test} (${t.failures} rows)`).join(', ')}`,
-        });
-      } else {
-        results.push({ model: model.name, status: 'success', rows: n, ms: Date.now() - t0, tests });
-      }
-    } catch (err) {
-      failed.add(model.name);
-      results.push({ model: model.name, status: 'failed', rows: 0, ms: Date.now() - t0, tests: [], error: `${errorMessage(err).split('\n')[0]} (in ${model.sqlPath})` });
-    }
+    const result = await buildModel(db, model);
+    if (result.status === 'failed') failed.add(model.name);
+    rows += result.rows;
+    results.push(result);
     await release(model);
     progress?.({ stage: 'transform', done: i + 1, total: models.length, unit: 'models', rows, elapsedMs: Date.now() - started, item: model.name });
   }
   return results;
+}
+
+/**
+ * One model: its table (CREATE OR REPLACE, so a retry starts clean), its row count and
+ * its data tests. Never throws for the model's own failure: a SQL error or a blocking
+ * test failure comes back as `failed` with the reason.
+ */
+export async function buildModel(db: DuckSession, model: Model): Promise<ModelResult> {
+  const t0 = Date.now();
+  try {
+    await db.run(`CREATE OR REPLACE TABLE ${ident(model.name)} AS ${model.sql}`);
+    const n = Number(await db.scalar(`SELECT count(*) FROM ${ident(model.name)}`));
+    const tests = await runDataTests(db, model);
+    const blocking = tests.filter((t) => t.status === 'fail' && t.severity === 'error');
+    if (blocking.length) {
+      return {
+        model: model.name, status: 'failed', rows: n, ms: Date.now() - t0, tests,
+        error: `data test${blocking.length > 1 ? 's' : ''} failed: ${blocking.map((t) => `${t.test} (${t.failures} rows)`).join(', ')}`,
+      };
+    }
+    return { model: model.name, status: 'success', rows: n, ms: Date.now() - t0, tests };
+  } catch (err) {
+    return { model: model.name, status: 'failed', rows: 0, ms: Date.now() - t0, tests: [], error: `${errorMessage(err).split('\n')[0]} (in ${model.sqlPath})` };
+  }
+}
+
+/**
+ * Counts, per intermediate model, the models still to read it: when the last one has
+ * finished (built, failed or skipped), its table can go, which keeps a build's memory to
+ * what the remaining models need.
+ */
+export class ModelReaders {
+  private readonly pending = new Map<string, number>();
+  private readonly intermediate: Set<string>;
+
+  constructor(models: readonly Model[]) {
+    for (const m of models) for (const d of m.dependsOn) this.pending.set(d, (this.pending.get(d) ?? 0) + 1);
+    this.intermediate = new Set(models.filter((m) => m.intermediate).map((m) => m.name));
+  }
+
+  /** The intermediate tables no model needs any more once `model` is done. */
+  finished(model: Model): string[] {
+    const free: string[] = [];
+    for (const d of model.dependsOn) {
+      const left = (this.pending.get(d) ?? 1) - 1;
+      this.pending.set(d, left);
+      if (left === 0 && this.intermediate.has(d)) free.push(d);
+    }
+    return free;
+  }
 }

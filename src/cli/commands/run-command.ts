@@ -10,11 +10,12 @@ export function registerRun(program: Command): void {
       .command('run')
       .description('ingest new landing files and rebuild silver, gold and the warehouse')
       .option('--landing <dir>', 'landing folder (default from config, else demo/landing)')
-      .option('--full-refresh', 'forget every ingested file and rebuild the lake from the landing folder'),
-  ).action(async (opts: CommonOptions & { landing?: string; fullRefresh?: boolean }) => {
+      .option('--full-refresh', 'forget every ingested file and rebuild the lake from the landing folder')
+      .option('--date <YYYY-MM-DD>', 'logical date of the run: the processed-zone partition it writes (default: today, UTC)'),
+  ).action(async (opts: CommonOptions & { landing?: string; fullRefresh?: boolean; date?: string }) => {
     const config = await configFor(opts);
     const summary = await runPipeline({
-      home: config.home, landing: config.landing, fullRefresh: opts.fullRefresh === true,
+      home: config.home, landing: config.landing, fullRefresh: opts.fullRefresh === true, ...(opts.date ? { logicalDate: opts.date } : {}),
       memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
       ...(opts.json ? {} : { progress: progressLine() }),
     });

@@ -1,0 +1,85 @@
+import { SOURCES, type Model } from '../transform/index.ts';
+import { defineDag, type Dag, type TaskSpec } from './dag-definition.ts';
+import type { PipelineRun } from './pipeline-run.ts';
+import { retryPolicy } from './retry-policy.ts';
+
+/**
+ * The built-in `daily` DAG: check landing → ingest → catalog → one task per model (from
+ * the model declarations, with their dependencies) → data tests → publish → unload. Model
+ * tasks run side by side where the graph allows.
+ */
+export function dailyDag(models: readonly Model[], opts: { schedule?: string; resources?: Dag<PipelineRun>['resources'] } = {}): Dag<PipelineRun> {
+  const bronze = new Set<string>(SOURCES);
+  const modelTasks: TaskSpec<PipelineRun>[] = models.map((m) => ({
+    name: m.name,
+    group: m.layer,
+    dependsOn: [...new Set(m.dependsOn.map((d) => (bronze.has(d) ? 'catalog' : d)))],
+    async run(ctx) {
+      const r = await ctx.resources.buildModel(m, ctx.signal);
+      ctx.log(`${m.name}: ${r.rows} rows, ${r.tests} data tests run`);
+      return { output: r };
+    },
+  }));
+  return defineDag<PipelineRun>({
+    name: 'daily',
+    description: 'Landing files to bronze, silver, gold, data tests, the lake zones, the warehouse and the processed unload.',
+    ...(opts.schedule ? { schedule: opts.schedule } : {}),
+    maxActiveTasks: 2,
+    // Machine trouble (memory, disk, a lock) may pass; bad data and failed tests are terminal.
+    retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 5_000 }),
+    ...(opts.resources ? { resources: opts.resources } : {}),
+    tasks: [
+      {
+        name: 'check_landing', group: 'ingest', dependsOn: [],
+        async run(ctx) {
+          const c = await ctx.resources.checkLanding();
+          ctx.log(`${c.discovered} landing files, ${c.pending} new or changed${c.upToDate ? '; the warehouse is up to date' : ''}`);
+          return { skipDownstream: c.upToDate, output: c };
+        },
+      },
+      {
+        name: 'ingest', group: 'ingest', dependsOn: ['check_landing'],
+        async run(ctx) {
+          const more = await ctx.resources.ingest();
+          const f = ctx.resources.summary.files;
+          ctx.log(`${f.ingested} ingested, ${f.quarantined} quarantined, ${f.duplicates} duplicates, ${f.failed} failed`);
+          return { skipDownstream: !more, output: { ...f } };
+        },
+      },
+      {
+        name: 'catalog', group: 'catalog', dependsOn: ['ingest'],
+        async run(ctx) {
+          const entities = await ctx.resources.openBuild();
+          ctx.log(`bronze sources for ${entities.join(', ')}`);
+          return { output: { entities } };
+        },
+      },
+      ...modelTasks,
+      {
+        name: 'data_tests', group: 'quality', dependsOn: models.map((m) => m.name),
+        async run(ctx) {
+          await ctx.resources.finishTransform();
+          const t = ctx.resources.summary.tests;
+          ctx.log(`${t.passed} passed, ${t.warnings.length} warnings, ${t.failures.length} failures`);
+          return { output: { passed: t.passed, warnings: t.warnings.length, failures: t.failures.length } };
+        },
+      },
+      {
+        name: 'publish', group: 'publish', dependsOn: ['data_tests'],
+        async run(ctx) {
+          await ctx.resources.publish();
+          ctx.log(`${ctx.resources.summary.published.length} tables published`);
+          return { output: { tables: ctx.resources.summary.published.length } };
+        },
+      },
+      {
+        name: 'unload', group: 'publish', dependsOn: ['publish'],
+        async run(ctx) {
+          const n = await ctx.resources.unload(ctx.logicalDate);
+          ctx.log(`${n} gold tables unloaded for ${ctx.logicalDate}`);
+          return { output: { tables: n } };
+        },
+      },
+    ],
+  });
+}

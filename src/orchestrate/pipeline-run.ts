@@ -1,0 +1,162 @@
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { DuckSession, ident, literal } from '../duck/index.ts';
+import { TerminalError } from '../errors/index.ts';
+import { discoverLanding, ingestLanding } from '../ingest/index.ts';
+import { exportZone, LakeLayout, recoverSwap, writeAtomically } from '../lake/index.ts';
+import { computeQualityReport } from '../quality/index.ts';
+import { getKv, setKv } from '../state/index.ts';
+import { buildModel, createBronzeSources, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
+import { DuckdbWarehouse } from '../warehouse/index.ts';
+import type { RunState } from './dag-definition.ts';
+import type { RunOptions } from './run-options.ts';
+import { tallyFiles, type RunSummary } from './run-summary.ts';
+import { timeStage, type StageStats } from './stage-timer.ts';
+
+const PUBLISHED_SEQ = 'published_through_seq';
+
+/**
+ * What the tasks of one pipeline run share: the home's state store, the in-memory build
+ * database the models are built in (spilling to <home>/tmp), and the run summary each
+ * step adds to. Each method is one step of the daily DAG.
+ */
+export class PipelineRun {
+  private build: DuckSession | undefined;
+  private readers: ModelReaders;
+  private modelsDone = 0;
+  private transformStart = 0;
+
+  constructor(
+    readonly summary: RunSummary,
+    readonly layout: LakeLayout,
+    readonly state: DuckSession,
+    readonly opts: RunOptions,
+    readonly models: readonly Model[],
+  ) {
+    this.readers = new ModelReaders(models);
+  }
+
+  /** New landing files, and whether anything at all is left to do. */
+  async checkLanding(): Promise<{ discovered: number; pending: number; upToDate: boolean }> {
+    for (const zone of ['silver', 'gold'] as const) await recoverSwap(this.layout.zone(zone));
+    const files = await discoverLanding(this.opts.landing);
+    const known = await this.state.all<{ path: string; size: number; mtime_ms: number }>('SELECT path, size, mtime_ms FROM ingested_files');
+    const seen = new Set(known.map((k) => `${k.path}\0${Number(k.size)}\0${Number(k.mtime_ms)}`));
+    const pending = files.filter((f) => !seen.has(`${f.rel}\0${f.size}\0${f.mtimeMs}`)).length;
+    return { discovered: files.length, pending, upToDate: pending === 0 && !this.opts.fullRefresh && (await this.isPublished()) };
+  }
+
+  /** Landing → bronze for every new file. Returns false when nothing new needs publishing. */
+  async ingest(): Promise<boolean> {
+    const ingest = await timeStage('ingest', () => ingestLanding({ landing: this.opts.landing, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}) }),
+      (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
+    this.addStage(ingest.stats);
+    tallyFiles(this.summary, ingest.result.discovered, ingest.result.unchanged, ingest.result.results);
+    return this.opts.fullRefresh === true || !(await this.isPublished());
+  }
+
+  /** The build database: cleansing macros and one bronze view per entity over the files the ledger lists. */
+  async openBuild(): Promise<string[]> {
+    await rm(this.layout.tmp, { recursive: true, force: true });
+    await mkdir(this.layout.tmp, { recursive: true });
+    const db = await DuckSession.open(':memory:', { memoryLimit: this.opts.memoryLimit ?? '1200MB', tempDirectory: this.layout.tmp, ...(this.opts.threads ? { threads: this.opts.threads } : {}) });
+    this.build = db;
+    // Every order that matters in a model is spelled out (ORDER BY, window orders, keys by
+    // row_number over an ordering), so DuckDB may write tables in any order: faster, less memory.
+    await db.run('SET preserve_insertion_order = false');
+    await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
+    const bronze = await this.state.all<{ entity: string; bronze_path: string }>("SELECT entity, bronze_path FROM ingested_files WHERE status = 'ingested' ORDER BY seq");
+    const files: Record<string, string[]> = {};
+    for (const r of bronze) (files[r.entity] ??= []).push(this.layout.resolve(r.bronze_path));
+    await createBronzeSources(db, files);
+    return Object.keys(files);
+  }
+
+  /** One model and its data tests, on a connection of its own; throws when it fails. */
+  async buildModel(model: Model, signal?: AbortSignal): Promise<{ rows: number; tests: number }> {
+    const db = await this.buildDb().fork();
+    const onAbort = () => db.interrupt();
+    signal?.addEventListener('abort', onAbort);
+    if (!this.transformStart) this.transformStart = performance.now();
+    try {
+      const result = await buildModel(db, model);
+      this.summary.models = [...this.summary.models.filter((m) => m.model !== model.name), { model: result.model, status: result.status, rows: result.rows, ms: result.ms, ...(result.error ? { error: result.error } : {}) }];
+      for (const t of result.tests) {
+        await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
+        if (t.status === 'pass') this.summary.tests.passed++;
+        else (t.severity === 'warn' ? this.summary.tests.warnings : this.summary.tests.failures).push({ model: t.model, test: t.test, failures: t.failures });
+      }
+      if (result.status === 'failed') {
+        throw new TerminalError('model_failed', `model "${model.name}" failed: ${result.error}`, { subject: model.name, hint: 'the warehouse keeps its last good state; fix the data or the model and run again' });
+      }
+      for (const table of this.readers.finished(model)) await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+      const rows = this.summary.models.reduce((n, m) => n + m.rows, 0);
+      this.opts.progress?.({ stage: 'transform', done: ++this.modelsDone, total: this.models.length, unit: 'models', rows, elapsedMs: Math.round(performance.now() - this.transformStart), item: model.name });
+      return { rows: result.rows, tests: result.tests.length };
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      db.close();
+    }
+  }
+
+  /** After every model: the transform stage's figures and the quality report. */
+  async finishTransform(): Promise<void> {
+    this.addStage({ stage: 'transform', ms: Math.round(performance.now() - this.transformStart), rows: this.summary.models.reduce((n, m) => n + m.rows, 0), peakRssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) });
+    this.summary.quality = await computeQualityReport(this.buildDb(), this.state);
+  }
+
+  /** Silver and gold zones, then the warehouse; the published sequence moves last. */
+  async publish(): Promise<void> {
+    const db = this.buildDb();
+    const silverTables = this.models.filter((m) => m.layer === 'silver' && m.name.startsWith('silver_') && m.name !== 'silver_rejects').map((m) => m.name);
+    const goldTables = this.models.filter((m) => m.publish).map((m) => m.name);
+    const publish = await timeStage('publish', async () => {
+      const total = silverTables.length + 2 * goldTables.length;
+      const t0 = Date.now();
+      let done = 0;
+      const tick = (item: string) => this.opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item });
+      await exportZone(db, this.layout.zone('silver'), silverTables, (t) => tick(`lake/silver/${t}`));
+      await exportZone(db, this.layout.zone('gold'), goldTables, (t) => tick(`lake/gold/${t}`));
+      await writeAtomically(this.layout.silverRejects, (tmp) => db.run(`COPY silver_rejects TO ${literal(tmp)} (FORMAT parquet)`));
+      return new DuckdbWarehouse(this.layout.warehouseDb).publish({
+        build: db, tables: goldTables, runId: this.summary.runId, publishedAt: new Date().toISOString(), onTable: (t) => tick(`warehouse/${t}`),
+      });
+    }, (r) => r.tables.reduce((n, t) => n + t.rows, 0));
+    this.addStage(publish.stats);
+    this.summary.published = publish.result.tables;
+    await setKv(this.state, 'quality_report', JSON.stringify(this.summary.quality));
+    await setKv(this.state, PUBLISHED_SEQ, String(await this.maxSeq()));
+  }
+
+  /** Gold for downstream consumers: `processed/date=<logical date>/<table>.parquet`, replaced whole. */
+  async unload(logicalDate: string): Promise<number> {
+    const tables = this.models.filter((m) => m.publish).map((m) => m.name);
+    await mkdir(dirname(this.layout.processedPartition(logicalDate)), { recursive: true });
+    await exportZone(this.buildDb(), this.layout.processedPartition(logicalDate), tables);
+    return tables.length;
+  }
+
+  async close(state: RunState): Promise<void> {
+    this.build?.close();
+    this.build = undefined;
+    if (state === 'failed') this.summary.status = 'failed';
+    await rm(this.layout.tmp, { recursive: true, force: true });
+  }
+
+  private buildDb(): DuckSession {
+    if (!this.build) throw new TerminalError('build_not_open', 'the build database is not open', { hint: 'the catalog task opens it; run the DAG from its start' });
+    return this.build;
+  }
+
+  private async maxSeq(): Promise<number> {
+    return Number((await this.state.scalar('SELECT coalesce(max(seq), 0) FROM ingested_files')) ?? 0);
+  }
+
+  private async isPublished(): Promise<boolean> {
+    return (await this.maxSeq()) === Number((await getKv(this.state, PUBLISHED_SEQ)) ?? -1);
+  }
+
+  private addStage(stats: StageStats): void {
+    this.summary.stages = [...this.summary.stages.filter((s) => s.stage !== stats.stage), stats];
+  }
+}
