@@ -9,11 +9,10 @@ import { retryPolicy } from './retry-policy.ts';
  * tasks run side by side where the graph allows.
  */
 export function dailyDag(models: readonly Model[], opts: { schedule?: string; resources?: Dag<PipelineRun>['resources'] } = {}): Dag<PipelineRun> {
-  const bronze = new Set<string>(SOURCES);
   const modelTasks: TaskSpec<PipelineRun>[] = models.map((m) => ({
     name: m.name,
     group: m.layer,
-    dependsOn: [...new Set(m.dependsOn.map((d) => (bronze.has(d) ? 'catalog' : d)))],
+    dependsOn: [...new Set(m.dependsOn.map((d) => (SOURCES.has(d) ? 'catalog' : d)))],
     async run(ctx) {
       const r = await ctx.resources.buildModel(m, ctx.signal);
       ctx.log(`${m.name}: ${r.rows} rows, ${r.tests} data tests run`);

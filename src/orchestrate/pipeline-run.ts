@@ -2,7 +2,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
-import { discoverLanding, ingestLanding } from '../ingest/index.ts';
+import { discoverLanding, FileLedger, ingestLanding } from '../ingest/index.ts';
 import { exportZone, LakeLayout, recoverSwap, writeAtomically } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv } from '../state/index.ts';
@@ -40,9 +40,8 @@ export class PipelineRun {
   async checkLanding(): Promise<{ discovered: number; pending: number; upToDate: boolean }> {
     for (const zone of ['silver', 'gold'] as const) await recoverSwap(this.layout.zone(zone));
     const files = await discoverLanding(this.opts.landing);
-    const known = await this.state.all<{ path: string; size: number; mtime_ms: number }>('SELECT path, size, mtime_ms FROM ingested_files');
-    const seen = new Set(known.map((k) => `${k.path}\0${Number(k.size)}\0${Number(k.mtime_ms)}`));
-    const pending = files.filter((f) => !seen.has(`${f.rel}\0${f.size}\0${f.mtimeMs}`)).length;
+    const ledger = await FileLedger.load(this.state, this.layout);
+    const pending = files.filter((f) => !ledger.isUnchanged(f)).length;
     return { discovered: files.length, pending, upToDate: pending === 0 && !this.opts.fullRefresh && (await this.isPublished()) };
   }
 

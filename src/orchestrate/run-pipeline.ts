@@ -52,8 +52,9 @@ export async function runPipeline(opts: RunOptions & { runType?: RunType }): Pro
     const pipeline = new PipelineRun(summary, layout, state, opts, await loadModels());
     const dag = dailyDag(pipeline.models, { resources: async () => ({ value: pipeline, close: (s) => pipeline.close(s) }) });
     const logicalDate = opts.logicalDate ?? startedAt.toISOString().slice(0, 10);
-    await store.createRun({ runId, dag: dag.name, logicalDate, runType: opts.runType ?? 'manual', state: 'queued', conf: { landing: opts.landing, fullRefresh: opts.fullRefresh ?? false }, queuedAt: summary.startedAt });
-    const result = await executeRun(dag, await store.getRun(runId).then((r) => r!), { store });
+    const run = { runId, dag: dag.name, logicalDate, runType: opts.runType ?? 'manual', state: 'queued', conf: { landing: opts.landing, fullRefresh: opts.fullRefresh ?? false }, queuedAt: summary.startedAt } as const;
+    await store.createRun(run);
+    const result = await executeRun(dag, run, { store });
     if (result.state === 'failed') {
       const failed = result.tasks.find((t) => t.state === 'failed');
       summary.status = 'failed';

@@ -1,48 +1,15 @@
 import { ident, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
-import type { ProgressSink } from '../orchestrate/progress-event.ts';
 import { runDataTests, type TestResult } from '../quality/index.ts';
 import type { Model } from './model-declaration.ts';
 
 export interface ModelResult {
   model: string;
-  status: 'success' | 'failed' | 'skipped';
+  status: 'success' | 'failed';
   rows: number;
   ms: number;
   tests: TestResult[];
   error?: string;
-}
-
-/**
- * Builds every model in order as a table, then runs its data tests. A model that fails,
- * or whose blocking (error) test fails, stops the models downstream of it: those are
- * reported as skipped, with the failure named.
- */
-export async function buildModels(db: DuckSession, models: readonly Model[], progress?: ProgressSink): Promise<ModelResult[]> {
-  const results: ModelResult[] = [];
-  const failed = new Set<string>();
-  const started = Date.now();
-  let rows = 0;
-  const readers = new ModelReaders(models);
-  const release = async (model: Model) => {
-    for (const table of readers.finished(model)) await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
-  };
-  for (const [i, model] of models.entries()) {
-    const blockedBy = model.dependsOn.find((d) => failed.has(d));
-    if (blockedBy) {
-      failed.add(model.name);
-      results.push({ model: model.name, status: 'skipped', rows: 0, ms: 0, tests: [], error: `upstream model "${blockedBy}" failed` });
-      await release(model);
-      continue;
-    }
-    const result = await buildModel(db, model);
-    if (result.status === 'failed') failed.add(model.name);
-    rows += result.rows;
-    results.push(result);
-    await release(model);
-    progress?.({ stage: 'transform', done: i + 1, total: models.length, unit: 'models', rows, elapsedMs: Date.now() - started, item: model.name });
-  }
-  return results;
 }
 
 /**

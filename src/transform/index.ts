@@ -1,5 +1,5 @@
 export { loadModels, SOURCES } from './model-registry.ts';
-export { buildModel, buildModels, ModelReaders } from './build-models.ts';
+export { buildModel, ModelReaders } from './build-models.ts';
 export type { ModelResult } from './build-models.ts';
 export { createBronzeSources } from './bronze-sources.ts';
 export type { Model, ModelDeclaration, DataTestSpec } from './model-declaration.ts';
