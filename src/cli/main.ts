@@ -8,6 +8,10 @@ import { registerReport } from './commands/report-command.ts';
 import { registerRun } from './commands/run-command.ts';
 import { registerRuns } from './commands/runs-command.ts';
 import { registerStatus } from './commands/status-command.ts';
+import { registerServe } from './commands/serve-command.ts';
+import { registerTrigger } from './commands/trigger-command.ts';
+import { registerBackfill } from './commands/backfill-command.ts';
+import { registerDlq } from './commands/dlq-command.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command()
@@ -16,7 +20,7 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns]) register(program);
+for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns, registerServe, registerTrigger, registerBackfill, registerDlq]) register(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -26,6 +26,78 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ kind: 'duckdb' }),
+    /**
+     * Run history. `duckdb` keeps it in <home>/state.duckdb; a `postgres://` URL keeps DAG
+     * runs, task instances and logs in that PostgreSQL database instead.
+     */
+    state: z
+      .object({
+        url: z.string().regex(/^(duckdb|postgres(ql)?:\/\/.+)$/, 'either "duckdb" or a postgres:// URL').default('duckdb'),
+      })
+      .strict()
+      .default({ url: 'duckdb' }),
+    orchestrator: z
+      .object({
+        /** Cron schedule of the `daily` DAG, in UTC (croner syntax); "" runs it only when triggered. */
+        dailySchedule: z.string().default('0 2 * * *'),
+        /** On start, run every missed day since the last scheduled run (true) or only the latest (false). */
+        catchup: z.boolean().default(false),
+        /** Catch-up never queues more runs than this at once (the newest days). */
+        maxCatchupRuns: z.number().int().positive().default(31),
+        /** A daily run not finished this many minutes after it was queued raises an SLA alert; 0: none. */
+        slaMinutes: z.number().nonnegative().default(0),
+        /** `serve` starts a run when new landing files arrive (and stop changing). */
+        watchLanding: z.boolean().default(true),
+        /** How often the watcher looks at the landing folder, in ms. */
+        watchIntervalMs: z.number().int().positive().default(2000),
+        /** A new file must keep the same size and mtime this long before a run picks it up, in ms. */
+        settleMs: z.number().int().nonnegative().default(3000),
+      })
+      .strict()
+      .default({ dailySchedule: '0 2 * * *', catchup: false, maxCatchupRuns: 31, slaMinutes: 0, watchLanding: true, watchIntervalMs: 2000, settleMs: 3000 }),
+    ingest: z
+      .object({
+        /** Attempts to read one landing file within a run before it goes to the dead-letter queue. */
+        fileAttempts: z.number().int().min(1).max(10).default(3),
+        /** First delay between those attempts, in ms (doubling, with jitter). */
+        retryDelayMs: z.number().int().nonnegative().default(500),
+      })
+      .strict()
+      .default({ fileAttempts: 3, retryDelayMs: 500 }),
+    server: z
+      .object({
+        /** Address `shoplake serve` listens on; 127.0.0.1 keeps it to this machine. */
+        host: z.string().default('127.0.0.1'),
+        /** Port of `shoplake serve`; 0 picks a free one (written to <home>/server.json). */
+        port: z.number().int().min(0).max(65535).default(7420),
+      })
+      .strict()
+      .default({ host: '127.0.0.1', port: 7420 }),
+    alerts: z
+      .object({
+        /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */
+        on: z.array(z.enum(['failure', 'retry_exhausted', 'sla_missed', 'recovery'])).default(['failure', 'retry_exhausted', 'sla_missed', 'recovery']),
+        /** Slack-compatible incoming webhooks: each gets `{"text": ..., "blocks": [...]}` by POST. */
+        webhooks: z.array(z.object({ url: z.string().url(), headers: z.record(z.string(), z.string()).optional() }).strict()).default([]),
+        /** Email through an SMTP server. */
+        email: z
+          .object({
+            host: z.string(),
+            port: z.number().int().positive().default(587),
+            /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+            secure: z.boolean().default(false),
+            user: z.string().optional(),
+            password: z.string().optional(),
+            from: z.string(),
+            to: z.array(z.string()).min(1),
+          })
+          .strict()
+          .optional(),
+        /** Link shown in alerts to open a run (the web app's address). */
+        baseUrl: z.string().optional(),
+      })
+      .strict()
+      .default({ on: ['failure', 'retry_exhausted', 'sla_missed', 'recovery'], webhooks: [] }),
   })
   .strict();
 

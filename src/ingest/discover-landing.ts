@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import type { LandingFile } from './ingest-file.ts';
 
 /**
- * The files of a landing folder, sorted by path. Hidden (`.x`) and metadata (`_x`) names
+ * The files of a landing folder, sorted by path, symbolic links followed. Hidden (`.x`) and metadata (`_x`) names
  * are skipped at any depth, as are files still being written by the `.tmp`/`.part`
  * convention.
  */
@@ -23,9 +23,13 @@ export async function discoverLanding(root: string): Promise<LandingFile[]> {
       if (e.name.startsWith('.') || e.name.startsWith('_') || /\.(tmp|part|crdownload)$/i.test(e.name)) continue;
       const abs = join(dir, e.name);
       if (e.isDirectory()) await walk(abs);
-      else if (e.isFile()) {
-        const s = await stat(abs);
-        out.push({ rel: relative(root, abs).split(sep).join('/'), abs, size: s.size, mtimeMs: s.mtimeMs });
+      else if (e.isFile() || e.isSymbolicLink()) {
+        // A link is followed to its file (links to folders are not walked: no cycles). A
+        // link whose target is missing (an unmounted share) is listed all the same, so its
+        // failure is retried and dead-lettered instead of the file silently vanishing.
+        const s = await stat(abs).catch(() => undefined);
+        if (s && !s.isFile()) continue;
+        out.push({ rel: relative(root, abs).split(sep).join('/'), abs, size: s?.size ?? -1, mtimeMs: s?.mtimeMs ?? 0 });
       }
     }
   }

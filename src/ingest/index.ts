@@ -1,7 +1,10 @@
-export { ingestLanding } from './ingest-landing.ts';
+export { ingestLanding, isDeadAndUnchanged } from './ingest-landing.ts';
+export { DeadLetterQueue } from './dead-letter-queue.ts';
+export type { DeadLetter, DeadLetterStatus } from './dead-letter-queue.ts';
 export type { FileResult, IngestSummary } from './ingest-landing.ts';
 export type { FileOutcome, LandingFile } from './ingest-file.ts';
 export { discoverLanding } from './discover-landing.ts';
 export { entityOfPath } from './entity-of-path.ts';
 export { sniffFormat } from './sniff-format.ts';
 export { FileLedger } from './file-ledger.ts';
+export { pendingLandingFiles } from './pending-landing-files.ts';

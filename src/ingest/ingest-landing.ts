@@ -1,19 +1,23 @@
 import type { DuckSession } from '../duck/index.ts';
-import { errorMessage } from '../errors/index.ts';
+import { errorMessage, ShoplakeError } from '../errors/index.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { ProgressSink } from '../orchestrate/progress-event.ts';
 import { discoverLanding } from './discover-landing.ts';
 import { entityOfPath } from './entity-of-path.ts';
 import { FileLedger } from './file-ledger.ts';
 import { ingestFile, type FileOutcome, type LandingFile } from './ingest-file.ts';
-import { readLandingFile } from './read-landing-file.ts';
+import { readLandingFile, type FileBytes } from './read-landing-file.ts';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 export type FileResult =
   | FileOutcome
   | { file: LandingFile; status: 'duplicate'; hash: string; detail: string }
-  | { file: LandingFile; status: 'failed'; error: string };
+  /** Failed every attempt of this run: now in the dead-letter queue as `deadLetter`. */
+  | { file: LandingFile; status: 'failed'; error: string; attempts: number; deadLetter: string }
+  /** In the dead-letter queue from an earlier run and unchanged since: left alone until replayed. */
+  | { file: LandingFile; status: 'dead_lettered'; deadLetter: string };
 
 export interface IngestSummary {
   discovered: number;
@@ -31,10 +35,17 @@ export async function ingestLanding(opts: {
   layout: LakeLayout;
   batchId: string;
   progress?: ProgressSink;
+  /** Attempts per file before it is dead-lettered (default 3). */
+  fileAttempts?: number;
+  /** Delay before attempt n+1, in ms. */
+  retryDelay?: (attempt: number) => number;
 }): Promise<IngestSummary> {
   const { db, layout, batchId } = opts;
+  const attempts = opts.fileAttempts ?? 3;
   const files = await discoverLanding(opts.landing);
   const ledger = await FileLedger.load(db, layout);
+  const dlq = new DeadLetterQueue(db);
+  const letters = await dlq.open();
   await removeStrayOutputs(layout, await ledger.referencedFiles());
   const pending = files.filter((f) => !ledger.isUnchanged(f));
   const results: FileResult[] = [];
@@ -49,11 +60,15 @@ export async function ingestLanding(opts: {
   let next = read(pending[0]);
   for (const [i, file] of pending.entries()) {
     const ingestedAt = new Date().toISOString();
-    const current = await next!;
+    let current = await next!;
     next = read(pending[i + 1]);
-    try {
-      if (!current.ok) throw current.err;
-      const content = current.b;
+    const letter = letters.get(file.rel);
+    if (letter && isDeadAndUnchanged(letter, file)) {
+      if (current.ok) await current.b.dispose();
+      results.push({ file, status: 'dead_lettered', deadLetter: letter.id });
+      continue;
+    }
+    const ingestOne = async (content: FileBytes): Promise<void> => {
       if (ledger.sameBytesAtPath(file, content.hash)) {
         await ledger.touch(file);
       } else if (ledger.hasContent(content.hash)) {
@@ -66,16 +81,41 @@ export async function ingestLanding(opts: {
         rows += outcome.rowsOk;
         results.push(outcome);
       }
-    } catch (err) {
-      // Not the file's fault (disk, permissions): leave it unrecorded so the next run retries it.
-      results.push({ file, status: 'failed', error: errorMessage(err) });
-    } finally {
-      if (current.ok) await current.b.dispose();
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!current.ok) throw current.err;
+        await ingestOne(current.b);
+        if (letter) await dlq.resolve(file.rel, batchId);
+        break;
+      } catch (err) {
+        // Not the file's fault (bad data is quarantined, not thrown): the disk, the mount,
+        // the engine. Tried again; after the last attempt, dead-lettered with its error.
+        if (attempt >= attempts) {
+          const error = { code: err instanceof ShoplakeError ? err.code : ((err as NodeJS.ErrnoException).code ?? 'ingest_error'), message: errorMessage(err) };
+          const id = await dlq.add(file, error, attempts, batchId);
+          results.push({ file, status: 'failed', error: error.message, attempts, deadLetter: id });
+          break;
+        }
+        await sleep(opts.retryDelay?.(attempt) ?? 0);
+        if (current.ok) await current.b.dispose();
+        current = await read(file)!;
+      }
     }
+    if (current.ok) await current.b.dispose();
     bytes += file.size;
     opts.progress?.({ stage: 'ingest', done: i + 1, total: pending.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: file.rel });
   }
   return { discovered: files.length, unchanged: files.length - pending.length, results };
+}
+
+/** A dead letter stays dead while its file is the one that failed (same size and mtime). */
+export function isDeadAndUnchanged(letter: { status: string; size: number | null; mtimeMs: number | null }, file: LandingFile): boolean {
+  return letter.status === 'dead' && letter.size === file.size && letter.mtimeMs === file.mtimeMs;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -25,6 +25,8 @@ export interface TaskOutcome {
   skipDownstream?: boolean;
   /** A small JSON summary kept with the task instance. */
   output?: Record<string, unknown>;
+  /** Datasets (e.g. `gold.fact_orders`) this attempt refreshed: DAGs that consume them are triggered. */
+  datasets?: string[];
 }
 
 export interface TaskSpec<R> {
@@ -34,13 +36,28 @@ export interface TaskSpec<R> {
   group?: string;
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /**
+   * When the task runs, as Airflow's trigger rules: `all_success` (the default) needs every
+   * dependency to succeed and is skipped with them; `none_failed` also runs after skipped
+   * dependencies (e.g. an unload that must happen whether or not there was new data).
+   */
+  trigger?: 'all_success' | 'none_failed';
   run(ctx: TaskContext<R>): Promise<TaskOutcome | void>;
 }
 
 /** What the tasks of one run share, opened when the run starts and closed when it ends. */
 export interface RunResources<R> {
   value: R;
-  close(state: RunState): Promise<void>;
+  /** Called once when the run ends, with the error of the task that failed it, if one did. */
+  close(state: RunState, failure?: TaskFailure): Promise<void>;
+}
+
+export interface TaskFailure {
+  task: string;
+  code: string;
+  kind: string;
+  message: string;
+  hint?: string | undefined;
 }
 
 export interface RunInfo {
@@ -57,6 +74,10 @@ export interface DagSpec<R> {
   schedule?: string;
   /** On start, run the intervals missed while nothing was running (true) or only the latest (false). */
   catchup?: boolean;
+  /** Datasets whose refresh starts a run of this DAG (data-aware trigger), e.g. `gold.mart_daily_revenue`; `gold.*` for any gold table. */
+  consumes?: readonly string[];
+  /** A run not finished this long after it was queued has missed its SLA (an alert is sent). */
+  slaMs?: number;
   /** Tasks of one run that may run at once. */
   maxActiveTasks?: number;
   /** The retry policy of every task that does not set its own. */
@@ -67,8 +88,9 @@ export interface DagSpec<R> {
   resources?(run: RunInfo): Promise<RunResources<R>>;
 }
 
-export interface Dag<R = unknown> extends Required<Omit<DagSpec<R>, 'schedule' | 'resources'>> {
+export interface Dag<R = unknown> extends Required<Omit<DagSpec<R>, 'schedule' | 'resources' | 'slaMs'>> {
   schedule: string | undefined;
+  slaMs: number | undefined;
   resources: (run: RunInfo) => Promise<RunResources<R>>;
   /** Tasks in an order where every task follows its dependencies. */
   order: readonly TaskSpec<R>[];
@@ -98,6 +120,8 @@ export function defineDag<R>(spec: DagSpec<R>): Dag<R> {
     description: spec.description,
     schedule: spec.schedule,
     catchup: spec.catchup ?? false,
+    consumes: spec.consumes ?? [],
+    slaMs: spec.slaMs,
     maxActiveTasks,
     retry: spec.retry ?? NO_RETRY,
     timeoutMs: spec.timeoutMs ?? 60 * 60 * 1000,

@@ -120,6 +120,19 @@ test('a task with nothing to do skips what follows it; the run still succeeds', 
   assert.deepEqual(r.tasks.map((t) => t.state), ['success', 'skipped', 'skipped']);
 });
 
+test('a none_failed task runs after skipped dependencies but not after failed ones', async () => {
+  const s = await store();
+  const ran: string[] = [];
+  const mark = (name: string) => async () => void ran.push(name);
+  const skipDag = defineDag({ name: 'nf', description: '', tasks: [task('check', [], async () => ({ skipDownstream: true })), task('work', ['check']), task('unload', ['work'], mark('unload'), { trigger: 'none_failed' })] });
+  const r1 = await executeRun(skipDag, newRun('nf'), { store: s });
+  assert.deepEqual(r1.tasks.map((t) => t.state), ['success', 'skipped', 'success']);
+  const failDag = defineDag({ name: 'nf2', description: '', tasks: [task('work', [], async () => { throw new TerminalError('bad', 'bad data'); }), task('unload', ['work'], mark('unload2'), { trigger: 'none_failed' })] });
+  const r2 = await executeRun(failDag, newRun('nf2'), { store: s });
+  assert.deepEqual(r2.tasks.map((t) => t.state), ['failed', 'upstream_failed']);
+  assert.deepEqual(ran, ['unload']);
+});
+
 test('cycles and unknown dependencies are refused when the DAG is defined, with the path named', () => {
   assert.throws(() => defineDag({ name: 'cyc', description: '', tasks: [task('a', ['c']), task('b', ['a']), task('c', ['b'])] }), /DAG "cyc": dependency cycle: a -> c -> b -> a/);
   assert.throws(() => defineDag({ name: 'unk', description: '', tasks: [task('a', ['nope'])] }), /DAG "unk": "a" depends on "nope"/);

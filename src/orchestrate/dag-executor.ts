@@ -14,8 +14,9 @@ export interface ExecuteOptions {
 export interface RunResult {
   state: RunState;
   tasks: TaskInstanceRecord[];
-  /** What the DAG's resources reported when closed (the pipeline's run summary). */
   error?: DagRunRecord['error'];
+  /** Datasets the run's tasks refreshed. */
+  datasets: string[];
 }
 
 /**
@@ -43,12 +44,13 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
     const error = describe(err);
     for (const t of dag.order) await save({ ...inst.get(t.name)!, state: 'upstream_failed' });
     await store.updateRun(run.runId, { state: 'failed', finishedAt: new Date().toISOString(), error });
-    return { state: 'failed', tasks: [...inst.values()], error };
+    return { state: 'failed', tasks: [...inst.values()], error, datasets: [] };
   }
 
   const running = new Map<string, Promise<void>>();
   const retryAt = new Map<string, number>();
   const skipping = new Set<string>();
+  const datasets = new Set<string>();
   const attemptOf = async (spec: TaskSpec<R>, attempt: number): Promise<void> => {
     const started = Date.now();
     await save({ ...inst.get(spec.name)!, state: 'running', attempt, startedAt: new Date(started).toISOString(), finishedAt: undefined, durationMs: undefined, error: undefined });
@@ -58,6 +60,7 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
         spec.run({ runId: run.runId, dag: dag.name, task: spec.name, attempt, logicalDate: run.logicalDate, conf: run.conf, resources: resources.value, signal, log: log.write }),
       );
       if (outcome?.skipDownstream) skipping.add(spec.name);
+      for (const d of outcome?.datasets ?? []) datasets.add(d);
       await log.flush();
       await save({ ...inst.get(spec.name)!, state: 'success', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, ...(outcome?.output ? { output: outcome.output } : {}) });
     } catch (err) {
@@ -80,14 +83,15 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
         if (t.state !== 'queued') continue;
         const deps = spec.dependsOn.map((d) => inst.get(d)!);
         if (deps.some((d) => d.state === 'failed' || d.state === 'upstream_failed')) await save({ ...t, state: 'upstream_failed' });
-        else if (deps.some((d) => d.state === 'skipped' || (d.state === 'success' && skipping.has(d.task)))) await save({ ...t, state: 'skipped' });
+        else if (spec.trigger !== 'none_failed' && deps.some((d) => d.state === 'skipped' || (d.state === 'success' && skipping.has(d.task)))) await save({ ...t, state: 'skipped' });
       }
       const now = Date.now();
       const ready = dag.order.filter((spec) => {
         const t = inst.get(spec.name)!;
         if (running.has(spec.name)) return false;
         if (t.state === 'up_for_retry') return (retryAt.get(spec.name) ?? 0) <= now;
-        return t.state === 'queued' && spec.dependsOn.every((d) => inst.get(d)!.state === 'success');
+        const done = (d: string) => inst.get(d)!.state === 'success' || (spec.trigger === 'none_failed' && inst.get(d)!.state === 'skipped');
+        return t.state === 'queued' && spec.dependsOn.every(done);
       });
       for (const spec of ready) {
         if (running.size >= dag.maxActiveTasks) break;
@@ -102,12 +106,13 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
     final = [...inst.values()].some((t) => t.state === 'failed' || t.state === 'upstream_failed') ? 'failed' : 'success';
   } finally {
     await Promise.allSettled(running.values());
-    await resources.close(final).catch(() => undefined);
+    const failed = [...inst.values()].find((t) => t.state === 'failed');
+    await resources.close(final, failed?.error ? { task: failed.task, ...failed.error } : undefined).catch(() => undefined);
   }
   const failedTask = [...inst.values()].find((t) => t.state === 'failed');
   const error = failedTask?.error ? { code: failedTask.error.code, message: failedTask.error.message, subject: failedTask.task } : undefined;
   await store.updateRun(run.runId, { state: final, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });
-  return { state: final, tasks: dag.order.map((t) => inst.get(t.name)!), ...(error ? { error } : {}) };
+  return { state: final, tasks: dag.order.map((t) => inst.get(t.name)!), ...(error ? { error } : {}), datasets: [...datasets] };
 }
 
 /** Runs an attempt against its timeout; on expiry the signal aborts and the attempt fails as transient. */

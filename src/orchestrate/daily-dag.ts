@@ -67,16 +67,19 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; re
         name: 'publish', group: 'publish', dependsOn: ['data_tests'],
         async run(ctx) {
           await ctx.resources.publish();
-          ctx.log(`${ctx.resources.summary.published.length} tables published`);
-          return { output: { tables: ctx.resources.summary.published.length } };
+          const tables = ctx.resources.summary.published.map((p) => p.table);
+          ctx.log(`${tables.length} tables published`);
+          return { output: { tables: tables.length }, datasets: tables.map((t) => `gold.${t}`) };
         },
       },
       {
-        name: 'unload', group: 'publish', dependsOn: ['publish'],
+        // Runs after a publish and also when there was nothing new, so a backfill or a
+        // re-run of any day writes that day's partition from what is published.
+        name: 'unload', group: 'publish', dependsOn: ['publish'], trigger: 'none_failed',
         async run(ctx) {
-          const n = await ctx.resources.unload(ctx.logicalDate);
-          ctx.log(`${n} gold tables unloaded for ${ctx.logicalDate}`);
-          return { output: { tables: n } };
+          const tables = await ctx.resources.unload(ctx.logicalDate);
+          ctx.log(tables.length ? `${tables.length} gold tables unloaded for ${ctx.logicalDate} (${tables.reduce((n, t) => n + t.rows, 0)} rows)` : 'nothing published yet: nothing to unload');
+          return { output: { tables: tables.length, rows: tables.reduce((n, t) => n + t.rows, 0) } };
         },
       },
     ],

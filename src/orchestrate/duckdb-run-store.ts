@@ -10,11 +10,11 @@ const RUN_COLUMNS = "run_id, dag, strftime(logical_date, '%Y-%m-%d') AS logical_
 export class DuckdbRunStore implements RunStore {
   constructor(private readonly db: DuckSession) {}
 
-  async createRun(r: DagRunRecord): Promise<boolean> {
+  async createRun(r: DagRunRecord, opts: { rerun?: boolean } = {}): Promise<boolean> {
     return this.db.transaction(async () => {
       if (r.runType === 'scheduled' || r.runType === 'backfill') {
         const clash = await this.findRun(r.dag, r.logicalDate, ['scheduled', 'backfill']);
-        if (clash) return false;
+        if (clash && (!opts.rerun || clash.state === 'queued' || clash.state === 'running')) return false;
       }
       await this.db.run(
         'INSERT INTO dag_runs VALUES ($id, $dag, $date::DATE, $type, $state, $conf::JSON, $queued::TIMESTAMP, $started::TIMESTAMP, $finished::TIMESTAMP, $error::JSON)',
@@ -53,18 +53,26 @@ export class DuckdbRunStore implements RunStore {
 
   async listRuns(filter: RunFilter = {}): Promise<DagRunRecord[]> {
     const rows = await this.db.all<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE ($dag IS NULL OR dag = $dag) AND ($state IS NULL OR state = $state)
-       ORDER BY queued_at DESC, run_id DESC LIMIT $limit`,
-      { dag: filter.dag ?? null, state: filter.state ?? null, limit: filter.limit ?? 50 },
+      `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE ($dag IS NULL OR dag = $dag) AND ($state IS NULL OR state = $state) AND ($type IS NULL OR run_type = $type)
+       ORDER BY ${filter.order === 'oldest' ? 'queued_at, run_id' : 'queued_at DESC, run_id DESC'} LIMIT $limit`,
+      { dag: filter.dag ?? null, state: filter.state ?? null, type: filter.runType ?? null, limit: filter.limit ?? 50 },
     );
     return rows.map(toRun);
+  }
+
+  async lastLogicalDate(dag: string, types: readonly RunType[]): Promise<string | undefined> {
+    const day = await this.db.scalar<string | null>(
+      "SELECT strftime(max(logical_date), '%Y-%m-%d') FROM dag_runs WHERE dag = $dag AND list_contains($types::VARCHAR[], run_type)",
+      { dag, types: JSON.stringify(types) },
+    );
+    return day ?? undefined;
   }
 
   async findRun(dag: string, logicalDate: string, types: readonly RunType[]): Promise<DagRunRecord | undefined> {
     const row = await this.db.one<RunRow>(
       `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE dag = $dag AND logical_date = $date::DATE AND list_contains($types::VARCHAR[], run_type)
        ORDER BY queued_at DESC LIMIT 1`,
-      { dag, date: logicalDate, types: `[${types.map((t) => `"${t}"`).join(',')}]` },
+      { dag, date: logicalDate, types: JSON.stringify(types) },
     );
     return row && toRun(row);
   }
@@ -91,9 +99,9 @@ export class DuckdbRunStore implements RunStore {
     return rows.map((r) => ({ runId: r.run_id, task: r.task, attempt: Number(r.attempt), at: iso(r.at)!, message: r.message }));
   }
 
-  async failOrphanedRuns(reason: string): Promise<string[]> {
+  async failOrphanedRuns(reason: string, states: ReadonlyArray<'queued' | 'running'> = ['queued', 'running']): Promise<string[]> {
     return this.db.transaction(async () => {
-      const ids = (await this.db.all<{ run_id: string }>("SELECT run_id FROM dag_runs WHERE state IN ('queued', 'running') ORDER BY run_id")).map((r) => r.run_id);
+      const ids = (await this.db.all<{ run_id: string }>('SELECT run_id FROM dag_runs WHERE list_contains($states::VARCHAR[], state) ORDER BY run_id', { states: JSON.stringify(states) })).map((r) => r.run_id);
       if (ids.length === 0) return [];
       const error = JSON.stringify({ code: 'run_orphaned', kind: 'transient', message: reason });
       await this.db.run(

@@ -1,16 +1,17 @@
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
-import { discoverLanding, FileLedger, ingestLanding } from '../ingest/index.ts';
-import { exportZone, LakeLayout, recoverSwap, writeAtomically } from '../lake/index.ts';
+import { ingestLanding, pendingLandingFiles } from '../ingest/index.ts';
+import { exportZone, LakeLayout, recoverSwap, unloadPartition, writeAtomically } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv } from '../state/index.ts';
 import { buildModel, createBronzeSources, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
 import { DuckdbWarehouse } from '../warehouse/index.ts';
-import type { RunState } from './dag-definition.ts';
+import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
+import { retryDelay, retryPolicy } from './retry-policy.ts';
 import type { RunOptions } from './run-options.ts';
-import { tallyFiles, type RunSummary } from './run-summary.ts';
+import { emptySummary, tallyFiles, type RunSummary } from './run-summary.ts';
 import { timeStage, type StageStats } from './stage-timer.ts';
 
 const PUBLISHED_SEQ = 'published_through_seq';
@@ -36,18 +37,58 @@ export class PipelineRun {
     this.readers = new ModelReaders(models);
   }
 
+  /**
+   * The shared resources of one daily DAG run: its summary, recorded in the `runs` table
+   * when it starts and when it ends. `conf.fullRefresh` forgets every ingested file first
+   * and rebuilds the lake from the landing folder (run history stays).
+   */
+  static async open(run: RunInfo, home: { state: DuckSession; opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>; models: readonly Model[]; onClose?: (s: RunSummary) => void }): Promise<RunResources<PipelineRun>> {
+    const fullRefresh = run.conf['fullRefresh'] === true;
+    const landing = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
+    const layout = new LakeLayout(home.opts.home);
+    const summary = emptySummary(run.runId, fullRefresh ? 'full_refresh' : 'incremental');
+    const { state } = home;
+    if (fullRefresh) {
+      await rm(layout.lake, { recursive: true, force: true });
+      await state.run("DELETE FROM ingested_files; DELETE FROM schema_versions; DELETE FROM drift_events; DELETE FROM kv WHERE key = $key", { key: PUBLISHED_SEQ });
+    }
+    await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', { id: run.runId, at: summary.startedAt, status: 'running', mode: summary.mode });
+    const pipeline = new PipelineRun(summary, layout, state, { ...home.opts, landing, fullRefresh }, home.models);
+    return {
+      value: pipeline,
+      close: async (final, failure) => {
+        await pipeline.close(final);
+        if (failure) {
+          const kind = failure.kind === 'terminal' || failure.kind === 'transient' ? failure.kind : 'internal';
+          summary.error = { code: failure.code, kind, message: failure.message, subject: failure.task, ...(failure.hint ? { hint: failure.hint } : {}) };
+        }
+        summary.finishedAt = new Date().toISOString();
+        summary.ms = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
+        await state.run('UPDATE runs SET finished_at = $at::TIMESTAMP, status = $status, summary = $summary::JSON, error = $error::JSON WHERE run_id = $id', {
+          at: summary.finishedAt, status: summary.status, summary: JSON.stringify({ ...summary, fileResults: undefined }), error: summary.error ? JSON.stringify(summary.error) : null, id: run.runId,
+        });
+        home.onClose?.(summary);
+      },
+    };
+  }
+
   /** New landing files, and whether anything at all is left to do. */
   async checkLanding(): Promise<{ discovered: number; pending: number; upToDate: boolean }> {
     for (const zone of ['silver', 'gold'] as const) await recoverSwap(this.layout.zone(zone));
-    const files = await discoverLanding(this.opts.landing);
-    const ledger = await FileLedger.load(this.state, this.layout);
-    const pending = files.filter((f) => !ledger.isUnchanged(f)).length;
+    const { files, pending: waiting } = await pendingLandingFiles(this.state, this.layout, this.opts.landing);
+    const pending = waiting.length;
+    this.summary.files.discovered = files.length;
+    this.summary.files.unchanged = files.length - pending;
     return { discovered: files.length, pending, upToDate: pending === 0 && !this.opts.fullRefresh && (await this.isPublished()) };
   }
 
   /** Landing → bronze for every new file. Returns false when nothing new needs publishing. */
   async ingest(): Promise<boolean> {
-    const ingest = await timeStage('ingest', () => ingestLanding({ landing: this.opts.landing, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}) }),
+    const policy = retryPolicy({ maxAttempts: this.opts.fileAttempts ?? 3, initialDelayMs: this.opts.retryDelayMs ?? 500 });
+    const ingest = await timeStage('ingest', () => ingestLanding({
+      landing: this.opts.landing, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
+      fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()),
+    }),
       (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
     this.addStage(ingest.stats);
     tallyFiles(this.summary, ingest.result.discovered, ingest.result.unchanged, ingest.result.results);
@@ -127,18 +168,22 @@ export class PipelineRun {
     await setKv(this.state, PUBLISHED_SEQ, String(await this.maxSeq()));
   }
 
-  /** Gold for downstream consumers: `processed/date=<logical date>/<table>.parquet`, replaced whole. */
-  async unload(logicalDate: string): Promise<number> {
-    const tables = this.models.filter((m) => m.publish).map((m) => m.name);
+  /**
+   * Gold for downstream consumers: `processed/date=<logical date>/<table>.parquet`, read
+   * from the published warehouse and replaced whole; partitioned tables hold that day only.
+   */
+  async unload(logicalDate: string): Promise<Array<{ table: string; rows: number }>> {
+    if (!(await access(this.layout.warehouseDb).then(() => true, () => false))) return [];
+    const tables = this.models.filter((m) => m.publish).map((m) => ({ name: m.name, partitionBy: m.partitionBy }));
     await mkdir(dirname(this.layout.processedPartition(logicalDate)), { recursive: true });
-    await exportZone(this.buildDb(), this.layout.processedPartition(logicalDate), tables);
-    return tables.length;
+    return unloadPartition({ warehouseDb: this.layout.warehouseDb, dir: this.layout.processedPartition(logicalDate), logicalDate, tables });
   }
 
   async close(state: RunState): Promise<void> {
     this.build?.close();
     this.build = undefined;
     if (state === 'failed') this.summary.status = 'failed';
+    else this.summary.status = this.summary.published.length > 0 ? 'success' : 'nothing_new';
     await rm(this.layout.tmp, { recursive: true, force: true });
   }
 

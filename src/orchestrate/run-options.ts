@@ -7,6 +7,9 @@ export interface RunOptions {
   memoryLimit?: string;
   threads?: number;
   progress?: ProgressSink;
+  /** Attempts to read one landing file before it is dead-lettered, and the first delay between them. */
+  fileAttempts?: number;
+  retryDelayMs?: number;
   /** The day the run processes (YYYY-MM-DD, UTC); today when not given. */
   logicalDate?: string;
 }

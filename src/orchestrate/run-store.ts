@@ -39,7 +39,10 @@ export interface TaskLogLine {
 export interface RunFilter {
   dag?: string;
   state?: RunState;
+  runType?: RunType;
   limit?: number;
+  /** Newest first (the default, for history) or oldest first (for a queue). */
+  order?: 'newest' | 'oldest';
 }
 
 /**
@@ -47,20 +50,25 @@ export interface RunFilter {
  * every backing store, so the executor and the API never know which one holds them.
  */
 export interface RunStore {
-  /** Records a new run; refused (false) when a scheduled or backfill run of that DAG and day exists. */
-  createRun(run: DagRunRecord): Promise<boolean>;
+  /**
+   * Records a new run. A scheduled or backfill run is refused (false) when one of that DAG
+   * and day exists, or, with `rerun` (a deliberate reprocess), when one is still queued or running.
+   */
+  createRun(run: DagRunRecord, opts?: { rerun?: boolean }): Promise<boolean>;
   updateRun(runId: string, patch: Partial<Pick<DagRunRecord, 'state' | 'startedAt' | 'finishedAt' | 'error'>>): Promise<void>;
   saveTask(task: TaskInstanceRecord): Promise<void>;
   appendLog(line: TaskLogLine): Promise<void>;
   getRun(runId: string): Promise<DagRunRecord | undefined>;
   listRuns(filter?: RunFilter): Promise<DagRunRecord[]>;
+  /** The newest logical date of a DAG's runs of the given types. */
+  lastLogicalDate(dag: string, types: readonly RunType[]): Promise<string | undefined>;
   /** The latest run of a DAG for a logical date, of any of the given types. */
   findRun(dag: string, logicalDate: string, types: readonly RunType[]): Promise<DagRunRecord | undefined>;
   tasks(runId: string): Promise<TaskInstanceRecord[]>;
   logs(runId: string, task?: string): Promise<TaskLogLine[]>;
   /**
-   * Runs a dead process left queued or running: failed, with their unfinished tasks, so
+   * Runs a dead process left running (and queued, unless `states` says otherwise): failed, with their unfinished tasks, so
    * none stays "running" forever. Returns their ids.
    */
-  failOrphanedRuns(reason: string): Promise<string[]>;
+  failOrphanedRuns(reason: string, states?: ReadonlyArray<'queued' | 'running'>): Promise<string[]>;
 }

@@ -11,7 +11,8 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string;
   ms: number;
-  files: { discovered: number; unchanged: number; ingested: number; quarantined: number; duplicates: number; failed: number };
+  /** `failed`: failed every attempt this run (now dead letters); `deadLettered`: dead letters left alone until replayed. */
+  files: { discovered: number; unchanged: number; ingested: number; quarantined: number; duplicates: number; failed: number; deadLettered: number };
   rows: { bronze: number; bronzeRejected: number };
   fileResults: Array<{ path: string; status: string; entity?: string; reason?: string; detail?: string; rows?: number; rejected?: number }>;
   models: Array<Pick<ModelResult, 'model' | 'status' | 'rows' | 'ms' | 'error'>>;
@@ -20,6 +21,14 @@ export interface RunSummary {
   stages: StageStats[];
   quality?: QualityReport;
   error?: { code: string; kind: 'terminal' | 'transient' | 'internal'; message: string; subject?: string; hint?: string };
+}
+
+export function emptySummary(runId: string, mode: RunSummary['mode']): RunSummary {
+  return {
+    runId, mode, status: 'failed', startedAt: new Date().toISOString(), finishedAt: '', ms: 0,
+    files: { discovered: 0, unchanged: 0, ingested: 0, quarantined: 0, duplicates: 0, failed: 0, deadLettered: 0 },
+    rows: { bronze: 0, bronzeRejected: 0 }, fileResults: [], models: [], tests: { passed: 0, warnings: [], failures: [] }, published: [], stages: [],
+  };
 }
 
 /** Counts each landing file's result into the summary. */
@@ -38,9 +47,12 @@ export function tallyFiles(summary: RunSummary, discovered: number, unchanged: n
     } else if (r.status === 'duplicate') {
       summary.files.duplicates++;
       summary.fileResults.push({ path: r.file.rel, status: r.status, detail: r.detail });
-    } else if ('error' in r) {
+    } else if (r.status === 'failed') {
       summary.files.failed++;
-      summary.fileResults.push({ path: r.file.rel, status: r.status, detail: r.error });
+      summary.fileResults.push({ path: r.file.rel, status: r.status, reason: r.deadLetter, detail: `${r.error} (${r.attempts} attempts)` });
+    } else if (r.status === 'dead_lettered') {
+      summary.files.deadLettered++;
+      summary.fileResults.push({ path: r.file.rel, status: r.status, reason: r.deadLetter, detail: 'in the dead-letter queue; `shoplake dlq replay` tries it again' });
     }
   }
 }

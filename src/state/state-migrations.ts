@@ -93,4 +93,20 @@ export const STATE_MIGRATIONS: readonly string[] = [
      logged_at TIMESTAMP NOT NULL,
      message VARCHAR NOT NULL
    );`,
+  `CREATE TABLE dead_letters (
+     id VARCHAR PRIMARY KEY,           -- dl-<n>
+     kind VARCHAR NOT NULL,            -- landing_file
+     subject VARCHAR NOT NULL,         -- the landing path, relative to the landing folder
+     size BIGINT,                      -- the file as it was when it failed: a changed file is tried again
+     mtime_ms DOUBLE,
+     error_code VARCHAR NOT NULL,
+     error VARCHAR NOT NULL,
+     attempts INTEGER NOT NULL,        -- every attempt, over every run and replay
+     status VARCHAR NOT NULL,          -- dead | replaying | resolved
+     run_id VARCHAR,                   -- the run that gave up on it last
+     first_failed_at TIMESTAMP NOT NULL,
+     last_failed_at TIMESTAMP NOT NULL,
+     resolved_at TIMESTAMP,
+     resolved_by VARCHAR               -- the run that finally ingested it
+   );`,
 ];

@@ -25,6 +25,12 @@ export interface ModelDeclaration {
   tests?: DataTestSpec[];
   /** Published to the warehouse (gold tables and marts). */
   publish?: boolean;
+  /**
+   * The column holding each row's business day, as a DATE or a YYYYMMDD `date_key`: the
+   * processed-zone unload of a logical date takes only that day's rows. Tables without
+   * one (dimensions, whole-history marts) are unloaded whole.
+   */
+  partitionBy?: { column: string; kind: 'date' | 'date_key' };
   /** A step between layers (stg_*, int_*): dropped from the build once every model that reads it is built. */
   intermediate?: boolean;
 }

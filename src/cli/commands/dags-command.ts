@@ -1,23 +1,35 @@
 import type { Command } from 'commander';
-import { dailyDag } from '../../orchestrate/index.ts';
+import { dailyDag, parseSchedule } from '../../orchestrate/index.ts';
 import { loadModels } from '../../transform/index.ts';
+import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { printJson, printTable } from '../output.ts';
+import { ServerClient } from '../server-client.ts';
+
+interface DagView {
+  name: string; description: string; schedule: string | null; nextRun: string | null; consumes: readonly string[]; maxActiveTasks: number;
+  tasks: Array<{ name: string; group: string | null; dependsOn: readonly string[]; trigger: string }>;
+}
 
 export function registerDags(program: Command): void {
-  program
-    .command('dags')
-    .description('the DAGs, their tasks and schedules')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: { json?: boolean }) => {
-      const dags = [dailyDag(await loadModels())];
-      const result = dags.map((d) => ({
-        name: d.name, description: d.description, schedule: d.schedule ?? null, maxActiveTasks: d.maxActiveTasks, retry: d.retry,
-        tasks: d.order.map((t) => ({ name: t.name, group: t.group ?? null, dependsOn: t.dependsOn })),
-      }));
-      if (opts.json) return printJson(result);
-      for (const d of result) {
-        process.stdout.write(`${d.name}: ${d.description}\n  schedule: ${d.schedule ?? 'on trigger only'}; up to ${d.maxActiveTasks} tasks at once; ${d.retry.maxAttempts} attempts per task\n\n`);
-        printTable(d.tasks.map((t) => ({ task: t.name, group: t.group ?? '', 'depends on': t.dependsOn.join(', ') })));
-      }
-    });
+  withCommonOptions(program.command('dags').description('the DAGs, their tasks, schedules and triggers')).action(async (opts: CommonOptions) => {
+    const config = await configFor(opts);
+    const server = await ServerClient.find(config.home);
+    const dags: DagView[] = server ? await server.get<DagView[]>('/api/dags') : await localDags(config.orchestrator.dailySchedule);
+    if (opts.json) return printJson(dags);
+    for (const d of dags) {
+      const when = d.schedule ? `schedule ${d.schedule} (UTC)${d.nextRun ? `, next ${d.nextRun}` : ''}` : d.consumes.length ? `when ${d.consumes.join(', ')} refresh` : 'on trigger only';
+      process.stdout.write(`${d.name}: ${d.description}\n  ${when}; up to ${d.maxActiveTasks} tasks at once\n\n`);
+      printTable(d.tasks.map((t) => ({ task: t.name, group: t.group ?? '', 'depends on': t.dependsOn.join(', '), ...(t.trigger !== 'all_success' ? { runs: t.trigger } : {}) })));
+      process.stdout.write('\n');
+    }
+  });
+}
+
+async function localDags(schedule: string): Promise<DagView[]> {
+  const d = dailyDag(await loadModels(), schedule ? { schedule } : {});
+  return [{
+    name: d.name, description: d.description, schedule: d.schedule ?? null, nextRun: d.schedule ? (parseSchedule(d.schedule).nextRun()?.toISOString() ?? null) : null,
+    consumes: d.consumes, maxActiveTasks: d.maxActiveTasks,
+    tasks: d.order.map((t) => ({ name: t.name, group: t.group ?? null, dependsOn: t.dependsOn, trigger: t.trigger ?? 'all_success' })),
+  }];
 }

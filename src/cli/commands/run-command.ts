@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { runPipeline, type RunSummary } from '../../orchestrate/index.ts';
+import { runPipeline, type DagRunRecord, type RunSummary } from '../../orchestrate/index.ts';
+import { ServerClient } from '../server-client.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { EXIT, humanMs, humanNumber, printJson, printTable } from '../output.ts';
 import { progressLine } from '../progress-line.ts';
@@ -14,6 +15,17 @@ export function registerRun(program: Command): void {
       .option('--date <YYYY-MM-DD>', 'logical date of the run: the processed-zone partition it writes (default: today, UTC)'),
   ).action(async (opts: CommonOptions & { landing?: string; fullRefresh?: boolean; date?: string }) => {
     const config = await configFor(opts);
+    const server = await ServerClient.find(config.home);
+    if (server) {
+      // The server owns the home: the run is its to make; this command waits for it.
+      const run = await server.post<DagRunRecord & { summary?: RunSummary }>('/api/dags/daily/runs', {
+        ...(opts.date ? { logicalDate: opts.date } : {}), wait: true, conf: { landing: config.landing, fullRefresh: opts.fullRefresh === true },
+      });
+      if (opts.json) printJson(run.summary ?? run);
+      else printRun(run, server.url);
+      process.exitCode = run.summary ? runExitCode(run.summary) : run.state === 'failed' ? EXIT.runFailed : EXIT.ok;
+      return;
+    }
     const summary = await runPipeline({
       home: config.home, landing: config.landing, fullRefresh: opts.fullRefresh === true, ...(opts.date ? { logicalDate: opts.date } : {}),
       memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
@@ -40,7 +52,7 @@ export function printRunSummary(s: RunSummary): void {
   const f = s.files;
   out(`files: ${f.discovered} in landing, ${f.unchanged} already seen, ${f.ingested} ingested, ${f.quarantined} quarantined, ${f.duplicates} duplicate deliveries, ${f.failed} failed`);
   if (s.rows.bronze || s.rows.bronzeRejected) out(`rows into bronze: ${humanNumber(s.rows.bronze)} (${s.rows.bronzeRejected} malformed, quarantined)`);
-  const problems = s.fileResults.filter((r) => r.status === 'quarantined' || r.status === 'failed');
+  const problems = s.fileResults.filter((r) => r.status === 'quarantined' || r.status === 'failed' || r.status === 'dead_lettered');
   if (problems.length) {
     out('\nfiles not ingested:');
     printTable(problems.map((p) => ({ file: p.path, status: p.status, reason: p.reason ?? '', detail: p.detail ?? '' })));
@@ -56,5 +68,13 @@ export function printRunSummary(s: RunSummary): void {
   }
   if (s.published.length) out(`\npublished ${s.published.length} tables to the warehouse: ${s.published.map((p) => `${p.table} (${humanNumber(p.rows)})`).join(', ')}`);
   if (s.status === 'nothing_new') out('nothing new in the landing folder: the warehouse is unchanged');
-  if (s.files.failed) out(`\nwarning: ${s.files.failed} files could not be read this time (see above); the next run retries them`);
+  if (s.files.failed) out(`\nwarning: ${s.files.failed} files failed every attempt and went to the dead-letter queue (see above); fix the cause, then \`shoplake dlq replay --all\``);
+  if (s.files.deadLettered) out(`${s.files.deadLettered} files wait in the dead-letter queue: \`shoplake dlq list\``);
+}
+
+export function printRun(run: DagRunRecord & { summary?: RunSummary | undefined }, via?: string): void {
+  if (run.summary) printRunSummary(run.summary);
+  process.stdout.write(`${run.runId}  ${run.dag}  ${run.logicalDate}  ${run.runType}  ${run.state.toUpperCase()}${via ? `  (on ${via})` : ''}\n`);
+  if (run.error) process.stderr.write(`error [${run.error.code}]${run.error.subject ? ` in ${run.error.subject}` : ''}: ${run.error.message}\n`);
+  if (run.state === 'queued') process.stdout.write(`queued; follow it with \`shoplake runs show ${run.runId}\`\n`);
 }

@@ -5,6 +5,7 @@ export default defineModel({
   name: 'fact_orders',
   layer: 'gold',
   publish: true,
+  partitionBy: { column: 'date_key', kind: 'date_key' },
   description: 'Order lines with their order, customer version, product and store.',
   dependsOn: ['silver_order_items', 'silver_orders', 'dim_customer', 'dim_product', 'dim_store'],
   grain: 'one row per order line',

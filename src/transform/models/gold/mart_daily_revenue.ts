@@ -4,6 +4,7 @@ export default defineModel({
   name: 'mart_daily_revenue',
   layer: 'gold',
   publish: true,
+  partitionBy: { column: 'date', kind: 'date' },
   description: 'Revenue per day: orders, items sold, revenue and average order value (revenue orders only).',
   dependsOn: ['int_revenue_lines'],
   grain: 'one row per day with revenue',

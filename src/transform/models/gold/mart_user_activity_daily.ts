@@ -4,6 +4,7 @@ export default defineModel({
   name: 'mart_user_activity_daily',
   layer: 'gold',
   publish: true,
+  partitionBy: { column: 'date', kind: 'date' },
   description: 'Daily active customers, sessions, page and product views, carts, purchases and conversion rate.',
   dependsOn: ['silver_events'],
   grain: 'one row per day with events',

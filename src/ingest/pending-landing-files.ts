@@ -1,0 +1,22 @@
+import type { DuckSession } from '../duck/index.ts';
+import type { LakeLayout } from '../lake/index.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { discoverLanding } from './discover-landing.ts';
+import { FileLedger } from './file-ledger.ts';
+import type { LandingFile } from './ingest-file.ts';
+import { isDeadAndUnchanged } from './ingest-landing.ts';
+
+/**
+ * The landing files a run would read now: not handled before with this size and mtime,
+ * and not a dead letter left alone until it is replayed or changes.
+ */
+export async function pendingLandingFiles(db: DuckSession, layout: LakeLayout, landing: string): Promise<{ files: LandingFile[]; pending: LandingFile[] }> {
+  const files = await discoverLanding(landing);
+  const ledger = await FileLedger.load(db, layout);
+  const letters = await new DeadLetterQueue(db).open();
+  const pending = files.filter((f) => {
+    const letter = letters.get(f.rel);
+    return !ledger.isUnchanged(f) && !(letter && isDeadAndUnchanged(letter, f));
+  });
+  return { files, pending };
+}

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { DuckSession, ident, literal } from '../duck/index.ts';
+import { replaceDirectory } from './atomic-write.ts';
+
+export interface UnloadTable {
+  name: string;
+  partitionBy?: { column: string; kind: 'date' | 'date_key' } | undefined;
+}
+
+/**
+ * The processed zone's partition for one logical date, read from the published warehouse
+ * (so it is what analysts see, whether or not this run rebuilt anything): partitioned
+ * tables with that day's rows only, the others whole. The partition folder is replaced at
+ * once, so reprocessing a day never leaves a mix of two runs.
+ */
+export async function unloadPartition(opts: { warehouseDb: string; dir: string; logicalDate: string; tables: readonly UnloadTable[] }): Promise<Array<{ table: string; rows: number }>> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.logicalDate)) throw new RangeError(`logical date "${opts.logicalDate}" is not YYYY-MM-DD`);
+  const db = await DuckSession.open(':memory:');
+  const out: Array<{ table: string; rows: number }> = [];
+  try {
+    await db.run(`ATTACH ${literal(opts.warehouseDb)} AS wh (READ_ONLY)`);
+    await replaceDirectory(opts.dir, async (next) => {
+      for (const t of opts.tables) {
+        const p = t.partitionBy;
+        // COPY takes no bound parameters; the day was checked against YYYY-MM-DD above.
+        const where = !p ? '' : p.kind === 'date'
+          ? ` WHERE ${ident(p.column)} = DATE ${literal(opts.logicalDate)}`
+          : ` WHERE ${ident(p.column)} = ${Number(opts.logicalDate.replaceAll('-', ''))}`;
+        const file = join(next, `${t.name}.parquet`);
+        await db.run(`COPY (SELECT * FROM wh.main.${ident(t.name)}${where}) TO ${literal(file)} (FORMAT parquet, COMPRESSION zstd)`);
+        out.push({ table: t.name, rows: Number(await db.scalar(`SELECT count(*) FROM read_parquet(${literal(file)})`)) });
+      }
+    });
+    return out;
+  } finally {
+    db.close();
+  }
+}

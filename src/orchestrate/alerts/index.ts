@@ -1,0 +1,3 @@
+export { AlertDispatcher } from './alert-dispatcher.ts';
+export type { Alert, AlertEvent } from './alert.ts';
+export { slackPayload } from './alert.ts';

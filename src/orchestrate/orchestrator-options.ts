@@ -1,0 +1,14 @@
+import type { ShoplakeConfig } from '../config/index.ts';
+import type { OrchestratorOptions } from './orchestrator.ts';
+import type { ProgressSink } from './progress-event.ts';
+
+/** The orchestrator's options as the config file sets them, for `serve` and the CLI alike. */
+export function orchestratorOptions(config: ShoplakeConfig, purpose: string, progress?: ProgressSink): OrchestratorOptions {
+  const o = config.orchestrator;
+  return {
+    purpose, home: config.home, landing: config.landing, memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
+    fileAttempts: config.ingest.fileAttempts, retryDelayMs: config.ingest.retryDelayMs,
+    dailySchedule: o.dailySchedule || undefined, catchup: o.catchup, dailySlaMs: o.slaMinutes ? o.slaMinutes * 60_000 : undefined,
+    ...(progress ? { progress } : {}),
+  };
+}

@@ -1,0 +1,246 @@
+import { EventEmitter } from 'node:events';
+import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { literal, type DuckSession } from '../duck/index.ts';
+import { TerminalError } from '../errors/index.ts';
+import { LakeLayout } from '../lake/index.ts';
+import { openStateStore } from '../state/index.ts';
+import { loadModels, type Model } from '../transform/index.ts';
+import { daysBetween, planBackfill, type BackfillItem, type Reprocess } from './backfill-plan.ts';
+import { dailyDag } from './daily-dag.ts';
+import type { Dag } from './dag-definition.ts';
+import { executeRun } from './dag-executor.ts';
+import { DuckdbRunStore } from './duckdb-run-store.ts';
+import { acquireHomeLock, type HomeLock } from './home-lock.ts';
+import { PipelineRun } from './pipeline-run.ts';
+import type { ProgressEvent } from './progress-event.ts';
+import type { RunOptions } from './run-options.ts';
+import type { DagRunRecord, RunStore, RunType, TaskInstanceRecord } from './run-store.ts';
+import type { RunSummary } from './run-summary.ts';
+
+export interface OrchestratorOptions extends Omit<RunOptions, 'fullRefresh' | 'logicalDate'> {
+  /** What holds the home (shown to a process that finds it taken): `serve`, `run`, ... */
+  purpose: string;
+  /** Cron schedule of the daily DAG (UTC); none: it runs only when triggered. */
+  dailySchedule?: string | undefined;
+  catchup?: boolean;
+  /** The daily run's SLA: not finished this long after being queued is an alert. */
+  dailySlaMs?: number | undefined;
+  /** More DAGs beside `daily` (e.g. ones a data-aware trigger starts). */
+  extraDags?: (ctx: { layout: LakeLayout; models: readonly Model[] }) => Dag<unknown>[];
+  /** Run history store; the home's state.duckdb when not given. */
+  store?: RunStore;
+}
+
+export interface TriggerRequest {
+  logicalDate?: string | undefined;
+  runType?: RunType;
+  conf?: Record<string, unknown>;
+  /** A deliberate reprocess of a day that already has a scheduled or backfill run. */
+  rerun?: boolean;
+}
+
+/** What the orchestrator tells listeners (alerts, metrics, the web app's live views). */
+export interface OrchestratorEvents {
+  run: [run: DagRunRecord, previous: DagRunRecord | undefined];
+  task: [task: TaskInstanceRecord & { dag: string }];
+  progress: [event: ProgressEvent & { runId: string }];
+  sla_missed: [run: DagRunRecord, slaMs: number];
+}
+
+/**
+ * The owner of one shoplake home while a process runs: it holds the home lock and the
+ * state store, knows the DAGs, queues runs in the run history (so a queued run survives a
+ * restart) and executes them one at a time, oldest first. The CLI's `run` uses it for
+ * one run; `serve` keeps it open with a scheduler and a landing watcher feeding it.
+ */
+export class Orchestrator extends EventEmitter<OrchestratorEvents> {
+  readonly dags: ReadonlyMap<string, Dag<unknown>>;
+  private readonly summaries = new Map<string, RunSummary>();
+  private readonly waiters = new Map<string, Array<(r: DagRunRecord) => void>>();
+  private draining: Promise<void> | undefined;
+  private closed = false;
+  private current: string | undefined;
+  private readonly slaTimers = new Map<string, NodeJS.Timeout>();
+
+  private constructor(
+    readonly layout: LakeLayout,
+    readonly state: DuckSession,
+    readonly store: RunStore,
+    readonly models: readonly Model[],
+    private readonly lock: HomeLock,
+    private readonly opts: OrchestratorOptions,
+  ) {
+    super();
+    const progress = (e: ProgressEvent) => {
+      opts.progress?.(e);
+      if (this.current) this.emit('progress', { ...e, runId: this.current });
+    };
+    const daily = dailyDag(models, {
+      ...(opts.dailySchedule ? { schedule: opts.dailySchedule } : {}),
+      ...(opts.catchup !== undefined ? { catchup: opts.catchup } : {}),
+      ...(opts.dailySlaMs ? { slaMs: opts.dailySlaMs } : {}),
+      resources: (run) => PipelineRun.open(run, { state, models, opts: { ...opts, progress }, onClose: (s) => this.summaries.set(run.runId, s) }),
+    });
+    const all = [daily as Dag<unknown>, ...(opts.extraDags?.({ layout, models }) ?? [])];
+    this.dags = new Map(all.map((d) => [d.name, d]));
+  }
+
+  static async open(opts: OrchestratorOptions): Promise<Orchestrator> {
+    const layout = new LakeLayout(opts.home);
+    await mkdir(opts.home, { recursive: true });
+    const lock = await acquireHomeLock(layout.lockFile, opts.purpose);
+    let state: DuckSession | undefined;
+    try {
+      state = await openStateStore(layout.stateDb);
+      await state.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
+      const store = opts.store ?? new DuckdbRunStore(state);
+      // This process holds the home lock, so a run still marked running belongs to a process
+      // that died; runs still queued never started and are simply run now.
+      await store.failOrphanedRuns('the process running it exited before it finished', ['running']);
+      await state.run("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP WHERE status = 'running'");
+      return new Orchestrator(layout, state, store, await loadModels(), lock, opts);
+    } catch (err) {
+      state?.close();
+      await lock.release();
+      throw err;
+    }
+  }
+
+  dag(name: string): Dag<unknown> {
+    const dag = this.dags.get(name);
+    if (!dag) throw new TerminalError('dag_not_found', `no DAG named "${name}"`, { subject: name, hint: `known DAGs: ${[...this.dags.keys()].join(', ')}` });
+    return dag;
+  }
+
+  /** Queues a run; it starts when the runs queued before it are done. */
+  async trigger(dagName: string, req: TriggerRequest = {}): Promise<DagRunRecord> {
+    const dag = this.dag(dagName);
+    const logicalDate = req.logicalDate ?? new Date().toISOString().slice(0, 10);
+    daysBetween(logicalDate, logicalDate);
+    const run: DagRunRecord = { runId: newRunId(), dag: dag.name, logicalDate, runType: req.runType ?? 'manual', state: 'queued', conf: req.conf ?? {}, queuedAt: new Date().toISOString() };
+    if (!(await this.store.createRun(run, { rerun: req.rerun === true }))) {
+      const existing = await this.store.findRun(dag.name, logicalDate, ['scheduled', 'backfill']);
+      throw new TerminalError('run_exists', `DAG "${dag.name}" already has a ${existing?.runType ?? 'scheduled'} run for ${logicalDate} (${existing?.runId ?? '?'}, ${existing?.state ?? '?'})`, {
+        subject: `${dag.name}@${logicalDate}`, hint: 'reprocess it with `shoplake backfill --reprocess all`, or wait until it finishes',
+      });
+    }
+    this.emit('run', run, undefined);
+    this.watchSla(run);
+    this.kick();
+    return run;
+  }
+
+  /** Queues the days of a range a backfill owes a run, one result per day. */
+  async backfill(dagName: string, range: { from: string; to: string; reprocess?: Reprocess }): Promise<BackfillItem[]> {
+    const dag = this.dag(dagName);
+    const days = daysBetween(range.from, range.to);
+    const existing = new Map<string, DagRunRecord>();
+    for (const d of days) {
+      const r = await this.store.findRun(dag.name, d, ['scheduled', 'backfill']);
+      if (r) existing.set(d, r);
+    }
+    const plan = planBackfill(days, existing, range.reprocess ?? 'none');
+    for (const item of plan) {
+      if (item.action !== 'queue' && item.action !== 'rerun') continue;
+      const run = await this.trigger(dag.name, { logicalDate: item.logicalDate, runType: 'backfill', rerun: item.action === 'rerun', conf: { backfill: `${range.from}..${range.to}` } });
+      item.runId = run.runId;
+    }
+    return plan;
+  }
+
+  /** Resolves when the run has ended (success, failed or skipped). */
+  async waitFor(runId: string): Promise<DagRunRecord> {
+    // Listen first, then look: a run ending between the two is still seen.
+    const ended = new Promise<DagRunRecord>((resolve) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), resolve]));
+    const run = await this.store.getRun(runId);
+    if (!run) throw new TerminalError('run_not_found', `no run "${runId}"`, { subject: runId, hint: 'list runs with `shoplake runs`' });
+    if (run.state !== 'queued' && run.state !== 'running') return run;
+    return ended;
+  }
+
+  /** The pipeline summary of a daily run this process executed. */
+  summaryOf(runId: string): RunSummary | undefined {
+    return this.summaries.get(runId);
+  }
+
+  get runningRunId(): string | undefined {
+    return this.current;
+  }
+
+  /** Starts working through the queue unless it already is. */
+  kick(): void {
+    if (this.closed || this.draining) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+    });
+  }
+
+  /** Lets the run in progress finish, runs nothing more, and releases the home. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.draining;
+    for (const t of this.slaTimers.values()) clearTimeout(t);
+    this.state.close();
+    await this.lock.release();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.closed) {
+      const [next] = await this.store.listRuns({ state: 'queued', order: 'oldest', limit: 1 });
+      if (!next) return;
+      await this.execute(next);
+    }
+  }
+
+  private async execute(run: DagRunRecord): Promise<void> {
+    const dag = this.dags.get(run.dag);
+    this.current = run.runId;
+    this.watchSla(run);
+    try {
+      if (!dag) {
+        await this.store.updateRun(run.runId, { state: 'failed', finishedAt: new Date().toISOString(), error: { code: 'dag_not_found', message: `no DAG named "${run.dag}" in this version`, subject: run.dag } });
+      } else {
+        const previous = (await this.store.listRuns({ dag: run.dag, limit: 2 })).find((r) => r.runId !== run.runId && r.state !== 'queued' && r.state !== 'running');
+        this.emit('run', { ...run, state: 'running', startedAt: new Date().toISOString() }, previous);
+        const result = await executeRun(dag, run, {
+          store: this.store,
+          onTask: (t) => this.emit('task', { ...t, dag: run.dag }),
+        });
+        const done = (await this.store.getRun(run.runId))!;
+        this.emit('run', done, previous);
+        if (result.state === 'success' && result.datasets.length) await this.triggerConsumers(run, result.datasets);
+      }
+    } finally {
+      clearTimeout(this.slaTimers.get(run.runId));
+      this.slaTimers.delete(run.runId);
+      this.current = undefined;
+      const done = await this.store.getRun(run.runId);
+      for (const w of this.waiters.get(run.runId) ?? []) w(done ?? run);
+      this.waiters.delete(run.runId);
+    }
+  }
+
+  /** Data-aware triggers: every DAG consuming a refreshed dataset gets a run. */
+  private async triggerConsumers(upstream: DagRunRecord, datasets: string[]): Promise<void> {
+    for (const dag of this.dags.values()) {
+      const hit = datasets.filter((d) => dag.consumes.some((c) => c === d || (c.endsWith('.*') && d.startsWith(c.slice(0, -1)))));
+      if (dag.name === upstream.dag || hit.length === 0) continue;
+      await this.trigger(dag.name, { logicalDate: upstream.logicalDate, runType: 'dataset', conf: { upstreamRun: upstream.runId, datasets: hit } });
+    }
+  }
+
+  /** Arms the run's SLA once (at queueing, or when a run queued by an earlier process starts). */
+  private watchSla(run: DagRunRecord): void {
+    const slaMs = this.dags.get(run.dag)?.slaMs;
+    if (!slaMs || this.slaTimers.has(run.runId)) return;
+    const left = Date.parse(run.queuedAt) + slaMs - Date.now();
+    const timer = setTimeout(() => this.emit('sla_missed', run, slaMs), Math.max(0, left));
+    timer.unref();
+    this.slaTimers.set(run.runId, timer);
+  }
+}
+
+function newRunId(): string {
+  return `run-${new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+}

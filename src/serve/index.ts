@@ -1,0 +1,5 @@
+export { startServer } from './start-server.ts';
+export type { RunningServer, ServeOptions } from './start-server.ts';
+export { findServer, serverInfoPath } from './server-info.ts';
+export type { ServerInfo } from './server-info.ts';
+export { httpStatusOf } from './api-error.ts';

@@ -1,0 +1,90 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { ShoplakeConfig } from '../config/index.ts';
+import { DeadLetterQueue, pendingLandingFiles } from '../ingest/index.ts';
+import { LandingWatcher, Orchestrator, orchestratorOptions, Scheduler, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
+import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
+import { sendError } from './api-error.ts';
+import { registerApiRoutes } from './api-routes.ts';
+import { pipelineMetrics } from './pipeline-metrics.ts';
+import { removeServerInfo, writeServerInfo } from './server-info.ts';
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  orchestrator: Orchestrator;
+  scheduler: Scheduler;
+  /** Stops taking work, lets the run in progress finish, releases the home. */
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  config: ShoplakeConfig;
+  progress?: ProgressSink;
+  /** Log lines for the terminal (server events, watcher and scheduler errors). */
+  log?: (line: string) => void;
+  /** More DAGs beside the built-in ones. */
+  extraDags?: OrchestratorOptions['extraDags'];
+}
+
+/**
+ * `shoplake serve`: one process owning the home, with the HTTP API, the scheduler, the
+ * landing watcher, alerts and the executor. It writes <home>/server.json so that CLI
+ * commands send their requests here instead of opening the home's files.
+ */
+export async function startServer(opts: ServeOptions): Promise<RunningServer> {
+  const { config } = opts;
+  const log = opts.log ?? (() => undefined);
+  const o = config.orchestrator;
+  const orchestrator = await Orchestrator.open({ ...orchestratorOptions(config, 'serve', opts.progress), ...(opts.extraDags ? { extraDags: opts.extraDags } : {}) });
+  const dlq = new DeadLetterQueue(orchestrator.state);
+  const alerts = new AlertDispatcher(config.alerts, { onError: (sink, err) => log(`alert to ${sink} failed: ${String(err)}`) });
+  alerts.attach(orchestrator);
+  const scheduler = new Scheduler(orchestrator, { maxCatchupRuns: o.maxCatchupRuns, onError: (dag, err) => log(`scheduler: ${dag}: ${String(err)}`) });
+  const watcher = new LandingWatcher({
+    landing: config.landing, intervalMs: o.watchIntervalMs, settleMs: o.settleMs, onError: (err) => log(`landing watcher: ${String(err)}`),
+    onSettled: async () => {
+      const { pending } = await pendingLandingFiles(orchestrator.state, orchestrator.layout, config.landing);
+      if (pending.length === 0) return;
+      // One landing run waiting is enough: it will see every file that arrived before it starts.
+      const queued = await orchestrator.store.listRuns({ dag: 'daily', state: 'queued', limit: 100 });
+      if (queued.some((r) => r.runType === 'landing')) return;
+      const run = await orchestrator.trigger('daily', { runType: 'landing' });
+      log(`landing: ${pending.length} new or changed files settled; queued ${run.runId}`);
+    },
+  });
+  orchestrator.on('run', (run) => {
+    if (run.state !== 'queued') log(`${run.runId} ${run.dag} ${run.logicalDate} ${run.runType}: ${run.state}${run.error ? ` [${run.error.code}] ${run.error.message}` : ''}`);
+  });
+
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  app.setErrorHandler(sendError);
+  const registry = pipelineMetrics(orchestrator, dlq);
+  const startedAt = new Date().toISOString();
+  app.get('/healthz', async () => ({ status: 'ok', home: config.home, startedAt, running: orchestrator.runningRunId ?? null }));
+  app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  registerApiRoutes(app, { orchestrator, dlq, scheduler });
+
+  let url: string;
+  try {
+    url = await app.listen({ host: config.server.host, port: config.server.port });
+    await writeServerInfo(config.home, { url, pid: process.pid, startedAt });
+    await scheduler.start();
+    if (o.watchLanding) watcher.start();
+    orchestrator.kick();
+  } catch (err) {
+    await app.close();
+    await orchestrator.close();
+    throw err;
+  }
+  return {
+    url, app, orchestrator, scheduler,
+    async close() {
+      watcher.stop();
+      scheduler.stop();
+      await app.close();
+      await removeServerInfo(config.home);
+      await orchestrator.close();
+      await alerts.flush();
+    },
+  };
+}
