@@ -1,0 +1,125 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { access, copyFile, readdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConfigSchema } from '../src/config/index.ts';
+import { DuckSession, literal } from '../src/duck/index.ts';
+import { generateLanding } from '../src/generate/generate-landing.ts';
+import { LakeLayout } from '../src/lake/index.ts';
+import type { DagRunRecord } from '../src/orchestrate/index.ts';
+import { serverInfoPath, startServer } from '../src/serve/index.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+
+const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+
+/** The CLI in a process of its own, as a user runs it beside the server (async: the server lives in this process). */
+function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [BIN, ...args]);
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('serve: the watcher runs new landing files, the API and the CLI drive runs and backfills, metrics count them', async () => {
+  const root = await tempDir('serve');
+  const landing = join(root, 'landing');
+  const spare = join(root, 'spare');
+  const home = join(root, 'home');
+  await generateLanding({ out: landing, scale: 0.005, seed: 5, drops: 1 });
+  await generateLanding({ out: spare, scale: 0.002, seed: 6, drops: 1 });
+  const config = ConfigSchema.parse({
+    home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchIntervalMs: 100, settleMs: 400 },
+  });
+  const server = await startServer({ config });
+  const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${server.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  try {
+    assert.ok(await access(serverInfoPath(home)).then(() => true));
+    // The files already in the landing folder settle and start a run of their own.
+    const first = await until('the landing run', async () => (await api<DagRunRecord[]>('GET', '/api/runs')).body.find((r) => r.runType === 'landing' && r.state === 'success'));
+    assert.equal(first.dag, 'daily');
+
+    const health = await api<{ status: string }>('GET', '/healthz');
+    assert.deepEqual([health.status, health.body.status], [200, 'ok']);
+    const dags = (await api<Array<{ name: string; tasks: Array<{ name: string; trigger: string }> }>>('GET', '/api/dags')).body;
+    assert.equal(dags[0]?.name, 'daily');
+    assert.equal(dags[0]?.tasks.find((t) => t.name === 'unload')?.trigger, 'none_failed');
+
+    // Validated input, stable codes.
+    const bad = await api<{ error: { code: string } }>('POST', '/api/dags/daily/runs', { logicalDate: '5 March' });
+    assert.deepEqual([bad.status, bad.body.error.code], [400, 'bad_request']);
+    const unknown = await api<{ error: { code: string } }>('POST', '/api/dags/nope/runs', {});
+    assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'dag_not_found']);
+    assert.equal((await api<{ error: { code: string } }>('GET', '/api/runs/nope')).body.error.code, 'run_not_found');
+
+    // The CLI finds the server and asks it: trigger, runs, backfill (the home's files stay the server's).
+    const trig = await cli(['trigger', 'daily', '--home', home, '--date', '2024-03-05', '--json']);
+    assert.equal(trig.status, 0, trig.stderr);
+    assert.equal((JSON.parse(trig.stdout) as DagRunRecord).state, 'success');
+    const back = await cli(['backfill', 'daily', '--home', home, '--from', '2024-03-01', '--to', '2024-03-03', '--json']);
+    assert.equal(back.status, 0, back.stderr);
+    assert.deepEqual((JSON.parse(back.stdout) as { items: Array<{ action: string }> }).items.map((i) => i.action), ['queue', 'queue', 'queue']);
+    const again = await cli(['backfill', 'daily', '--home', home, '--from', '2024-03-02', '--to', '2024-03-04', '--json']);
+    assert.deepEqual((JSON.parse(again.stdout) as { items: Array<{ action: string }> }).items.map((i) => i.action), ['keep', 'keep', 'queue']);
+    const listed = JSON.parse((await cli(['runs', '--home', home, '--json', '--limit', '50'])).stdout) as DagRunRecord[];
+    assert.equal(listed.filter((r) => r.runType === 'backfill').length, 4);
+
+    // Each backfilled day's processed partition holds that day's facts, as published.
+    const layout = new LakeLayout(home);
+    const db = await DuckSession.open(':memory:');
+    try {
+      await db.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
+      for (const day of ['2024-03-01', '2024-03-02', '2024-03-03', '2024-03-04']) {
+        const part = layout.processedPartition(day);
+        const files = await readdir(part);
+        assert.ok(files.includes('fact_orders.parquet') && files.includes('dim_customer.parquet'), day);
+        const inPart = Number(await db.scalar(`SELECT count(*) FROM read_parquet(${literal(join(part, 'fact_orders.parquet'))})`));
+        const inWarehouse = Number(await db.scalar('SELECT count(*) FROM wh.fact_orders WHERE date_key = $k', { k: Number(day.replaceAll('-', '')) }));
+        assert.equal(inPart, inWarehouse, day);
+        const dims = Number(await db.scalar(`SELECT count(*) FROM read_parquet(${literal(join(part, 'dim_customer.parquet'))})`));
+        assert.equal(dims, Number(await db.scalar('SELECT count(*) FROM wh.dim_customer')));
+      }
+    } finally {
+      db.close();
+    }
+
+    // A file copied in under a .tmp name is left alone until it is renamed to its real name.
+    const extra = (await readdir(join(spare, 'orders'))).find((f) => f.includes('part'))!;
+    const target = join(landing, 'orders', `late-${extra}`);
+    await copyFile(join(spare, 'orders', extra), `${target}.tmp`);
+    await new Promise((r) => setTimeout(r, 1200));
+    const before = (await api<DagRunRecord[]>('GET', '/api/runs?limit=100')).body.filter((r) => r.runType === 'landing').length;
+    assert.equal(before, 1, 'a .tmp file must not start a run');
+    await rename(`${target}.tmp`, target);
+    const second = await until('the second landing run', async () => (await api<DagRunRecord[]>('GET', '/api/runs?limit=100')).body.find((r) => r.runType === 'landing' && r.runId !== first.runId && r.state === 'success'));
+    const detail = (await api<{ summary?: { files: { ingested: number } } }>('GET', `/api/runs/${second.runId}`)).body;
+    assert.equal(detail.summary?.files.ingested, 1);
+
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    assert.match(metrics, /shoplake_dag_runs_total\{dag="daily",state="success"\} ([6-9]|\d\d)/);
+    assert.match(metrics, /shoplake_queue_depth\{queue="runs"\} 0/);
+    assert.match(metrics, /shoplake_queue_depth\{queue="dead_letters"\} 0/);
+    assert.match(metrics, /shoplake_rows_processed_total\{stage="ingest"\} [1-9]/);
+    assert.match(metrics, /shoplake_task_duration_seconds_count\{dag="daily",task="publish",state="success"\} [1-9]/);
+  } finally {
+    await server.close();
+  }
+  assert.equal(await access(serverInfoPath(home)).then(() => true, () => false), false);
+});
