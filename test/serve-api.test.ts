@@ -79,6 +79,14 @@ test('serve: the watcher runs new landing files, the API and the CLI drive runs 
     const again = await cli(['backfill', 'daily', '--home', home, '--from', '2024-03-02', '--to', '2024-03-04', '--json']);
     assert.deepEqual((JSON.parse(again.stdout) as { items: Array<{ action: string }> }).items.map((i) => i.action), ['keep', 'keep', 'queue']);
     const listed = JSON.parse((await cli(['runs', '--home', home, '--json', '--limit', '50'])).stdout) as DagRunRecord[];
+    // Reads of the home go through the server too, while it holds the state file.
+    const status = await cli(['status', '--home', home, '--json']);
+    assert.equal(status.status, 0, status.stderr);
+    assert.ok((JSON.parse(status.stdout) as { layers: Array<{ layer: string }> }).layers.some((l) => l.layer === 'gold'));
+    const catalog = await cli(['catalog', '--home', home, '--entity', 'orders', '--json']);
+    assert.equal((JSON.parse(catalog.stdout) as { entities: Array<{ entity: string }> }).entities[0]?.entity, 'orders');
+    const report = await cli(['report', '--home', home, '--json']);
+    assert.ok((JSON.parse(report.stdout) as { report: { files: { ingested: number } } }).report.files.ingested > 0);
     assert.equal(listed.filter((r) => r.runType === 'backfill').length, 4);
 
     // Each backfilled day's processed partition holds that day's facts, as published.

@@ -3,6 +3,7 @@ import { loadConfig, type ShoplakeConfig } from '../config/index.ts';
 
 export interface CommonOptions {
   home?: string;
+  state?: string;
   config?: string;
   json?: boolean;
 }
@@ -11,10 +12,11 @@ export interface CommonOptions {
 export function withCommonOptions(cmd: Command): Command {
   return cmd
     .option('--home <dir>', 'shoplake home: lake zones, state and warehouse (default from config, else demo/.shoplake)')
+    .option('--state <url>', 'run history: duckdb (in the home, default) or a postgres:// URL')
     .option('--config <file>', 'config file (default: shoplake.config.{json,yaml} in the current folder)')
     .option('--json', 'machine-readable output');
 }
 
 export function configFor(opts: CommonOptions & { landing?: string }): Promise<ShoplakeConfig> {
-  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { home: opts.home, landing: opts.landing } });
+  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { home: opts.home, landing: opts.landing, state: opts.state ? { url: opts.state } : undefined } });
 }

@@ -2,7 +2,8 @@ import { access } from 'node:fs/promises';
 import { DuckSession } from '../duck/index.ts';
 import { TerminalError, TransientError, errorMessage } from '../errors/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { readHolder } from '../orchestrate/index.ts';
+import { DuckdbRunStore, PostgresRunStore, readHolder, type RunStore } from '../orchestrate/index.ts';
+import type { ShoplakeConfig } from '../config/index.ts';
 
 /**
  * Opens a home's state or warehouse database for reading. A missing file means nothing
@@ -28,5 +29,23 @@ export async function openForReading(home: string, which: 'state' | 'warehouse')
       });
     }
     throw err;
+  }
+}
+
+/** The run history the config names (the home's state file, read-only, or PostgreSQL), for one command. */
+export async function withRunHistory<T>(config: ShoplakeConfig, work: (store: RunStore) => Promise<T>): Promise<T> {
+  if (config.state.url !== 'duckdb') {
+    const store = await PostgresRunStore.connect(config.state.url);
+    try {
+      return await work(store);
+    } finally {
+      await store.close();
+    }
+  }
+  const state = await openForReading(config.home, 'state');
+  try {
+    return await work(new DuckdbRunStore(state));
+  } finally {
+    state.close();
   }
 }

@@ -1,5 +1,7 @@
 import { ShoplakeError, TransientError } from '../errors/index.ts';
+import type { DuckSession } from '../duck/index.ts';
 import { findServer } from '../serve/index.ts';
+import { openForReading } from './open-home.ts';
 
 /**
  * The running `shoplake serve` of a home, seen from the CLI: one owner per home, so a
@@ -33,5 +35,20 @@ export class ServerClient {
     const e = json.error ?? { code: 'internal', kind: 'internal', message: `HTTP ${res.status}` };
     if (e.kind === 'terminal' || e.kind === 'transient') throw new ShoplakeError(e.code, e.kind, e.message, { ...(e.subject ? { subject: e.subject } : {}), ...(e.hint ? { hint: e.hint } : {}) });
     throw new Error(`server error: ${e.message}`);
+  }
+}
+
+/**
+ * A read of the home: from the running server when one owns it (`apiPath`), else from
+ * the home's state file opened read-only (`local`).
+ */
+export async function readHome<T>(home: string, apiPath: string, local: (state: DuckSession) => Promise<T>): Promise<T> {
+  const server = await ServerClient.find(home);
+  if (server) return server.get<T>(apiPath);
+  const state = await openForReading(home, 'state');
+  try {
+    return await local(state);
+  } finally {
+    state.close();
   }
 }

@@ -22,3 +22,6 @@ export { Scheduler } from './scheduler.ts';
 export { LandingWatcher } from './landing-watcher.ts';
 export { orchestratorOptions } from './orchestrator-options.ts';
 export { replayDeadLetters } from './replay-dead-letters.ts';
+export { PostgresRunStore } from './postgres-run-store.ts';
+export { homeStatus } from './home-status.ts';
+export type { HomeStatus } from './home-status.ts';

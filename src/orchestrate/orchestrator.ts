@@ -11,6 +11,7 @@ import { dailyDag } from './daily-dag.ts';
 import type { Dag } from './dag-definition.ts';
 import { executeRun } from './dag-executor.ts';
 import { DuckdbRunStore } from './duckdb-run-store.ts';
+import { PostgresRunStore } from './postgres-run-store.ts';
 import { acquireHomeLock, type HomeLock } from './home-lock.ts';
 import { PipelineRun } from './pipeline-run.ts';
 import type { ProgressEvent } from './progress-event.ts';
@@ -28,7 +29,9 @@ export interface OrchestratorOptions extends Omit<RunOptions, 'fullRefresh' | 'l
   dailySlaMs?: number | undefined;
   /** More DAGs beside `daily` (e.g. ones a data-aware trigger starts). */
   extraDags?: (ctx: { layout: LakeLayout; models: readonly Model[] }) => Dag<unknown>[];
-  /** Run history store; the home's state.duckdb when not given. */
+  /** Where run history lives: `duckdb` (the home's state.duckdb, the default) or a postgres:// URL. */
+  stateUrl?: string | undefined;
+  /** A run history store the caller owns (tests); overrides `stateUrl`. */
   store?: RunStore;
 }
 
@@ -91,16 +94,19 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await mkdir(opts.home, { recursive: true });
     const lock = await acquireHomeLock(layout.lockFile, opts.purpose);
     let state: DuckSession | undefined;
+    let ownedStore: RunStore | undefined;
     try {
       state = await openStateStore(layout.stateDb);
       await state.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
-      const store = opts.store ?? new DuckdbRunStore(state);
+      const store = opts.store ?? (opts.stateUrl && opts.stateUrl !== 'duckdb' ? await PostgresRunStore.connect(opts.stateUrl) : new DuckdbRunStore(state));
+      ownedStore = opts.store ? undefined : store;
       // This process holds the home lock, so a run still marked running belongs to a process
       // that died; runs still queued never started and are simply run now.
       await store.failOrphanedRuns('the process running it exited before it finished', ['running']);
       await state.run("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP WHERE status = 'running'");
       return new Orchestrator(layout, state, store, await loadModels(), lock, opts);
     } catch (err) {
+      await ownedStore?.close?.();
       state?.close();
       await lock.release();
       throw err;
@@ -181,6 +187,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.closed = true;
     await this.draining;
     for (const t of this.slaTimers.values()) clearTimeout(t);
+    if (!this.opts.store) await this.store.close?.();
     this.state.close();
     await this.lock.release();
   }

@@ -15,7 +15,7 @@ export type { RunOptions } from './run-options.ts';
  * anywhere leaves the last good warehouse and resumes cleanly on the next run. The run
  * and its tasks are kept in the home's run history.
  */
-export async function runPipeline(opts: RunOptions & { runType?: RunType }): Promise<RunSummary> {
+export async function runPipeline(opts: RunOptions & { runType?: RunType; stateUrl?: string }): Promise<RunSummary> {
   if (opts.logicalDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.logicalDate)) {
     throw new TerminalError('bad_logical_date', `logical date "${opts.logicalDate}" is not YYYY-MM-DD`, { subject: 'date', hint: 'give the day as e.g. 2024-03-01' });
   }

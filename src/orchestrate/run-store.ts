@@ -71,4 +71,6 @@ export interface RunStore {
    * none stays "running" forever. Returns their ids.
    */
   failOrphanedRuns(reason: string, states?: ReadonlyArray<'queued' | 'running'>): Promise<string[]>;
+  /** Releases connections the store holds (a database pool); the DuckDB store's file is the home's. */
+  close?(): Promise<void>;
 }

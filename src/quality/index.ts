@@ -3,3 +3,5 @@ export type { TestResult } from './run-data-tests.ts';
 export { compileTest } from './data-test-sql.ts';
 export { computeQualityReport } from './quality-report.ts';
 export type { QualityReport } from './quality-report.ts';
+export { qualityView } from './quality-view.ts';
+export type { QualityView } from './quality-view.ts';

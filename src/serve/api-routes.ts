@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { TerminalError } from '../errors/index.ts';
 import type { DeadLetterQueue } from '../ingest/index.ts';
-import { replayDeadLetters, type Orchestrator, type Scheduler } from '../orchestrate/index.ts';
+import { catalogView } from '../catalog/index.ts';
+import { homeStatus, replayDeadLetters, type Orchestrator, type Scheduler } from '../orchestrate/index.ts';
+import { qualityView } from '../quality/index.ts';
 import { parse } from './api-error.ts';
 import { describeDags } from './describe-dags.ts';
 
@@ -19,13 +21,15 @@ const TriggerBody = z.object({
   wait: z.boolean().default(false),
 }).strict();
 const BackfillBody = z.object({ from: day, to: day, reprocess: z.enum(['none', 'failed', 'all']).default('none'), wait: z.boolean().default(false) }).strict();
+const StatusQuery = z.object({ runs: z.coerce.number().int().min(1).max(1000).default(10) }).strict();
+const CatalogQuery = z.object({ entity: z.string().optional() }).strict();
 const DlqQuery = z.object({ status: z.enum(['dead', 'replaying', 'resolved']).optional() }).strict();
 const ReplayBody = z.union([
   z.object({ ids: z.array(z.string()).min(1), wait: z.boolean().default(false) }).strict(),
   z.object({ all: z.literal(true), wait: z.boolean().default(false) }).strict(),
 ]);
 
-/** The JSON API under /api: DAGs, runs, triggers, backfills and the dead-letter queue. */
+/** The JSON API under /api: DAGs, runs, triggers, backfills, the home's status, catalog and quality, and the dead-letter queue. */
 export function registerApiRoutes(app: FastifyInstance, ctx: { orchestrator: Orchestrator; dlq: DeadLetterQueue; scheduler?: Scheduler | undefined }): void {
   const { orchestrator, dlq } = ctx;
 
@@ -58,6 +62,10 @@ export function registerApiRoutes(app: FastifyInstance, ctx: { orchestrator: Orc
     for (const item of items) if (item.runId) await orchestrator.waitFor(item.runId);
     return { items, runs: await Promise.all(items.filter((i) => i.runId).map((i) => orchestrator.store.getRun(i.runId!))) };
   });
+
+  app.get('/api/status', async (req) => homeStatus(orchestrator.state, orchestrator.layout, parse(StatusQuery, req.query, 'query').runs));
+  app.get('/api/catalog', async (req) => catalogView(orchestrator.state, parse(CatalogQuery, req.query, 'query').entity));
+  app.get('/api/quality', async () => qualityView(orchestrator.state));
 
   app.get('/api/dlq', async (req) => dlq.list(parse(DlqQuery, req.query, 'query').status));
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { TerminalError } from '../../errors/index.ts';
-import { DuckdbRunStore, type DagRunRecord, type RunState, type TaskInstanceRecord, type TaskLogLine } from '../../orchestrate/index.ts';
+import { type DagRunRecord, type RunState, type TaskInstanceRecord, type TaskLogLine } from '../../orchestrate/index.ts';
 import { ServerClient } from '../server-client.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
-import { openForReading } from '../open-home.ts';
+import { withRunHistory } from '../open-home.ts';
 import { humanMs, printJson, printTable } from '../output.ts';
 
 export function registerRuns(program: Command): void {
@@ -20,7 +20,7 @@ export function registerRuns(program: Command): void {
     const server = await ServerClient.find(config.home);
     const list = server
       ? await server.get<DagRunRecord[]>(`/api/runs?${new URLSearchParams({ ...(opts.dag ? { dag: opts.dag } : {}), ...(opts.status ? { status: opts.status } : {}), limit: String(opts.limit) })}`)
-      : await withStore(config.home, (store) => store.listRuns(filter));
+      : await withRunHistory(config, (store) => store.listRuns(filter));
     if (opts.json) return printJson(list);
     printTable(list.map((r) => ({
       run: r.runId, dag: r.dag, 'logical date': r.logicalDate, type: r.runType, state: r.state, started: r.startedAt ?? '',
@@ -36,7 +36,7 @@ export function registerRuns(program: Command): void {
       const server = await ServerClient.find(config.home);
       const detail = server
         ? await server.get<RunDetail>(`/api/runs/${encodeURIComponent(runId)}`)
-        : await withStore(config.home, async (store): Promise<RunDetail> => {
+        : await withRunHistory(config, async (store): Promise<RunDetail> => {
           const run = await store.getRun(runId);
           if (!run) throw new TerminalError('run_not_found', `no run "${runId}" in ${config.home}`, { subject: runId, hint: 'list runs with `shoplake runs`' });
           const [tasks, logs] = await Promise.all([store.tasks(runId), store.logs(runId)]);
@@ -54,12 +54,3 @@ export function registerRuns(program: Command): void {
 }
 
 type RunDetail = DagRunRecord & { tasks: TaskInstanceRecord[]; logs: TaskLogLine[] };
-
-async function withStore<T>(home: string, work: (store: DuckdbRunStore) => Promise<T>): Promise<T> {
-  const state = await openForReading(home, 'state');
-  try {
-    return await work(new DuckdbRunStore(state));
-  } finally {
-    state.close();
-  }
-}

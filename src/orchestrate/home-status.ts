@@ -1,0 +1,51 @@
+import { access, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckSession, literal } from '../duck/index.ts';
+import type { LakeLayout } from '../lake/index.ts';
+
+export interface HomeStatus {
+  home: string;
+  runs: Array<Record<string, unknown>>;
+  files: Array<{ status: string; entity: string; files: number; rows: number; rejected: number }>;
+  layers: Array<{ layer: string; table: string; rows: number }>;
+}
+
+/** Last pipeline runs, landing files by status and entity, and rows per layer. */
+export async function homeStatus(state: DuckSession, layout: LakeLayout, lastRuns: number): Promise<HomeStatus> {
+  const runs = await state.all(
+    `SELECT run_id, status, mode, started_at::VARCHAR AS started_at, date_diff('millisecond', started_at, finished_at) AS ms,
+            summary->>'$.files.ingested' AS ingested, summary->>'$.files.quarantined' AS quarantined,
+            summary->>'$.files.duplicates' AS duplicates, error->>'$.message' AS error
+     FROM runs ORDER BY started_at DESC LIMIT $n`,
+    { n: lastRuns },
+  );
+  const files = (await state.all<{ status: string; entity: string; files: number; rows: bigint; rejected: bigint }>(
+    `SELECT status, coalesce(entity, '-') AS entity, count(*)::INTEGER AS files, coalesce(sum(rows_ok), 0)::BIGINT AS rows, coalesce(sum(rows_rejected), 0)::BIGINT AS rejected
+     FROM ingested_files GROUP BY ALL ORDER BY status, entity`,
+  )).map((f) => ({ ...f, rows: Number(f.rows), rejected: Number(f.rejected) }));
+  // Bronze is counted from the ledger; silver and gold from their Parquet metadata.
+  const ingested = files.filter((f) => f.status === 'ingested');
+  const layers = [...ingested.map((f) => ({ layer: 'bronze', table: f.entity, rows: f.rows })), ...(await zoneCounts(layout))];
+  const malformed = ingested.reduce((n, f) => n + f.rejected, 0);
+  if (malformed) layers.push({ layer: 'quarantine', table: 'rows rejected parsing files', rows: malformed });
+  return { home: layout.home, runs: runs.map((r) => ({ ...r, ms: r['ms'] === null ? null : Number(r['ms']) })), files, layers };
+}
+
+/** Rows in each silver and gold table, and the silver rejects, from Parquet metadata. */
+async function zoneCounts(layout: LakeLayout): Promise<Array<{ layer: string; table: string; rows: number }>> {
+  const db = await DuckSession.open(':memory:');
+  const out: Array<{ layer: string; table: string; rows: number }> = [];
+  try {
+    const count = async (path: string) => Number(await db.scalar(`SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata(${literal(path)})`));
+    for (const zone of ['silver', 'gold'] as const) {
+      const tables = (await readdir(layout.zone(zone)).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).sort();
+      for (const f of tables) out.push({ layer: zone, table: f.replace(/\.parquet$/, ''), rows: await count(join(layout.zone(zone), f)) });
+    }
+    if (await access(layout.silverRejects).then(() => true, () => false)) {
+      out.push({ layer: 'quarantine', table: 'rows rejected by silver checks', rows: await count(layout.silverRejects) });
+    }
+  } finally {
+    db.close();
+  }
+  return out;
+}
