@@ -36,6 +36,12 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ url: 'duckdb' }),
+    /**
+     * Your own DAGs: TypeScript or JavaScript modules (paths from the current folder) whose
+     * default export is a DAG made with `defineDag`, a list of them, or a function of the
+     * home returning either. Loaded by serve, run, trigger and backfill.
+     */
+    dags: z.array(z.string().min(1)).default([]),
     orchestrator: z
       .object({
         /** Cron schedule of the `daily` DAG, in UTC (croner syntax); "" runs it only when triggered. */

@@ -25,3 +25,5 @@ export { replayDeadLetters } from './replay-dead-letters.ts';
 export { PostgresRunStore } from './postgres-run-store.ts';
 export { homeStatus } from './home-status.ts';
 export type { HomeStatus } from './home-status.ts';
+export { loadDagFiles } from './load-dag-files.ts';
+export type { DagFileContext } from './load-dag-files.ts';

@@ -10,6 +10,7 @@ import { daysBetween, planBackfill, type BackfillItem, type Reprocess } from './
 import { dailyDag } from './daily-dag.ts';
 import type { Dag } from './dag-definition.ts';
 import { executeRun } from './dag-executor.ts';
+import { loadDagFiles } from './load-dag-files.ts';
 import { DuckdbRunStore } from './duckdb-run-store.ts';
 import { PostgresRunStore } from './postgres-run-store.ts';
 import { acquireHomeLock, type HomeLock } from './home-lock.ts';
@@ -29,6 +30,8 @@ export interface OrchestratorOptions extends Omit<RunOptions, 'fullRefresh' | 'l
   dailySlaMs?: number | undefined;
   /** More DAGs beside `daily` (e.g. ones a data-aware trigger starts). */
   extraDags?: (ctx: { layout: LakeLayout; models: readonly Model[] }) => Dag<unknown>[];
+  /** Modules exporting user DAGs (config `dags`), loaded when the home is opened. */
+  dagFiles?: readonly string[];
   /** Where run history lives: `duckdb` (the home's state.duckdb, the default) or a postgres:// URL. */
   stateUrl?: string | undefined;
   /** A run history store the caller owns (tests); overrides `stateUrl`. */
@@ -73,6 +76,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     readonly models: readonly Model[],
     private readonly lock: HomeLock,
     private readonly opts: OrchestratorOptions,
+    fromFiles: readonly Dag<unknown>[] = [],
   ) {
     super();
     const progress = (e: ProgressEvent) => {
@@ -85,8 +89,13 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       ...(opts.dailySlaMs ? { slaMs: opts.dailySlaMs } : {}),
       resources: (run) => PipelineRun.open(run, { state, models, opts: { ...opts, progress }, onClose: (s) => this.summaries.set(run.runId, s) }),
     });
-    const all = [daily as Dag<unknown>, ...(opts.extraDags?.({ layout, models }) ?? [])];
-    this.dags = new Map(all.map((d) => [d.name, d]));
+    const all = [daily as Dag<unknown>, ...(opts.extraDags?.({ layout, models }) ?? []), ...fromFiles];
+    const dags = new Map<string, Dag<unknown>>();
+    for (const d of all) {
+      if (dags.has(d.name)) throw new TerminalError('dag_invalid', `two DAGs are named "${d.name}"`, { subject: d.name, hint: 'rename one of them' });
+      dags.set(d.name, d);
+    }
+    this.dags = dags;
   }
 
   static async open(opts: OrchestratorOptions): Promise<Orchestrator> {
@@ -104,7 +113,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       // that died; runs still queued never started and are simply run now.
       await store.failOrphanedRuns('the process running it exited before it finished', ['running']);
       await state.run("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP WHERE status = 'running'");
-      return new Orchestrator(layout, state, store, await loadModels(), lock, opts);
+      const fromFiles = await loadDagFiles(opts.dagFiles ?? [], { home: opts.home, landing: opts.landing, warehouseDb: layout.warehouseDb, layout });
+      return new Orchestrator(layout, state, store, await loadModels(), lock, opts, fromFiles);
     } catch (err) {
       await ownedStore?.close?.();
       state?.close();
@@ -180,6 +190,16 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.draining = this.drain().finally(() => {
       this.draining = undefined;
     });
+  }
+
+  /** Resolves when no run is queued or running (runs a finished run triggered included). */
+  async idle(): Promise<void> {
+    for (;;) {
+      this.kick();
+      await this.draining;
+      const [queued] = await this.store.listRuns({ state: 'queued', limit: 1 });
+      if (!queued || this.closed) return;
+    }
   }
 
   /** Lets the run in progress finish, runs nothing more, and releases the home. */

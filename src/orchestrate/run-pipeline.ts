@@ -15,7 +15,7 @@ export type { RunOptions } from './run-options.ts';
  * anywhere leaves the last good warehouse and resumes cleanly on the next run. The run
  * and its tasks are kept in the home's run history.
  */
-export async function runPipeline(opts: RunOptions & { runType?: RunType; stateUrl?: string }): Promise<RunSummary> {
+export async function runPipeline(opts: RunOptions & { runType?: RunType; stateUrl?: string; dagFiles?: readonly string[] }): Promise<RunSummary> {
   if (opts.logicalDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.logicalDate)) {
     throw new TerminalError('bad_logical_date', `logical date "${opts.logicalDate}" is not YYYY-MM-DD`, { subject: 'date', hint: 'give the day as e.g. 2024-03-01' });
   }
@@ -23,6 +23,8 @@ export async function runPipeline(opts: RunOptions & { runType?: RunType; stateU
   try {
     const run = await orchestrator.trigger('daily', { logicalDate: opts.logicalDate, runType: opts.runType ?? 'manual', conf: { landing: opts.landing, fullRefresh: opts.fullRefresh ?? false } });
     const done = await orchestrator.waitFor(run.runId);
+    // Runs this one started (DAGs consuming the gold it refreshed) finish before the home is let go.
+    await orchestrator.idle();
     const summary = orchestrator.summaryOf(run.runId);
     if (summary) return summary;
     // The run failed before its pipeline opened (the state store, the build database).

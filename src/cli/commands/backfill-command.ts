@@ -31,6 +31,7 @@ export function registerBackfill(program: Command): void {
       try {
         items = await orchestrator.backfill(dag, range);
         for (const i of items) if (i.runId) runs.push(await orchestrator.waitFor(i.runId));
+        await orchestrator.idle();
       } finally {
         await orchestrator.close();
       }

@@ -44,6 +44,7 @@ export function registerDlq(program: Command): void {
           const queue = new DeadLetterQueue(orchestrator.state);
           const r = await replayDeadLetters(orchestrator, queue, opts.all ? 'all' : ids);
           const run = r.run && (await orchestrator.waitFor(r.run.runId));
+          await orchestrator.idle();
           result = { ids: r.ids, run, letters: await Promise.all(r.ids.map((i) => queue.get(i))) };
         } finally {
           await orchestrator.close();

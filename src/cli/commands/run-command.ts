@@ -27,7 +27,7 @@ export function registerRun(program: Command): void {
       return;
     }
     const summary = await runPipeline({
-      home: config.home, landing: config.landing, stateUrl: config.state.url, fullRefresh: opts.fullRefresh === true, ...(opts.date ? { logicalDate: opts.date } : {}),
+      home: config.home, landing: config.landing, stateUrl: config.state.url, dagFiles: config.dags, fullRefresh: opts.fullRefresh === true, ...(opts.date ? { logicalDate: opts.date } : {}),
       fileAttempts: config.ingest.fileAttempts, retryDelayMs: config.ingest.retryDelayMs,
       memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
       ...(opts.json ? {} : { progress: progressLine() }),

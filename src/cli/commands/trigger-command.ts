@@ -25,6 +25,7 @@ export function registerTrigger(program: Command): void {
       try {
         const queued = await orchestrator.trigger(dag, { logicalDate: opts.date, runType: 'manual' });
         const done = await orchestrator.waitFor(queued.runId);
+        await orchestrator.idle();
         const summary = orchestrator.summaryOf(queued.runId);
         run = { ...done, ...(summary ? { summary } : {}) };
       } finally {
