@@ -69,6 +69,29 @@ test('serve: the watcher runs new landing files, the API and the CLI drive runs 
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'dag_not_found']);
     assert.equal((await api<{ error: { code: string } }>('GET', '/api/runs/nope')).body.error.code, 'run_not_found');
 
+    // Live events while a run goes: its state changes, its tasks, the progress of its stages.
+    const events = new AbortController();
+    const seen: string[] = [];
+    const stream = fetch(`${server.url}/api/events`, { signal: events.signal }).then(async (res) => {
+      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        for (const m of value.matchAll(/^event: (\w+)$/gm)) seen.push(m[1]!);
+      }
+    }).catch(() => undefined);
+    await api('POST', '/api/dags/daily/runs', { logicalDate: '2024-02-01', conf: { fullRefresh: true }, wait: true });
+    await until('events', async () => (seen.includes('progress') && seen.filter((e) => e === 'run').length >= 2 ? true : undefined), 5000);
+    assert.ok(seen.includes('task'));
+    events.abort();
+    await stream;
+
+    // A second server on the same port is refused with a code and a hint.
+    const port = Number(new URL(server.url).port);
+    const clash = await cli(['serve', '--home', join(root, 'other-home'), '--landing', landing, '--port', String(port)]);
+    assert.equal(clash.status, 3);
+    assert.match(clash.stderr, /port_unavailable/);
+
     // The CLI finds the server and asks it: trigger, runs, backfill (the home's files stay the server's).
     const trig = await cli(['trigger', 'daily', '--home', home, '--date', '2024-03-05', '--json']);
     assert.equal(trig.status, 0, trig.stderr);

@@ -1,10 +1,12 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
+import { TransientError } from '../errors/index.ts';
 import { DeadLetterQueue, pendingLandingFiles } from '../ingest/index.ts';
 import { LandingWatcher, Orchestrator, orchestratorOptions, Scheduler, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
+import { registerEventStream } from './event-stream.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
 
@@ -63,10 +65,16 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.get('/healthz', async () => ({ status: 'ok', home: config.home, startedAt, running: orchestrator.runningRunId ?? null }));
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   registerApiRoutes(app, { orchestrator, dlq, scheduler });
+  registerEventStream(app, orchestrator);
 
   let url: string;
   try {
-    url = await app.listen({ host: config.server.host, port: config.server.port });
+    url = await app.listen({ host: config.server.host, port: config.server.port }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+      throw new TransientError('port_unavailable', `cannot listen on ${config.server.host}:${config.server.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, {
+        subject: `${config.server.host}:${config.server.port}`, hint: 'pass --port <n> (0 picks a free one) or set server.port in the config',
+      });
+    });
     await writeServerInfo(config.home, { url, pid: process.pid, startedAt });
     await scheduler.start();
     if (o.watchLanding) watcher.start();

@@ -20,12 +20,19 @@ export function registerServe(program: Command): void {
     log(`shoplake serving ${config.home} at ${server.url} (landing ${config.landing}${config.orchestrator.watchLanding ? ', watched' : ''}; daily ${config.orchestrator.dailySchedule || 'on trigger only'})`);
     log(`API: ${server.url}/api/dags, /api/runs, /api/dlq; health ${server.url}/healthz; metrics ${server.url}/metrics. Ctrl-C stops.`);
     await new Promise<void>((resolve) => {
+      let stopping = false;
       const stop = (signal: string) => {
-        log(`${signal}: finishing the run in progress, then stopping`);
+        if (stopping) {
+          // A second signal: stop now. The next process to take the home fails the run left running.
+          log(`${signal} again: stopping without waiting`);
+          process.exit(130);
+        }
+        stopping = true;
+        log(`${signal}: finishing the run in progress, then stopping (${signal} again stops at once)`);
         void server.close().then(resolve);
       };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
     });
   });
 }
