@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
@@ -18,6 +19,11 @@ export interface DuckOptions {
  * as JSON-safe objects (BIGINT and DECIMAL as numbers or strings, never BigInt).
  */
 export class DuckSession {
+  /** The session whose transaction the current async call chain is inside, if any. */
+  private static readonly inTransaction = new AsyncLocalStorage<DuckSession>();
+  /** Statements wait here while another caller's transaction holds the connection. */
+  private turn: Promise<void> = Promise.resolve();
+
   private constructor(readonly path: string, readonly connection: DuckDBConnection, private readonly instance: DuckDBInstance) {}
 
   static async open(path: string, options: DuckOptions = {}): Promise<DuckSession> {
@@ -48,11 +54,11 @@ export class DuckSession {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params as never);
+    await this.exclusive(() => this.connection.run(sql, params as never));
   }
 
   async all<T extends object = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params as never);
+    const reader = await this.exclusive(() => this.connection.runAndReadAll(sql, params as never));
     return reader.getRowObjectsJson() as unknown as T[];
   }
 
@@ -66,16 +72,38 @@ export class DuckSession {
     return (row ? Object.values(row)[0] : undefined) as T;
   }
 
-  /** Runs `work` inside one transaction: all of it commits or none of it does. */
+  /**
+   * Runs `work` inside one transaction: all of it commits or none of it does. A DuckDB
+   * transaction belongs to the connection, so while it is open, statements from other
+   * callers sharing this session (an API request during a run) wait instead of landing
+   * inside it; a transaction begun inside another joins it.
+   */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    await this.run('BEGIN TRANSACTION');
+    if (DuckSession.inTransaction.getStore() === this) return work();
+    return this.exclusive(() => DuckSession.inTransaction.run(this, async () => {
+      await this.connection.run('BEGIN TRANSACTION');
+      try {
+        const out = await work();
+        await this.connection.run('COMMIT');
+        return out;
+      } catch (err) {
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    }));
+  }
+
+  /** One caller at a time on the connection; the transaction holding it passes straight through. */
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (DuckSession.inTransaction.getStore() === this) return fn();
+    const before = this.turn;
+    let release!: () => void;
+    this.turn = new Promise<void>((resolve) => (release = resolve));
+    await before;
     try {
-      const out = await work();
-      await this.run('COMMIT');
-      return out;
-    } catch (err) {
-      await this.run('ROLLBACK').catch(() => undefined);
-      throw err;
+      return await fn();
+    } finally {
+      release();
     }
   }
 

@@ -228,7 +228,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       if (!dag) {
         await this.store.updateRun(run.runId, { state: 'failed', finishedAt: new Date().toISOString(), error: { code: 'dag_not_found', message: `no DAG named "${run.dag}" in this version`, subject: run.dag } });
       } else {
-        const previous = (await this.store.listRuns({ dag: run.dag, limit: 2 })).find((r) => r.runId !== run.runId && r.state !== 'queued' && r.state !== 'running');
+        // The run that ended last before this one (for recovery alerts); queued ones do not count.
+        const previous = (await this.store.listRuns({ dag: run.dag, limit: 200 }))
+          .filter((r) => r.runId !== run.runId && r.finishedAt)
+          .sort((a, b) => Date.parse(b.finishedAt!) - Date.parse(a.finishedAt!))[0];
         this.emit('run', { ...run, state: 'running', startedAt: new Date().toISOString() }, previous);
         const result = await executeRun(dag, run, {
           store: this.store,

@@ -1,0 +1,30 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DuckSession } from './duck-session.ts';
+
+test('a statement from another caller waits for an open transaction instead of landing in it', async () => {
+  const db = await DuckSession.open(':memory:');
+  try {
+    await db.run('CREATE TABLE t (v INTEGER)');
+    const failing = db.transaction(async () => {
+      await db.run('INSERT INTO t VALUES (1)');
+      await new Promise((r) => setTimeout(r, 50));
+      await db.run('INSERT INTO t VALUES (2)');
+      throw new Error('rolled back');
+    });
+    // Issued while the transaction is open: without the wait it would be rolled back with it.
+    await new Promise((r) => setTimeout(r, 10));
+    const outside = db.run('INSERT INTO t VALUES (3)');
+    await assert.rejects(failing, /rolled back/);
+    await outside;
+    assert.deepEqual(await db.all('SELECT v FROM t ORDER BY v'), [{ v: 3 }]);
+    // A transaction begun inside another joins it.
+    await db.transaction(async () => {
+      await db.run('INSERT INTO t VALUES (4)');
+      await db.transaction(() => db.run('INSERT INTO t VALUES (5)'));
+    });
+    assert.deepEqual(await db.all('SELECT v FROM t ORDER BY v'), [{ v: 3 }, { v: 4 }, { v: 5 }]);
+  } finally {
+    db.close();
+  }
+});
