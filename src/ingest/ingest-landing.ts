@@ -1,6 +1,7 @@
 import type { DuckSession } from '../duck/index.ts';
 import { errorMessage, ShoplakeError } from '../errors/index.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { STAGED, STAGED_REJECTS } from './formats/format-reader.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { ProgressSink } from '../orchestrate/progress-event.ts';
 import { discoverLanding } from './discover-landing.ts';
@@ -106,6 +107,8 @@ export async function ingestLanding(opts: {
     bytes += file.size;
     opts.progress?.({ stage: 'ingest', done: i + 1, total: pending.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: file.rel });
   }
+  // The last file's staging tables would otherwise hold memory in the state database for the rest of the run.
+  await db.run(`DROP TABLE IF EXISTS ${STAGED}; DROP TABLE IF EXISTS ${STAGED_REJECTS}; DROP TABLE IF EXISTS csv_read; DROP TABLE IF EXISTS js_top`);
   return { discovered: files.length, unchanged: files.length - pending.length, results };
 }
 

@@ -23,7 +23,10 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; re
     name: 'daily',
     description: 'Landing files to bronze, silver, gold, data tests, the lake zones, the warehouse and the processed unload.',
     ...(opts.schedule ? { schedule: opts.schedule } : {}),
-    maxActiveTasks: 2,
+    // One model at a time: each DuckDB query already uses every core, and two 3-million-row
+    // builds side by side only compete for CPU and memory (transform measured 22.5 s with
+    // two at once, 17.7 s with one, at scale 1 on 2 cores).
+    maxActiveTasks: 1,
     // Machine trouble (memory, disk, a lock) may pass; bad data and failed tests are terminal.
     retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 5_000 }),
     ...(opts.resources ? { resources: opts.resources } : {}),
