@@ -93,8 +93,11 @@ export class DuckSession {
     }));
   }
 
-  /** One caller at a time on the connection; the transaction holding it passes straight through. */
-  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * One caller at a time on the connection; the transaction holding it passes straight
+   * through. Work that uses `connection` directly (prepared statements) runs inside this.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     if (DuckSession.inTransaction.getStore() === this) return fn();
     const before = this.turn;
     let release!: () => void;

@@ -7,6 +7,9 @@ import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { registerEventStream } from './event-stream.ts';
+import { registerDashboardRoutes } from './dashboard-routes.ts';
+import { WarehouseReader } from './warehouse-reader.ts';
+import { registerWebApp } from './web-app.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
 
@@ -66,6 +69,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   registerApiRoutes(app, { orchestrator, dlq, scheduler });
   registerEventStream(app, orchestrator);
+  const warehouse = new WarehouseReader(orchestrator.layout.warehouseDb);
+  registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
+  await registerWebApp(app);
 
   let url: string;
   try {
@@ -90,6 +96,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       watcher.stop();
       scheduler.stop();
       await app.close();
+      warehouse.close();
       await removeServerInfo(config.home);
       await orchestrator.close();
       await alerts.flush();

@@ -1,0 +1,112 @@
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ConfigSchema } from '../src/config/index.ts';
+import { DuckSession, literal } from '../src/duck/index.ts';
+import { generateLanding } from '../src/generate/generate-landing.ts';
+import { LakeLayout } from '../src/lake/index.ts';
+import type { DagRunRecord } from '../src/orchestrate/index.ts';
+import { startServer } from '../src/serve/index.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+
+const CHROMIUM = process.env['SHOPLAKE_CHROMIUM'] ?? '/usr/bin/chromium';
+const SHOTS = new URL('../test-output/screenshots/', import.meta.url).pathname;
+const WEB_BUILT = new URL('../web/dist/index.html', import.meta.url).pathname;
+
+/** Debian's chromium, started as the machine allows (no sandbox as root, no background network). */
+async function launch(t: TestContext): Promise<Browser | undefined> {
+  const missing: string[] = [];
+  for (const p of [CHROMIUM, WEB_BUILT]) {
+    if (!(await access(p).then(() => true, () => false))) missing.push(p);
+  }
+  if (missing.length) {
+    const why = `${missing.join(' and ')} not found (apt-get install -y chromium; npm run build:web)`;
+    if (process.env['CI'] === 'true') throw new Error(`${why}: under CI=true the browser tests must run`);
+    t.skip(why);
+    return undefined;
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await mkdir(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+test('web app: KPIs equal the warehouse, a filter changes them, a run graph opens, the console reads and refuses writes', async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const root = await tempDir('web');
+  const landing = join(root, 'landing');
+  const home = join(root, 'home');
+  await generateLanding({ out: landing, scale: 0.005, seed: 21, drops: 1 });
+  const server = await startServer({ config: ConfigSchema.parse({ home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchIntervalMs: 100, settleMs: 200 } }) });
+  try {
+    // The landing files start a run of their own; wait for its warehouse.
+    for (let i = 0; i < 600; i++) {
+      const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as DagRunRecord[];
+      if (runs.some((r) => r.state === 'success')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const db = await DuckSession.open(':memory:');
+    await db.run(`ATTACH ${literal(new LakeLayout(home).warehouseDb)} AS wh (READ_ONLY)`);
+    const truth = (await db.all<{ revenue: number; orders: number; items: number }>('SELECT sum(revenue)::DOUBLE AS revenue, sum(orders)::INTEGER AS orders, sum(items_sold)::INTEGER AS items FROM wh.mart_daily_revenue'))[0]!;
+    db.close();
+
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const offsite: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) offsite.push(r.url());
+    });
+    await page.goto(server.url);
+    const kpi = async (id: string) => Number(await page.locator(`[data-kpi="${id}"]`).getAttribute('data-value'));
+    await page.locator('[data-kpi="revenue"]').waitFor();
+    assert.ok(Math.abs((await kpi('revenue')) - truth.revenue) < 0.01, `revenue ${await kpi('revenue')} vs ${truth.revenue}`);
+    assert.equal(await kpi('orders'), truth.orders);
+    assert.equal(await kpi('items'), truth.items);
+    assert.match(await page.locator('[data-kpi="revenue"] .kpi-value').innerText(), /^\$[\d,]+$/);
+    assert.equal(await page.locator('canvas').count() >= 8, true, 'charts are drawn');
+    assert.match(await page.locator('section.panel footer').first().innerText(), /data as of/);
+    await shot(page, 'dashboard');
+
+    // A filter narrows every figure.
+    const category = (await page.locator('select[name="category"] option').nth(1).getAttribute('value')) ?? (await page.locator('select[name="category"] option').nth(1).innerText());
+    await page.selectOption('select[name="category"]', category);
+    await page.waitForFunction((total) => Number(document.querySelector('[data-kpi="revenue"]')?.getAttribute('data-value')) < total, truth.revenue);
+    assert.ok((await kpi('revenue')) > 0);
+    await shot(page, 'dashboard-filtered');
+
+    // Phone width: the grid becomes one column and nothing overflows sideways.
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.waitForTimeout(300);
+    await shot(page, 'dashboard-phone');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), true, 'nothing overflows a phone screen');
+    await page.setViewportSize({ width: 1400, height: 900 });
+
+    // Runs: open the run and see its DAG graph and task states.
+    await page.goto(`${server.url}/#/runs`);
+    await page.locator('tr[data-run]').first().click();
+    await page.locator('section[aria-label="run detail"] canvas').waitFor();
+    assert.equal(await page.locator('tr[data-task="publish"]').getAttribute('data-state'), 'success');
+    await shot(page, 'runs');
+
+    // Console: a SELECT shows rows; an INSERT is refused.
+    await page.goto(`${server.url}/#/console`);
+    await page.fill('textarea[aria-label="SQL"]', 'SELECT date, revenue FROM mart_daily_revenue ORDER BY date LIMIT 5');
+    await page.click('text=Run (Ctrl+Enter)');
+    await page.locator('table[aria-label="result"] tbody tr').nth(4).waitFor();
+    await page.fill('textarea[aria-label="SQL"]', 'INSERT INTO dim_store SELECT * FROM dim_store');
+    await page.click('text=Run (Ctrl+Enter)');
+    assert.match(await page.locator('[role="alert"]').innerText(), /query_refused/);
+    await shot(page, 'console');
+    assert.deepEqual(offsite, [], 'no request leaves the server');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
