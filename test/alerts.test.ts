@@ -75,14 +75,17 @@ test('alerts: failure and retry exhaustion, an SLA miss, then recovery, to a web
     assert.equal((await o.waitFor(slow.runId)).state, 'success');
     await alerts.flush();
 
-    const events = hook.got.map((g) => g.shoplake.event).sort();
-    assert.deepEqual(events, ['failure', 'recovery', 'retry_exhausted', 'sla_missed']);
+    // By run: the failing run failed and gave up; the slow one missed its SLA, then recovered.
+    // (On a loaded machine the failing run may overrun its SLA too; that alert is not asserted.)
+    const of = (runId: string) => hook.got.filter((g) => g.shoplake.runId === runId).map((g) => g.shoplake.event).sort();
+    assert.deepEqual(of(failed.runId).filter((e) => e !== 'sla_missed'), ['failure', 'retry_exhausted']);
+    assert.deepEqual(of(slow.runId), ['recovery', 'sla_missed']);
     const failure = hook.got.find((g) => g.shoplake.event === 'failure')!;
     assert.equal(failure.shoplake.runId, failed.runId);
     assert.match(failure.text, /flaky run for .* FAILED/);
     assert.match(JSON.stringify(hook.got.find((g) => g.shoplake.event === 'retry_exhausted')), /gave up after 2 attempts.*warehouse_down/);
 
-    assert.equal(smtp.mails.length, 4);
+    assert.equal(smtp.mails.length, hook.got.length, 'every alert also by email');
     // Bodies come quoted-printable: undo its soft line breaks before reading them.
     const failMail = smtp.mails.map((m) => m.replace(/=\r?\n/g, '')).find((m) => /Subject: shoplake: flaky run for .* FAILED/.test(m));
     assert.ok(failMail, 'failure email');

@@ -3,6 +3,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateLanding } from '../../generate/generate-landing.ts';
 import { runPipeline } from '../../orchestrate/index.ts';
+import { startServer } from '../../serve/index.ts';
 import { withCommonOptions, configFor, type CommonOptions } from '../common-options.ts';
 import { humanMs, printJson, printTable } from '../output.ts';
 import { openForReading } from '../open-home.ts';
@@ -10,15 +11,16 @@ import { progressLine } from '../progress-line.ts';
 import { printRunSummary, runExitCode } from './run-command.ts';
 import { positiveNumber } from './generate-command.ts';
 
-/** `npm start`: make the demo landing data if it is not there, run the pipeline, show the result. */
+/** `npm start`: make the demo landing data if it is not there, run the pipeline, show the result, then serve the web app. */
 export function registerDemo(program: Command): void {
   withCommonOptions(
     program
       .command('demo')
       .description('generate demo data (first time), run the whole pipeline on it and show a summary')
       .option('--landing <dir>', 'landing folder', 'demo/landing')
-      .option('--scale <n>', 'demo volume (1 = about 1M order lines)', positiveNumber, 0.05),
-  ).action(async (opts: CommonOptions & { landing: string; scale: number }) => {
+      .option('--scale <n>', 'demo volume (1 = about 1M order lines)', positiveNumber, 0.05)
+      .option('--serve', 'then keep serving the web app and the API on the demo home (what `npm start` does)'),
+  ).action(async (opts: CommonOptions & { landing: string; scale: number; serve?: boolean }) => {
     const config = await configFor(opts);
     const landing = opts.landing;
     const fresh = !(await access(join(landing, '_truth')).then(() => true, () => false));
@@ -48,5 +50,14 @@ export function registerDemo(program: Command): void {
       }
     }
     process.exitCode = runExitCode(summary);
+    if (opts.serve && summary.status !== 'failed') {
+      const server = await startServer({ config: { ...config, landing } });
+      process.stdout.write(`\nshoplake is serving the demo at ${server.url}  (dashboards, runs, SQL console; Ctrl-C stops)\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => void server.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    }
   });
 }
