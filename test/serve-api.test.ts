@@ -43,7 +43,7 @@ test('serve: the watcher runs new landing files, the API and the CLI drive runs 
   await generateLanding({ out: landing, scale: 0.005, seed: 5, drops: 1 });
   await generateLanding({ out: spare, scale: 0.002, seed: 6, drops: 1 });
   const config = ConfigSchema.parse({
-    home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchIntervalMs: 100, settleMs: 400 },
+    home, landing, server: { port: 0, uploadLimitMb: 0.01 }, orchestrator: { dailySchedule: '', watchIntervalMs: 100, settleMs: 400 },
   });
   const server = await startServer({ config });
   const api = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
@@ -68,6 +68,14 @@ test('serve: the watcher runs new landing files, the API and the CLI drive runs 
     const unknown = await api<{ error: { code: string } }>('POST', '/api/dags/nope/runs', {});
     assert.deepEqual([unknown.status, unknown.body.error.code], [404, 'dag_not_found']);
     assert.equal((await api<{ error: { code: string } }>('GET', '/api/runs/nope')).body.error.code, 'run_not_found');
+
+    // Uploads: refused past the size limit (nothing left behind) or with a name the landing zone would not read.
+    const upload = (name: string, body: Buffer) => fetch(`${server.url}/api/uploads?entity=orders&name=${name}&run=false`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
+    const big = await upload('big.csv', Buffer.alloc(20_000, 'a'));
+    assert.deepEqual([big.status, ((await big.json()) as { error: { code: string } }).error.code], [413, 'upload_too_large']);
+    const pdf = await upload('x.pdf', Buffer.from('x'));
+    assert.deepEqual([pdf.status, ((await pdf.json()) as { error: { code: string } }).error.code], [400, 'bad_request']);
+    assert.ok((await readdir(join(landing, 'orders'))).every((f) => !f.includes('upload')), 'a refused upload leaves nothing in the landing zone');
 
     // Live events while a run goes: its state changes, its tasks, the progress of its stages.
     const events = new AbortController();

@@ -1,6 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { access, mkdir } from 'node:fs/promises';
+import { access, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ConfigSchema } from '../src/config/index.ts';
@@ -38,7 +38,7 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-test('web app: KPIs equal the warehouse, a filter changes them, a run graph opens, the console reads and refuses writes', async (t) => {
+test('web app: KPIs equal the warehouse, a filter changes them, a run graph opens, the console reads and refuses writes, an upload is ingested', async (t) => {
   const browser = await launch(t);
   if (!browser) return;
   const root = await tempDir('web');
@@ -104,6 +104,24 @@ test('web app: KPIs equal the warehouse, a filter changes them, a run graph open
     await page.click('text=Run (Ctrl+Enter)');
     assert.match(await page.locator('[role="alert"]').innerText(), /query_refused/);
     await shot(page, 'console');
+
+    // Upload: a file of new orders is streamed in, ingested, and the figures move; a wrong type is refused first.
+    const spare = join(root, 'spare');
+    await generateLanding({ out: spare, scale: 0.002, seed: 22, drops: 1 });
+    const ordersFile = join(spare, 'orders', (await readdir(join(spare, 'orders'))).find((f) => f.includes('part'))!);
+    await page.goto(`${server.url}/#/upload`);
+    await page.setInputFiles('input[name="file"]', { name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
+    assert.match(await page.locator('[role="alert"]').innerText(), /only \.csv/);
+    await page.selectOption('select[name="entity"]', 'orders');
+    await page.setInputFiles('input[name="file"]', ordersFile);
+    const result = page.locator('section[aria-label="upload result"]');
+    await result.waitFor({ timeout: 120_000 });
+    assert.equal(await result.getAttribute('data-status'), 'ingested');
+    assert.match(await result.innerText(), /rows into bronze/);
+    const ordersRow = await result.locator('tr', { hasText: 'orders' }).innerText();
+    const [before, after] = ordersRow.split('\t').slice(1, 3).map((v) => Number(v.replace(/[^\d]/g, '')));
+    assert.ok(after! > before!, `orders ${before} -> ${after}`);
+    await shot(page, 'upload');
     assert.deepEqual(offsite, [], 'no request leaves the server');
   } finally {
     await browser.close();

@@ -76,9 +76,11 @@ export const ConfigSchema = z
         host: z.string().default('127.0.0.1'),
         /** Port of `shoplake serve`; 0 picks a free one (written to <home>/server.json). */
         port: z.number().int().min(0).max(65535).default(7420),
+        /** Largest file the web app's upload accepts, in MiB. */
+        uploadLimitMb: z.number().positive().default(200),
       })
       .strict()
-      .default({ host: '127.0.0.1', port: 7420 }),
+      .default({ host: '127.0.0.1', port: 7420, uploadLimitMb: 200 }),
     alerts: z
       .object({
         /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */

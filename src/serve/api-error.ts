@@ -6,6 +6,7 @@ import { errorMessage, ShoplakeError, TerminalError } from '../errors/index.ts';
 export function httpStatusOf(err: ShoplakeError): number {
   if (err.code.endsWith('_not_found')) return 404;
   if (err.code === 'run_exists' || err.code === 'dead_letter_resolved') return 409;
+  if (err.code === 'upload_too_large') return 413;
   return err.kind === 'transient' ? 503 : 400;
 }
 

@@ -10,6 +10,7 @@ import { registerEventStream } from './event-stream.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { WarehouseReader } from './warehouse-reader.ts';
 import { registerWebApp } from './web-app.ts';
+import { registerUploadRoutes } from './upload-routes.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
 
@@ -71,6 +72,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   registerEventStream(app, orchestrator);
   const warehouse = new WarehouseReader(orchestrator.layout.warehouseDb);
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
+  registerUploadRoutes(app, { orchestrator, landing: config.landing, maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20) });
   await registerWebApp(app);
 
   let url: string;

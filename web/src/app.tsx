@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import { ConsolePage } from './pages/console-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { RunsPage } from './pages/runs-page';
+import { UploadPage } from './pages/upload-page';
 
-const PAGES = { dashboard: { title: 'Dashboard', page: DashboardPage }, runs: { title: 'Runs', page: RunsPage }, console: { title: 'SQL console', page: ConsolePage } } as const;
+const PAGES = { dashboard: { title: 'Dashboard', page: DashboardPage }, runs: { title: 'Runs', page: RunsPage }, upload: { title: 'Upload', page: UploadPage }, console: { title: 'SQL console', page: ConsolePage } } as const;
 type PageName = keyof typeof PAGES;
 
 function current(): PageName {
