@@ -70,7 +70,7 @@ test('serve: the watcher runs new landing files, the API and the CLI drive runs 
     assert.equal((await api<{ error: { code: string } }>('GET', '/api/runs/nope')).body.error.code, 'run_not_found');
 
     // Uploads: refused past the size limit (nothing left behind) or with a name the landing zone would not read.
-    const upload = (name: string, body: Buffer) => fetch(`${server.url}/api/uploads?entity=orders&name=${name}&run=false`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body });
+    const upload = (name: string, body: Buffer) => fetch(`${server.url}/api/uploads?entity=orders&name=${name}&run=false`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
     const big = await upload('big.csv', Buffer.alloc(20_000, 'a'));
     assert.deepEqual([big.status, ((await big.json()) as { error: { code: string } }).error.code], [413, 'upload_too_large']);
     const pdf = await upload('x.pdf', Buffer.from('x'));
