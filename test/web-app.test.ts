@@ -105,6 +105,23 @@ test('web app: KPIs equal the warehouse, a filter changes them, a run graph open
     assert.match(await page.locator('[role="alert"]').innerText(), /query_refused/);
     await shot(page, 'console');
 
+    // Data model: the ER diagram and a data dictionary from the declarations; quality: rejected rows with their raw content.
+    await page.goto(`${server.url}/#/model`);
+    await page.locator('section[aria-label="entity-relationship diagram"] canvas').waitFor();
+    assert.match(await page.locator('[data-table="fact_orders"]').innerText(), /one row per order line/);
+    assert.match(await page.locator('[data-table="fact_orders"]').innerText(), /customer_key/);
+    await shot(page, 'data-model');
+    await page.goto(`${server.url}/#/quality`);
+    const reason = (await page.locator('tr[data-reason]').first().getAttribute('data-reason'))!;
+    await page.locator('tr[data-reason]').first().click();
+    await page.waitForFunction((r) => {
+      const rows = [...document.querySelectorAll('section[aria-label="rejected rows"] tbody tr')];
+      return rows.length > 0 && rows.every((tr) => tr.getAttribute('data-row-reason') === r);
+    }, reason);
+    assert.match(await page.locator('section[aria-label="rejected rows"] tbody tr').first().innerText(), /\{|,/, 'raw content is shown');
+    assert.ok((await page.locator('section[aria-label="quarantined files"] tbody tr').count()) > 0);
+    await shot(page, 'quality');
+
     // Upload: a file of new orders is streamed in, ingested, and the figures move; a wrong type is refused first.
     const spare = join(root, 'spare');
     await generateLanding({ out: spare, scale: 0.002, seed: 22, drops: 1 });

@@ -11,6 +11,8 @@ import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { WarehouseReader } from './warehouse-reader.ts';
 import { registerWebApp } from './web-app.ts';
 import { registerUploadRoutes } from './upload-routes.ts';
+import { registerQualityRoutes } from './quality-routes.ts';
+import { modelDocs } from './model-docs.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
 
@@ -72,6 +74,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   registerEventStream(app, orchestrator);
   const warehouse = new WarehouseReader(orchestrator.layout.warehouseDb);
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
+  registerQualityRoutes(app, orchestrator);
+  app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));
   registerUploadRoutes(app, { orchestrator, landing: config.landing, maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20) });
   await registerWebApp(app);
 

@@ -3,8 +3,10 @@ import { ConsolePage } from './pages/console-page';
 import { DashboardPage } from './pages/dashboard-page';
 import { RunsPage } from './pages/runs-page';
 import { UploadPage } from './pages/upload-page';
+import { ModelPage } from './pages/model-page';
+import { QualityPage } from './pages/quality-page';
 
-const PAGES = { dashboard: { title: 'Dashboard', page: DashboardPage }, runs: { title: 'Runs', page: RunsPage }, upload: { title: 'Upload', page: UploadPage }, console: { title: 'SQL console', page: ConsolePage } } as const;
+const PAGES = { dashboard: { title: 'Dashboard', page: DashboardPage }, runs: { title: 'Runs', page: RunsPage }, upload: { title: 'Upload', page: UploadPage }, quality: { title: 'Data quality', page: QualityPage }, model: { title: 'Data model', page: ModelPage }, console: { title: 'SQL console', page: ConsolePage } } as const;
 type PageName = keyof typeof PAGES;
 
 function current(): PageName {
