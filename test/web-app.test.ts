@@ -135,7 +135,10 @@ test('web app: KPIs equal the warehouse, a filter changes them, a run graph open
     await result.waitFor({ timeout: 120_000 });
     assert.equal(await result.getAttribute('data-status'), 'ingested');
     assert.match(await result.innerText(), /rows into bronze/);
-    const ordersRow = await result.locator('tr', { hasText: 'orders' }).innerText();
+    // The generator's order files carry rows the contract rejects: they are listed with their reasons.
+    await result.locator('table[aria-label="quarantined rows of the upload"] tbody tr').first().waitFor();
+    assert.ok((await result.locator('tr[data-row-reason="bad_timestamp"]').count()) > 0);
+    const ordersRow = await result.locator('table[aria-label="figures before and after"] tr', { hasText: 'orders' }).innerText();
     const [before, after] = ordersRow.split('\t').slice(1, 3).map((v) => Number(v.replace(/[^\d]/g, '')));
     assert.ok(after! > before!, `orders ${before} -> ${after}`);
     await shot(page, 'upload');

@@ -11,20 +11,28 @@ interface TestRow { model: string; test: string; severity: string; status: strin
 /** Quarantine browser (by reason and file, with raw rows), the last run's data tests, and the dead-letter queue with replay. */
 export function QualityPage() {
   const [summary, setSummary] = useState<Summary | null>(null);
-  const [pick, setPick] = useState<{ reason?: string; entity?: string }>({});
+  const [pick, setPick] = useState<{ reason?: string; entity?: string; file?: string }>({});
   const [rows, setRows] = useState<Rejected[]>([]);
   const [tests, setTests] = useState<TestRow[]>([]);
   const [letters, setLetters] = useState<Letter[]>([]);
   const [message, setMessage] = useState<string | null>(null);
+  const [runs, setRuns] = useState<Run[]>([]);
+  const [testRun, setTestRun] = useState<string | undefined>(undefined);
 
   const load = useCallback(() => {
     void api<Summary>('/api/quarantine/summary').then(setSummary);
     void api<Letter[]>('/api/dlq').then((l) => setLetters(l.filter((x) => x.status !== 'resolved')));
-    void api<Run[]>('/api/runs?dag=daily&status=success&limit=1').then((r) => (r[0] ? api<TestRow[]>(`/api/runs/${r[0].runId}/tests`).then(setTests) : undefined));
+    void api<Run[]>('/api/runs?dag=daily&limit=30').then((r) => {
+      setRuns(r);
+      setTestRun((current) => current ?? r.find((x) => x.state === 'success')?.runId ?? r[0]?.runId);
+    });
   }, []);
+  useEffect(() => {
+    if (testRun) void api<TestRow[]>(`/api/runs/${testRun}/tests`).then(setTests);
+  }, [testRun]);
   useEffect(load, [load]);
   useEffect(() => {
-    const q = new URLSearchParams({ limit: '200', ...(pick.reason ? { reason: pick.reason } : {}), ...(pick.entity ? { entity: pick.entity } : {}) });
+    const q = new URLSearchParams({ limit: '200', ...(pick.reason ? { reason: pick.reason } : {}), ...(pick.entity ? { entity: pick.entity } : {}), ...(pick.file ? { file: pick.file } : {}) });
     void api<Rejected[]>(`/api/quarantine/rows?${q}`).then(setRows);
   }, [pick]);
 
@@ -43,9 +51,9 @@ export function QualityPage() {
         </table>
       </section>
       <section className="card scroll" aria-label="rejected rows">
-        <h2>Rows {pick.reason ? `(${pick.reason}, ${pick.entity})` : '(all)'} <button type="button" onClick={() => setPick({})}>all</button></h2>
+        <h2>Rows {pick.reason ? `(${pick.reason}, ${pick.entity})` : pick.file ? `(${pick.file})` : '(all)'} <button type="button" onClick={() => setPick({})}>all</button></h2>
         <table><thead><tr><th>file</th><th>line</th><th>reason</th><th>detail</th><th>raw</th></tr></thead>
-          <tbody>{rows.map((r, i) => <tr key={i} data-row-reason={r.reason}><td>{r.file}</td><td className="num">{r.line}</td><td>{r.reason}</td><td>{r.detail}</td><td><code>{r.raw}</code></td></tr>)}</tbody>
+          <tbody>{rows.map((r, i) => <tr key={i} data-row-reason={r.reason}><td><a href="#/quality" onClick={(e) => { e.preventDefault(); setPick({ file: r.file }); }}>{r.file}</a></td><td className="num">{r.line}</td><td>{r.reason}</td><td>{r.detail}</td><td><code>{r.raw}</code></td></tr>)}</tbody>
         </table>
       </section>
       <section className="card" aria-label="quarantined files">
@@ -55,7 +63,8 @@ export function QualityPage() {
         </table>
       </section>
       <section className="card" aria-label="data tests">
-        <h2>Data tests of the last successful run: {tests.length - failing.length} passed, {failing.length} not passing</h2>
+        <h2>Data tests: {tests.length - failing.length} passed, {failing.length} not passing</h2>
+        <label>Run <select name="test-run" value={testRun ?? ''} onChange={(e) => setTestRun(e.target.value)}>{runs.map((r) => <option key={r.runId} value={r.runId}>{r.runId} ({r.state})</option>)}</select></label>
         <table><thead><tr><th>model</th><th>test</th><th>severity</th><th>status</th><th>failing rows</th></tr></thead>
           <tbody>{failing.map((t) => <tr key={`${t.model}/${t.test}`}><td>{t.model}</td><td>{t.test}</td><td>{t.severity}</td><td>{t.status}</td><td className="num">{formatCount(Number(t.failures))}</td></tr>)}</tbody>
         </table>

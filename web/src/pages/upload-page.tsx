@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
 import { formatCount, formatMoney } from '../format';
 
@@ -65,6 +65,10 @@ export function UploadPage() {
 
 function Outcome({ run, file, before, after }: { run: RunDetail; file: string; before: Totals | null; after: Totals | null }) {
   const mine = run.summary?.fileResults.find((r) => r.path === file);
+  const [rejected, setRejected] = useState<Array<{ reason: string; line: number; detail: string; raw: string }>>([]);
+  useEffect(() => {
+    void api<typeof rejected>(`/api/quarantine/rows?${new URLSearchParams({ file, limit: '100' })}`).then(setRejected, () => setRejected([]));
+  }, [file]);
   return (
     <section className="card" aria-label="upload result" data-status={mine?.status ?? 'unknown'}>
       <h2>Run {run.runId}: {run.state}</h2>
@@ -75,8 +79,16 @@ function Outcome({ run, file, before, after }: { run: RunDetail; file: string; b
           {mine.reason && <> — reason <code>{mine.reason}</code>: {mine.detail}</>}
         </p>
       ) : <p>{file}: not in this run (already seen?)</p>}
+      {rejected.length > 0 && (
+        <>
+          <h3>Rows of this file in quarantine ({rejected.length}{rejected.length === 100 ? '+' : ''})</h3>
+          <table aria-label="quarantined rows of the upload"><thead><tr><th>line</th><th>reason</th><th>detail</th><th>raw</th></tr></thead>
+            <tbody>{rejected.map((r) => <tr key={r.line} data-row-reason={r.reason}><td className="num">{r.line}</td><td>{r.reason}</td><td>{r.detail}</td><td><code>{r.raw}</code></td></tr>)}</tbody>
+          </table>
+        </>
+      )}
       {before && after && (
-        <table>
+        <table aria-label="figures before and after">
           <thead><tr><th></th><th>before</th><th>after</th><th>change</th></tr></thead>
           <tbody>
             <tr><td>revenue</td><td className="num">{formatMoney(before.revenue)}</td><td className="num">{formatMoney(after.revenue)}</td><td className="num">{formatMoney(after.revenue - before.revenue)}</td></tr>
