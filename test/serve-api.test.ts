@@ -62,6 +62,12 @@ test('serve: the watcher runs new landing files, the API and the CLI drive runs 
     assert.equal(dags[0]?.name, 'daily');
     assert.equal(dags[0]?.tasks.find((t) => t.name === 'unload')?.trigger, 'none_failed');
 
+    // The data dictionary describes every column of every published table, with its type.
+    const docs = (await api<{ tables: Array<{ name: string; published: boolean; columns: Array<{ name: string; type: string; description: string }> }> }>('GET', '/api/models')).body;
+    const undescribed = docs.tables.filter((t) => t.published).flatMap((t) => t.columns.filter((c) => !c.description || !c.type).map((c) => `${t.name}.${c.name}`));
+    assert.deepEqual(undescribed, []);
+    assert.ok(docs.tables.find((t) => t.name === 'fact_orders')!.columns.length > 10);
+
     // Validated input, stable codes.
     const bad = await api<{ error: { code: string } }>('POST', '/api/dags/daily/runs', { logicalDate: '5 March' });
     assert.deepEqual([bad.status, bad.body.error.code], [400, 'bad_request']);
