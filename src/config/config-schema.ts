@@ -81,6 +81,23 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 7420, uploadLimitMb: 200 }),
+    collector: z
+      .object({
+        /** Bearer token clients send to POST /v1/events and /v1/orders; without one the collector is off. */
+        token: z.string().min(16, 'at least 16 characters').optional(),
+        /** Deliver buffered records to bronze at least this often, in ms. */
+        flushIntervalMs: z.number().int().positive().default(1000),
+        /** ...or as soon as a stream's open segment holds this many MiB. */
+        flushMb: z.number().positive().default(4),
+        /** Answer 429 (Retry-After) while more than this many MiB wait for delivery. */
+        maxBufferMb: z.number().positive().default(256),
+        /** Largest request body, in MiB. */
+        maxBatchMb: z.number().positive().default(10),
+        /** After a delivery, rebuild and publish gold (one run at a time) so dashboards follow the stream. */
+        refreshGold: z.boolean().default(true),
+      })
+      .strict()
+      .default({ flushIntervalMs: 1000, flushMb: 4, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true }),
     alerts: z
       .object({
         /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */

@@ -1,6 +1,7 @@
 import type { DuckSession } from '../duck/index.ts';
 import { errorMessage, ShoplakeError } from '../errors/index.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { withLedgerLock } from './ledger-lock.ts';
 import { STAGED, STAGED_REJECTS } from './formats/format-reader.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { ProgressSink } from '../orchestrate/progress-event.ts';
@@ -41,6 +42,11 @@ export async function ingestLanding(opts: {
   /** Delay before attempt n+1, in ms. */
   retryDelay?: (attempt: number) => number;
 }): Promise<IngestSummary> {
+  // Stream deliveries take ledger sequence numbers too: one at a time.
+  return withLedgerLock(opts.db, () => ingestPending(opts));
+}
+
+async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise<IngestSummary> {
   const { db, layout, batchId } = opts;
   const attempts = opts.fileAttempts ?? 3;
   const files = await discoverLanding(opts.landing);

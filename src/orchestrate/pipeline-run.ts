@@ -1,5 +1,5 @@
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { ingestLanding, pendingLandingFiles } from '../ingest/index.ts';
@@ -48,10 +48,7 @@ export class PipelineRun {
     const layout = new LakeLayout(home.opts.home);
     const summary = emptySummary(run.runId, fullRefresh ? 'full_refresh' : 'incremental');
     const { state } = home;
-    if (fullRefresh) {
-      await rm(layout.lake, { recursive: true, force: true });
-      await state.run("DELETE FROM ingested_files; DELETE FROM schema_versions; DELETE FROM drift_events; DELETE FROM kv WHERE key = $key", { key: PUBLISHED_SEQ });
-    }
+    if (fullRefresh) await forgetLandingFiles(state, layout);
     await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', { id: run.runId, at: summary.startedAt, status: 'running', mode: summary.mode });
     const pipeline = new PipelineRun(summary, layout, state, { ...home.opts, landing, fullRefresh }, home.models);
     return {
@@ -203,4 +200,17 @@ export class PipelineRun {
   private addStage(stats: StageStats): void {
     this.summary.stages = [...this.summary.stages.filter((s) => s.stage !== stats.stage), stats];
   }
+}
+
+/**
+ * A full refresh forgets every landing file and what was built from them, so the lake is
+ * rebuilt from the landing folder. Stream batches (ledger paths `stream/...`) have no
+ * landing file to come back from: they and their bronze files stay.
+ */
+async function forgetLandingFiles(state: DuckSession, layout: LakeLayout): Promise<void> {
+  const dropped = await state.all<{ p: string | null; r: string | null }>("SELECT bronze_path AS p, rejects_path AS r FROM ingested_files WHERE NOT starts_with(path, 'stream/')");
+  for (const f of dropped.flatMap((d) => [d.p, d.r]).filter((x): x is string => x !== null)) await rm(layout.resolve(f), { force: true });
+  for (const dir of ['silver', 'gold', 'processed', join('quarantine', 'files')]) await rm(join(layout.lake, dir), { recursive: true, force: true });
+  await rm(layout.silverRejects, { force: true });
+  await state.run("DELETE FROM ingested_files WHERE NOT starts_with(path, 'stream/'); DELETE FROM schema_versions; DELETE FROM drift_events; DELETE FROM kv WHERE key = $key", { key: PUBLISHED_SEQ });
 }

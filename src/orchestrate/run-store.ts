@@ -1,6 +1,6 @@
 import type { RunState, TaskState } from './dag-definition.ts';
 
-export type RunType = 'manual' | 'scheduled' | 'backfill' | 'landing' | 'dataset' | 'replay';
+export type RunType = 'manual' | 'scheduled' | 'backfill' | 'landing' | 'dataset' | 'replay' | 'stream';
 
 export interface DagRunRecord {
   runId: string;

@@ -7,6 +7,7 @@ export function httpStatusOf(err: ShoplakeError): number {
   if (err.code.endsWith('_not_found')) return 404;
   if (err.code === 'run_exists' || err.code === 'dead_letter_resolved') return 409;
   if (err.code === 'upload_too_large') return 413;
+  if (err.code === 'buffer_full') return 429;
   return err.kind === 'transient' ? 503 : 400;
 }
 
@@ -15,7 +16,11 @@ export function httpStatusOf(err: ShoplakeError): number {
  * with the same codes the CLI prints, so a client matches on `code`, never on text.
  */
 export function sendError(err: unknown, _req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  if (err instanceof ShoplakeError) return reply.status(httpStatusOf(err)).send({ error: err.toJSON() });
+  if (err instanceof ShoplakeError) {
+    const retryAfter = (err as { retryAfter?: number }).retryAfter;
+    if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+    return reply.status(httpStatusOf(err)).send({ error: err.toJSON() });
+  }
   const fe = err as FastifyError;
   if (fe.statusCode && fe.statusCode < 500) {
     return reply.status(fe.statusCode).send({ error: { code: fe.statusCode === 404 ? 'route_not_found' : 'bad_request', kind: 'terminal', message: fe.message } });

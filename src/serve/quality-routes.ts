@@ -43,6 +43,8 @@ export function registerQualityRoutes(app: FastifyInstance, orchestrator: Orches
 /** Every rejects file of the lake read as one relation; undefined when there are none yet. */
 async function withRejects<T>(layout: Orchestrator['layout'], work: (db: DuckSession, source: string) => Promise<T>): Promise<T | undefined> {
   const files = (await readdir(layout.bronzeRejectsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).map((f) => join(layout.bronzeRejectsDir, f));
+  const streamDir = join(layout.lake, 'quarantine', 'rows', 'stream');
+  files.push(...(await readdir(streamDir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).map((f) => join(streamDir, f)));
   if (await access(layout.silverRejects).then(() => true, () => false)) files.push(layout.silverRejects);
   if (files.length === 0) return undefined;
   const db = await DuckSession.open(':memory:');

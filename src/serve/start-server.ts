@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { TransientError } from '../errors/index.ts';
-import { DeadLetterQueue, pendingLandingFiles } from '../ingest/index.ts';
+import { DeadLetterQueue, pendingLandingFiles, StreamIngestor } from '../ingest/index.ts';
 import { LandingWatcher, Orchestrator, orchestratorOptions, Scheduler, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
@@ -13,6 +13,7 @@ import { registerWebApp } from './web-app.ts';
 import { registerUploadRoutes } from './upload-routes.ts';
 import { registerQualityRoutes } from './quality-routes.ts';
 import { modelDocs } from './model-docs.ts';
+import { registerCollectorRoutes } from './collector-routes.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
 
@@ -74,6 +75,21 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   registerEventStream(app, orchestrator);
   const warehouse = new WarehouseReader(orchestrator.layout.warehouseDb);
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
+  const c = config.collector;
+  const ingestor = new StreamIngestor(orchestrator.state, orchestrator.layout, {
+    flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20),
+    onError: (err) => log(`stream: ${String(err)}`),
+    onDelivered: (d) => {
+      log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);
+      if (c.refreshGold) void refreshGold();
+    },
+  }, () => `stream-${new Date().toISOString()}`);
+  // One gold refresh waiting is enough: it will take every batch delivered before it starts.
+  const refreshGold = async () => {
+    const queued = await orchestrator.store.listRuns({ dag: 'daily', state: 'queued', limit: 100 });
+    if (!queued.some((r) => r.runType === 'stream' || r.runType === 'landing')) await orchestrator.trigger('daily', { runType: 'stream' });
+  };
+  if (c.token) await registerCollectorRoutes(app, { ingestor, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20) });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));
   registerUploadRoutes(app, { orchestrator, landing: config.landing, maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20) });
@@ -88,6 +104,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       });
     });
     await writeServerInfo(config.home, { url, pid: process.pid, startedAt });
+    await ingestor.start();
     await scheduler.start();
     if (o.watchLanding) watcher.start();
     orchestrator.kick();
@@ -102,6 +119,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       watcher.stop();
       scheduler.stop();
       await app.close();
+      await ingestor.stop();
       warehouse.close();
       await removeServerInfo(config.home);
       await orchestrator.close();

@@ -109,4 +109,8 @@ export const STATE_MIGRATIONS: readonly string[] = [
      resolved_at TIMESTAMP,
      resolved_by VARCHAR               -- the run that finally ingested it
    );`,
+  `CREATE TABLE stream_ids (
+     stream VARCHAR NOT NULL,          -- events | orders
+     id VARCHAR NOT NULL               -- a record's identity: event_id, or an order record's content hash
+   );`,
 ];

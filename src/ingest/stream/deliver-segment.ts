@@ -1,0 +1,72 @@
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { literal, type DuckSession } from '../../duck/index.ts';
+import type { LakeLayout } from '../../lake/index.ts';
+import { FileLedger } from '../file-ledger.ts';
+import { rawLines } from '../formats/format-reader.ts';
+import { ingestFile, type FileOutcome } from '../ingest-file.ts';
+import { withLedgerLock } from '../ledger-lock.ts';
+import { readLandingFile } from '../read-landing-file.ts';
+import type { StreamSpec } from './stream-spec.ts';
+
+export interface SegmentDelivery {
+  segment: string;
+  /** Records new to bronze; the rest were delivered before (a client's retry, a redelivery after a crash). */
+  delivered: number;
+  duplicates: number;
+  outcome?: FileOutcome;
+}
+
+/**
+ * One sealed segment into bronze, exactly once: records whose identity was delivered
+ * before are dropped (and repeats inside the segment kept once), the rest go through the
+ * same path as a landing file (`ingestFile`: header mapping, catalog, bronze Parquet,
+ * row rejects), and the ledger row and the delivered identities commit in one
+ * transaction. A crash before the commit leaves the segment to deliver again; after it,
+ * every record of the segment is known and a second delivery adds nothing.
+ */
+export async function deliverSegment(db: DuckSession, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string): Promise<SegmentDelivery> {
+  return withLedgerLock(db, async () => {
+    const name = basename(segment, '.ndjson');
+    const req = { path: segment, compression: 'none' as const, textBytes: 0, blankLines: false };
+    // A crash mid-append can leave a torn last line: it was never acknowledged, so it is skipped.
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE stream_seg AS
+       SELECT _line, line, ${spec.identitySql} AS _id
+       FROM (SELECT row_number() OVER () AS _line, line FROM ${rawLines(req)}) WHERE json_valid(line)`,
+    );
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE stream_new AS
+       SELECT _line, line, _id FROM stream_seg s
+       WHERE NOT EXISTS (SELECT 1 FROM stream_ids d WHERE d.stream = $stream AND d.id = s._id)
+       QUALIFY row_number() OVER (PARTITION BY _id ORDER BY _line) = 1`,
+      { stream: spec.name },
+    );
+    const total = Number(await db.scalar('SELECT count(*) FROM stream_seg'));
+    const fresh = Number(await db.scalar('SELECT count(*) FROM stream_new'));
+    if (fresh === 0) {
+      await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
+      return { segment, delivered: 0, duplicates: total };
+    }
+    const scratch = join(layout.tmp, 'stream');
+    await mkdir(scratch, { recursive: true });
+    const text = join(scratch, `${spec.name}-${name}.ndjson`);
+    await db.run(`COPY (SELECT line FROM stream_new ORDER BY _line) TO ${literal(text)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')`);
+    const bytes = await readLandingFile(text, scratch);
+    try {
+      const ledger = await FileLedger.load(db, layout);
+      const file = { rel: `stream/${spec.name}/${name}.ndjson`, abs: text, size: (await stat(text)).size, mtimeMs: 0 };
+      const ingestedAt = new Date().toISOString();
+      const outcome = await ingestFile({ db, layout, batchId, ingestedAt }, file, bytes, spec.entity, ledger.firstFreeSeq);
+      await db.transaction(async () => {
+        await ledger.record(outcome, batchId, ingestedAt);
+        await db.run('INSERT INTO stream_ids SELECT $stream, _id FROM stream_new', { stream: spec.name });
+      });
+      return { segment, delivered: fresh, duplicates: total - fresh, outcome };
+    } finally {
+      await bytes.dispose();
+      await rm(text, { force: true });
+      await db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
+    }
+  });
+}

@@ -1,0 +1,5 @@
+export { StreamIngestor } from './stream-ingestor.ts';
+export type { StreamIngestOptions, RecordRejection } from './stream-ingestor.ts';
+export { STREAMS } from './stream-spec.ts';
+export type { StreamSpec } from './stream-spec.ts';
+export type { SegmentDelivery } from './deliver-segment.ts';

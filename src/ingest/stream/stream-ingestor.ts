@@ -1,0 +1,147 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { literal, type DuckSession } from '../../duck/index.ts';
+import { errorMessage } from '../../errors/index.ts';
+import { writeAtomically, type LakeLayout } from '../../lake/index.ts';
+import { deliverSegment, type SegmentDelivery } from './deliver-segment.ts';
+import { StreamLog } from './stream-log.ts';
+import { STREAMS, type StreamSpec } from './stream-spec.ts';
+
+export interface StreamIngestOptions {
+  /** Deliver at least this often, in ms (Firehose's buffering interval, far shorter). */
+  flushIntervalMs: number;
+  /** Deliver as soon as this many bytes wait in a stream's open segment. */
+  flushBytes: number;
+  /** Refuse new records (429) while more than this many bytes wait for delivery. */
+  maxBufferBytes: number;
+  onDelivered?: (deliveries: SegmentDelivery[]) => void;
+  onError?: (err: unknown) => void;
+}
+
+export interface RecordRejection {
+  index: number;
+  reason: 'malformed_row' | 'missing_key';
+  detail: string;
+}
+
+/**
+ * The real-time path into the lake: records are checked one by one (they arrive over a
+ * socket), good ones appended durably to their stream's log and bad ones to its
+ * quarantine log, both fsynced before the caller answers; sealed segments are delivered
+ * to bronze at the flush interval or size, exactly once.
+ */
+export class StreamIngestor {
+  private readonly logs = new Map<StreamSpec['name'], StreamLog>();
+  private readonly rejects = new Map<StreamSpec['name'], StreamLog>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<SegmentDelivery[]> | undefined;
+  private stopped = false;
+
+  constructor(private readonly db: DuckSession, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
+    for (const s of Object.values(STREAMS)) {
+      this.logs.set(s.name, new StreamLog(join(layout.home, 'stream', s.name)));
+      this.rejects.set(s.name, new StreamLog(join(layout.home, 'stream', `${s.name}-rejects`)));
+    }
+  }
+
+  /** Recovers what a previous process buffered and starts the flush clock. */
+  async start(): Promise<void> {
+    for (const log of [...this.logs.values(), ...this.rejects.values()]) await log.open();
+    this.schedule();
+    void this.flush();
+  }
+
+  get pendingBytes(): number {
+    return [...this.logs.values()].reduce((n, l) => n + l.pendingBytes, 0);
+  }
+
+  get full(): boolean {
+    return this.pendingBytes > this.opts.maxBufferBytes;
+  }
+
+  /** Checks and durably buffers a batch; one verdict per record, none lost. */
+  async accept(stream: StreamSpec['name'], records: readonly unknown[], receivedAt = new Date().toISOString()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
+    const spec = STREAMS[stream];
+    const good: string[] = [];
+    const bad: string[] = [];
+    const rejected: RecordRejection[] = [];
+    records.forEach((r, index) => {
+      const verdict = check(spec, r);
+      if (verdict) {
+        rejected.push({ index, ...verdict });
+        bad.push(JSON.stringify({ reason: verdict.reason, detail: verdict.detail, raw: typeof r === 'string' ? r : JSON.stringify(r), received_at: receivedAt, index }));
+      } else good.push(JSON.stringify(r));
+    });
+    await Promise.all([good.length ? this.logs.get(stream)!.append(good) : undefined, bad.length ? this.rejects.get(stream)!.append(bad) : undefined]);
+    if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) void this.flush();
+    return { accepted: good.length, rejected };
+  }
+
+  /** Seals and delivers everything buffered so far; one flush at a time. */
+  flush(): Promise<SegmentDelivery[]> {
+    this.flushing ??= this.deliverAll().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  /** Stops the clock and delivers what is buffered. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.flushing;
+    await this.flush().catch((err: unknown) => this.opts.onError?.(err));
+    for (const log of [...this.logs.values(), ...this.rejects.values()]) await log.close();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.flush().finally(() => this.schedule()), this.opts.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  private async deliverAll(): Promise<SegmentDelivery[]> {
+    const out: SegmentDelivery[] = [];
+    for (const spec of Object.values(STREAMS)) {
+      const log = this.logs.get(spec.name)!;
+      await log.seal();
+      for (const segment of await log.sealed()) {
+        try {
+          const { size } = await stat(segment);
+          out.push(await deliverSegment(this.db, this.layout, spec, segment, this.batchId()));
+          await log.remove(segment, size);
+        } catch (err) {
+          // Kept for the next flush: nothing acknowledged is dropped.
+          this.opts.onError?.(new Error(`delivering ${segment}: ${errorMessage(err)}`));
+          break;
+        }
+      }
+      await this.quarantine(spec);
+    }
+    const delivered = out.filter((d) => d.delivered > 0);
+    if (delivered.length) this.opts.onDelivered?.(delivered);
+    return out;
+  }
+
+  /** Rejected records into the quarantine zone as Parquet, with reason, detail and raw record. */
+  private async quarantine(spec: StreamSpec): Promise<void> {
+    const log = this.rejects.get(spec.name)!;
+    await log.seal();
+    for (const segment of await log.sealed()) {
+      const name = segment.split('/').pop()!.replace(/\.ndjson$/, '');
+      const target = join(this.layout.lake, 'quarantine', 'rows', 'stream', `${spec.name}-${name}.parquet`);
+      await writeAtomically(target, (tmp) => this.db.run(
+        `COPY (SELECT ${literal(spec.entity)} AS entity, reason, detail, raw, ${literal(`stream/${spec.name}`)} AS _source_file, "index"::BIGINT AS _line,
+                      received_at::TIMESTAMP AS _ingested_at
+               FROM read_json(${literal(segment)}, format = 'newline_delimited', columns = {reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR', received_at: 'VARCHAR', "index": 'BIGINT'}, ignore_errors = true))
+         TO ${literal(tmp)} (FORMAT parquet)`,
+      ));
+      await log.remove(segment, 0);
+    }
+  }
+}
+
+function check(spec: StreamSpec, r: unknown): Omit<RecordRejection, 'index'> | undefined {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return { reason: 'malformed_row', detail: `a JSON ${Array.isArray(r) ? 'array' : r === null ? 'null' : typeof r}, not an object` };
+  const key = (r as Record<string, unknown>)[spec.key];
+  if (key === undefined || key === null || String(key).trim() === '') return { reason: 'missing_key', detail: `${spec.key} is empty` };
+  return undefined;
+}

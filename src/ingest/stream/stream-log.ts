@@ -1,0 +1,106 @@
+import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * A durable append-only log of one stream's records (NDJSON), in segment files: appends
+ * are written and fsynced before they resolve, so a record acknowledged to a client
+ * survives a crash. Appends that arrive together share one write and one fsync (group
+ * commit). `seal` closes the open segment for delivery; sealed segments are removed once
+ * delivered. After a crash, an open segment is sealed on start and delivered like any other.
+ */
+export class StreamLog {
+  private fh: FileHandle | undefined;
+  private current: string | undefined;
+  private currentBytes = 0;
+  private queue: Array<{ data: Buffer; done: (err?: unknown) => void }> = [];
+  private writing = false;
+  private counter = 0;
+  /** Bytes appended and not yet delivered (open and sealed segments). */
+  pendingBytes = 0;
+
+  constructor(readonly dir: string) {}
+
+  /** Seals what a previous process left open and counts what waits for delivery. */
+  async open(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    for (const name of await readdir(this.dir)) {
+      if (name.endsWith('.open')) await rename(join(this.dir, name), join(this.dir, name.replace(/\.open$/, '')));
+    }
+    for (const seg of await this.sealed()) this.pendingBytes += (await stat(seg)).size;
+  }
+
+  /** Appends NDJSON lines (each one record, no newline inside); resolves once they are on disk. */
+  append(lines: readonly string[]): Promise<void> {
+    const data = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+    this.pendingBytes += data.length;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ data, done: (err) => (err ? reject(err) : resolve()) });
+      void this.drain();
+    });
+  }
+
+  get openBytes(): number {
+    return this.currentBytes;
+  }
+
+  /** Closes the open segment (when it holds anything) so it can be delivered. */
+  async seal(): Promise<void> {
+    await this.idle();
+    if (!this.fh || !this.current) return;
+    await this.fh.close();
+    await rename(this.current, this.current.replace(/\.open$/, ''));
+    this.fh = undefined;
+    this.current = undefined;
+    this.currentBytes = 0;
+  }
+
+  /** Sealed segments, oldest first. */
+  async sealed(): Promise<string[]> {
+    return (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.endsWith('.ndjson')).sort().map((n) => join(this.dir, n));
+  }
+
+  async remove(segment: string, bytes: number): Promise<void> {
+    await rm(segment, { force: true });
+    this.pendingBytes = Math.max(0, this.pendingBytes - bytes);
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.fh?.close();
+    this.fh = undefined;
+  }
+
+  private async idle(): Promise<void> {
+    while (this.writing || this.queue.length) await new Promise((r) => setTimeout(r, 1));
+  }
+
+  private async drain(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0);
+        try {
+          if (!this.fh) {
+            // Names sort in creation order: time, then a counter within the millisecond.
+            this.current = join(this.dir, `seg-${Date.now().toString().padStart(14, '0')}-${String(++this.counter).padStart(6, '0')}.ndjson.open`);
+            this.fh = await open(this.current, 'a');
+          }
+          const data = Buffer.concat(batch.map((b) => b.data));
+          await this.fh.write(data);
+          await this.fh.datasync();
+          this.currentBytes += data.length;
+          for (const b of batch) b.done();
+        } catch (err) {
+          for (const b of batch) {
+            this.pendingBytes -= b.data.length;
+            b.done(err);
+          }
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}
