@@ -95,9 +95,17 @@ export const ConfigSchema = z
         maxBatchMb: z.number().positive().default(10),
         /** After a delivery, rebuild and publish gold (one run at a time) so dashboards follow the stream. */
         refreshGold: z.boolean().default(true),
+        /** NATS JetStream subjects read by durable consumers into the same streams as the HTTP collector. */
+        nats: z.array(z.object({
+          url: z.string().regex(/^nats:\/\/.+/, 'a nats://host:port URL').default('nats://127.0.0.1:4222'),
+          stream: z.string().min(1),
+          subject: z.string().min(1),
+          durable: z.string().regex(/^[A-Za-z0-9_-]+$/).default('shoplake'),
+          target: z.enum(['events', 'orders']),
+        }).strict()).default([]),
       })
       .strict()
-      .default({ flushIntervalMs: 1000, flushMb: 4, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true }),
+      .default({ flushIntervalMs: 1000, flushMb: 4, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true, nats: [] }),
     alerts: z
       .object({
         /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */

@@ -8,5 +8,5 @@ export { entityOfPath } from './entity-of-path.ts';
 export { sniffFormat } from './sniff-format.ts';
 export { FileLedger } from './file-ledger.ts';
 export { pendingLandingFiles } from './pending-landing-files.ts';
-export { StreamIngestor, STREAMS } from './stream/index.ts';
+export { StreamIngestor, STREAMS, JetStreamSource } from './stream/index.ts';
 export type { StreamSpec, SegmentDelivery, RecordRejection } from './stream/index.ts';

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { TransientError } from '../errors/index.ts';
-import { DeadLetterQueue, pendingLandingFiles, StreamIngestor } from '../ingest/index.ts';
+import { DeadLetterQueue, JetStreamSource, pendingLandingFiles, StreamIngestor } from '../ingest/index.ts';
 import { LandingWatcher, Orchestrator, orchestratorOptions, Scheduler, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
@@ -89,6 +89,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const queued = await orchestrator.store.listRuns({ dag: 'daily', state: 'queued', limit: 100 });
     if (!queued.some((r) => r.runType === 'stream' || r.runType === 'landing')) await orchestrator.trigger('daily', { runType: 'stream' });
   };
+  const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor));
   if (c.token) await registerCollectorRoutes(app, { ingestor, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20) });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));
@@ -105,6 +106,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     });
     await writeServerInfo(config.home, { url, pid: process.pid, startedAt });
     await ingestor.start();
+    for (const source of sources) await source.start();
     await scheduler.start();
     if (o.watchLanding) watcher.start();
     orchestrator.kick();
@@ -119,6 +121,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       watcher.stop();
       scheduler.stop();
       await app.close();
+      for (const source of sources) await source.stop();
       await ingestor.stop();
       warehouse.close();
       await removeServerInfo(config.home);

@@ -3,3 +3,5 @@ export type { StreamIngestOptions, RecordRejection } from './stream-ingestor.ts'
 export { STREAMS } from './stream-spec.ts';
 export type { StreamSpec } from './stream-spec.ts';
 export type { SegmentDelivery } from './deliver-segment.ts';
+export { JetStreamSource } from './jetstream-source.ts';
+export type { JetStreamSourceOptions } from './jetstream-source.ts';
