@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve-command.ts';
 import { registerTrigger } from './commands/trigger-command.ts';
 import { registerBackfill } from './commands/backfill-command.ts';
 import { registerDlq } from './commands/dlq-command.ts';
+import { registerSimulate } from './commands/simulate-command.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command()
@@ -20,7 +21,7 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns, registerServe, registerTrigger, registerBackfill, registerDlq]) register(program);
+for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns, registerServe, registerTrigger, registerBackfill, registerDlq, registerSimulate]) register(program);
 
 try {
   await program.parseAsync(process.argv);

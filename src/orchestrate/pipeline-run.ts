@@ -26,6 +26,7 @@ export class PipelineRun {
   private readers: ModelReaders;
   private modelsDone = 0;
   private transformStart = 0;
+  private builtThroughSeq = 0;
 
   constructor(
     readonly summary: RunSummary,
@@ -102,7 +103,10 @@ export class PipelineRun {
     // row_number over an ordering), so DuckDB may write tables in any order: faster, less memory.
     await db.run('SET preserve_insertion_order = false');
     await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
-    const bronze = await this.state.all<{ entity: string; bronze_path: string }>("SELECT entity, bronze_path FROM ingested_files WHERE status = 'ingested' ORDER BY seq");
+    // What this build reads is the ledger as of now: stream batches delivered while it runs
+    // are left for the next build, and the published sequence says so.
+    this.builtThroughSeq = await this.maxSeq();
+    const bronze = await this.state.all<{ entity: string; bronze_path: string }>("SELECT entity, bronze_path FROM ingested_files WHERE status = 'ingested' AND seq <= $seq ORDER BY seq", { seq: this.builtThroughSeq });
     const files: Record<string, string[]> = {};
     for (const r of bronze) (files[r.entity] ??= []).push(this.layout.resolve(r.bronze_path));
     await createBronzeSources(db, files);
@@ -162,7 +166,7 @@ export class PipelineRun {
     this.addStage(publish.stats);
     this.summary.published = publish.result.tables;
     await setKv(this.state, 'quality_report', JSON.stringify(this.summary.quality));
-    await setKv(this.state, PUBLISHED_SEQ, String(await this.maxSeq()));
+    await setKv(this.state, PUBLISHED_SEQ, String(this.builtThroughSeq));
   }
 
   /**

@@ -48,7 +48,8 @@ export async function deliverSegment(db: DuckSession, layout: LakeLayout, spec: 
       await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
       return { segment, delivered: 0, duplicates: total };
     }
-    const scratch = join(layout.tmp, 'stream');
+    // Not under <home>/tmp, which a build clears while deliveries go on.
+    const scratch = join(layout.home, 'stream', '.scratch');
     await mkdir(scratch, { recursive: true });
     const text = join(scratch, `${spec.name}-${name}.ndjson`);
     await db.run(`COPY (SELECT line FROM stream_new ORDER BY _line) TO ${literal(text)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')`);
