@@ -1,0 +1,85 @@
+/**
+ * Drives the collector over loopback with many concurrent clients and prints sustained
+ * events/s, p50/p99 acknowledgement latency, and the time from an acknowledgement to the
+ * event being visible in the warehouse (freshness). Prints figures; asserts nothing.
+ *
+ *   npm run bench:collector -- --seconds 20 --clients 32 --batch 100
+ */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigSchema } from '../src/config/index.ts';
+import { generateLanding } from '../src/generate/generate-landing.ts';
+import { startServer } from '../src/serve/index.ts';
+import { formatTable } from '../src/cli/output.ts';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, dir: { type: 'string', default: '.bench/collector' } } });
+const seconds = Number(values.seconds);
+const clients = Number(values.clients);
+const batchSize = Number(values.batch);
+const TOKEN = 'bench-token-0123456789';
+
+await rm(values.dir, { recursive: true, force: true });
+await generateLanding({ out: join(values.dir, 'landing'), scale: 0.002, seed: 5, drops: 1 });
+const server = await startServer({
+  config: ConfigSchema.parse({ home: join(values.dir, 'home'), landing: join(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 1000 } }),
+});
+// Wait for the landing run so the warehouse exists.
+for (;;) {
+  const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as Array<{ state: string }>;
+  if (runs.length && runs.every((r) => r.state !== 'queued' && r.state !== 'running')) break;
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+const latencies: number[] = [];
+let acked = 0;
+let throttled = 0;
+let n = 0;
+const ackedAt = new Map<number, number>();
+const body = (first: number) => JSON.stringify(Array.from({ length: batchSize }, (_, i) => ({
+  event_id: `b-${first + i}`, event_ts: new Date().toISOString(), session_id: `s-${(first + i) % 5000}`, customer_id: 'C000001', event_type: 'page_view', device: 'mobile',
+})));
+const end = Date.now() + seconds * 1000;
+const t0 = performance.now();
+await Promise.all(Array.from({ length: clients }, async () => {
+  while (Date.now() < end) {
+    const first = n;
+    n += batchSize;
+    const start = performance.now();
+    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body(first) });
+    await res.arrayBuffer();
+    if (res.status === 429) {
+      throttled++;
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    latencies.push(performance.now() - start);
+    acked += batchSize;
+    if (first % (batchSize * 50) === 0) ackedAt.set(first, Date.now());
+  }
+}));
+const elapsed = (performance.now() - t0) / 1000;
+
+// Freshness: how long after its acknowledgement a sampled event is in fact_events.
+const fresh: number[] = [];
+const pending = new Map(ackedAt);
+const deadline = Date.now() + 120_000;
+while (pending.size && Date.now() < deadline) {
+  const ids = [...pending.keys()].map((k) => `'b-${k}'`).join(',');
+  const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT event_id FROM fact_events WHERE event_id IN (${ids})` }) });
+  const rows = res.ok ? ((await res.json()) as { rows: Array<{ event_id: string }> }).rows : [];
+  for (const r of rows) {
+    const k = Number(r.event_id.slice(2));
+    fresh.push(Date.now() - pending.get(k)!);
+    pending.delete(k);
+  }
+  await new Promise((r) => setTimeout(r, 100));
+}
+await server.close();
+
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : NaN);
+console.log(formatTable([{
+  clients, 'batch size': batchSize, seconds: +elapsed.toFixed(1), 'events acked': acked, 'events/s': Math.round(acked / elapsed), '429s': throttled,
+  'ack p50 ms': +pct(latencies, 0.5).toFixed(1), 'ack p99 ms': +pct(latencies, 0.99).toFixed(1),
+  'fresh p50 s': +(pct(fresh, 0.5) / 1000).toFixed(1), 'fresh max s': +(Math.max(...fresh) / 1000).toFixed(1), 'not visible after 120 s': pending.size,
+}]));
