@@ -24,12 +24,8 @@ await generateLanding({ out: join(values.dir, 'landing'), scale: 0.002, seed: 5,
 const server = await startServer({
   config: ConfigSchema.parse({ home: join(values.dir, 'home'), landing: join(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 1000 } }),
 });
-// Wait for the landing run so the warehouse exists.
-for (;;) {
-  const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as Array<{ state: string }>;
-  if (runs.length && runs.every((r) => r.state !== 'queued' && r.state !== 'running')) break;
-  await new Promise((r) => setTimeout(r, 200));
-}
+// A first run builds the warehouse from the landing files.
+await fetch(`${server.url}/api/dags/daily/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wait: true }) });
 
 const latencies: number[] = [];
 let acked = 0;
