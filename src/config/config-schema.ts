@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RestSourceSchema } from '../ingest/rest/rest-source.ts';
 
 /**
  * shoplake's configuration, validated once at the edge. Every field is documented here,
@@ -81,6 +82,13 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ host: '127.0.0.1', port: 7420, uploadLimitMb: 200 }),
+    sources: z
+      .object({
+        /** Paginated JSON APIs fetched by the daily DAG's first task into the landing zone (see RestSourceSchema). */
+        rest: z.array(RestSourceSchema).default([]),
+      })
+      .strict()
+      .default({ rest: [] }),
     collector: z
       .object({
         /** Bearer token clients send to POST /v1/events and /v1/orders; without one the collector is off. */

@@ -10,3 +10,5 @@ export { FileLedger } from './file-ledger.ts';
 export { pendingLandingFiles } from './pending-landing-files.ts';
 export { StreamIngestor, STREAMS, JetStreamSource } from './stream/index.ts';
 export type { StreamSpec, SegmentDelivery, RecordRejection } from './stream/index.ts';
+export { fetchRestSource, RestSourceSchema } from './rest/index.ts';
+export type { RestSource, RestFetchResult } from './rest/index.ts';

@@ -87,6 +87,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       ...(opts.dailySchedule ? { schedule: opts.dailySchedule } : {}),
       ...(opts.catchup !== undefined ? { catchup: opts.catchup } : {}),
       ...(opts.dailySlaMs ? { slaMs: opts.dailySlaMs } : {}),
+      fetchApis: (opts.restSources?.length ?? 0) > 0,
       resources: (run) => PipelineRun.open(run, { state, models, opts: { ...opts, progress }, onClose: (s) => this.summaries.set(run.runId, s) }),
     });
     const all = [daily as Dag<unknown>, ...(opts.extraDags?.({ layout, models }) ?? []), ...fromFiles];

@@ -1,8 +1,8 @@
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
-import { TerminalError } from '../errors/index.ts';
-import { ingestLanding, pendingLandingFiles } from '../ingest/index.ts';
+import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
+import { fetchRestSource, ingestLanding, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
 import { exportZone, LakeLayout, recoverSwap, unloadPartition, writeAtomically } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv } from '../state/index.ts';
@@ -68,6 +68,30 @@ export class PipelineRun {
         home.onClose?.(summary);
       },
     };
+  }
+
+  /**
+   * Every configured API into the landing zone, each from its saved cursor; a cursor moves
+   * only after its pages are landed. One source failing does not stop the others; the
+   * task then fails (and is retried) naming them.
+   */
+  async fetchApis(): Promise<RestFetchResult[]> {
+    const results: RestFetchResult[] = [];
+    const failures: string[] = [];
+    const policy = retryPolicy({ maxAttempts: 10, initialDelayMs: 200, maxDelayMs: 5_000 });
+    const runStamp = new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15);
+    for (const source of this.opts.restSources ?? []) {
+      const key = `rest_cursor:${source.name}`;
+      try {
+        const r = await fetchRestSource(source, { landing: this.opts.landing, cursor: await getKv(this.state, key), delayMs: (a) => retryDelay(policy, a, Math.random()), runStamp });
+        if (r.cursor) await setKv(this.state, key, r.cursor);
+        results.push(r);
+      } catch (err) {
+        failures.push(`${source.name}: ${errorMessage(err)}`);
+      }
+    }
+    if (failures.length) throw new TransientError('api_fetch_failed', `${failures.length} API source(s) failed: ${failures.join('; ')}`, { subject: 'fetch_api', hint: 'pages already landed stay; the retry resumes from the saved cursors' });
+    return results;
   }
 
   /** New landing files, and whether anything at all is left to do. */

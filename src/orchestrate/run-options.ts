@@ -1,3 +1,4 @@
+import type { RestSource } from '../ingest/index.ts';
 import type { ProgressSink } from './progress-event.ts';
 
 export interface RunOptions {
@@ -10,6 +11,8 @@ export interface RunOptions {
   /** Attempts to read one landing file before it is dead-lettered, and the first delay between them. */
   fileAttempts?: number;
   retryDelayMs?: number;
+  /** Paginated JSON APIs the run fetches into the landing zone first. */
+  restSources?: readonly RestSource[];
   /** The day the run processes (YYYY-MM-DD, UTC); today when not given. */
   logicalDate?: string;
 }
