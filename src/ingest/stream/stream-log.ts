@@ -14,7 +14,8 @@ export class StreamLog {
   private current: string | undefined;
   private currentBytes = 0;
   private queue: Array<{ data: Buffer; done: (err?: unknown) => void }> = [];
-  private writing = false;
+  /** The write loop while it runs; settles when the queue is empty. */
+  private writing: Promise<void> | undefined;
   private counter = 0;
   /** Bytes appended and not yet delivered (open and sealed segments). */
   pendingBytes = 0;
@@ -72,35 +73,38 @@ export class StreamLog {
   }
 
   private async idle(): Promise<void> {
-    while (this.writing || this.queue.length) await new Promise((r) => setTimeout(r, 1));
+    while (this.writing) await this.writing;
   }
 
-  private async drain(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    try {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0);
-        try {
-          if (!this.fh) {
-            // Names sort in creation order: time, then a counter within the millisecond.
-            this.current = join(this.dir, `seg-${Date.now().toString().padStart(14, '0')}-${String(++this.counter).padStart(6, '0')}.ndjson.open`);
-            this.fh = await open(this.current, 'a');
-          }
-          const data = Buffer.concat(batch.map((b) => b.data));
-          await this.fh.write(data);
-          await this.fh.datasync();
-          this.currentBytes += data.length;
-          for (const b of batch) b.done();
-        } catch (err) {
-          for (const b of batch) {
-            this.pendingBytes -= b.data.length;
-            b.done(err);
-          }
+  private drain(): Promise<void> {
+    this.writing ??= this.writeQueued().finally(() => {
+      this.writing = undefined;
+      // An append queued after the loop's last look must still be written.
+      if (this.queue.length) void this.drain();
+    });
+    return this.writing;
+  }
+
+  private async writeQueued(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue.splice(0);
+      try {
+        if (!this.fh) {
+          // Names sort in creation order: time, then a counter within the millisecond.
+          this.current = join(this.dir, `seg-${Date.now().toString().padStart(14, '0')}-${String(++this.counter).padStart(6, '0')}.ndjson.open`);
+          this.fh = await open(this.current, 'a');
+        }
+        const data = Buffer.concat(batch.map((b) => b.data));
+        await this.fh.write(data);
+        await this.fh.datasync();
+        this.currentBytes += data.length;
+        for (const b of batch) b.done();
+      } catch (err) {
+        for (const b of batch) {
+          this.pendingBytes -= b.data.length;
+          b.done(err);
         }
       }
-    } finally {
-      this.writing = false;
     }
   }
 }
