@@ -6,7 +6,7 @@ import { configFor, withCommonOptions, type CommonOptions } from '../common-opti
 import { printJson } from '../output.ts';
 import { positiveNumber } from './generate-command.ts';
 
-interface Tally { sent: number; accepted: number; rejected: number; throttled: number; failed: number }
+interface Tally { sent: number; accepted: number; rejected: number; throttled: number; failed: number; errors: Record<string, number> }
 
 export function registerSimulate(program: Command): void {
   withCommonOptions(
@@ -24,7 +24,7 @@ export function registerSimulate(program: Command): void {
     const config = await configFor(opts);
     const sim = new LiveSimulator({ seed: opts.seed, customers: 2500, products: 250, stores: 6, malformed: opts.malformed });
     const send = await sender(opts.target, opts.token ?? config.collector.token, opts.subject);
-    const tally: Tally = { sent: 0, accepted: 0, rejected: 0, throttled: 0, failed: 0 };
+    const tally: Tally = { sent: 0, accepted: 0, rejected: 0, throttled: 0, failed: 0, errors: {} };
     const started = Date.now();
     let stop = false;
     process.once('SIGINT', () => (stop = true));
@@ -72,21 +72,35 @@ async function sender(target: string, token: string | undefined, subject: string
     for (const stream of ['events', 'orders'] as const) {
       const records = batch.filter((b) => b.stream === stream).map((b) => b.record);
       if (records.length === 0) continue;
-      try {
-        const res = await fetch(`${target.replace(/\/$/, '')}/v1/${stream}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(records) });
-        if (res.status === 429) {
-          tally.throttled += records.length;
-          await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
-          continue;
+      // A dropped connection or a 5xx is tried again (a real client would); the records count as failed only after that.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await fetch(`${target.replace(/\/$/, '')}/v1/${stream}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(records) });
+          if (res.status === 429) {
+            tally.throttled += records.length;
+            await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+            break;
+          }
+          const body = (await res.json()) as { accepted?: number; rejected?: unknown[] };
+          if (res.ok) {
+            tally.accepted += body.accepted ?? 0;
+            tally.rejected += body.rejected?.length ?? 0;
+            break;
+          }
+          tally.errors[`HTTP ${res.status}`] = (tally.errors[`HTTP ${res.status}`] ?? 0) + 1;
+          if (res.status < 500 || attempt >= 3) {
+            tally.failed += records.length;
+            break;
+          }
+        } catch (err) {
+          const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+          tally.errors[why] = (tally.errors[why] ?? 0) + 1;
+          if (attempt >= 3) {
+            tally.failed += records.length;
+            break;
+          }
         }
-        const body = (await res.json()) as { accepted?: number; rejected?: unknown[] };
-        if (!res.ok) tally.failed += records.length;
-        else {
-          tally.accepted += body.accepted ?? 0;
-          tally.rejected += body.rejected?.length ?? 0;
-        }
-      } catch {
-        tally.failed += records.length;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
       }
     }
   };
