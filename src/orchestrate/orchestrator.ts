@@ -10,6 +10,8 @@ import { daysBetween, planBackfill, type BackfillItem, type Reprocess } from './
 import { dailyDag } from './daily-dag.ts';
 import type { Dag } from './dag-definition.ts';
 import { executeRun } from './dag-executor.ts';
+import { datasetConsumers } from './dataset-consumers.ts';
+import { SlaTimers } from './sla-timers.ts';
 import { loadDagFiles } from './load-dag-files.ts';
 import { DuckdbRunStore } from './duckdb-run-store.ts';
 import { PostgresRunStore } from './postgres-run-store.ts';
@@ -67,7 +69,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   private draining: Promise<void> | undefined;
   private closed = false;
   private current: string | undefined;
-  private readonly slaTimers = new Map<string, NodeJS.Timeout>();
+  private readonly sla = new SlaTimers();
 
   private constructor(
     readonly layout: LakeLayout,
@@ -207,7 +209,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   async close(): Promise<void> {
     this.closed = true;
     await this.draining;
-    for (const t of this.slaTimers.values()) clearTimeout(t);
+    this.sla.clearAll();
     if (!this.opts.store) await this.store.close?.();
     this.state.close();
     await this.lock.release();
@@ -243,8 +245,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         if (result.state === 'success' && result.datasets.length) await this.triggerConsumers(run, result.datasets);
       }
     } finally {
-      clearTimeout(this.slaTimers.get(run.runId));
-      this.slaTimers.delete(run.runId);
+      this.sla.clear(run.runId);
       this.current = undefined;
       const done = await this.store.getRun(run.runId);
       for (const w of this.waiters.get(run.runId) ?? []) w(done ?? run);
@@ -254,21 +255,14 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   /** Data-aware triggers: every DAG consuming a refreshed dataset gets a run. */
   private async triggerConsumers(upstream: DagRunRecord, datasets: string[]): Promise<void> {
-    for (const dag of this.dags.values()) {
-      const hit = datasets.filter((d) => dag.consumes.some((c) => c === d || (c.endsWith('.*') && d.startsWith(c.slice(0, -1)))));
-      if (dag.name === upstream.dag || hit.length === 0) continue;
-      await this.trigger(dag.name, { logicalDate: upstream.logicalDate, runType: 'dataset', conf: { upstreamRun: upstream.runId, datasets: hit } });
+    for (const c of datasetConsumers(this.dags.values(), upstream.dag, datasets)) {
+      await this.trigger(c.dag, { logicalDate: upstream.logicalDate, runType: 'dataset', conf: { upstreamRun: upstream.runId, datasets: c.datasets } });
     }
   }
 
   /** Arms the run's SLA once (at queueing, or when a run queued by an earlier process starts). */
   private watchSla(run: DagRunRecord): void {
-    const slaMs = this.dags.get(run.dag)?.slaMs;
-    if (!slaMs || this.slaTimers.has(run.runId)) return;
-    const left = Date.parse(run.queuedAt) + slaMs - Date.now();
-    const timer = setTimeout(() => this.emit('sla_missed', run, slaMs), Math.max(0, left));
-    timer.unref();
-    this.slaTimers.set(run.runId, timer);
+    this.sla.arm(run, this.dags.get(run.dag)?.slaMs, (r, ms) => this.emit('sla_missed', r, ms));
   }
 }
 
