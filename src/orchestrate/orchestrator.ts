@@ -150,6 +150,16 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return run;
   }
 
+  /**
+   * Queues a run unless one of the given types is already waiting for this DAG: a waiting
+   * run will see everything that arrived before it starts, so a burst makes one run.
+   */
+  async triggerUnlessQueued(dagName: string, runType: RunType, coveredBy: readonly RunType[] = [runType]): Promise<DagRunRecord | undefined> {
+    const queued = await this.store.listRuns({ dag: dagName, state: 'queued', limit: 100 });
+    if (queued.some((r) => coveredBy.includes(r.runType))) return undefined;
+    return this.trigger(dagName, { runType });
+  }
+
   /** Queues the days of a range a backfill owes a run, one result per day. */
   async backfill(dagName: string, range: { from: string; to: string; reprocess?: Reprocess }): Promise<BackfillItem[]> {
     const dag = this.dag(dagName);

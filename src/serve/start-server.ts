@@ -54,11 +54,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     onSettled: async () => {
       const { pending } = await pendingLandingFiles(orchestrator.state, orchestrator.layout, config.landing);
       if (pending.length === 0) return;
-      // One landing run waiting is enough: it will see every file that arrived before it starts.
-      const queued = await orchestrator.store.listRuns({ dag: 'daily', state: 'queued', limit: 100 });
-      if (queued.some((r) => r.runType === 'landing')) return;
-      const run = await orchestrator.trigger('daily', { runType: 'landing' });
-      log(`landing: ${pending.length} new or changed files settled; queued ${run.runId}`);
+      const run = await orchestrator.triggerUnlessQueued('daily', 'landing');
+      if (run) log(`landing: ${pending.length} new or changed files settled; queued ${run.runId}`);
     },
   });
   orchestrator.on('run', (run) => {
@@ -84,11 +81,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (c.refreshGold) void refreshGold();
     },
   }, () => `stream-${new Date().toISOString()}`);
-  // One gold refresh waiting is enough: it will take every batch delivered before it starts.
-  const refreshGold = async () => {
-    const queued = await orchestrator.store.listRuns({ dag: 'daily', state: 'queued', limit: 100 });
-    if (!queued.some((r) => r.runType === 'stream' || r.runType === 'landing')) await orchestrator.trigger('daily', { runType: 'stream' });
-  };
+  // A waiting landing run rebuilds gold too, so it covers a stream refresh.
+  const refreshGold = () => orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']);
   const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor));
   if (c.token) await registerCollectorRoutes(app, { ingestor, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20) });
   registerQualityRoutes(app, orchestrator);

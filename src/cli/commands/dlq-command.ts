@@ -3,9 +3,8 @@ import { ShoplakeError, TerminalError } from '../../errors/index.ts';
 import { DeadLetterQueue, type DeadLetter, type DeadLetterStatus } from '../../ingest/index.ts';
 import { Orchestrator, orchestratorOptions, replayDeadLetters, type DagRunRecord } from '../../orchestrate/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
-import { openForReading } from '../open-home.ts';
 import { EXIT, printJson, printTable } from '../output.ts';
-import { ServerClient } from '../server-client.ts';
+import { readHome, ServerClient } from '../server-client.ts';
 
 export function registerDlq(program: Command): void {
   const dlq = program.command('dlq').description('the dead-letter queue: landing files that failed every attempt; list, show, replay');
@@ -61,22 +60,11 @@ export function registerDlq(program: Command): void {
     });
 }
 
-/** Reads from the server when one owns the home, else from the state file read-only. */
+/** A read of the dead-letter queue through `readHome` (the server, or the state file read-only); a letter the server does not know is undefined. */
 async function readLetters<T>(opts: CommonOptions, local: (q: DeadLetterQueue) => Promise<T>, path: string): Promise<T> {
   const config = await configFor(opts);
-  const server = await ServerClient.find(config.home);
-  if (server) {
-    try {
-      return await server.get<T>(path);
-    } catch (err) {
-      if (err instanceof ShoplakeError && err.code === 'dead_letter_not_found') return undefined as T;
-      throw err;
-    }
-  }
-  const state = await openForReading(config.home, 'state');
-  try {
-    return await local(new DeadLetterQueue(state));
-  } finally {
-    state.close();
-  }
+  return readHome(config.home, path, (state) => local(new DeadLetterQueue(state))).catch((err: unknown) => {
+    if (err instanceof ShoplakeError && err.code === 'dead_letter_not_found') return undefined as T;
+    throw err;
+  });
 }
