@@ -3,7 +3,8 @@
  * events/s, p50/p99 acknowledgement latency, and the time from an acknowledgement to the
  * event being visible in the warehouse (freshness). Prints figures; asserts nothing.
  *
- *   npm run bench:collector -- --seconds 20 --clients 32 --batch 100
+ *   npm run bench:collector -- --seconds 20 --clients 32 --batch 100     as fast as the clients go
+ *   npm run bench:collector -- --rate 20000                               paced at 20,000 events/s in all
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,23 +14,31 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { startServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
+// Paced: each client sends a batch every clients × batch / rate seconds (open loop), else back to back.
+const gapMs = values.rate ? (clients * batchSize * 1000) / Number(values.rate) : 0;
 const TOKEN = 'bench-token-0123456789';
 
 await rm(values.dir, { recursive: true, force: true });
 await generateLanding({ out: join(values.dir, 'landing'), scale: 0.002, seed: 5, drops: 1 });
 const server = await startServer({
+  ...(values.verbose ? { log: (line: string) => console.error(`${new Date().toISOString().slice(11, 23)} ${line}`) } : {}),
   config: ConfigSchema.parse({ home: join(values.dir, 'home'), landing: join(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 1000 } }),
 });
+const query = async <T>(sql: string): Promise<T[]> => {
+  const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
+  return res.ok ? ((await res.json()) as { rows: T[] }).rows : [];
+};
 // A first run builds the warehouse from the landing files.
 await fetch(`${server.url}/api/dags/daily/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wait: true }) });
 
 const latencies: number[] = [];
 let acked = 0;
 let throttled = 0;
+const failed = new Map<number, number>();
 let n = 0;
 const ackedAt = new Map<number, number>();
 const body = (first: number) => JSON.stringify(Array.from({ length: batchSize }, (_, i) => ({
@@ -37,16 +46,45 @@ const body = (first: number) => JSON.stringify(Array.from({ length: batchSize },
 })));
 const end = Date.now() + seconds * 1000;
 const t0 = performance.now();
+// Freshness: how long after its acknowledgement a sampled event is in fact_events, polled
+// while the load runs (a delivery and a micro-batch per flush interval).
+const fresh: number[] = [];
+let sending = true;
+const poller = (async () => {
+  const deadline = () => (sending ? Infinity : end + 120_000);
+  while ((sending || ackedAt.size) && Date.now() < deadline()) {
+    if (ackedAt.size) {
+      const ids = [...ackedAt.keys()].map((k) => `'b-${k}'`).join(',');
+      const rows = await query<{ event_id: string }>(`SELECT event_id FROM fact_events WHERE event_id IN (${ids})`);
+      for (const r of rows) {
+        const k = Number(r.event_id.slice(2));
+        fresh.push(Date.now() - ackedAt.get(k)!);
+        ackedAt.delete(k);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+})();
 await Promise.all(Array.from({ length: clients }, async () => {
+  let next = performance.now() + Math.random() * gapMs;
   while (Date.now() < end) {
+    if (gapMs) {
+      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+      next += gapMs;
+    }
     const first = n;
     n += batchSize;
     const start = performance.now();
     const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body(first) });
-    await res.arrayBuffer();
+    if (res.ok || res.status === 429) await res.arrayBuffer();
     if (res.status === 429) {
       throttled++;
       await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    if (!res.ok) {
+      if (!failed.size) console.error(`first failure: ${res.status} ${JSON.stringify(await res.clone().text())}`);
+      failed.set(res.status, (failed.get(res.status) ?? 0) + 1);
       continue;
     }
     latencies.push(performance.now() - start);
@@ -55,27 +93,20 @@ await Promise.all(Array.from({ length: clients }, async () => {
   }
 }));
 const elapsed = (performance.now() - t0) / 1000;
-
-// Freshness: how long after its acknowledgement a sampled event is in fact_events.
-const fresh: number[] = [];
-const pending = new Map(ackedAt);
-const deadline = Date.now() + 120_000;
-while (pending.size && Date.now() < deadline) {
-  const ids = [...pending.keys()].map((k) => `'b-${k}'`).join(',');
-  const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT event_id FROM fact_events WHERE event_id IN (${ids})` }) });
-  const rows = res.ok ? ((await res.json()) as { rows: Array<{ event_id: string }> }).rows : [];
-  for (const r of rows) {
-    const k = Number(r.event_id.slice(2));
-    fresh.push(Date.now() - pending.get(k)!);
-    pending.delete(k);
-  }
-  await new Promise((r) => setTimeout(r, 100));
+sending = false;
+await poller;
+// Zero loss: every acknowledged event is a fact exactly once.
+let facts = 0;
+for (let i = 0; i < 100 && facts < acked; i++) {
+  facts = (await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'b-')"))[0]?.n ?? 0;
+  if (facts < acked) await new Promise((r) => setTimeout(r, 200));
 }
 await server.close();
 
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : NaN);
 console.log(formatTable([{
-  clients, 'batch size': batchSize, seconds: +elapsed.toFixed(1), 'events acked': acked, 'events/s': Math.round(acked / elapsed), '429s': throttled,
+  clients, 'batch size': batchSize, 'target/s': values.rate ? Number(values.rate) : 'max', seconds: +elapsed.toFixed(1), 'events acked': acked, 'events/s': Math.round(acked / elapsed), '429s': throttled,
   'ack p50 ms': +pct(latencies, 0.5).toFixed(1), 'ack p99 ms': +pct(latencies, 0.99).toFixed(1),
-  'fresh p50 s': +(pct(fresh, 0.5) / 1000).toFixed(1), 'fresh max s': +(Math.max(...fresh) / 1000).toFixed(1), 'not visible after 120 s': pending.size,
+  'fresh p50 s': +(pct(fresh, 0.5) / 1000).toFixed(2), 'fresh p99 s': +(pct(fresh, 0.99) / 1000).toFixed(2), 'fresh max s': +(Math.max(...fresh) / 1000).toFixed(2),
+  'not visible after 120 s': ackedAt.size, 'facts / acked': `${facts} / ${acked}`, 'failed requests': [...failed].map(([status, k]) => `${k}×${status}`).join(' ') || 0,
 }]));

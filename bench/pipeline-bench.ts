@@ -78,6 +78,6 @@ async function bareScanAndWrite(landing: string, out: string): Promise<number> {
     }
   }
   const ms = performance.now() - t0;
-  db.close();
+  await db.close();
   return ms;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { ConfigSchema } from '../src/config/index.ts';
@@ -33,13 +33,13 @@ async function delivered(home: string): Promise<{ bronze: Map<string, number>; f
   const db = await DuckSession.open(':memory:');
   try {
     const bronze = await db.all<{ id: string; n: number }>(
-      `SELECT event_id AS id, count(*)::INTEGER AS n FROM read_parquet(${literal(join(layout.bronze, 'events', '*.parquet'))}, union_by_name = true) WHERE starts_with(_source_file, 'stream/') GROUP BY 1`,
+      `SELECT event_id AS id, count(*)::INTEGER AS n FROM read_parquet(${literal(join(layout.bronze, 'events', 'stream', 'event_date=*', '*.parquet'))}, union_by_name = true, hive_partitioning = false) GROUP BY 1`,
     ).catch(() => []);
     await db.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
     const facts = await db.all<{ id: string; n: number }>("SELECT event_id AS id, count(*)::INTEGER AS n FROM wh.fact_events WHERE starts_with(event_id, 'live-') GROUP BY 1");
     return { bronze: new Map(bronze.map((r) => [r.id, r.n])), facts: new Map(facts.map((r) => [r.id, r.n])) };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -48,7 +48,7 @@ test('collector: token, JSON and gzipped NDJSON, per-record rejects to quarantin
   const landing = join(root, 'landing');
   const home = join(root, 'home');
   await generateLanding({ out: landing, scale: 0.002, seed: 31, drops: 1 });
-  const config = ConfigSchema.parse({ home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 200, maxBufferMb: 0.05 } });
+  const config = ConfigSchema.parse({ home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 200, maxBufferMb: 0.05, refreshGoldIntervalMs: 0 } });
   const server = await startServer({ config });
   try {
     assert.equal((await fetch(`${server.url}/v1/events`, { method: 'POST', body: '[]' })).status, 401);
@@ -86,6 +86,15 @@ test('collector: token, JSON and gzipped NDJSON, per-record rejects to quarantin
       assert.equal(bronze.get(id), 1, `${id} in bronze once`);
       assert.equal(facts.get(id), 1, `${id} in fact_events once`);
     }
+    // Bronze stream files are partitioned by the events' UTC date, each file holding that day only.
+    const streamDir = join(new LakeLayout(home).bronze, 'events', 'stream');
+    const days = (await readdir(streamDir)).filter((d) => d.startsWith('event_date=')).sort();
+    assert.ok(days.length >= 20, `one folder per event day: ${days.join(', ')}`);
+    const db = await DuckSession.open(':memory:');
+    const mixed = await db.all(`SELECT filename FROM read_parquet(${literal(join(streamDir, '*', '*.parquet'))}, filename = true, hive_partitioning = false)
+                                GROUP BY filename HAVING count(DISTINCT event_ts[1:10]) > 1 OR NOT contains(filename, 'event_date=' || any_value(event_ts[1:10]))`);
+    await db.close();
+    assert.deepEqual(mixed, [], 'every file holds the day its folder names');
     const quarantined = (await (await fetch(`${server.url}/api/quarantine/rows?entity=events&file=stream/events`)).json()) as Array<{ reason: string; raw: string }>;
     assert.deepEqual(quarantined.map((q) => q.reason).sort(), ['malformed_row', 'malformed_row', 'missing_key']);
     assert.ok(quarantined.some((q) => q.raw.includes('{broken')));
@@ -100,7 +109,7 @@ test('collector: a server killed mid-stream loses no acknowledged event and deli
   const home = join(root, 'home');
   await generateLanding({ out: landing, scale: 0.002, seed: 32, drops: 1 });
   const cfg = join(root, 'shoplake.config.json');
-  await writeFile(cfg, JSON.stringify({ home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 300 } }));
+  await writeFile(cfg, JSON.stringify({ home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 300, refreshGoldIntervalMs: 0 } }));
   const serve = async (): Promise<{ proc: ChildProcess; url: string }> => {
     const proc = spawn(process.execPath, [BIN, 'serve', '--config', cfg], { stdio: 'ignore' });
     for (let i = 0; i < 300; i++) {
@@ -169,6 +178,8 @@ test('simulate: a live stream of sessions and orders reaches the collector, with
   const config = ConfigSchema.parse({ home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 300 } });
   const server = await startServer({ config });
   try {
+    const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
     const run = spawn(process.execPath, [BIN, 'simulate', '--target', server.url, '--token', TOKEN, '--rate', '400', '--duration', '2', '--malformed', '0.05', '--json']);
     let out = '';
     run.stdout.on('data', (d: Buffer) => (out += d));
@@ -177,19 +188,25 @@ test('simulate: a live stream of sessions and orders reaches the collector, with
     assert.ok(tally.sent >= 600, `sent ${tally.sent}`);
     assert.equal(tally.failed, 0);
     assert.ok(tally.rejected > 0 && tally.accepted > tally.rejected * 5, JSON.stringify(tally));
+    // No DAG run: the live overlay lays the delivered events over the warehouse.
+    const query = async <T>(sql: string) => ((await (await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) })).json()) as { rows: T[] }).rows ?? [];
     let today: { events: number; purchases: number } | undefined;
     for (let i = 0; i < 300; i++) {
-      const runs = (await (await fetch(`${server.url}/api/runs?limit=50`)).json()) as DagRunRecord[];
-      if (runs.some((r) => r.runType === 'stream' && r.state === 'success') && runs.every((r) => r.state !== 'queued' && r.state !== 'running')) {
-        const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: "SELECT count(*)::INTEGER AS events, count(*) FILTER (WHERE event_type = 'purchase')::INTEGER AS purchases FROM fact_events WHERE starts_with(event_id, 'LE-')" }) });
-        const now = ((await res.json()) as { rows: Array<{ events: number; purchases: number }> }).rows[0];
-        // Settled: two idle readings a moment apart agree (the last deliveries have been refreshed into gold).
-        if (now && today && now.events > 0 && now.events === today.events) break;
-        today = now;
-      }
-      await new Promise((r) => setTimeout(r, 200));
+      const now = (await query<{ events: number; purchases: number }>("SELECT count(*)::INTEGER AS events, count(*) FILTER (WHERE event_type = 'purchase')::INTEGER AS purchases FROM fact_events WHERE starts_with(event_id, 'LE-')"))[0];
+      // Settled: two readings a moment apart agree (the last deliveries are laid over).
+      if (now && today && now.events > 0 && now.events === today.events) break;
+      today = now;
+      await new Promise((r) => setTimeout(r, 300));
     }
     assert.ok(today && today.events > 600 && today.purchases > 0, `live events in fact_events: ${JSON.stringify(today)}`);
+    const day = new Date().toISOString().slice(0, 10);
+    const [activity] = await query<{ sessions: number; purchases: number }>(`SELECT sessions::INTEGER AS sessions, purchases::INTEGER AS purchases FROM mart_user_activity_daily WHERE date = '${day}'::DATE`);
+    assert.ok(activity && activity.sessions > 50 && activity.purchases > 0, `today's activity: ${JSON.stringify(activity)}`);
+    const options = (await (await fetch(`${server.url}/api/dashboard/options`)).json()) as { maxDate: string; live: { events: number } | null };
+    assert.equal(options.maxDate, day, "the dashboard's range reaches today");
+    assert.ok(options.live && options.live.events >= today.events, JSON.stringify(options.live));
+    const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as DagRunRecord[];
+    assert.deepEqual(runs.filter((r) => r.runType === 'stream'), [], 'no stream run was needed');
   } finally {
     await server.close();
   }

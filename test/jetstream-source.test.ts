@@ -37,7 +37,7 @@ test('a JetStream subject feeds the lake through a durable consumer; redelivered
   const server = await startServer({
     config: ConfigSchema.parse({
       home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
-      collector: { flushIntervalMs: 200, nats: [{ url: NATS_URL, stream, subject, durable: `shoplake-${tag}`, target: 'events' }] },
+      collector: { flushIntervalMs: 200, refreshGoldIntervalMs: 0, nats: [{ url: NATS_URL, stream, subject, durable: `shoplake-${tag}`, target: 'events' }] },
     }),
   });
   const facts = async () => {
@@ -48,7 +48,7 @@ test('a JetStream subject feeds the lake through a durable consumer; redelivered
     } catch {
       return [{ n: 0, d: 0 }];
     } finally {
-      db.close();
+      await db.close();
     }
   };
   try {

@@ -124,6 +124,6 @@ test('every row-level reason lands in quarantine with file, line and raw content
     const cust = await db.all('SELECT email, country FROM wh.dim_customer WHERE customer_key > 0');
     assert.deepEqual(cust, [{ email: 'ada@example.com', country: null }]);
   } finally {
-    db.close();
+    await db.close();
   }
 });

@@ -35,7 +35,7 @@ test('REST sources: every page through injected 500s, 429s and slow pages, then 
         `SELECT order_id, status FROM read_parquet(${literal(join(new LakeLayout(home).zone('silver'), 'silver_orders.parquet'))}) WHERE starts_with(order_id, 'API')`,
       )).map((r) => [r.order_id, r.status]));
     } finally {
-      db.close();
+      await db.close();
     }
   };
   try {

@@ -56,7 +56,7 @@ test('run store contract: DuckDB', async () => {
   try {
     await contract(new DuckdbRunStore(db));
   } finally {
-    db.close();
+    await db.close();
   }
 });
 

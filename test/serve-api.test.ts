@@ -142,7 +142,7 @@ test('serve: the watcher runs new landing files, the API and the CLI drive runs 
         assert.equal(dims, Number(await db.scalar('SELECT count(*) FROM wh.dim_customer')));
       }
     } finally {
-      db.close();
+      await db.close();
     }
 
     // A file copied in under a .tmp name is left alone until it is renamed to its real name.

@@ -1,5 +1,6 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { access, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { tempDir } from './helpers/temp-dir.ts';
 
 const CHROMIUM = process.env['SHOPLAKE_CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = new URL('../test-output/screenshots/', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
 const WEB_BUILT = new URL('../web/dist/index.html', import.meta.url).pathname;
 
 /** Debian's chromium, started as the machine allows (no sandbox as root, no background network). */
@@ -56,7 +58,7 @@ test('web app: KPIs equal the warehouse, a filter changes them, a run graph open
     const db = await DuckSession.open(':memory:');
     await db.run(`ATTACH ${literal(new LakeLayout(home).warehouseDb)} AS wh (READ_ONLY)`);
     const truth = (await db.all<{ revenue: number; orders: number; items: number }>('SELECT sum(revenue)::DOUBLE AS revenue, sum(orders)::INTEGER AS orders, sum(items_sold)::INTEGER AS items FROM wh.mart_daily_revenue'))[0]!;
-    db.close();
+    await db.close();
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const offsite: string[] = [];
@@ -143,6 +145,55 @@ test('web app: KPIs equal the warehouse, a filter changes them, a run graph open
     assert.ok(after! > before!, `orders ${before} -> ${after}`);
     await shot(page, 'upload');
     assert.deepEqual(offsite, [], 'no request leaves the server');
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+});
+
+test('web app: the simulator feeds the dashboard live (activity and funnel follow the stream without a run)', async (t) => {
+  const browser = await launch(t);
+  if (!browser) return;
+  const root = await tempDir('web-live');
+  const landing = join(root, 'landing');
+  const home = join(root, 'home');
+  const token = 'web-live-token-0123456789';
+  await generateLanding({ out: landing, scale: 0.002, seed: 23, drops: 1 });
+  const server = await startServer({
+    config: ConfigSchema.parse({ home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token, flushIntervalMs: 300, refreshGold: false } }),
+  });
+  try {
+    const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(server.url);
+    await page.locator('[data-kpi="revenue"]').waitFor();
+    const activity = page.locator('section[aria-label="User activity"] footer');
+    assert.doesNotMatch(await activity.innerText(), /live/);
+    const toBefore = await page.inputValue('input[name="to"]');
+
+    const sim = spawn(process.execPath, [BIN, 'simulate', '--target', server.url, '--token', token, '--rate', '300', '--duration', '6', '--json'], { stdio: 'ignore' });
+    try {
+      // The page was not reloaded: the live events arrive over /api/events.
+      await page.waitForFunction(() => /live: [\d,]+ stream events/.test(document.querySelector('section[aria-label="User activity"] footer')?.textContent ?? ''), undefined, { timeout: 30_000 });
+      const count = async () => Number((await activity.innerText()).match(/live: ([\d,]+)/)![1]!.replace(/,/g, ''));
+      const early = await count();
+      await page.waitForFunction((n) => Number((document.querySelector('section[aria-label="User activity"] footer')?.textContent ?? '').match(/live: ([\d,]+)/)?.[1]?.replace(/,/g, '')) > n, early, { timeout: 30_000 });
+      assert.ok((await count()) > early, 'the figure grows while the stream runs');
+    } finally {
+      // Waited for: a child left running would keep this test file's process alive.
+      if (sim.exitCode === null && sim.signalCode === null) {
+        const gone = new Promise((r) => sim.once('exit', r));
+        sim.kill('SIGKILL');
+        await gone;
+      }
+    }
+    const today = new Date().toISOString().slice(0, 10);
+    assert.equal(await page.inputValue('input[name="to"]'), today, `the date range followed the stream from ${toBefore} to today`);
+    assert.match(await page.locator('section[aria-label="Conversion funnel (sessions)"] footer').innerText(), /live: /);
+    const runs = (await (await fetch(`${server.url}/api/runs`)).json()) as DagRunRecord[];
+    assert.equal(runs.length, 1, 'no run was needed');
+    await shot(page, 'dashboard-live');
   } finally {
     await browser.close();
     await server.close();

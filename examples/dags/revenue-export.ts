@@ -27,7 +27,7 @@ export default (home: DagFileContext) =>
             ctx.log(`${rows} days written to ${target} (after ${String(ctx.conf['upstreamRun'] ?? 'a manual trigger')})`);
             return { output: { rows, file: target } };
           } finally {
-            db.close();
+            await db.close();
           }
         },
       },

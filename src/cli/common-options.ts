@@ -4,6 +4,7 @@ import { loadConfig, type ShoplakeConfig } from '../config/index.ts';
 export interface CommonOptions {
   home?: string;
   state?: string;
+  warehouse?: string;
   config?: string;
   json?: boolean;
 }
@@ -13,10 +14,11 @@ export function withCommonOptions(cmd: Command): Command {
   return cmd
     .option('--home <dir>', 'shoplake home: lake zones, state and warehouse (default from config, else demo/.shoplake)')
     .option('--state <url>', 'run history: duckdb (in the home, default) or a postgres:// URL')
+    .option('--warehouse <url>', 'also publish gold to this postgres:// database (schema from config, default gold)')
     .option('--config <file>', 'config file (default: shoplake.config.{json,yaml} in the current folder)')
     .option('--json', 'machine-readable output');
 }
 
 export function configFor(opts: CommonOptions & { landing?: string }): Promise<ShoplakeConfig> {
-  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { home: opts.home, landing: opts.landing, state: opts.state ? { url: opts.state } : undefined } });
+  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { home: opts.home, landing: opts.landing, state: opts.state ? { url: opts.state } : undefined, warehouse: opts.warehouse ? { url: opts.warehouse } : undefined } });
 }

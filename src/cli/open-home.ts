@@ -46,6 +46,6 @@ export async function withRunHistory<T>(config: ShoplakeConfig, work: (store: Ru
   try {
     return await work(new DuckdbRunStore(state));
   } finally {
-    state.close();
+    await state.close();
   }
 }

@@ -49,6 +49,6 @@ export async function readHome<T>(home: string, apiPath: string, local: (state: 
   try {
     return await local(state);
   } finally {
-    state.close();
+    await state.close();
   }
 }

@@ -22,11 +22,16 @@ export const ConfigSchema = z
       .default({ memoryLimit: '1200MB' }),
     warehouse: z
       .object({
-        /** Where gold is published: the embedded DuckDB file under home. */
-        kind: z.literal('duckdb').default('duckdb'),
+        /**
+         * Gold is always published to the embedded DuckDB file under home (what the server
+         * reads). A `postgres://` URL publishes it to that PostgreSQL database too.
+         */
+        url: z.string().regex(/^(duckdb|postgres(ql)?:\/\/.+)$/, 'either "duckdb" or a postgres:// URL').default('duckdb'),
+        /** The PostgreSQL schema gold is published to (loaded into `<schema>__staging`, then swapped in). */
+        schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('gold'),
       })
       .strict()
-      .default({ kind: 'duckdb' }),
+      .default({ url: 'duckdb', schema: 'gold' }),
     /**
      * Run history. `duckdb` keeps it in <home>/state.duckdb; a `postgres://` URL keeps DAG
      * runs, task instances and logs in that PostgreSQL database instead.
@@ -101,8 +106,16 @@ export const ConfigSchema = z
         maxBufferMb: z.number().positive().default(256),
         /** Largest request body, in MiB. */
         maxBatchMb: z.number().positive().default(10),
-        /** After a delivery, rebuild and publish gold (one run at a time) so dashboards follow the stream. */
+        /**
+         * After a delivery, rebuild and publish gold (a `stream` run of the daily DAG), folding
+         * the live overlay's events into the warehouse and the rest of gold (orders, marts).
+         */
         refreshGold: z.boolean().default(true),
+        /**
+         * Such a rebuild comes this many ms after a delivery, one per interval at most; the live
+         * overlay keeps the event tables fresh in between.
+         */
+        refreshGoldIntervalMs: z.number().int().nonnegative().default(300_000),
         /** NATS JetStream subjects read by durable consumers into the same streams as the HTTP collector. */
         nats: z.array(z.object({
           url: z.string().regex(/^nats:\/\/.+/, 'a nats://host:port URL').default('nats://127.0.0.1:4222'),
@@ -113,7 +126,7 @@ export const ConfigSchema = z
         }).strict()).default([]),
       })
       .strict()
-      .default({ flushIntervalMs: 1000, flushMb: 4, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true, nats: [] }),
+      .default({ flushIntervalMs: 1000, flushMb: 4, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true, refreshGoldIntervalMs: 300_000, nats: [] }),
     alerts: z
       .object({
         /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */

@@ -49,7 +49,13 @@ export async function loadConfig(opts: { file?: string; overrides?: Record<strin
       throw new TerminalError('config_syntax', `config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`, { subject: file });
     }
   }
-  const merged = { ...(raw as object), ...Object.fromEntries(Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined)) };
+  // An override of one field of a section (--warehouse sets warehouse.url) keeps the section's other fields.
+  const base = raw as Record<string, unknown>;
+  const isSection = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const merged = {
+    ...base,
+    ...Object.fromEntries(Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, isSection(v) && isSection(base[k]) ? { ...base[k], ...v } : v])),
+  };
   const parsed = ConfigSchema.safeParse(substituteEnv(merged, opts.env ?? process.env));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

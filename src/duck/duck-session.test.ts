@@ -25,6 +25,18 @@ test('a statement from another caller waits for an open transaction instead of l
     });
     assert.deepEqual(await db.all('SELECT v FROM t ORDER BY v'), [{ v: 3 }, { v: 4 }, { v: 5 }]);
   } finally {
-    db.close();
+    await db.close();
   }
+});
+
+test('close waits for the statement running on the connection, then refuses new ones', { timeout: 30_000 }, async () => {
+  const db = await DuckSession.open(':memory:');
+  // Long enough to be running when close() is called (about 0.2-1 s).
+  const running = db.scalar<number>('SELECT count(*) FROM range(200000000) t(i) WHERE i % 7 = 0');
+  await new Promise((r) => setTimeout(r, 20));
+  // Closing under the statement deadlocked DuckDB's worker: `running` never settled.
+  await db.close();
+  assert.equal(Number(await running), Math.ceil(200_000_000 / 7));
+  await assert.rejects(db.all('SELECT 1'), (err: Error & { code?: string }) => err.code === 'session_closed');
+  await db.close();
 });

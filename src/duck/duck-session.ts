@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { TerminalError } from '../errors/index.ts';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
@@ -23,6 +24,7 @@ export class DuckSession {
   private static readonly inTransaction = new AsyncLocalStorage<DuckSession>();
   /** Statements wait here while another caller's transaction holds the connection. */
   private turn: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | undefined;
 
   private constructor(readonly path: string, readonly connection: DuckDBConnection, private readonly instance: DuckDBInstance) {}
 
@@ -99,6 +101,7 @@ export class DuckSession {
    */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     if (DuckSession.inTransaction.getStore() === this) return fn();
+    if (this.closing) throw new TerminalError('session_closed', `the DuckDB connection to ${this.path} is closed`, { subject: this.path, hint: 'this is a bug in shoplake: a statement was sent after its session was closed' });
     const before = this.turn;
     let release!: () => void;
     this.turn = new Promise<void>((resolve) => (release = resolve));
@@ -110,7 +113,17 @@ export class DuckSession {
     }
   }
 
-  close(): void {
-    this.connection.closeSync();
+  /**
+   * Closes the connection once the statements already queued on it have finished.
+   * DuckDB (1.5, node-api) deadlocks when a connection closes under a running statement:
+   * the statement drops the last reference to its client context while holding that
+   * context's lock, so the libuv worker running it blocks for good and the process can
+   * never exit. Statements sent after close() fail with `session_closed`.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    const before = this.turn;
+    this.closing = before.then(() => this.connection.closeSync());
+    return this.closing;
   }
 }

@@ -96,7 +96,7 @@ export async function generateLanding(opts: GenerateOptions): Promise<GenerateRe
     }
     return { files: written, truth, ms: Date.now() - started };
   } finally {
-    db.close();
+    await db.close();
     await rm(spill, { recursive: true, force: true });
   }
 }

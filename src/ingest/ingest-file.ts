@@ -1,5 +1,5 @@
-import { copyFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { ENTITIES, mapHeaders, missingKeyColumns, type EntityName, type FileRejectReason, type MappedColumn } from '../contract/index.ts';
 import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
@@ -14,6 +14,12 @@ export interface IngestContext {
   layout: LakeLayout;
   batchId: string;
   ingestedAt: string;
+  /**
+   * Partition the bronze output by the UTC date of this canonical column (stream
+   * deliveries, as Firehose prefixes by date); records whose value is no timestamp go
+   * under `<name>=unknown` and are judged by silver like any other.
+   */
+  partitionBy?: { column: string; name: string };
 }
 
 export interface LandingFile {
@@ -86,19 +92,23 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   const lineage = (line: string) =>
     `${line} AS _line, ${literal(file.rel)} AS _source_file, ${seq}::BIGINT AS _file_seq, ` +
     `${literal(ctx.batchId)} AS _batch_id, ${literal(ctx.ingestedAt)}::TIMESTAMP AS _ingested_at`;
-  const bronzePath = ctx.layout.bronzeFile(entity, seq, bytes.hash);
+  const select = `SELECT ${selectMapped(mapped)}, ${lineage('_line::BIGINT')} FROM ${STAGED}`;
+  const bronzePath = ctx.partitionBy
+    ? await writePartitionedBronze(ctx, ctx.partitionBy, ctx.layout.bronzeStreamFiles(entity, ctx.partitionBy.name, seq, bytes.hash), select)
+    : ctx.layout.bronzeFile(entity, seq, bytes.hash);
   // Row order inside a bronze file carries no meaning (`_line` does), and letting DuckDB
   // write row groups in any order nearly halves the write. Readers need order kept, so
   // it is switched back at once.
-  await writeAtomically(bronzePath, async (tmp) => {
-    await ctx.db.run('SET preserve_insertion_order = false');
-    try {
-      await ctx.db.run(`COPY (SELECT ${selectMapped(mapped)}, ${lineage('_line::BIGINT')} FROM ${STAGED})
-                        TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
-    } finally {
-      await ctx.db.run('SET preserve_insertion_order = true');
-    }
-  });
+  if (!ctx.partitionBy) {
+    await writeAtomically(bronzePath, async (tmp) => {
+      await ctx.db.run('SET preserve_insertion_order = false');
+      try {
+        await ctx.db.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+      } finally {
+        await ctx.db.run('SET preserve_insertion_order = true');
+      }
+    });
+  }
   let rejectsPath: string | undefined;
   if (rowsRejected > 0) {
     rejectsPath = ctx.layout.bronzeRejects(seq, bytes.hash);
@@ -112,6 +122,37 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
     ...base, ...how, status: 'ingested', rowsOk, rowsRejected, bronzePath, ...(rejectsPath ? { rejectsPath } : {}),
     schemaVersion: schema.version, drift: schema.drift,
   };
+}
+
+/**
+ * Writes bronze split by day into a scratch folder (DuckDB's PARTITION_BY), then moves each
+ * day's file into place. Until the ledger row commits no reader looks at them, and a
+ * retry writes the same names, so a crash in between leaves nothing visible or doubled.
+ */
+async function writePartitionedBronze(ctx: IngestContext, by: { column: string; name: string }, files: { dir: string; file: (day: string) => string; glob: string }, select: string): Promise<string> {
+  const scratch = join(files.dir, `.${basename(files.glob)}.${process.pid}.tmp`);
+  await rm(scratch, { recursive: true, force: true });
+  await mkdir(files.dir, { recursive: true });
+  try {
+    await ctx.db.run(
+      `COPY (SELECT *, coalesce(try_cast(try_cast(${ident(by.column)} AS TIMESTAMPTZ) AS DATE)::VARCHAR, 'unknown') AS ${ident(by.name)} FROM (${select}))
+       TO ${literal(scratch)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${ident(by.name)}))`,
+    );
+    let moved = 0;
+    for (const part of await readdir(scratch).catch(() => [] as string[])) {
+      const day = part.slice(by.name.length + 1);
+      const [written] = (await readdir(join(scratch, part))).filter((f) => f.endsWith('.parquet'));
+      if (!written) continue;
+      await mkdir(dirname(files.file(day)), { recursive: true });
+      await rename(join(scratch, part, written), files.file(day));
+      moved++;
+    }
+    // No row, no partition: an empty file keeps the ledger's glob matching something.
+    if (moved === 0) await writeAtomically(files.file('none'), (tmp) => ctx.db.run(`COPY (${select} LIMIT 0) TO ${literal(tmp)} (FORMAT parquet)`));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+  return files.glob;
 }
 
 /** One bronze column per target; several sources of one target are coalesced in order. */

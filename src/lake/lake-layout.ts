@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
  * other module asks it.
  *
  *   <home>/lake/bronze/<entity>/<seq>-<hash>.parquet        one file per ingested landing file
+ *   <home>/lake/bronze/<entity>/stream/<event_date|order_date>=<day>/<seq>-<hash>.parquet
+ *                                                           a stream delivery, one file per day of its records
  *   <home>/lake/silver/<entity>.parquet                     cleansed, typed, deduplicated
  *   <home>/lake/gold/<table>.parquet                        star schema and marts
  *   <home>/lake/processed/date=<day>/<table>.parquet        gold unloaded per logical date, for consumers
@@ -13,6 +15,7 @@ import { join, resolve } from 'node:path';
  *   <home>/lake/quarantine/rows/silver.parquet              rows rejected by silver's checks
  *   <home>/state.duckdb                                     ledger, runs, catalog
  *   <home>/warehouse.duckdb                                 what analysts query
+ *   <home>/live/manifest.json + *.parquet                   stream events since the last publish, laid over it
  */
 export class LakeLayout {
   constructor(readonly home: string) {}
@@ -31,6 +34,10 @@ export class LakeLayout {
   get warehouseDb(): string {
     return join(this.home, 'warehouse.duckdb');
   }
+  /** The live overlay: stream events newer than the published warehouse (see warehouse/live-overlay). */
+  get live(): string {
+    return join(this.home, 'live');
+  }
   get tmp(): string {
     return join(this.home, 'tmp');
   }
@@ -43,6 +50,14 @@ export class LakeLayout {
   /** Named by ledger sequence and content: two deliveries of one content never share a file. */
   bronzeFile(entity: string, seq: number, hash: string): string {
     return join(this.bronze, entity, fileName(seq, hash));
+  }
+  /**
+   * A stream delivery's bronze files, one per day of its records under `<partition>=<day>/`,
+   * as the glob the ledger keeps (every reader lists bronze through the ledger).
+   */
+  bronzeStreamFiles(entity: string, partition: string, seq: number, hash: string): { dir: string; file: (day: string) => string; glob: string } {
+    const dir = join(this.bronze, entity, 'stream');
+    return { dir, file: (day) => join(dir, `${partition}=${day}`, fileName(seq, hash)), glob: join(dir, `${partition}=*`, fileName(seq, hash)) };
   }
   zone(name: 'silver' | 'gold'): string {
     return join(this.lake, name);

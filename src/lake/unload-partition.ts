@@ -33,6 +33,6 @@ export async function unloadPartition(opts: { warehouseDb: string; dir: string; 
     });
     return out;
   } finally {
-    db.close();
+    await db.close();
   }
 }

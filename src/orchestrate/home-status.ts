@@ -45,7 +45,7 @@ async function zoneCounts(layout: LakeLayout): Promise<Array<{ layer: string; ta
       out.push({ layer: 'quarantine', table: 'rows rejected by silver checks', rows: await count(layout.silverRejects) });
     }
   } finally {
-    db.close();
+    await db.close();
   }
   return out;
 }

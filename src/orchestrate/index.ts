@@ -27,3 +27,4 @@ export { homeStatus } from './home-status.ts';
 export type { HomeStatus } from './home-status.ts';
 export { loadDagFiles } from './load-dag-files.ts';
 export type { DagFileContext } from './load-dag-files.ts';
+export { throttle } from './throttle.ts';

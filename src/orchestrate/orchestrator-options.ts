@@ -9,6 +9,7 @@ export function orchestratorOptions(config: ShoplakeConfig, purpose: string, pro
     purpose, home: config.home, landing: config.landing, memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
     stateUrl: config.state.url, dagFiles: config.dags, restSources: config.sources.rest, fileAttempts: config.ingest.fileAttempts, retryDelayMs: config.ingest.retryDelayMs,
     dailySchedule: o.dailySchedule || undefined, catchup: o.catchup, dailySlaMs: o.slaMinutes ? o.slaMinutes * 60_000 : undefined,
+    ...(config.warehouse.url !== 'duckdb' ? { postgresWarehouse: { url: config.warehouse.url, schema: config.warehouse.schema } } : {}),
     ...(progress ? { progress } : {}),
   };
 }

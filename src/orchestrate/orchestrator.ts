@@ -120,7 +120,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       return new Orchestrator(layout, state, store, await loadModels(), lock, opts, fromFiles);
     } catch (err) {
       await ownedStore?.close?.();
-      state?.close();
+      await state?.close();
       await lock.release();
       throw err;
     }
@@ -221,7 +221,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await this.draining;
     this.sla.clearAll();
     if (!this.opts.store) await this.store.close?.();
-    this.state.close();
+    await this.state.close();
     await this.lock.release();
   }
 

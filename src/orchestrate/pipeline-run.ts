@@ -7,7 +7,7 @@ import { exportZone, LakeLayout, recoverSwap, unloadPartition, writeAtomically }
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv } from '../state/index.ts';
 import { buildModel, createBronzeSources, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
-import { DuckdbWarehouse } from '../warehouse/index.ts';
+import { DuckdbWarehouse, PostgresWarehouse } from '../warehouse/index.ts';
 import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
 import { retryDelay, retryPolicy } from './retry-policy.ts';
 import type { RunOptions } from './run-options.ts';
@@ -160,7 +160,7 @@ export class PipelineRun {
       return { rows: result.rows, tests: result.tests.length };
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      db.close();
+      await db.close();
     }
   }
 
@@ -176,16 +176,20 @@ export class PipelineRun {
     const silverTables = this.models.filter((m) => m.layer === 'silver' && m.name.startsWith('silver_') && m.name !== 'silver_rejects').map((m) => m.name);
     const goldTables = this.models.filter((m) => m.publish).map((m) => m.name);
     const publish = await timeStage('publish', async () => {
-      const total = silverTables.length + 2 * goldTables.length;
+      const total = silverTables.length + (this.opts.postgresWarehouse ? 3 : 2) * goldTables.length;
       const t0 = Date.now();
       let done = 0;
       const tick = (item: string) => this.opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item });
       await exportZone(db, this.layout.zone('silver'), silverTables, (t) => tick(`lake/silver/${t}`));
       await exportZone(db, this.layout.zone('gold'), goldTables, (t) => tick(`lake/gold/${t}`));
       await writeAtomically(this.layout.silverRejects, (tmp) => db.run(`COPY silver_rejects TO ${literal(tmp)} (FORMAT parquet)`));
-      return new DuckdbWarehouse(this.layout.warehouseDb).publish({
-        build: db, tables: goldTables, runId: this.summary.runId, publishedAt: new Date().toISOString(), onTable: (t) => tick(`warehouse/${t}`),
-      });
+      const request = { build: db, tables: goldTables, runId: this.summary.runId, publishedAt: new Date().toISOString(), builtThroughSeq: this.builtThroughSeq, shapes: tableShapes(this.models) };
+      const embedded = await new DuckdbWarehouse(this.layout.warehouseDb).publish({ ...request, onTable: (t) => tick(`warehouse/${t}`) });
+      const pgWarehouse = this.opts.postgresWarehouse;
+      if (pgWarehouse) {
+        await new PostgresWarehouse({ ...pgWarehouse, scratchDir: join(this.layout.tmp, 'pg-copy') }).publish({ ...request, onTable: (t) => tick(`postgres/${t}`) });
+      }
+      return embedded;
     }, (r) => r.tables.reduce((n, t) => n + t.rows, 0));
     this.addStage(publish.stats);
     this.summary.published = publish.result.tables;
@@ -205,7 +209,7 @@ export class PipelineRun {
   }
 
   async close(state: RunState): Promise<void> {
-    this.build?.close();
+    await this.build?.close();
     this.build = undefined;
     if (state === 'failed') this.summary.status = 'failed';
     else this.summary.status = this.summary.published.length > 0 ? 'success' : 'nothing_new';
@@ -228,6 +232,13 @@ export class PipelineRun {
   private addStage(stats: StageStats): void {
     this.summary.stages = [...this.summary.stages.filter((s) => s.stage !== stats.stage), stats];
   }
+}
+
+/** Keys and foreign-key columns of the published models, for warehouses that declare them. */
+function tableShapes(models: readonly Model[]): Record<string, { key: readonly string[]; indexes: string[] }> {
+  return Object.fromEntries(models.filter((m) => m.publish).map((m) => [m.name, {
+    key: m.key, indexes: (m.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.column] : [])),
+  }]));
 }
 
 /**

@@ -13,6 +13,8 @@ export interface RunOptions {
   retryDelayMs?: number;
   /** Paginated JSON APIs the run fetches into the landing zone first. */
   restSources?: readonly RestSource[];
+  /** A PostgreSQL warehouse gold is published to as well (config `warehouse`). */
+  postgresWarehouse?: { url: string; schema: string };
   /** The day the run processes (YYYY-MM-DD, UTC); today when not given. */
   logicalDate?: string;
 }

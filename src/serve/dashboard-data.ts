@@ -29,12 +29,23 @@ const FILTERED = `(${LINES}) AS l WHERE date BETWEEN $from::DATE AND $to::DATE
 
 /** The choices the filters offer and the dates the data covers. */
 export async function dashboardOptions(wh: WarehouseReader) {
-  const [range] = await wh.all<{ min: string; max: string }>("SELECT min(order_ts)::DATE::VARCHAR AS min, max(order_ts)::DATE::VARCHAR AS max FROM fact_orders WHERE status IN ('placed', 'shipped', 'delivered')");
+  // Events may run past the last order (the stream's live events): the range covers both.
+  const [range] = await wh.all<{ min: string; max: string }>(
+    `SELECT min(d)::VARCHAR AS min, max(d)::VARCHAR AS max FROM (
+       SELECT min(order_ts)::DATE AS d FROM fact_orders WHERE status IN ('placed', 'shipped', 'delivered')
+       UNION ALL SELECT max(order_ts)::DATE FROM fact_orders WHERE status IN ('placed', 'shipped', 'delivered')
+       UNION ALL SELECT max(event_ts)::DATE FROM fact_events)`,
+  );
   const stores = await wh.all<{ id: string; name: string; channel: string }>('SELECT store_id AS id, store_name AS name, channel FROM dim_store WHERE store_key > 0 ORDER BY store_name');
   const channels = (await wh.all<{ c: string }>('SELECT DISTINCT channel AS c FROM dim_store WHERE store_key > 0 AND channel IS NOT NULL ORDER BY 1')).map((r) => r.c);
   const categories = (await wh.all<{ c: string }>('SELECT DISTINCT category AS c FROM dim_product WHERE product_key > 0 AND category IS NOT NULL ORDER BY 1')).map((r) => r.c);
   const [info] = await wh.all<{ run_id: string; published_at: string }>('SELECT run_id, published_at::VARCHAR AS published_at FROM _publish_info');
-  return { minDate: range?.min ?? null, maxDate: range?.max ?? null, stores, channels, categories, publishedAt: info?.published_at ?? null, runId: info?.run_id ?? null };
+  // The live overlay's stamp, when stream events newer than the publish are laid over it.
+  const [live] = await wh.all<{ refreshed_at: string; events: number }>('SELECT refreshed_at::VARCHAR AS refreshed_at, events::INTEGER AS events FROM _live_info WHERE events > 0').catch(() => []);
+  return {
+    minDate: range?.min ?? null, maxDate: range?.max ?? null, stores, channels, categories, publishedAt: info?.published_at ?? null, runId: info?.run_id ?? null,
+    live: live ? { refreshedAt: live.refreshed_at, events: live.events } : null,
+  };
 }
 
 /**

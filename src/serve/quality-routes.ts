@@ -51,6 +51,6 @@ async function withRejects<T>(layout: Orchestrator['layout'], work: (db: DuckSes
   try {
     return await work(db, `read_parquet([${files.map(literal).join(', ')}], union_by_name = true)`);
   } finally {
-    db.close();
+    await db.close();
   }
 }

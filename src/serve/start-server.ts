@@ -1,14 +1,16 @@
+import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { TransientError } from '../errors/index.ts';
 import { DeadLetterQueue, JetStreamSource, pendingLandingFiles, StreamIngestor } from '../ingest/index.ts';
-import { LandingWatcher, Orchestrator, orchestratorOptions, Scheduler, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
+import { LandingWatcher, Orchestrator, orchestratorOptions, Scheduler, throttle, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { registerEventStream } from './event-stream.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { WarehouseReader } from './warehouse-reader.ts';
+import { LiveEvents } from '../transform/index.ts';
 import { registerWebApp } from './web-app.ts';
 import { registerUploadRoutes } from './upload-routes.ts';
 import { registerQualityRoutes } from './quality-routes.ts';
@@ -59,6 +61,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     },
   });
   orchestrator.on('run', (run) => {
+    // A publish folds the overlay's events into the warehouse: the overlay starts over after it.
+    if (run.state === 'success') refreshLive();
     if (run.state !== 'queued') log(`${run.runId} ${run.dag} ${run.logicalDate} ${run.runType}: ${run.state}${run.error ? ` [${run.error.code}] ${run.error.message}` : ''}`);
   });
 
@@ -69,8 +73,15 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.get('/healthz', async () => ({ status: 'ok', home: config.home, startedAt, running: orchestrator.runningRunId ?? null }));
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   registerApiRoutes(app, { orchestrator, dlq, scheduler });
-  registerEventStream(app, orchestrator);
-  const warehouse = new WarehouseReader(orchestrator.layout.warehouseDb);
+  const liveFeed = new EventEmitter();
+  registerEventStream(app, orchestrator, liveFeed);
+  const warehouse = new WarehouseReader(orchestrator.layout.warehouseDb, orchestrator.layout.live);
+  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models);
+  const refreshLive = () => void live.refresh().then((r) => {
+    if (!r.added) return;
+    log(`live overlay: +${r.added} events (${r.events} since the last build) in ${r.ms} ms`);
+    liveFeed.emit('live', r);
+  }).catch((err: unknown) => log(`live overlay: ${String(err)}`));
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   const c = config.collector;
   const ingestor = new StreamIngestor(orchestrator.state, orchestrator.layout, {
@@ -78,11 +89,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     onError: (err) => log(`stream: ${String(err)}`),
     onDelivered: (d) => {
       log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);
-      if (c.refreshGold) void refreshGold();
+      if (d.some((x) => x.outcome?.entity === 'events')) refreshLive();
+      if (c.refreshGold) refreshGold.call();
     },
   }, () => `stream-${new Date().toISOString()}`);
   // A waiting landing run rebuilds gold too, so it covers a stream refresh.
-  const refreshGold = () => orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']);
+  const refreshGold = throttle(() => void orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']).catch((err: unknown) => log(`stream: ${String(err)}`)), c.refreshGoldIntervalMs, { leading: false });
   const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor));
   if (c.token) await registerCollectorRoutes(app, { ingestor, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20) });
   registerQualityRoutes(app, orchestrator);
@@ -99,6 +111,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       });
     });
     await writeServerInfo(config.home, { url, pid: process.pid, startedAt });
+    refreshLive();
     await ingestor.start();
     for (const source of sources) await source.start();
     await scheduler.start();
@@ -114,10 +127,12 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     async close() {
       watcher.stop();
       scheduler.stop();
+      refreshGold.cancel();
       await app.close();
       for (const source of sources) await source.stop();
       await ingestor.stop();
-      warehouse.close();
+      await live.close();
+      await warehouse.close();
       await removeServerInfo(config.home);
       await orchestrator.close();
       await alerts.flush();

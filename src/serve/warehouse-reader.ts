@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StatementType } from '@duckdb/node-api';
-import { DuckSession, literal, type Params } from '../duck/index.ts';
+import { DuckSession, literalList, type Params } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
+import { attachWarehouse } from '../warehouse/index.ts';
 
 export interface QueryResult {
   columns: Array<{ name: string; type: string }>;
@@ -11,16 +13,17 @@ export interface QueryResult {
 
 /**
  * The published warehouse as the server reads it: attached read-only in a session that
- * can touch no file (external access off, configuration locked), so neither a dashboard
- * query nor a console user can write anything or read a file. A publish replaces the
- * warehouse file, so the session is rebuilt when the file changes.
+ * can touch no file but the live overlay's (external access off, configuration locked),
+ * so neither a dashboard query nor a console user can write anything or read a file. A
+ * publish replaces the warehouse file and a micro-batch the overlay's manifest, so the
+ * session is rebuilt when either changes.
  */
 export class WarehouseReader {
   private session: DuckSession | undefined;
-  private attachedMtime = 0;
+  private attachedStamp = '';
   private opening: Promise<DuckSession> | undefined;
 
-  constructor(private readonly warehouseDb: string) {}
+  constructor(private readonly warehouseDb: string, private readonly liveDir: string) {}
 
   /** Rows of a query shoplake itself wrote (values bound as parameters). */
   async all<T extends object>(sql: string, params?: Params): Promise<T[]> {
@@ -59,30 +62,33 @@ export class WarehouseReader {
     }
   }
 
-  close(): void {
-    this.session?.close();
+  async close(): Promise<void> {
+    await this.session?.close();
     this.session = undefined;
   }
 
   private async current(): Promise<DuckSession> {
-    const mtime = await stat(this.warehouseDb).then((s) => s.mtimeMs, () => 0);
-    if (mtime === 0) throw new TransientError('warehouse_empty', 'nothing has been published yet', { subject: this.warehouseDb, hint: 'run the daily DAG first' });
-    if (this.session && mtime === this.attachedMtime) return this.session;
-    this.opening ??= this.open(mtime).finally(() => (this.opening = undefined));
+    const mtime = (path: string) => stat(path).then((s) => s.mtimeMs, () => 0);
+    const [wh, live] = await Promise.all([mtime(this.warehouseDb), mtime(join(this.liveDir, 'manifest.json'))]);
+    if (wh === 0) throw new TransientError('warehouse_empty', 'nothing has been published yet', { subject: this.warehouseDb, hint: 'run the daily DAG first' });
+    const stamp = `${wh}/${live}`;
+    if (this.session && stamp === this.attachedStamp) return this.session;
+    this.opening ??= this.open(stamp).finally(() => (this.opening = undefined));
     return this.opening;
   }
 
-  private async open(mtime: number): Promise<DuckSession> {
+  private async open(stamp: string): Promise<DuckSession> {
     const db = await DuckSession.open(':memory:', { memoryLimit: '512MB' });
-    await db.run(`ATTACH ${literal(this.warehouseDb)} AS wh (READ_ONLY)`);
-    await db.run('USE wh');
+    const { files } = await attachWarehouse(db, this.warehouseDb, this.liveDir);
+    if (files.length) await db.run(`SET allowed_paths = ${literalList(files)}`);
     await db.run('SET enable_external_access = false');
     await db.run('SET lock_configuration = true');
-    // An old session may still serve a query in flight; it is closed once replaced.
+    // A request may have picked the old session just before it was replaced; it closes
+    // later, and then only after the statements queued on it.
     const old = this.session;
     this.session = db;
-    this.attachedMtime = mtime;
-    setTimeout(() => old?.close(), 30_000).unref();
+    this.attachedStamp = stamp;
+    setTimeout(() => void old?.close(), 30_000).unref();
     return db;
   }
 }

@@ -17,7 +17,8 @@ export async function createBronzeSources(db: DuckSession, files: Record<string,
       await db.run(`CREATE OR REPLACE VIEW ${ident(`bronze_${entity}`)} AS SELECT ${cols.join(', ')} WHERE false`);
       continue;
     }
-    const scan = `read_parquet(${literalList(list)}, union_by_name = true)`;
+    // Stream deliveries sit in date folders (`event_date=...`); the date is in the data already.
+    const scan = `read_parquet(${literalList(list)}, union_by_name = true, hive_partitioning = false)`;
     const present = new Set((await db.all<{ column_name: string }>(`DESCRIBE SELECT * FROM ${scan}`)).map((c) => c.column_name));
     const cols = [...canonical.map((c) => (present.has(c) ? ident(c) : `NULL::VARCHAR AS ${ident(c)}`)), ...LINEAGE.map(ident)];
     await db.run(`CREATE OR REPLACE VIEW ${ident(`bronze_${entity}`)} AS SELECT ${cols.join(', ')} FROM ${scan}`);

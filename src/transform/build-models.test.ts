@@ -22,7 +22,7 @@ test('a failing blocking test fails its model, naming the test; a failing warnin
     assert.equal(broken.status, 'failed');
     assert.match(broken.error!, /nowhere.*\(in broken\.sql\)/);
   } finally {
-    db.close();
+    await db.close();
   }
 });
 
@@ -41,7 +41,7 @@ test('every data test kind counts its failing rows', async () => {
       ['not_null(k)', 1], ['relationship(k -> dim.k)', 1], ['accepted_values(v)', 1], ['no_b', 1],
     ]);
   } finally {
-    db.close();
+    await db.close();
   }
 });
 
@@ -65,6 +65,6 @@ test('an intermediate model is dropped once everything that reads it is built', 
     const tables = (await db.all<{ table_name: string }>('SELECT table_name FROM duckdb_tables() ORDER BY 1')).map((t) => t.table_name);
     assert.deepEqual(tables, ['out1', 'out2']);
   } finally {
-    db.close();
+    await db.close();
   }
 });

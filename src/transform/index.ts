@@ -4,5 +4,7 @@ export type { ModelResult } from './build-models.ts';
 export { createBronzeSources } from './bronze-sources.ts';
 export type { Model, ModelDeclaration, DataTestSpec } from './model-declaration.ts';
 export { defineModel } from './model-declaration.ts';
-export const MACROS_SQL_URL = new URL('./macros.sql', import.meta.url);
+export { MACROS_SQL_URL } from './macros-url.ts';
+export { LiveEvents } from './live-events.ts';
+export type { LiveRefresh } from './live-events.ts';
 export { COLUMN_GLOSSARY } from './column-glossary.ts';

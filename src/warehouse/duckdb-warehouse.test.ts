@@ -27,8 +27,8 @@ test('a reader of the old warehouse keeps a whole old state while a new one is p
 
   const fresh = await DuckSession.open(wh.path, { readOnly: true });
   assert.deepEqual(await fresh.one('SELECT (SELECT count(*) FROM t)::INTEGER AS n, (SELECT version FROM u) AS v, (SELECT run_id FROM _publish_info) AS run'), { n: 2000, v: 2, run: 'r2' });
-  fresh.close();
-  build.close();
+  await fresh.close();
+  await build.close();
 });
 
 test('a publish that fails leaves the last good warehouse', async () => {
@@ -38,9 +38,9 @@ test('a publish that fails leaves the last good warehouse', async () => {
   await build.run('CREATE TABLE t AS SELECT 1 AS id');
   await wh.publish({ build, tables: ['t'], runId: 'r1', publishedAt: new Date().toISOString() });
   await assert.rejects(wh.publish({ build, tables: ['t', 'missing'], runId: 'r2', publishedAt: new Date().toISOString() }));
-  build.close();
+  await build.close();
   const db = await DuckSession.open(':memory:');
   await db.run(`ATTACH '${wh.path}' AS w (READ_ONLY)`);
   assert.equal(await db.scalar('SELECT run_id FROM w._publish_info'), 'r1');
-  db.close();
+  await db.close();
 });

@@ -10,6 +10,10 @@ export interface PublishRequest {
   tables: readonly string[];
   runId: string;
   publishedAt: string;
+  /** The last ledger sequence the build read: the live overlay starts after it. */
+  builtThroughSeq?: number;
+  /** Per table, from the model declarations: its key and the columns worth an index (foreign keys). */
+  shapes?: Record<string, { key?: readonly string[]; indexes?: readonly string[] }>;
   /** Called after each table is in place (for progress). */
   onTable?: (table: string, rows: number) => void;
 }

@@ -69,7 +69,7 @@ export async function truthMismatches(home: string, truth: TruthManifest): Promi
     expect('invalid emails', report.invalidEmails, truth.invalidEmails);
     return out;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

@@ -24,6 +24,6 @@ export async function warehouseDiff(a: string, b: string): Promise<string[]> {
     }
     return out;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -40,7 +40,7 @@ export function registerDemo(program: Command): void {
           process.stdout.write('\nmonthly revenue (mart_monthly_revenue):\n');
           printTable(await wh.all('SELECT year, month, orders, revenue FROM mart_monthly_revenue ORDER BY year, month'));
         } finally {
-          wh.close();
+          await wh.close();
         }
         const h = config.home;
         process.stdout.write(

@@ -23,7 +23,7 @@ export function registerQuery(program: Command): void {
         hint: /read-only/i.test(msg) ? 'the warehouse is read-only from the CLI; change data through the pipeline' : 'check the SQL; `shoplake catalog` lists the tables',
       });
     } finally {
-      db.close();
+      await db.close();
     }
     if (opts.json) printJson(rows);
     else {

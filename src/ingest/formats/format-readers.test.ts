@@ -19,7 +19,7 @@ async function stage(reader: FormatReader, text: string, extra: { delimiter?: st
     const rejects = await db.all<{ _line: bigint; raw: string; detail: string }>(`SELECT * FROM ${STAGED_REJECTS} ORDER BY _line`);
     return { columns, rows: rows.map((r) => ({ ...r, _line: Number(r._line) }) as Record<string, unknown>), rejects: rejects.map((r) => ({ ...r, _line: Number(r._line) })) };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

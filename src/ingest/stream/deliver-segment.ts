@@ -58,7 +58,7 @@ export async function deliverSegment(db: DuckSession, layout: LakeLayout, spec: 
       const ledger = await FileLedger.load(db, layout);
       const file = { rel: `stream/${spec.name}/${name}.ndjson`, abs: text, size: (await stat(text)).size, mtimeMs: 0 };
       const ingestedAt = new Date().toISOString();
-      const outcome = await ingestFile({ db, layout, batchId, ingestedAt }, file, bytes, spec.entity, ledger.firstFreeSeq);
+      const outcome = await ingestFile({ db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq);
       await db.transaction(async () => {
         await ledger.record(outcome, batchId, ingestedAt);
         await db.run('INSERT INTO stream_ids SELECT $stream, _id FROM stream_new', { stream: spec.name });

@@ -35,6 +35,8 @@ export class StreamIngestor {
   private readonly rejects = new Map<StreamSpec['name'], StreamLog>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<SegmentDelivery[]> | undefined;
+  /** A tick came while a flush ran: the next one starts as soon as it ends. */
+  private flushAgain = false;
   private stopped = false;
 
   constructor(private readonly db: DuckSession, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
@@ -48,7 +50,7 @@ export class StreamIngestor {
   async start(): Promise<void> {
     for (const log of [...this.logs.values(), ...this.rejects.values()]) await log.open();
     this.schedule();
-    void this.flush();
+    this.kick();
   }
 
   get pendingBytes(): number {
@@ -73,29 +75,44 @@ export class StreamIngestor {
       } else good.push(JSON.stringify(r));
     });
     await Promise.all([good.length ? this.logs.get(stream)!.append(good) : undefined, bad.length ? this.rejects.get(stream)!.append(bad) : undefined]);
-    if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) void this.flush();
+    if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) this.kick();
     return { accepted: good.length, rejected };
   }
 
   /** Seals and delivers everything buffered so far; one flush at a time. */
   flush(): Promise<SegmentDelivery[]> {
-    this.flushing ??= this.deliverAll().finally(() => (this.flushing = undefined));
+    this.flushing ??= this.deliverAll().finally(() => {
+      this.flushing = undefined;
+      if (this.flushAgain && !this.stopped) {
+        this.flushAgain = false;
+        this.kick();
+      }
+    });
     return this.flushing;
   }
 
   /** Stops the clock and delivers what is buffered. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    clearInterval(this.timer);
     await this.flushing;
     await this.flush().catch((err: unknown) => this.opts.onError?.(err));
     for (const log of [...this.logs.values(), ...this.rejects.values()]) await log.close();
   }
 
+  /**
+   * A fixed-rate clock: a record waits at most one interval for its flush to start, however
+   * long deliveries take (a delivery running at a tick is followed at once by the next).
+   */
   private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => void this.flush().finally(() => this.schedule()), this.opts.flushIntervalMs);
+    this.timer = setInterval(() => this.kick(), this.opts.flushIntervalMs);
     this.timer.unref();
+  }
+
+  /** A flush now, or right after the one running. */
+  private kick(): void {
+    if (this.flushing) this.flushAgain = true;
+    else this.flush().catch((err: unknown) => this.opts.onError?.(err));
   }
 
   private async deliverAll(): Promise<SegmentDelivery[]> {

@@ -16,6 +16,8 @@ export class StreamLog {
   private queue: Array<{ data: Buffer; done: (err?: unknown) => void }> = [];
   /** The write loop while it runs; settles when the queue is empty. */
   private writing: Promise<void> | undefined;
+  /** File operations (a write loop, a seal, a close) run one after another: a seal never closes the file under a write. */
+  private ops: Promise<void> = Promise.resolve();
   private counter = 0;
   /** Bytes appended and not yet delivered (open and sealed segments). */
   pendingBytes = 0;
@@ -46,14 +48,15 @@ export class StreamLog {
   }
 
   /** Closes the open segment (when it holds anything) so it can be delivered. */
-  async seal(): Promise<void> {
-    await this.idle();
-    if (!this.fh || !this.current) return;
-    await this.fh.close();
-    await rename(this.current, this.current.replace(/\.open$/, ''));
-    this.fh = undefined;
-    this.current = undefined;
-    this.currentBytes = 0;
+  seal(): Promise<void> {
+    return this.serially(async () => {
+      if (!this.fh || !this.current) return;
+      await this.fh.close();
+      await rename(this.current, this.current.replace(/\.open$/, ''));
+      this.fh = undefined;
+      this.current = undefined;
+      this.currentBytes = 0;
+    });
   }
 
   /** Sealed segments, oldest first. */
@@ -67,17 +70,21 @@ export class StreamLog {
   }
 
   async close(): Promise<void> {
-    await this.idle();
-    await this.fh?.close();
-    this.fh = undefined;
+    while (this.writing) await this.writing;
+    await this.serially(async () => {
+      await this.fh?.close();
+      this.fh = undefined;
+    });
   }
 
-  private async idle(): Promise<void> {
-    while (this.writing) await this.writing;
+  private serially(op: () => Promise<void>): Promise<void> {
+    const run = this.ops.then(op);
+    this.ops = run.catch(() => undefined);
+    return run;
   }
 
   private drain(): Promise<void> {
-    this.writing ??= this.writeQueued().finally(() => {
+    this.writing ??= this.serially(() => this.writeQueued()).finally(() => {
       this.writing = undefined;
       // An append queued after the loop's last look must still be written.
       if (this.queue.length) void this.drain();

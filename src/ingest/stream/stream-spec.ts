@@ -13,9 +13,11 @@ export interface StreamSpec {
    * again with each status change.
    */
   identitySql: string;
+  /** Bronze files of the stream are partitioned by the UTC date of this field, in folders `<name>=YYYY-MM-DD`. */
+  partition: { field: string; name: string };
 }
 
 export const STREAMS: Record<StreamSpec['name'], StreamSpec> = {
-  events: { name: 'events', entity: 'events', key: 'event_id', identitySql: "trim(json_extract_string(line, '$.event_id'))" },
-  orders: { name: 'orders', entity: 'orders', key: 'order_id', identitySql: 'md5(json(line)::VARCHAR)' },
+  events: { name: 'events', entity: 'events', key: 'event_id', identitySql: "trim(json_extract_string(line, '$.event_id'))", partition: { field: 'event_ts', name: 'event_date' } },
+  orders: { name: 'orders', entity: 'orders', key: 'order_id', identitySql: 'md5(json(line)::VARCHAR)', partition: { field: 'order_ts', name: 'order_date' } },
 };

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { EChartsOption } from 'echarts';
 import { api, ApiError } from '../api';
 import { Chart } from '../components/chart';
@@ -8,6 +8,8 @@ import { formatCompactMoney, formatCount, formatMoney, formatPercent } from '../
 
 interface Options {
   minDate: string | null; maxDate: string | null; publishedAt: string | null;
+  /** Stream events laid over the published warehouse since its last build, if any. */
+  live: { refreshedAt: string; events: number } | null;
   stores: Array<{ id: string; name: string; channel: string }>; channels: string[]; categories: string[];
   quality: Record<string, Quality>;
 }
@@ -41,25 +43,54 @@ export function DashboardPage() {
   const [error, setError] = useState<string | null>(null);
   const [monthly, setMonthly] = useState(false);
 
-  useEffect(() => {
+  const [reloads, setReloads] = useState(0);
+  const lastMax = useRef<string | null>(null);
+
+  const loadOptions = useCallback(() => {
     api<Options>('/api/dashboard/options').then((o) => {
       setOptions(o);
-      if (o.minDate && o.maxDate) setFilter({ from: o.minDate, to: o.maxDate, store: '', channel: '', category: '' });
+      setError(null);
+      const prevMax = lastMax.current;
+      // A filter still ending on the last day follows new days in; a narrowed one stays.
+      setFilter((f) => (o.minDate && o.maxDate && (!f || f.to === prevMax) ? { from: f?.from ?? o.minDate, to: o.maxDate, store: f?.store ?? '', channel: f?.channel ?? '', category: f?.category ?? '' } : f));
+      lastMax.current = o.maxDate;
+      setReloads((n) => n + 1);
     }, (e: ApiError) => setError(e.code === 'warehouse_empty' ? 'Nothing has been published yet: run the daily DAG (Runs page) or upload files.' : e.message));
   }, []);
+
+  useEffect(() => {
+    loadOptions();
+    // Live: a publish or a micro-batch of stream events re-reads the figures, at most about once a second.
+    const events = new EventSource('/api/events');
+    let pending: number | undefined;
+    const soon = (e: Event) => {
+      if (e.type === 'run' && !/"state":"success"/.test((e as MessageEvent<string>).data)) return;
+      pending ??= window.setTimeout(() => {
+        pending = undefined;
+        loadOptions();
+      }, 1000);
+    };
+    events.addEventListener('run', soon);
+    events.addEventListener('live', soon);
+    return () => {
+      clearTimeout(pending);
+      events.close();
+    };
+  }, [loadOptions]);
 
   useEffect(() => {
     if (!filter) return;
     const q = new URLSearchParams({ from: filter.from, to: filter.to });
     for (const k of ['store', 'channel', 'category'] as const) if (filter[k]) q.set(k, filter[k]);
     api<Dashboard>(`/api/dashboard?${q}`).then(setData, (e: ApiError) => setError(e.message));
-  }, [filter]);
+  }, [filter, reloads]);
 
   const charts = useMemo(() => (data ? buildCharts(data, monthly) : null), [data, monthly]);
   if (error) return <p className="notice">{error}</p>;
   if (!options || !filter || !data || !charts) return <p className="notice">Loading…</p>;
   const set = (k: keyof Filter) => (e: { target: { value: string } }) => setFilter({ ...filter, [k]: e.target.value });
   const p = { asOf: options.publishedAt, quality: options.quality };
+  const live = options.live ? { asOf: options.live.refreshedAt, quality: options.quality, note: `live: ${formatCount(options.live.events)} stream events since the last build` } : p;
   const k = data.kpis;
   return (
     <div className="dashboard">
@@ -92,8 +123,8 @@ export function DashboardPage() {
         <Panel title="Lifetime value distribution (all time)" sources={['mart_customer_ltv']} {...p}><Chart label="lifetime value" option={charts.ltv} /></Panel>
         <Panel title="Revenue by day of week" sources={['fact_orders', 'dim_date']} {...p}><Chart label="day of week" option={charts.dayOfWeek} /></Panel>
         <Panel title="Weekend vs weekday (revenue per day)" sources={['fact_orders', 'dim_date']} {...p}><Chart label="weekend vs weekday" option={charts.weekend} /></Panel>
-        <Panel title="User activity" sources={['mart_user_activity_daily']} wide {...p}><Chart label="user activity" option={charts.activity} /></Panel>
-        <Panel title="Conversion funnel (sessions)" sources={['fact_events']} {...p}><Chart label="funnel" option={charts.funnel} /></Panel>
+        <Panel title="User activity" sources={['mart_user_activity_daily']} wide {...live}><Chart label="user activity" option={charts.activity} /></Panel>
+        <Panel title="Conversion funnel (sessions)" sources={['fact_events']} {...live}><Chart label="funnel" option={charts.funnel} /></Panel>
       </div>
     </div>
   );

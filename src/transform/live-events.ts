@@ -1,0 +1,215 @@
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckSession, literal } from '../duck/index.ts';
+import { TerminalError } from '../errors/index.ts';
+import type { LakeLayout } from '../lake/index.ts';
+import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest } from '../warehouse/index.ts';
+import { createBronzeSources } from './bronze-sources.ts';
+import type { Model } from './model-declaration.ts';
+import { MACROS_SQL_URL } from './macros-url.ts';
+
+export interface LiveRefresh {
+  status: 'refreshed' | 'up_to_date' | 'no_warehouse';
+  /** Events new in this micro-batch, and in the whole overlay. */
+  added: number;
+  events: number;
+  ms: number;
+}
+
+/** Past this many fact files the overlay's facts are rewritten as one, so a read opens few files. */
+const COMPACT_AFTER = 16;
+
+/**
+ * The streaming micro-batch: stream batches delivered to bronze after the last build go
+ * through the same models as in the daily build (stg_events, silver_events, fact_events,
+ * mart_user_activity_daily, mart_funnel, dim_date), against the published dimensions,
+ * into the live overlay the warehouse readers apply. Each refresh handles only the
+ * batches new since the previous one; a new publish starts the overlay over from the
+ * sequence that build reached. One refresh runs at a time; calls during one share the next.
+ */
+export class LiveEvents {
+  private db: DuckSession | undefined;
+  private base: { runId: string; seq: number; mtimeMs: number } | undefined;
+  private processedSeq = 0;
+  private facts: string[] = [];
+  // Names stay unique across restarts: a reader may still hold the files of the last manifest.
+  private version = Date.now();
+  private eventCount = 0;
+  private running: Promise<LiveRefresh> | undefined;
+  private queued: Promise<LiveRefresh> | undefined;
+  private closed = false;
+  private readonly sql: Record<'stg_events' | 'silver_events' | 'fact_events' | 'mart_user_activity_daily' | 'mart_funnel' | 'dim_date', string>;
+
+  constructor(private readonly state: DuckSession, private readonly layout: LakeLayout, models: readonly Model[]) {
+    const sql = (name: string) => {
+      const m = models.find((x) => x.name === name);
+      if (!m) throw new TerminalError('model_missing', `the live overlay needs model "${name}"`, { subject: name });
+      return m.sql;
+    };
+    this.sql = {
+      stg_events: sql('stg_events'), silver_events: sql('silver_events'), fact_events: sql('fact_events'),
+      mart_user_activity_daily: sql('mart_user_activity_daily'), mart_funnel: sql('mart_funnel'), dim_date: sql('dim_date'),
+    };
+  }
+
+  refresh(): Promise<LiveRefresh> {
+    if (this.running) return (this.queued ??= this.running.then(() => undefined, () => undefined).then(() => ((this.queued = undefined), this.refresh())));
+    this.running = this.refreshOnce().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queued?.catch(() => undefined);
+    await this.running?.catch(() => undefined);
+    await this.db?.close();
+    this.db = undefined;
+  }
+
+  private get dir(): string {
+    return this.layout.live;
+  }
+
+  private async refreshOnce(): Promise<LiveRefresh> {
+    const t0 = Date.now();
+    const result = (status: LiveRefresh['status'], added = 0): LiveRefresh => ({ status, added, events: this.eventCount, ms: Date.now() - t0 });
+    // A delivery finishing while the server stops must not reopen what close() released.
+    if (this.closed) return result('up_to_date');
+    const db = await this.session();
+    const rebased = await this.attachBase(db);
+    if (!this.base) return result('no_warehouse');
+    await mkdir(this.dir, { recursive: true });
+    const files = await this.state.all<{ seq: number; bronze_path: string }>(
+      "SELECT seq, bronze_path FROM ingested_files WHERE entity = 'events' AND status = 'ingested' AND starts_with(path, 'stream/') AND seq > $after ORDER BY seq",
+      { after: this.processedSeq },
+    );
+    if (files.length === 0 && !rebased) return result('up_to_date');
+    const throughSeq = Number(files.at(-1)?.seq ?? this.processedSeq);
+    this.version++;
+    let added = 0;
+    if (files.length) {
+      added = await this.addBatches(db, files.map((f) => this.layout.resolve(f.bronze_path)));
+      const name = `facts-${throughSeq}-${this.version}.parquet`;
+      await db.run(`COPY facts_new TO ${literal(join(this.dir, name))} (FORMAT parquet)`);
+      this.facts.push(name);
+      if (this.facts.length > COMPACT_AFTER) {
+        const all = `facts-${throughSeq}-${this.version}-all.parquet`;
+        await db.run(`COPY live_facts TO ${literal(join(this.dir, all))} (FORMAT parquet)`);
+        this.facts = [all];
+      }
+    }
+    this.processedSeq = throughSeq;
+    const empty = this.eventCount === 0;
+    const manifest: LiveManifest = {
+      baseRunId: this.base.runId, baseSeq: this.base.seq, throughSeq, refreshedAt: new Date().toISOString(), events: this.eventCount,
+      facts: empty ? [] : this.facts,
+      activity: empty ? null : await this.writeActivity(db),
+      funnel: empty ? null : await this.writeTable(db, 'funnel', this.sql.mart_funnel),
+      dimDate: empty ? null : await this.writeDimDate(db),
+    };
+    const previous = await readLiveManifest(this.dir);
+    await writeLiveManifest(this.dir, manifest);
+    await this.removeUnlisted([manifest, previous?.manifest]);
+    return result('refreshed', added);
+  }
+
+  /** New bronze stream batches → stg → silver → facts against the published dimensions. */
+  private async addBatches(db: DuckSession, files: string[]): Promise<number> {
+    await createBronzeSources(db, { events: files });
+    await db.run(`CREATE OR REPLACE TEMP TABLE stg_events AS ${this.sql.stg_events}`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE live_new AS ${this.sql.silver_events}`);
+    // Appended without a dedup: delivery already admits each event id into bronze once
+    // (stream_ids); a landing file's copy of an id is shadowed by the readers' anti-join.
+    await db.run('CREATE TABLE IF NOT EXISTS live_silver AS SELECT * FROM live_new WHERE false');
+    await db.run('INSERT INTO live_silver SELECT * FROM live_new');
+    await db.run('CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM live_new');
+    await db.run(`CREATE OR REPLACE TEMP TABLE facts_new AS ${this.sql.fact_events}`);
+    await db.run('CREATE TABLE IF NOT EXISTS live_facts AS SELECT * FROM facts_new WHERE false');
+    await db.run('INSERT INTO live_facts SELECT * FROM facts_new');
+    // From here on `fact_events` in a model (the funnel) means published ∪ live.
+    await db.run(`CREATE OR REPLACE TEMP VIEW fact_events AS
+      SELECT * FROM wh.main.fact_events w WHERE NOT EXISTS (SELECT 1 FROM live_facts l WHERE l.event_id = w.event_id)
+      UNION ALL SELECT * FROM live_facts`);
+    this.eventCount = Number(await db.scalar('SELECT count(*) FROM live_facts'));
+    return Number(await db.scalar('SELECT count(*) FROM live_new'));
+  }
+
+  /**
+   * mart_user_activity_daily for the days the new events fall on, from the published
+   * silver events of those days with the live ones laid over them (distinct counts cannot
+   * be added up, so each touched day is recomputed whole).
+   */
+  private async writeActivity(db: DuckSession): Promise<string | null> {
+    const silver = join(this.layout.zone('silver'), 'silver_events.parquet');
+    if (!(await stat(silver).then(() => true, () => false))) return null;
+    // Marts are written only when a batch came in (a rebase empties the overlay first).
+    await db.run('CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT event_ts::DATE FROM live_new');
+    await db.run(`CREATE OR REPLACE TEMP VIEW silver_events AS
+      SELECT * FROM read_parquet(${literal(silver)}) s
+      WHERE s.event_ts::DATE IN (FROM touched) AND NOT EXISTS (SELECT 1 FROM live_silver l WHERE l.event_id = s.event_id)
+      UNION ALL BY NAME SELECT * FROM live_silver WHERE event_ts::DATE IN (FROM touched)`);
+    await db.run(`CREATE OR REPLACE TEMP TABLE activity_new AS ${this.sql.mart_user_activity_daily}`);
+    await db.run('CREATE TABLE IF NOT EXISTS live_activity AS SELECT * FROM activity_new WHERE false');
+    await db.run('DELETE FROM live_activity WHERE date IN (SELECT date FROM activity_new)');
+    await db.run('INSERT INTO live_activity SELECT * FROM activity_new');
+    return this.writeTable(db, 'activity', 'SELECT * FROM live_activity ORDER BY date');
+  }
+
+  /** The calendar, when live events reach past the published one's last day. */
+  private async writeDimDate(db: DuckSession): Promise<string | null> {
+    const beyond = await db.scalar<boolean>('SELECT (SELECT max(event_ts)::DATE FROM live_silver) > (SELECT max(date) FROM wh.main.dim_date)');
+    if (!beyond) return null;
+    await db.run('CREATE OR REPLACE TEMP VIEW silver_orders AS SELECT NULL::TIMESTAMP AS order_ts WHERE false');
+    await db.run(`CREATE OR REPLACE TEMP VIEW silver_events AS
+      SELECT min(date)::TIMESTAMP AS event_ts FROM wh.main.dim_date WHERE date_key > 0 UNION ALL SELECT max(event_ts)::TIMESTAMP FROM live_silver`);
+    return this.writeTable(db, 'dim_date', this.sql.dim_date);
+  }
+
+  /** Writes a query's result as a new overlay file. */
+  private async writeTable(db: DuckSession, name: string, sql: string): Promise<string> {
+    const file = `${name}-${this.processedSeq}-${this.version}.parquet`;
+    await db.run(`COPY (${sql}) TO ${literal(join(this.dir, file))} (FORMAT parquet)`);
+    return file;
+  }
+
+  /**
+   * Attaches the published warehouse (again when a publish replaced it). A new publish
+   * folded the earlier overlay's events in, so the overlay starts over after its sequence.
+   */
+  private async attachBase(db: DuckSession): Promise<boolean> {
+    const mtimeMs = await stat(this.layout.warehouseDb).then((s) => s.mtimeMs, () => 0);
+    if (this.base && this.base.mtimeMs === mtimeMs) return false;
+    this.base = undefined;
+    await db.run('DETACH DATABASE IF EXISTS wh');
+    if (mtimeMs === 0) return false;
+    await db.run(`ATTACH ${literal(this.layout.warehouseDb)} AS wh (READ_ONLY)`);
+    const info = await db.one<{ run_id: string; seq: number | null }>('SELECT run_id, built_through_seq AS seq FROM wh.main._publish_info').catch(() => undefined);
+    // A warehouse published before the overlay existed does not say what it was built through.
+    if (!info || info.seq === null) return false;
+    this.base = { runId: info.run_id, seq: Number(info.seq), mtimeMs };
+    this.processedSeq = this.base.seq;
+    this.facts = [];
+    this.eventCount = 0;
+    for (const t of ['live_silver', 'live_facts', 'live_activity']) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const v of ['dim_customer', 'dim_product']) await db.run(`CREATE OR REPLACE TEMP VIEW ${v} AS SELECT * FROM wh.main.${v}`);
+    return true;
+  }
+
+  private async session(): Promise<DuckSession> {
+    if (this.db) return this.db;
+    const db = await DuckSession.open(':memory:', { memoryLimit: '512MB' });
+    await db.run('SET preserve_insertion_order = false');
+    await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
+    this.db = db;
+    return db;
+  }
+
+  /** Overlay files neither the new manifest nor the one before it lists (a reader may still hold that one). */
+  private async removeUnlisted(manifests: Array<LiveManifest | undefined>): Promise<void> {
+    const keep = new Set(manifests.flatMap((m) => (m ? liveFiles(this.dir, m) : [])));
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      const path = join(this.dir, name);
+      if (name.endsWith('.parquet') && !keep.has(path)) await rm(path, { force: true });
+    }
+  }
+}

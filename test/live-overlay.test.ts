@@ -1,0 +1,92 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { ConfigSchema } from '../src/config/index.ts';
+import { generateLanding } from '../src/generate/generate-landing.ts';
+import { startServer } from '../src/serve/index.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+
+const TOKEN = 'test-token-0123456789';
+
+/**
+ * The streaming micro-batch against the truth of a full build: events posted to the
+ * collector show in fact_events, mart_user_activity_daily, mart_funnel and dim_date within
+ * seconds, without a DAG run; then a daily run folds them into the warehouse, and every
+ * one of those tables reads the same as the overlay did.
+ */
+test('live overlay: streamed events are in the gold event tables within seconds, equal to what the next build publishes', async () => {
+  const root = await tempDir('live');
+  const landing = join(root, 'landing');
+  const home = join(root, 'home');
+  await generateLanding({ out: landing, scale: 0.002, seed: 41, drops: 1 });
+  const config = ConfigSchema.parse({
+    home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
+    collector: { token: TOKEN, flushIntervalMs: 200, refreshGold: false },
+  });
+  const server = await startServer({ config, log: (line) => console.log(`# ${line}`) });
+  const query = async <T = Record<string, unknown>>(sql: string): Promise<T[]> => {
+    const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql, maxRows: 10_000 }) });
+    const body = (await res.json()) as { rows: T[] };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return body.rows;
+  };
+  try {
+    const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
+
+    const [known] = await query<{ customer_id: string; product_id: string; day: string; session: string }>(
+      `SELECT (SELECT customer_id FROM dim_customer WHERE customer_key > 0 ORDER BY customer_key LIMIT 1) AS customer_id,
+              (SELECT product_id FROM dim_product WHERE product_key > 0 ORDER BY product_key LIMIT 1) AS product_id,
+              (SELECT max(date)::VARCHAR FROM mart_user_activity_daily) AS day,
+              (SELECT any_value(session_id) FROM fact_events WHERE event_ts::DATE = (SELECT max(date) FROM mart_user_activity_daily)) AS session`,
+    );
+    assert.ok(known);
+    // Events on a day the warehouse already has (one in a session it knows), and on a day past its calendar.
+    const types = ['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'];
+    const events = Array.from({ length: 60 }, (_, i) => ({
+      event_id: `ov-${i}`,
+      event_ts: i < 30 ? `${known.day}T23:${String(i).padStart(2, '0')}:00Z` : `2031-03-0${1 + (i % 3)}T10:00:00Z`,
+      session_id: i === 0 ? known.session : `OV-S${Math.floor(i / 5)}`,
+      customer_id: i % 4 === 0 ? null : i % 4 === 1 ? 'C-NOT-KNOWN' : known.customer_id,
+      event_type: i === 0 ? 'purchase' : types[i % 5], product_id: i % 2 ? known.product_id : null, device: 'mobile',
+    }));
+    const before = await snapshot(query, known.day);
+    const t0 = Date.now();
+    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    assert.equal(res.status, 200);
+    let visible = 0;
+    while (Date.now() - t0 < 20_000) {
+      visible = (await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-')"))[0]!.n;
+      if (visible === events.length) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(visible, events.length, 'every posted event is a fact without a DAG run');
+    console.log(`# visible in fact_events ${Date.now() - t0} ms after the collector's 200`);
+    assert.equal((await (await fetch(`${server.url}/api/runs?dag=daily`)).json() as unknown[]).length, 1, 'no daily run was needed');
+
+    const live = await snapshot(query, known.day);
+    assert.notDeepEqual(live.activity, before.activity, 'the touched day and the new days have new activity');
+    assert.ok(live.activity.some((r) => r.date === '2031-03-03'));
+    assert.equal(live.calendarEnd, '2031-03-03', 'dim_date reaches the new days');
+    const dashboard = (await (await fetch(`${server.url}/api/dashboard?from=2031-03-01&to=2031-03-03`)).json()) as { activity: Array<{ date: string; sessions: number }> };
+    assert.deepEqual(dashboard.activity.map((a) => a.date), ['2031-03-01', '2031-03-02', '2031-03-03'], "the dashboard's activity widget shows the streamed days");
+
+    const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
+    const rebuilt = await snapshot(query, known.day);
+    assert.deepEqual(live, rebuilt, 'the overlay read exactly what the full build publishes');
+  } finally {
+    await server.close();
+  }
+});
+
+async function snapshot(query: <T = Record<string, unknown>>(sql: string) => Promise<T[]>, day: string) {
+  return {
+    facts: await query("SELECT event_id, date_key, event_ts::VARCHAR AS ts, session_id, customer_key, product_key, event_type, device FROM fact_events WHERE starts_with(event_id, 'ov-') ORDER BY event_id"),
+    factCount: await query('SELECT count(*)::INTEGER AS n FROM fact_events'),
+    activity: await query<{ date: string }>(`SELECT date::VARCHAR AS date, * EXCLUDE (date) FROM mart_user_activity_daily WHERE date >= '${day}'::DATE ORDER BY date`),
+    funnel: await query('SELECT * FROM mart_funnel ORDER BY step_order'),
+    calendarEnd: (await query<{ d: string }>('SELECT max(date)::VARCHAR AS d FROM dim_date'))[0]!.d,
+    calendarDays: await query('SELECT count(*)::INTEGER AS n, count(DISTINCT date_key)::INTEGER AS k FROM dim_date'),
+  };
+}
