@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DuckSession, ident, literal } from '../src/duck/index.ts';
@@ -12,44 +13,76 @@ import { postgresGoldDiff } from './helpers/postgres-gold-diff.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-test('PostgreSQL warehouse: the daily run publishes every gold table by COPY, identical to the embedded warehouse, with keys, indexes and statistics', async (t) => {
+test('PostgreSQL warehouse: the daily run publishes every gold table by COPY, identical to the embedded warehouse, with keys, indexes and statistics; the next drop ships only changed partitions and merges the rest', async (t) => {
   if (!(await postgresAvailable(t))) return;
   const schema = `gold_t${process.pid}`;
   const root = await tempDir('pg-wh');
   const landing = join(root, 'landing');
   const home = join(root, 'home');
-  await generateLanding({ out: landing, scale: 0.005, seed: 51, drops: 1 });
+  await generateLanding({ out: landing, scale: 0.005, seed: 51, drops: 2, only: 1 });
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
   try {
-    const run = await runPipeline({ home, landing, postgresWarehouse: { url: POSTGRES_URL, schema } });
+    const postgresWarehouse = { url: POSTGRES_URL, schema };
+    const run = await runPipeline({ home, landing, postgresWarehouse });
     assert.equal(run.status, 'success', JSON.stringify(run.error));
     assert.deepEqual(await postgresGoldDiff(new LakeLayout(home).warehouseDb, POSTGRES_URL, schema), []);
 
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    try {
-      const keys = (await client.query<{ t: string; cols: string }>(
-        `SELECT tc.table_name AS t, string_agg(kcu.column_name, ',' ORDER BY kcu.ordinal_position) AS cols
-         FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage kcu USING (constraint_schema, constraint_name)
-         WHERE tc.table_schema = $1 AND tc.constraint_type = 'PRIMARY KEY' GROUP BY 1`, [schema])).rows;
-      const byTable = Object.fromEntries(keys.map((k) => [k.t, k.cols]));
-      const models = (await loadModels()).filter((m) => m.publish);
-      for (const m of models) assert.equal(byTable[m.name], m.key.join(','), `${m.name} has its declared key`);
-      const indexed = (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND tablename = 'fact_orders' AND indexdef NOT LIKE '%pkey%'", [schema])).rows[0]!.n;
-      assert.ok(indexed >= 3, `fact_orders has indexes on its foreign keys (${indexed})`);
-      const analyzed = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND last_analyze IS NULL', [schema])).rows[0]!.n;
-      assert.equal(analyzed, 0, 'every table was analyzed');
-      const info = (await client.query(`SELECT run_id FROM ${ident(schema)}._publish_info`)).rows[0] as { run_id: string };
-      assert.equal(info.run_id, run.runId);
-      assert.equal((await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [`${schema}__staging`])).rowCount, 0, 'no staging schema is left');
-    } finally {
-      await client.end();
-    }
+    const keys = (await client.query<{ t: string; cols: string }>(
+      `SELECT tc.table_name AS t, string_agg(kcu.column_name, ',' ORDER BY kcu.ordinal_position) AS cols
+       FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage kcu USING (constraint_schema, constraint_name)
+       WHERE tc.table_schema = $1 AND tc.constraint_type = 'PRIMARY KEY' GROUP BY 1`, [schema])).rows;
+    const byTable = Object.fromEntries(keys.map((k) => [k.t, k.cols]));
+    const models = (await loadModels()).filter((m) => m.publish);
+    for (const m of models) assert.equal(byTable[m.name], m.key.join(','), `${m.name} has its declared key`);
+    const indexed = (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND tablename = 'fact_orders' AND indexdef NOT LIKE '%pkey%'", [schema])).rows[0]!.n;
+    assert.ok(indexed >= 3, `fact_orders has indexes on its foreign keys (${indexed})`);
+    const analyzed = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND last_analyze IS NULL', [schema])).rows[0]!.n;
+    assert.equal(analyzed, 0, 'every table was analyzed');
+    const info = (await client.query(`SELECT run_id FROM ${ident(schema)}._publish_info`)).rows[0] as { run_id: string };
+    assert.equal(info.run_id, run.runId);
+    assert.equal((await client.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [`${schema}__staging`])).rowCount, 0, 'no staging schema is left');
+
+    // Drop 2: new orders all over the year, status updates, new SCD2 customer versions.
+    const g = ident(schema);
+    const count = async (sql: string) => (await client.query<{ n: number }>(sql)).rows[0]!.n;
+    const dimBefore = await count(`SELECT count(*)::int AS n FROM ${g}.dim_customer`);
+    await generateLanding({ out: landing, scale: 0.005, seed: 51, drops: 2, only: 2 });
+    const second = await runPipeline({ home, landing, postgresWarehouse });
+    assert.equal(second.status, 'success', JSON.stringify(second.error));
+    assert.deepEqual(await postgresGoldDiff(new LakeLayout(home).warehouseDb, POSTGRES_URL, schema), [], 'incremental PostgreSQL gold = embedded gold');
+    const dimAfter = await count(`SELECT count(*)::int AS n FROM ${g}.dim_customer`);
+    assert.ok(dimAfter > dimBefore, `dim_customer gained the new SCD2 versions by merge (${dimBefore} -> ${dimAfter})`);
+    assert.equal((await client.query("SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND tablename = 'dim_customer' AND indexdef LIKE '%pkey%'", [schema])).rowCount, 1, 'the merged dimension kept its key');
+    assert.equal(await count(`SELECT count(DISTINCT table_name)::int AS n FROM ${g}._partitions`), models.filter((m) => m.partitionBy).length, 'fingerprints are recorded for every partitioned table');
+
+    // Three orders shipped: only their days' fact rows may be rewritten. xmin, the row
+    // version, tells which rows PostgreSQL wrote.
+    const versions = async () => new Map((await client.query<{ d: number; v: string }>(
+      `SELECT date_key AS d, string_agg(xmin::text, ',' ORDER BY order_id, line_number) AS v FROM ${g}.fact_orders GROUP BY 1`)).rows.map((r) => [r.d, r.v]));
+    const before = await versions();
+    const shipped = (await client.query<{ order_id: string; customer_id: string; store_id: string; order_ts: string; payment_method: string; date_key: number }>(
+      `SELECT DISTINCT ON (f.date_key) f.order_id, c.customer_id, s.store_id, to_char(f.order_ts, 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS order_ts, f.payment_method, f.date_key
+       FROM ${g}.fact_orders f JOIN ${g}.dim_customer c USING (customer_key) JOIN ${g}.dim_store s USING (store_key)
+       WHERE f.status = 'placed' AND f.customer_key > 0 AND f.store_key > 0 ORDER BY f.date_key, f.order_id LIMIT 3`)).rows;
+    assert.equal(shipped.length, 3);
+    await writeFile(join(landing, 'orders', 'shipped-today.csv'), ['order_id,customer_id,store_id,order_ts,status,payment_method,updated_at',
+      ...shipped.map((o) => [o.order_id, o.customer_id, o.store_id, o.order_ts, 'shipped', o.payment_method, '2099-01-01T00:00:00Z'].join(','))].join('\n') + '\n');
+    const third = await runPipeline({ home, landing, postgresWarehouse });
+    assert.equal(third.status, 'success', JSON.stringify(third.error));
+    assert.deepEqual(await postgresGoldDiff(new LakeLayout(home).warehouseDb, POSTGRES_URL, schema), [], 'PostgreSQL gold = embedded gold after the update');
+    const after = await versions();
+    const rewritten = [...after].filter(([d, v]) => before.get(d) !== v).map(([d]) => d).sort();
+    assert.deepEqual(rewritten, shipped.map((o) => o.date_key).sort(), 'only the three orders\' days were rewritten');
+    const nowShipped = (await client.query(`SELECT DISTINCT order_id FROM ${g}.fact_orders WHERE order_id = ANY($1) AND status = 'shipped'`, [shipped.map((o) => o.order_id)])).rowCount;
+    assert.equal(nowShipped, 3, 'the three orders are shipped in PostgreSQL');
   } finally {
+    await client.end();
     await dropSchema(schema);
   }
 });
 
-test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers see the whole old gold until the swap', async (t) => {
+test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers see the whole old gold until the commit', async (t) => {
   if (!(await postgresAvailable(t))) return;
   const schema = `gold_k${process.pid}`;
   const root = await tempDir('pg-kill');
@@ -64,20 +97,25 @@ test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers
   // A big fact table, so that a COPY is running long enough to be killed.
   for (const tb of tables) await build.run(`CREATE TABLE ${ident(tb)} AS SELECT * FROM wh.main.${ident(tb)}`);
   const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
+  const shapes = Object.fromEntries((await loadModels()).map((m) => [m.name, { key: m.key, ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}) }]));
+  const factEvents = `SELECT count(*)::int AS n FROM ${ident(schema)}.fact_events`;
   const watcher = new pg.Client({ connectionString: POSTGRES_URL });
   await watcher.connect();
   try {
-    await wh.publish({ build, tables, runId: 'r1', publishedAt: new Date().toISOString() });
+    await wh.publish({ build, tables, shapes, runId: 'r1', publishedAt: new Date().toISOString() });
+    const oldRows = (await watcher.query<{ n: number }>(factEvents)).rows[0]!.n;
     await build.run('CREATE OR REPLACE TABLE fact_events AS SELECT * FROM fact_events, range(20)');
     await build.run("UPDATE fact_events SET event_id = event_id || '-' || range");
     await build.run('ALTER TABLE fact_events DROP COLUMN range');
     let killed = 0;
     let seenTables = new Set<number>();
+    const seenRows = new Set<number>();
     let done = false;
-    const publishing = wh.publish({ build, tables, runId: 'r2', publishedAt: new Date().toISOString() }).finally(() => (done = true));
+    const publishing = wh.publish({ build, tables, shapes, runId: 'r2', publishedAt: new Date().toISOString() }).finally(() => (done = true));
     while (!done) {
       const r = await watcher.query<{ n: number }>('SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1', [schema]);
       seenTables.add(r.rows[0]!.n);
+      seenRows.add((await watcher.query<{ n: number }>(factEvents)).rows[0]!.n);
       if (!killed) {
         killed = (await watcher.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY %__staging%fact_events%' AND pid <> pg_backend_pid()")).rowCount ?? 0;
       }
@@ -86,8 +124,14 @@ test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers
     const result = await publishing;
     assert.ok(killed >= 1, 'a COPY was killed mid-load');
     assert.equal(result.tables.find((x) => x.table === 'fact_events')?.rows, Number(await build.scalar('SELECT count(*) FROM fact_events')), 'the retried load holds every row once');
-    seenTables = new Set([...seenTables].filter((n) => n !== tables.length + 1));
+    // The published tables plus _publish_info and _partitions, at every moment.
+    seenTables = new Set([...seenTables].filter((n) => n !== tables.length + 2));
     assert.deepEqual([...seenTables], [], 'readers only ever saw the whole schema');
+    const newRows = (await watcher.query<{ n: number }>(factEvents)).rows[0]!.n;
+    assert.equal(newRows, oldRows * 20);
+    assert.deepEqual([...seenRows].filter((n) => n !== oldRows && n !== newRows), [], `fact_events was only ever seen whole: ${[...seenRows].join(', ')}`);
+    const load = result.tables.find((x) => x.table === 'fact_events')?.load;
+    assert.equal(load?.kind, 'partitions', 'fact_events was replaced partition by partition');
     assert.equal((await watcher.query(`SELECT run_id FROM ${ident(schema)}._publish_info`)).rows[0]?.run_id, 'r2');
   } finally {
     await watcher.end();

@@ -234,10 +234,11 @@ export class PipelineRun {
   }
 }
 
-/** Keys and foreign-key columns of the published models, for warehouses that declare them. */
+/** Keys, foreign-key columns and partition columns of the published models, for warehouses that use them. */
 function tableShapes(models: readonly Model[]): Record<string, { key: readonly string[]; indexes: string[] }> {
   return Object.fromEntries(models.filter((m) => m.publish).map((m) => [m.name, {
     key: m.key, indexes: (m.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.column] : [])),
+    ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}),
   }]));
 }
 

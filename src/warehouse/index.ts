@@ -1,5 +1,5 @@
 export { DuckdbWarehouse } from './duckdb-warehouse.ts';
-export type { WarehouseAdapter, PublishRequest, PublishResult } from './warehouse-adapter.ts';
+export type { WarehouseAdapter, PublishRequest, PublishResult, TableLoad } from './warehouse-adapter.ts';
 export { attachWarehouse, readLiveManifest, writeLiveManifest, liveFiles } from './live-overlay.ts';
 export type { LiveManifest } from './live-overlay.ts';
 export { PostgresWarehouse } from './postgres-warehouse.ts';

@@ -7,7 +7,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { ident, literal } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import { postgresType } from './postgres-type.ts';
-import type { PublishRequest, PublishResult, WarehouseAdapter } from './warehouse-adapter.ts';
+import { partitionPrints } from './partition-prints.ts';
+import { PARTITIONS_TABLE, readPublishedState, type PublishedState } from './postgres-published-state.ts';
+import { planTableLoad, type PartitionPrint, type TableLoadPlan } from './table-load-plan.ts';
+import type { PublishRequest, PublishResult, TableLoad, WarehouseAdapter } from './warehouse-adapter.ts';
 
 export interface PostgresWarehouseOptions {
   url: string;
@@ -19,13 +22,25 @@ export interface PostgresWarehouseOptions {
   attempts?: number;
 }
 
+/** A table staged for the apply transaction, with what its plan needs there. */
+interface StagedTable {
+  table: string;
+  plan: TableLoadPlan;
+  columns: Record<string, string>;
+  key: readonly string[];
+  partitionBy?: string;
+  prints?: PartitionPrint[];
+}
+
 /**
- * Gold in PostgreSQL: every table is written by DuckDB as CSV and streamed into a staging
- * schema with COPY (never row inserts), given its primary key and indexes on its foreign
- * keys, and ANALYZEd; then one transaction drops the published schema and renames the
- * staging one into its place, so a reader sees the whole old gold or the whole new one.
- * A dropped connection anywhere before that commit leaves the published schema as it was,
- * and the publish starts over.
+ * Gold in PostgreSQL. DuckDB writes each table's rows as CSV, streamed with COPY (never row
+ * inserts) into a staging schema; what is shipped depends on the table (planTableLoad):
+ * facts only the partitions whose fingerprint moved since the last publish, dimensions
+ * and marts whole but merged by key, a new or reshaped table whole with its primary key,
+ * foreign-key indexes and statistics. Then one transaction applies all of it to the
+ * published schema, so a reader sees the whole old gold or the whole new one. A dropped
+ * connection anywhere before that commit leaves the published schema as it was, and the
+ * publish starts over.
  */
 export class PostgresWarehouse implements WarehouseAdapter {
   readonly kind = 'postgres';
@@ -60,54 +75,159 @@ export class PostgresWarehouse implements WarehouseAdapter {
     try {
       await client.query(`DROP SCHEMA IF EXISTS ${ident(staging)} CASCADE`);
       await client.query(`CREATE SCHEMA ${ident(staging)}`);
+      const published = await readPublishedState(client, schema);
+      const staged: StagedTable[] = [];
       const tables: PublishResult['tables'] = [];
       for (const table of req.tables) {
-        const rows = await this.loadTable(client, req, staging, table);
-        tables.push({ table, rows });
+        const s = await this.planTable(req, published, table);
+        const shipped = await this.stage(client, req, staging, s);
+        const rows = Number(await req.build.scalar(`SELECT count(*) FROM ${ident(table)}`));
+        tables.push({ table, rows, load: describeLoad(s, shipped) });
+        staged.push(s);
         req.onTable?.(table, rows);
       }
-      await client.query(
-        `CREATE TABLE ${ident(staging)}._publish_info AS SELECT $1::text AS run_id, $2::timestamp AS published_at, $3::jsonb AS tables, $4::bigint AS built_through_seq`,
-        [req.runId, req.publishedAt, JSON.stringify(tables), req.builtThroughSeq ?? null],
-      );
-      await client.query(`ANALYZE ${ident(staging)}._publish_info`);
-      // The swap: readers block for the rename only, never see a schema half loaded.
-      await client.query('BEGIN');
-      await client.query(`DROP SCHEMA IF EXISTS ${ident(schema)} CASCADE`);
-      await client.query(`ALTER SCHEMA ${ident(staging)} RENAME TO ${ident(schema)}`);
-      await client.query('COMMIT');
+      const touched = await this.apply(client, req, published, staged, tables);
+      for (const table of [...touched, PARTITIONS_TABLE, '_publish_info']) await client.query(`ANALYZE ${ident(schema)}.${ident(table)}`);
+      await client.query(`DROP SCHEMA ${ident(staging)} CASCADE`);
       return { tables, ms: Date.now() - t0 };
     } finally {
       await client.end().catch(() => undefined);
     }
   }
 
-  /** One table: DDL from DuckDB's types, CSV from DuckDB, COPY, key, indexes, statistics. */
-  private async loadTable(client: pg.Client, req: PublishRequest, staging: string, table: string): Promise<number> {
-    const columns = await req.build.all<{ column_name: string; column_type: string }>(`DESCRIBE ${ident(table)}`);
+  private async planTable(req: PublishRequest, published: PublishedState, table: string): Promise<StagedTable> {
+    const described = await req.build.all<{ column_name: string; column_type: string }>(`DESCRIBE ${ident(table)}`);
+    const columns = Object.fromEntries(described.map((c) => [c.column_name, postgresType(c.column_type)]));
+    const shape = req.shapes?.[table];
+    const key = shape?.key ?? [];
+    const before = published.tables.get(table);
+    const prints = shape?.partitionBy ? await partitionPrints(req.build, table, shape.partitionBy) : undefined;
+    // A published key other than the declared one cannot take a merge: load whole, with the new key.
+    const keyMoved = before !== undefined && [...before.key].sort().join() !== [...key].sort().join();
+    const plan: TableLoadPlan = keyMoved ? { kind: 'full', reason: 'its key changed' } : planTableLoad({
+      columns, published: before?.columns, key,
+      ...(prints ? { partitions: { build: prints, published: published.partitions.get(table) } } : {}),
+    });
+    return { table, plan, columns, key, ...(shape?.partitionBy ? { partitionBy: shape.partitionBy } : {}), ...(prints ? { prints } : {}) };
+  }
+
+  /** The rows a table's plan ships into `<schema>__staging`; returns how many. */
+  private async stage(client: pg.Client, req: PublishRequest, staging: string, s: StagedTable): Promise<number> {
+    const { plan, table } = s;
+    if (plan.kind === 'partitions' && plan.replace.length === 0) return 0;
     const target = `${ident(staging)}.${ident(table)}`;
-    await client.query(`CREATE TABLE ${target} (${columns.map((c) => `${ident(c.column_name)} ${postgresType(c.column_type)}`).join(', ')})`);
+    await client.query(`CREATE TABLE ${target} (${Object.entries(s.columns).map(([c, type]) => `${ident(c)} ${type}`).join(', ')})`);
+    let select = `SELECT * FROM ${ident(table)}`;
+    if (plan.kind === 'partitions') {
+      await req.build.run('CREATE OR REPLACE TEMP TABLE _publish_parts AS SELECT unnest(from_json($parts, \'["VARCHAR"]\')) AS p', { parts: JSON.stringify(plan.replace) });
+      select += ` t WHERE EXISTS (SELECT 1 FROM _publish_parts WHERE p IS NOT DISTINCT FROM t.${ident(s.partitionBy!)}::VARCHAR)`;
+    }
+    const rows = await this.copyIn(client, req, select, target, table);
+    // A table swapped in whole needs its key and indexes; a merge source needs its key for the join.
+    if (plan.kind !== 'partitions' && s.key.length) {
+      await client.query(`ALTER TABLE ${target} ADD PRIMARY KEY (${s.key.map(ident).join(', ')})`).catch((err: unknown) => {
+        throw new TerminalError('warehouse_key_violated', `${table}: key (${s.key.join(', ')}) is not unique or has nulls: ${errorMessage(err)}`, {
+          subject: table, hint: "the model's unique and not_null tests should have caught this; check the model",
+        });
+      });
+    }
+    if (plan.kind === 'full') {
+      for (const column of req.shapes?.[table]?.indexes ?? []) await client.query(`CREATE INDEX ON ${target} (${ident(column)})`);
+      await client.query(`ANALYZE ${target}`);
+    }
+    return rows;
+  }
+
+  /** DuckDB writes the rows as CSV; COPY streams the file in. */
+  private async copyIn(client: pg.Client, req: PublishRequest, select: string, target: string, table: string): Promise<number> {
     const csv = join(this.opts.scratchDir, `${table}.csv`);
     try {
-      await req.build.run(`COPY ${ident(table)} TO ${literal(csv)} (FORMAT csv, HEADER false)`);
+      await req.build.run(`COPY (${select}) TO ${literal(csv)} (FORMAT csv, HEADER false)`);
       const copy = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT csv)`));
       await pipeline(createReadStream(csv, { highWaterMark: 1 << 20 }), copy);
-      const rows = copy.rowCount;
-      const shape = req.shapes?.[table];
-      if (shape?.key?.length) {
-        await client.query(`ALTER TABLE ${target} ADD PRIMARY KEY (${shape.key.map(ident).join(', ')})`).catch((err: unknown) => {
-          throw new TerminalError('warehouse_key_violated', `${table}: key (${shape.key!.join(', ')}) is not unique or has nulls: ${errorMessage(err)}`, {
-            subject: table, hint: "the model's unique and not_null tests should have caught this; check the model",
-          });
-        });
-      }
-      for (const column of shape?.indexes ?? []) await client.query(`CREATE INDEX ON ${target} (${ident(column)})`);
-      await client.query(`ANALYZE ${target}`);
-      return rows;
+      return copy.rowCount;
     } finally {
       await rm(csv, { force: true });
     }
   }
+
+  /**
+   * The one transaction that makes the publish visible: whole tables swapped, partitions
+   * deleted and re-inserted, dimensions and marts merged, fingerprints and publish info
+   * replaced. Returns the tables whose rows changed in place (to ANALYZE after the commit).
+   */
+  private async apply(client: pg.Client, req: PublishRequest, published: PublishedState, staged: StagedTable[], tables: PublishResult['tables']): Promise<string[]> {
+    const { schema } = this.opts;
+    const staging = `${schema}__staging`;
+    const touched: string[] = [];
+    await client.query('BEGIN');
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
+      for (const s of staged) {
+        const live = `${ident(schema)}.${ident(s.table)}`;
+        const stagedTable = `${ident(staging)}.${ident(s.table)}`;
+        if (s.plan.kind === 'full') {
+          if (published.tables.has(s.table)) await client.query(`DROP TABLE ${live} CASCADE`);
+          await client.query(`ALTER TABLE ${stagedTable} SET SCHEMA ${ident(schema)}`);
+        } else if (s.plan.kind === 'partitions') {
+          const gone = [...s.plan.replace, ...s.plan.remove];
+          if (gone.length === 0) continue;
+          const col = ident(s.partitionBy!);
+          const values = gone.filter((v): v is string => v !== null);
+          await client.query(`DELETE FROM ${live} WHERE ${col} = ANY($1::${s.columns[s.partitionBy!]}[]) OR ($2 AND ${col} IS NULL)`, [values, values.length < gone.length]);
+          if (s.plan.replace.length) await client.query(`INSERT INTO ${live} SELECT * FROM ${stagedTable}`);
+          touched.push(s.table);
+        } else {
+          const cols = Object.keys(s.columns).map(ident);
+          const keyMatch = s.key.map((k) => `s.${ident(k)} = g.${ident(k)}`).join(' AND ');
+          const others = Object.keys(s.columns).filter((c) => !s.key.includes(c)).map(ident);
+          const deleted = await client.query(`DELETE FROM ${live} g WHERE NOT EXISTS (SELECT 1 FROM ${stagedTable} s WHERE ${keyMatch})`);
+          const upserted = await client.query(
+            `INSERT INTO ${live} AS g (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stagedTable}
+             ON CONFLICT (${s.key.map(ident).join(', ')}) DO ${others.length
+               ? `UPDATE SET ${others.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${others.map((c) => `g.${c}`).join(', ')}) IS DISTINCT FROM (${others.map((c) => `EXCLUDED.${c}`).join(', ')})`
+               : 'NOTHING'}`,
+          );
+          const changed = (deleted.rowCount ?? 0) + (upserted.rowCount ?? 0);
+          const load = tables.find((t) => t.table === s.table)?.load;
+          if (load) load.changed = changed;
+          if (changed) touched.push(s.table);
+        }
+      }
+      await this.recordPublish(client, req, staged, tables);
+      await client.query('COMMIT');
+      return touched;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Partition fingerprints (what the next publish compares with) and the publish info readers show. */
+  private async recordPublish(client: pg.Client, req: PublishRequest, staged: StagedTable[], tables: PublishResult['tables']): Promise<void> {
+    const parts = `${ident(this.opts.schema)}.${PARTITIONS_TABLE}`;
+    const info = `${ident(this.opts.schema)}._publish_info`;
+    await client.query(`CREATE TABLE IF NOT EXISTS ${parts} (table_name text NOT NULL, part text, rows bigint NOT NULL, fingerprint text NOT NULL)`);
+    await client.query(`DELETE FROM ${parts}`);
+    const prints = staged.flatMap((s) => (s.prints ?? []).map((p) => ({ table: s.table, ...p })));
+    if (prints.length) {
+      await client.query(`INSERT INTO ${parts} SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])`, [
+        prints.map((p) => p.table), prints.map((p) => p.part), prints.map((p) => p.rows), prints.map((p) => p.fingerprint),
+      ]);
+    }
+    await client.query(`DROP TABLE IF EXISTS ${info}`);
+    await client.query(
+      `CREATE TABLE ${info} AS SELECT $1::text AS run_id, $2::timestamp AS published_at, $3::jsonb AS tables, $4::bigint AS built_through_seq`,
+      [req.runId, req.publishedAt, JSON.stringify(tables.map((t) => ({ table: t.table, rows: t.rows }))), req.builtThroughSeq ?? null],
+    );
+  }
+}
+
+function describeLoad(s: StagedTable, shipped: number): TableLoad {
+  if (s.plan.kind === 'full') return { kind: 'full', shipped, reason: s.plan.reason };
+  if (s.plan.kind === 'merge') return { kind: 'merge', shipped };
+  const replaced = s.plan.replace.length;
+  return { kind: 'partitions', shipped, partitions: { replaced, removed: s.plan.remove.length, unchanged: (s.prints?.length ?? 0) - replaced } };
 }
 
 /** A lost connection or a server going away: worth a new attempt. */

@@ -2,7 +2,7 @@ import type { DuckSession } from '../duck/index.ts';
 
 /**
  * A warehouse takes the gold tables of a finished build and makes them visible all at
- * once. Every warehouse (embedded DuckDB now, PostgreSQL later) implements this shape.
+ * once. Every warehouse (embedded DuckDB, PostgreSQL) implements this shape.
  */
 export interface PublishRequest {
   /** The build database holding the tables. */
@@ -12,18 +12,36 @@ export interface PublishRequest {
   publishedAt: string;
   /** The last ledger sequence the build read: the live overlay starts after it. */
   builtThroughSeq?: number;
-  /** Per table, from the model declarations: its key and the columns worth an index (foreign keys). */
-  shapes?: Record<string, { key?: readonly string[]; indexes?: readonly string[] }>;
+  /**
+   * Per table, from the model declarations: its key, the columns worth an index (foreign
+   * keys) and the column its rows are partitioned by (facts), for warehouses that load
+   * incrementally.
+   */
+  shapes?: Record<string, { key?: readonly string[]; indexes?: readonly string[]; partitionBy?: string }>;
   /** Called after each table is in place (for progress). */
   onTable?: (table: string, rows: number) => void;
 }
 
 export interface PublishResult {
-  tables: Array<{ table: string; rows: number }>;
+  /**
+   * Rows of each table as published; `load` says how a warehouse that loads incrementally
+   * got there: rows shipped, and for facts how many partitions were replaced or removed.
+   */
+  tables: Array<{ table: string; rows: number; load?: TableLoad }>;
   ms: number;
 }
 
 export interface WarehouseAdapter {
   readonly kind: string;
   publish(req: PublishRequest): Promise<PublishResult>;
+}
+
+export interface TableLoad {
+  kind: 'full' | 'partitions' | 'merge';
+  /** Rows sent to the warehouse. */
+  shipped: number;
+  /** Merges: rows the warehouse inserted, updated or deleted (unchanged rows are left alone). */
+  changed?: number;
+  partitions?: { replaced: number; removed: number; unchanged: number };
+  reason?: string;
 }

@@ -22,7 +22,7 @@ WITH recs AS (
     CASE WHEN version_no = 1 THEN coalesce(signup_date::TIMESTAMP, version_start) ELSE version_start END AS valid_from
   FROM versions
 )
-SELECT row_number() OVER (ORDER BY customer_id, version_no)::BIGINT AS customer_key,
+SELECT sl_surrogate_key(customer_id || '|' || version_no) AS customer_key,
        customer_id, first_name, last_name, email, phone, gender, birth_date, city, state, country, signup_date, loyalty_tier,
        version_no::INTEGER AS version, valid_from,
        lead(valid_from) OVER (PARTITION BY customer_id ORDER BY version_no) AS valid_to,
@@ -30,4 +30,4 @@ SELECT row_number() OVER (ORDER BY customer_id, version_no)::BIGINT AS customer_
 FROM dated
 UNION ALL
 SELECT -1, 'unknown', NULL, NULL, NULL, NULL, 'unknown', NULL, NULL, NULL, NULL, NULL, NULL, 1, TIMESTAMP '1900-01-01', NULL, true
-ORDER BY customer_key
+ORDER BY customer_id, version

@@ -9,7 +9,7 @@ export default defineModel({
   grain: 'one row per customer version (plus -1, the unknown member)',
   key: ['customer_key'],
   columns: {
-    customer_key: 'surrogate key of this version; -1 is the unknown member',
+    customer_key: 'surrogate key of this version, derived from customer_id and version (the same in every build); -1 is the unknown member',
     version: '1 for the first version, counting up',
     valid_from: "start of this version, UTC: the first version's is the signup date at 00:00",
     valid_to: 'start of the next version; null while current',
