@@ -27,11 +27,17 @@ export const ConfigSchema = z
          * reads). A `postgres://` URL publishes it to that PostgreSQL database too.
          */
         url: z.string().regex(/^(duckdb|postgres(ql)?:\/\/.+)$/, 'either "duckdb" or a postgres:// URL').default('duckdb'),
-        /** The PostgreSQL schema gold is published to (loaded into `<schema>__staging`, then swapped in). */
+        /** The PostgreSQL schema gold is published to (staged in `<schema>__staging`, applied in one transaction). */
         schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('gold'),
+        /**
+         * What the web app and `shoplake query` read: `auto` is the PostgreSQL warehouse
+         * when `url` is one, else the embedded file; `embedded` is always the embedded file
+         * (the only one the streaming live overlay is laid over).
+         */
+        read: z.enum(['auto', 'embedded']).default('auto'),
       })
       .strict()
-      .default({ url: 'duckdb', schema: 'gold' }),
+      .default({ url: 'duckdb', schema: 'gold', read: 'auto' }),
     /**
      * Run history. `duckdb` keeps it in <home>/state.duckdb; a `postgres://` URL keeps DAG
      * runs, task instances and logs in that PostgreSQL database instead.

@@ -7,9 +7,7 @@ import type { WarehouseReader } from './warehouse-reader.ts';
  * declaration), data tests, and lineage both ways; relationships give the ER diagram.
  */
 export async function modelDocs(models: readonly Model[], warehouse: WarehouseReader) {
-  const types = await warehouse.all<{ table_name: string; column_name: string; data_type: string }>(
-    "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name, ordinal_position",
-  ).catch(() => []);
+  const types = await warehouse.columns().catch(() => []);
   const downstream = new Map<string, string[]>();
   for (const m of models) for (const d of m.dependsOn) downstream.set(d, [...(downstream.get(d) ?? []), m.name]);
   const tables = models.map((m) => ({

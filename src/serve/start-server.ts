@@ -9,7 +9,7 @@ import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { registerEventStream } from './event-stream.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
-import { WarehouseReader } from './warehouse-reader.ts';
+import { openWarehouseReader } from './open-warehouse-reader.ts';
 import { LiveEvents } from '../transform/index.ts';
 import { registerWebApp } from './web-app.ts';
 import { registerUploadRoutes } from './upload-routes.ts';
@@ -75,7 +75,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   registerApiRoutes(app, { orchestrator, dlq, scheduler });
   const liveFeed = new EventEmitter();
   registerEventStream(app, orchestrator, liveFeed);
-  const warehouse = new WarehouseReader(orchestrator.layout.warehouseDb, orchestrator.layout.live);
+  const warehouse = openWarehouseReader(config);
   const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models);
   const refreshLive = () => void live.refresh().then((r) => {
     if (!r.added) return;

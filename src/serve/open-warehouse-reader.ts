@@ -1,0 +1,18 @@
+import type { ShoplakeConfig } from '../config/index.ts';
+import { LakeLayout } from '../lake/index.ts';
+import { DuckdbWarehouseReader } from './duckdb-warehouse-reader.ts';
+import { PostgresWarehouseReader } from './postgres-warehouse-reader.ts';
+import type { WarehouseReader } from './warehouse-reader.ts';
+
+/** Readers use the PostgreSQL warehouse: one is configured and `warehouse.read` is `auto`. */
+export function readsPostgres(config: Pick<ShoplakeConfig, 'warehouse'>): boolean {
+  return config.warehouse.read === 'auto' && config.warehouse.url !== 'duckdb';
+}
+
+/** The warehouse the config says readers use (`warehouse.read`). */
+export function openWarehouseReader(config: Pick<ShoplakeConfig, 'home' | 'warehouse'>): WarehouseReader {
+  const { url, schema } = config.warehouse;
+  if (readsPostgres(config)) return new PostgresWarehouseReader({ url, schema });
+  const layout = new LakeLayout(config.home);
+  return new DuckdbWarehouseReader(layout.warehouseDb, layout.live);
+}
