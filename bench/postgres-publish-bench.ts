@@ -1,0 +1,76 @@
+/**
+ * Publishing gold to PostgreSQL: the gold tables of a scale's pipeline bench run (run it
+ * first: `npm run bench -- --scale 1`) are published to a fresh schema, whole (every table
+ * new), then again with nothing changed, then with one day of fact_orders changed. Prints
+ * rows/s per table and each publish's time beside the gold build's. Asserts nothing.
+ *
+ *   npm run bench:postgres -- --scale 1 [--url postgres://postgres@127.0.0.1:5432/postgres]
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { formatTable } from '../src/cli/output.ts';
+import { DuckSession, ident, literal } from '../src/duck/index.ts';
+import { LakeLayout } from '../src/lake/index.ts';
+import { loadModels } from '../src/transform/index.ts';
+import { PostgresWarehouse, type PublishResult } from '../src/warehouse/index.ts';
+
+const { values } = parseArgs({
+  options: { scale: { type: 'string', default: '1' }, dir: { type: 'string', default: '.bench' }, url: { type: 'string', default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' } },
+});
+const home = join(values.dir, `home-s${values.scale}`);
+const layout = new LakeLayout(home);
+const schema = 'gold_bench';
+const models = (await loadModels()).filter((m) => m.publish);
+const shapes = Object.fromEntries(models.map((m) => [m.name, {
+  key: m.key, indexes: (m.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.column] : [])), ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}),
+}]));
+
+const build = await DuckSession.open(':memory:', { memoryLimit: '1200MB' });
+await build.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
+for (const m of models) await build.run(`CREATE TABLE ${ident(m.name)} AS SELECT * FROM wh.main.${ident(m.name)}`);
+const state = await DuckSession.open(layout.stateDb, { readOnly: true });
+const transform = await state.one<{ ms: number }>(
+  "SELECT sum(duration_ms)::INTEGER AS ms FROM task_instances WHERE task_group = 'gold' AND run_id = (SELECT max(run_id) FROM task_instances)",
+);
+await state.close();
+
+const client = new pg.Client({ connectionString: values.url });
+await client.connect();
+await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+const wh = new PostgresWarehouse({ url: values.url, schema, scratchDir: join(home, 'tmp', 'pg-bench') });
+
+async function timed(label: string): Promise<PublishResult> {
+  let last = performance.now();
+  const perTable: Array<Record<string, unknown>> = [];
+  const t0 = performance.now();
+  const result = await wh.publish({
+    build, tables: models.map((m) => m.name), shapes, runId: label, publishedAt: new Date().toISOString(),
+    onTable: (table, rows) => {
+      const now = performance.now();
+      perTable.push({ table, rows, seconds: +((now - last) / 1000).toFixed(2), 'rows/s': Math.round(rows / Math.max((now - last) / 1000, 1e-3)) });
+      last = now;
+    },
+  });
+  const ms = performance.now() - t0;
+  for (const row of perTable) {
+    const load = result.tables.find((x) => x.table === row['table'])?.load;
+    row['load'] = load ? `${load.kind}${load.partitions ? ` ${load.partitions.replaced}/${load.partitions.replaced + load.partitions.unchanged} days` : ''}` : '';
+    row['shipped'] = load?.shipped ?? 0;
+  }
+  console.log(`\n${label}: ${(ms / 1000).toFixed(1)} s (the tables' staging above; the rest is the apply transaction and ANALYZE)`);
+  console.log(formatTable(perTable));
+  return result;
+}
+try {
+  console.log(`gold of ${home}: built in ${((transform?.ms ?? 0) / 1000).toFixed(1)} s (the gold models' tasks of its last run)`);
+  await timed('first publish (every table whole)');
+  await timed('second publish (nothing changed)');
+  const day = await build.scalar<number>('SELECT max(date_key) FROM fact_orders');
+  await build.run("UPDATE fact_orders SET status = 'delivered' WHERE date_key = $day", { day });
+  await timed(`third publish (fact_orders of ${day} changed)`);
+} finally {
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await client.end();
+  await build.close();
+}
