@@ -10,6 +10,7 @@ import { LakeLayout } from '../src/lake/index.ts';
 import type { DagRunRecord } from '../src/orchestrate/index.ts';
 import { serverInfoPath, startServer } from '../src/serve/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
+import { until } from './helpers/until.ts';
 
 const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
 
@@ -23,16 +24,6 @@ function cli(args: string[]): Promise<{ status: number | null; stdout: string; s
     p.stderr.on('data', (d: Buffer) => (stderr += d));
     p.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 test('serve: the watcher runs new landing files, the API and the CLI drive runs and backfills, metrics count them', async () => {

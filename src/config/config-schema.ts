@@ -9,8 +9,43 @@ export const ConfigSchema = z
   .object({
     /** Folder holding everything shoplake writes: lake zones, state.duckdb, warehouse.duckdb. */
     home: z.string().min(1).default('demo/.shoplake'),
-    /** The landing zone: files dropped here are ingested. */
+    /**
+     * The landing zone: files dropped here are ingested. An `s3://bucket/prefix` URL is
+     * mirrored into <home>/landing-mirror at the start of each run (new or changed objects
+     * only) and ingested from there.
+     */
     landing: z.string().min(1).default('demo/landing'),
+    lake: z
+      .object({
+        /**
+         * `local` keeps every zone under home. An `s3://bucket/prefix` URL also publishes the
+         * processed zone there: each logical date's partition is uploaded under
+         * `processed/date=<day>/`, then its `_manifest.json`, which readers take as the unit.
+         */
+        url: z.string().regex(/^(local|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?)$/, 'either "local" or an s3://bucket/prefix URL').default('local'),
+      })
+      .strict()
+      .default({ url: 'local' }),
+    /**
+     * How shoplake reaches S3 (or an S3-compatible server) for an s3:// landing or lake.
+     * Unset fields come from the standard AWS chain: AWS_ACCESS_KEY_ID,
+     * AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL, profiles, instance roles.
+     */
+    s3: z
+      .object({
+        /** An S3-compatible endpoint such as http://127.0.0.1:9000 (MinIO, s3rver); AWS's own when unset. */
+        endpoint: z.string().url().optional(),
+        /** The bucket's region; AWS_REGION, else us-east-1, when unset. */
+        region: z.string().min(1).optional(),
+        /** Path-style addressing (endpoint/bucket/key); default: on with an endpoint, off for AWS. */
+        forcePathStyle: z.boolean().optional(),
+        accessKeyId: z.string().min(1).optional(),
+        secretAccessKey: z.string().min(1).optional(),
+        /** Attempts per request (with the SDK's backoff) on throttling, 5xx and dropped connections. */
+        maxAttempts: z.number().int().min(1).max(20).default(5),
+      })
+      .strict()
+      .default({ maxAttempts: 5 }),
     engine: z
       .object({
         /** DuckDB's memory cap for a build; past it DuckDB spills to <home>/tmp. */

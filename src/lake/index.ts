@@ -3,3 +3,10 @@ export { writeAtomically, replaceDirectory, recoverSwap } from './atomic-write.t
 export { exportZone } from './export-zone.ts';
 export { unloadPartition } from './unload-partition.ts';
 export type { UnloadTable } from './unload-partition.ts';
+export { S3Store } from './s3-store.ts';
+export type { S3Options, S3Object } from './s3-store.ts';
+export { isS3Url, parseS3Url } from './s3-url.ts';
+export type { S3Location } from './s3-url.ts';
+export { mirrorS3Prefix, unmirroredObjects } from './mirror-s3-prefix.ts';
+export type { MirrorResult } from './mirror-s3-prefix.ts';
+export { uploadDirectory } from './upload-directory.ts';

@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
  *   <home>/state.duckdb                                     ledger, runs, catalog
  *   <home>/warehouse.duckdb                                 what analysts query
  *   <home>/live/manifest.json + *.parquet                   stream events since the last publish, laid over it
+ *   <home>/landing-mirror/<bucket>/<prefix>/                an s3:// landing zone's objects, mirrored for ingest
  */
 export class LakeLayout {
   constructor(readonly home: string) {}
@@ -37,6 +38,10 @@ export class LakeLayout {
   /** The live overlay: stream events newer than the published warehouse (see warehouse/live-overlay). */
   get live(): string {
     return join(this.home, 'live');
+  }
+  /** The local copy of an s3:// landing zone, one folder per bucket and prefix. */
+  landingMirror(bucket: string, prefix: string): string {
+    return join(this.home, 'landing-mirror', bucket, ...prefix.split('/').filter(Boolean));
   }
   get tmp(): string {
     return join(this.home, 'tmp');

@@ -20,6 +20,8 @@ export { daysBetween, planBackfill } from './backfill-plan.ts';
 export type { BackfillItem, Reprocess } from './backfill-plan.ts';
 export { Scheduler } from './scheduler.ts';
 export { LandingWatcher } from './landing-watcher.ts';
+export { landingProbe } from './landing-probe.ts';
+export type { LandingProbe } from './landing-probe.ts';
 export { orchestratorOptions } from './orchestrator-options.ts';
 export { replayDeadLetters } from './replay-dead-letters.ts';
 export { PostgresRunStore } from './postgres-run-store.ts';

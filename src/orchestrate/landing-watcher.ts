@@ -1,7 +1,7 @@
-import { discoverLanding } from '../ingest/index.ts';
+import type { LandingProbe } from './landing-probe.ts';
 
 export interface LandingWatcherOptions {
-  landing: string;
+  landing: Pick<LandingProbe, 'snapshot'>;
   /** How often the folder is listed, in ms. */
   intervalMs: number;
   /** The folder must stay unchanged (no file added, grown or touched) this long, in ms. */
@@ -12,8 +12,8 @@ export interface LandingWatcherOptions {
 }
 
 /**
- * Watches a landing folder by listing it (which works on every file system, network
- * mounts included, where change notifications do not): when files appear or change, it
+ * Watches a landing zone by listing it (which works on every file system, network
+ * mounts and S3 included, where change notifications do not): when files appear or change, it
  * waits until the listing has stayed the same for `settleMs`, so a file still being
  * copied is not picked up half-written, then calls `onSettled` once for the whole burst.
  * Names ending in .tmp/.part are never listed (discoverLanding's convention).
@@ -45,8 +45,7 @@ export class LandingWatcher {
 
   private async poll(): Promise<void> {
     try {
-      const files = await discoverLanding(this.opts.landing).catch(() => []);
-      const signature = files.map((f) => `${f.rel}\0${f.size}\0${f.mtimeMs}`).join('\n');
+      const signature = await this.opts.landing.snapshot();
       const now = Date.now();
       if (signature !== this.signature) {
         this.signature = signature;

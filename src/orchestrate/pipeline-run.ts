@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import { fetchRestSource, ingestLanding, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
-import { exportZone, LakeLayout, recoverSwap, unloadPartition, writeAtomically } from '../lake/index.ts';
+import { exportZone, isS3Url, LakeLayout, mirrorS3Prefix, parseS3Url, recoverSwap, S3Store, unloadPartition, uploadDirectory, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv } from '../state/index.ts';
 import { buildModel, createBronzeSources, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
@@ -27,6 +27,8 @@ export class PipelineRun {
   private modelsDone = 0;
   private transformStart = 0;
   private builtThroughSeq = 0;
+  /** The s3:// landing zone mirrored into `opts.landing` before each look at it. */
+  private s3Landing: S3Location | undefined;
 
   constructor(
     readonly summary: RunSummary,
@@ -45,13 +47,16 @@ export class PipelineRun {
    */
   static async open(run: RunInfo, home: { state: DuckSession; opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>; models: readonly Model[]; onClose?: (s: RunSummary) => void }): Promise<RunResources<PipelineRun>> {
     const fullRefresh = run.conf['fullRefresh'] === true;
-    const landing = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
+    const landingUrl = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
     const layout = new LakeLayout(home.opts.home);
+    const s3Landing = isS3Url(landingUrl) ? parseS3Url(landingUrl) : undefined;
+    const landing = s3Landing ? layout.landingMirror(s3Landing.bucket, s3Landing.prefix) : landingUrl;
     const summary = emptySummary(run.runId, fullRefresh ? 'full_refresh' : 'incremental');
     const { state } = home;
     if (fullRefresh) await forgetLandingFiles(state, layout);
     await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', { id: run.runId, at: summary.startedAt, status: 'running', mode: summary.mode });
     const pipeline = new PipelineRun(summary, layout, state, { ...home.opts, landing, fullRefresh }, home.models);
+    pipeline.s3Landing = s3Landing;
     return {
       value: pipeline,
       close: async (final, failure) => {
@@ -97,6 +102,7 @@ export class PipelineRun {
   /** New landing files, and whether anything at all is left to do. */
   async checkLanding(): Promise<{ discovered: number; pending: number; upToDate: boolean }> {
     for (const zone of ['silver', 'gold'] as const) await recoverSwap(this.layout.zone(zone));
+    if (this.s3Landing) await this.mirrorLanding(this.s3Landing);
     const { files, pending: waiting } = await pendingLandingFiles(this.state, this.layout, this.opts.landing);
     const pending = waiting.length;
     this.summary.files.discovered = files.length;
@@ -204,8 +210,30 @@ export class PipelineRun {
   async unload(logicalDate: string): Promise<Array<{ table: string; rows: number }>> {
     if (!(await access(this.layout.warehouseDb).then(() => true, () => false))) return [];
     const tables = this.models.filter((m) => m.publish).map((m) => ({ name: m.name, partitionBy: m.partitionBy }));
-    await mkdir(dirname(this.layout.processedPartition(logicalDate)), { recursive: true });
-    return unloadPartition({ warehouseDb: this.layout.warehouseDb, dir: this.layout.processedPartition(logicalDate), logicalDate, tables });
+    const dir = this.layout.processedPartition(logicalDate);
+    await mkdir(dirname(dir), { recursive: true });
+    const unloaded = await unloadPartition({ warehouseDb: this.layout.warehouseDb, dir, logicalDate, tables });
+    if (this.opts.lakeUrl && isS3Url(this.opts.lakeUrl)) {
+      const lake = parseS3Url(this.opts.lakeUrl);
+      await this.withS3((s3) => uploadDirectory(s3, dir, { bucket: lake.bucket, prefix: `${lake.prefix}processed/date=${logicalDate}/` }, { runId: this.summary.runId, logicalDate, tables: unloaded }));
+    }
+    return unloaded;
+  }
+
+  /** New and changed objects of the s3:// landing zone into its local mirror, with progress. */
+  private async mirrorLanding(from: S3Location): Promise<void> {
+    const t0 = Date.now();
+    await this.withS3((s3) => mirrorS3Prefix(s3, from, this.opts.landing, (done, total, key) =>
+      this.opts.progress?.({ stage: 'ingest', done, total, unit: 'files', elapsedMs: Date.now() - t0, item: `s3://${from.bucket}/${key}` })));
+  }
+
+  private async withS3<T>(fn: (s3: S3Store) => Promise<T>): Promise<T> {
+    const s3 = new S3Store(this.opts.s3 ?? { maxAttempts: 5 });
+    try {
+      return await fn(s3);
+    } finally {
+      s3.close();
+    }
   }
 
   async close(state: RunState): Promise<void> {

@@ -1,4 +1,5 @@
 import type { RestSource } from '../ingest/index.ts';
+import type { S3Options } from '../lake/index.ts';
 import type { ProgressSink } from './progress-event.ts';
 
 export interface RunOptions {
@@ -15,6 +16,10 @@ export interface RunOptions {
   restSources?: readonly RestSource[];
   /** A PostgreSQL warehouse gold is published to as well (config `warehouse`). */
   postgresWarehouse?: { url: string; schema: string };
+  /** How to reach S3 for an s3:// landing zone or lake (config `s3`). */
+  s3?: S3Options;
+  /** `local`, or an s3:// URL the processed zone is published to as well (config `lake.url`). */
+  lakeUrl?: string;
   /** The day the run processes (YYYY-MM-DD, UTC); today when not given. */
   logicalDate?: string;
 }

@@ -2,8 +2,8 @@ import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { TransientError } from '../errors/index.ts';
-import { DeadLetterQueue, JetStreamSource, pendingLandingFiles, StreamIngestor } from '../ingest/index.ts';
-import { LandingWatcher, Orchestrator, orchestratorOptions, Scheduler, throttle, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
+import { DeadLetterQueue, JetStreamSource, StreamIngestor } from '../ingest/index.ts';
+import { LandingWatcher, landingProbe, Orchestrator, orchestratorOptions, Scheduler, throttle, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
@@ -51,13 +51,14 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const alerts = new AlertDispatcher(config.alerts, { onError: (sink, err) => log(`alert to ${sink} failed: ${String(err)}`) });
   alerts.attach(orchestrator);
   const scheduler = new Scheduler(orchestrator, { maxCatchupRuns: o.maxCatchupRuns, onError: (dag, err) => log(`scheduler: ${dag}: ${String(err)}`) });
+  const landing = landingProbe(config.landing, orchestrator.state, orchestrator.layout, config.s3);
   const watcher = new LandingWatcher({
-    landing: config.landing, intervalMs: o.watchIntervalMs, settleMs: o.settleMs, onError: (err) => log(`landing watcher: ${String(err)}`),
+    landing, intervalMs: o.watchIntervalMs, settleMs: o.settleMs, onError: (err) => log(`landing watcher: ${String(err)}`),
     onSettled: async () => {
-      const { pending } = await pendingLandingFiles(orchestrator.state, orchestrator.layout, config.landing);
-      if (pending.length === 0) return;
+      const pending = await landing.pending();
+      if (pending === 0) return;
       const run = await orchestrator.triggerUnlessQueued('daily', 'landing');
-      if (run) log(`landing: ${pending.length} new or changed files settled; queued ${run.runId}`);
+      if (run) log(`landing: ${pending} new or changed files settled; queued ${run.runId}`);
     },
   });
   orchestrator.on('run', (run) => {
@@ -126,6 +127,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     url, app, orchestrator, scheduler,
     async close() {
       watcher.stop();
+      landing.close();
       scheduler.stop();
       refreshGold.cancel();
       await app.close();

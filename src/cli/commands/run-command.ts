@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runPipeline, type DagRunRecord, type RunSummary } from '../../orchestrate/index.ts';
+import { orchestratorOptions, runPipeline, type DagRunRecord, type RunSummary } from '../../orchestrate/index.ts';
 import { ServerClient } from '../server-client.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { EXIT, humanMs, humanNumber, printJson, printTable } from '../output.ts';
@@ -26,11 +26,10 @@ export function registerRun(program: Command): void {
       process.exitCode = run.summary ? runExitCode(run.summary) : run.state === 'failed' ? EXIT.runFailed : EXIT.ok;
       return;
     }
+    // The same options serve uses: API sources, the PostgreSQL warehouse, S3.
     const summary = await runPipeline({
-      home: config.home, landing: config.landing, stateUrl: config.state.url, dagFiles: config.dags, fullRefresh: opts.fullRefresh === true, ...(opts.date ? { logicalDate: opts.date } : {}),
-      fileAttempts: config.ingest.fileAttempts, retryDelayMs: config.ingest.retryDelayMs,
-      memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
-      ...(opts.json ? {} : { progress: progressLine() }),
+      ...orchestratorOptions(config, 'run', opts.json ? undefined : progressLine()),
+      fullRefresh: opts.fullRefresh === true, ...(opts.date ? { logicalDate: opts.date } : {}),
     });
     if (opts.json) printJson(summary);
     else printRunSummary(summary);
