@@ -4,7 +4,7 @@ import { ENTITIES, mapHeaders, missingKeyColumns, type EntityName, type FileReje
 import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { inferColumnTypes, registerSchema, type DriftEvent } from '../catalog/index.ts';
-import { writeAtomically, type LakeLayout } from '../lake/index.ts';
+import { LAKE_PARQUET, writeAtomically, type LakeLayout } from '../lake/index.ts';
 import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError } from './formats/index.ts';
 import { sniffFormat } from './sniff-format.ts';
 import type { FileBytes } from './read-landing-file.ts';
@@ -103,7 +103,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
     await writeAtomically(bronzePath, async (tmp) => {
       await ctx.db.run('SET preserve_insertion_order = false');
       try {
-        await ctx.db.run(`COPY (${select}) TO ${literal(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+        await ctx.db.run(`COPY (${select}) TO ${literal(tmp)} (${LAKE_PARQUET})`);
       } finally {
         await ctx.db.run('SET preserve_insertion_order = true');
       }
@@ -136,7 +136,7 @@ async function writePartitionedBronze(ctx: IngestContext, by: { column: string; 
   try {
     await ctx.db.run(
       `COPY (SELECT *, coalesce(try_cast(try_cast(${ident(by.column)} AS TIMESTAMPTZ) AS DATE)::VARCHAR, 'unknown') AS ${ident(by.name)} FROM (${select}))
-       TO ${literal(scratch)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (${ident(by.name)}))`,
+       TO ${literal(scratch)} (${LAKE_PARQUET}, PARTITION_BY (${ident(by.name)}))`,
     );
     let moved = 0;
     for (const part of await readdir(scratch).catch(() => [] as string[])) {

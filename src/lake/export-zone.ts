@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { replaceDirectory } from './atomic-write.ts';
+import { LAKE_PARQUET } from './parquet-format.ts';
 
 /**
  * Writes tables of `db` as one Parquet file each into a lake zone folder, replacing the
@@ -9,7 +10,7 @@ import { replaceDirectory } from './atomic-write.ts';
 export async function exportZone(db: DuckSession, zoneDir: string, tables: readonly string[], onTable?: (table: string) => void): Promise<void> {
   await replaceDirectory(zoneDir, async (next) => {
     for (const t of tables) {
-      await db.run(`COPY ${ident(t)} TO ${literal(join(next, `${t}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+      await db.run(`COPY ${ident(t)} TO ${literal(join(next, `${t}.parquet`))} (${LAKE_PARQUET})`);
       onTable?.(t);
     }
   });

@@ -1,6 +1,7 @@
 export { LakeLayout } from './lake-layout.ts';
 export { writeAtomically, replaceDirectory, recoverSwap } from './atomic-write.ts';
 export { exportZone } from './export-zone.ts';
+export { LAKE_PARQUET } from './parquet-format.ts';
 export { unloadPartition } from './unload-partition.ts';
 export type { UnloadTable } from './unload-partition.ts';
 export { S3Store } from './s3-store.ts';

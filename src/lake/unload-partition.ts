@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { replaceDirectory } from './atomic-write.ts';
+import { LAKE_PARQUET } from './parquet-format.ts';
 
 export interface UnloadTable {
   name: string;
@@ -27,7 +28,7 @@ export async function unloadPartition(opts: { warehouseDb: string; dir: string; 
           ? ` WHERE ${ident(p.column)} = DATE ${literal(opts.logicalDate)}`
           : ` WHERE ${ident(p.column)} = ${Number(opts.logicalDate.replaceAll('-', ''))}`;
         const file = join(next, `${t.name}.parquet`);
-        await db.run(`COPY (SELECT * FROM wh.main.${ident(t.name)}${where}) TO ${literal(file)} (FORMAT parquet, COMPRESSION zstd)`);
+        await db.run(`COPY (SELECT * FROM wh.main.${ident(t.name)}${where}) TO ${literal(file)} (${LAKE_PARQUET})`);
         out.push({ table: t.name, rows: Number(await db.scalar(`SELECT count(*) FROM read_parquet(${literal(file)})`)) });
       }
     });

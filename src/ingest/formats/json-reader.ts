@@ -29,7 +29,7 @@ export const jsonReader: FormatReader = {
       ? `SELECT unnest(from_json(j -> ${literal(first.key!)}, '["JSON"]')) AS j FROM js_top`
       : 'SELECT j FROM js_top ORDER BY _n';
     try {
-      return await jsonLinesToStaged(db, `SELECT row_number() OVER () AS _line, j::VARCHAR AS line FROM (${source})`);
+      return await jsonLinesToStaged(db, `SELECT j::VARCHAR AS line FROM (${source})`);
     } finally {
       await db.run('DROP TABLE js_top');
     }

@@ -11,6 +11,6 @@ import { jsonLinesToStaged } from './json-objects.ts';
 export const ndjsonReader: FormatReader = {
   format: 'ndjson',
   async stage(db: DuckSession, req: ReadRequest): Promise<string[]> {
-    return jsonLinesToStaged(db, `SELECT row_number() OVER () AS _line, line FROM ${rawLines(req)}`);
+    return jsonLinesToStaged(db, `SELECT line FROM ${rawLines(req)}`);
   },
 };
