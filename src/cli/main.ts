@@ -14,6 +14,7 @@ import { registerBackfill } from './commands/backfill-command.ts';
 import { registerDlq } from './commands/dlq-command.ts';
 import { registerSimulate } from './commands/simulate-command.ts';
 import { registerMockApi } from './commands/mock-api-command.ts';
+import { registerWorker } from './commands/worker-command.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command()
@@ -22,7 +23,7 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns, registerServe, registerTrigger, registerBackfill, registerDlq, registerSimulate, registerMockApi]) register(program);
+for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns, registerServe, registerTrigger, registerBackfill, registerDlq, registerSimulate, registerMockApi, registerWorker]) register(program);
 
 try {
   await program.parseAsync(process.argv);

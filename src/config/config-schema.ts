@@ -83,6 +83,21 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ url: 'duckdb' }),
+    workers: z
+      .object({
+        /**
+         * Hand the ingest of landing files to `shoplake worker` processes, on this machine or
+         * others, through a job queue in the state PostgreSQL (needs a postgres:// state.url);
+         * every worker must see the landing folder and the home at the same paths.
+         */
+        enabled: z.boolean().default(false),
+        /** A task a worker has held this long is presumed lost (its worker dead) and given to another, in seconds. */
+        taskTimeoutSeconds: z.number().int().min(2).default(900),
+        /** A run fails (transient, retried) when no worker has taken a task for this long, in seconds. */
+        idleSeconds: z.number().int().positive().default(60),
+      })
+      .strict()
+      .default({ enabled: false, taskTimeoutSeconds: 900, idleSeconds: 60 }),
     /**
      * Your own DAGs: TypeScript or JavaScript modules (paths from the current folder) whose
      * default export is a DAG made with `defineDag`, a list of them, or a function of the
@@ -194,6 +209,9 @@ export const ConfigSchema = z
       .strict()
       .default({ on: ['failure', 'retry_exhausted', 'sla_missed', 'recovery'], webhooks: [] }),
   })
-  .strict();
+  .strict()
+  .refine((c) => !c.workers.enabled || c.state.url.startsWith('postgres'), {
+    message: 'workers need the state in PostgreSQL (state.url: postgres://…), where their task queue lives', path: ['workers', 'enabled'],
+  });
 
 export type ShoplakeConfig = z.infer<typeof ConfigSchema>;

@@ -10,6 +10,8 @@ import { entityOfPath } from './entity-of-path.ts';
 import { FileLedger } from './file-ledger.ts';
 import { ingestFile, type FileOutcome, type LandingFile } from './ingest-file.ts';
 import { readLandingFile, type FileBytes } from './read-landing-file.ts';
+import { ingestOnWorkers } from './remote/ingest-on-workers.ts';
+import type { IngestQueue } from './remote/ingest-queue.ts';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
@@ -41,6 +43,10 @@ export async function ingestLanding(opts: {
   fileAttempts?: number;
   /** Delay before attempt n+1, in ms. */
   retryDelay?: (attempt: number) => number;
+  /** Hand the files to `shoplake worker` processes through this queue instead of ingesting them here. */
+  queue?: IngestQueue;
+  /** With a queue: fail when no worker has taken a task for this long, in ms. */
+  idleMs?: number;
 }): Promise<IngestSummary> {
   // Stream deliveries take ledger sequence numbers too: one at a time.
   return withLedgerLock(opts.db, () => ingestPending(opts));
@@ -55,6 +61,17 @@ async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise
   const letters = await dlq.open();
   await removeStrayOutputs(layout, await ledger.referencedFiles());
   const pending = files.filter((f) => !ledger.isUnchanged(f));
+  if (opts.queue) {
+    const dead = (f: LandingFile) => {
+      const letter = letters.get(f.rel);
+      return !!letter && isDeadAndUnchanged(letter, f);
+    };
+    const skipped: FileResult[] = pending.filter(dead).map((file) => ({ file, status: 'dead_lettered', deadLetter: letters.get(file.rel)!.id }));
+    const done = await ingestOnWorkers({
+      queue: opts.queue, db, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs,
+    });
+    return { discovered: files.length, unchanged: files.length - pending.length, results: [...skipped, ...done] };
+  }
   const results: FileResult[] = [];
   const started = Date.now();
   let rows = 0;

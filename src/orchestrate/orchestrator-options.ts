@@ -11,6 +11,15 @@ export function orchestratorOptions(config: ShoplakeConfig, purpose: string, pro
     dailySchedule: o.dailySchedule || undefined, catchup: o.catchup, dailySlaMs: o.slaMinutes ? o.slaMinutes * 60_000 : undefined,
     ...(config.warehouse.url !== 'duckdb' ? { postgresWarehouse: { url: config.warehouse.url, schema: config.warehouse.schema } } : {}),
     s3: config.s3, lakeUrl: config.lake.url,
+    ...(config.workers.enabled ? { workers: { ...queueLocation(config.state.url), taskTimeoutSeconds: config.workers.taskTimeoutSeconds, attempts: config.ingest.fileAttempts, idleMs: config.workers.idleSeconds * 1000 } } : {}),
     ...(progress ? { progress } : {}),
   };
+}
+
+/** The task queue lives beside the run history: same database, schema `<state schema>_queue`. */
+export function queueLocation(stateUrl: string): { url: string; schema: string } {
+  const url = new URL(stateUrl);
+  const schema = `${url.searchParams.get('schema') ?? 'shoplake'}_queue`;
+  url.searchParams.delete('schema');
+  return { url: url.toString(), schema };
 }

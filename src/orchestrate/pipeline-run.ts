@@ -2,7 +2,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
-import { fetchRestSource, ingestLanding, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
+import { fetchRestSource, ingestLanding, IngestQueue, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
 import { exportZone, isS3Url, LakeLayout, mirrorS3Prefix, parseS3Url, recoverSwap, S3Store, unloadPartition, uploadDirectory, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv } from '../state/index.ts';
@@ -113,10 +113,11 @@ export class PipelineRun {
   /** Landing → bronze for every new file. Returns false when nothing new needs publishing. */
   async ingest(): Promise<boolean> {
     const policy = retryPolicy({ maxAttempts: this.opts.fileAttempts ?? 3, initialDelayMs: this.opts.retryDelayMs ?? 500 });
+    const queue = this.opts.workers ? await IngestQueue.open(this.opts.workers) : undefined;
     const ingest = await timeStage('ingest', () => ingestLanding({
       landing: this.opts.landing, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
-      fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()),
-    }),
+      fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}),
+    }).finally(() => queue?.close()),
       (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
     this.addStage(ingest.stats);
     tallyFiles(this.summary, ingest.result.discovered, ingest.result.unchanged, ingest.result.results);

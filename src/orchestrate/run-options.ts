@@ -1,4 +1,4 @@
-import type { RestSource } from '../ingest/index.ts';
+import type { IngestQueueOptions, RestSource } from '../ingest/index.ts';
 import type { S3Options } from '../lake/index.ts';
 import type { ProgressSink } from './progress-event.ts';
 
@@ -16,6 +16,8 @@ export interface RunOptions {
   restSources?: readonly RestSource[];
   /** A PostgreSQL warehouse gold is published to as well (config `warehouse`). */
   postgresWarehouse?: { url: string; schema: string };
+  /** Ingest on `shoplake worker` processes through this task queue (config `workers`). */
+  workers?: IngestQueueOptions & { idleMs: number };
   /** How to reach S3 for an s3:// landing zone or lake (config `s3`). */
   s3?: S3Options;
   /** `local`, or an s3:// URL the processed zone is published to as well (config `lake.url`). */

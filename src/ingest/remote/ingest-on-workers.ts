@@ -1,0 +1,79 @@
+import { rm } from 'node:fs/promises';
+import { registerSchema } from '../../catalog/index.ts';
+import type { DuckSession } from '../../duck/index.ts';
+import type { ProgressSink } from '../../orchestrate/progress-event.ts';
+import type { DeadLetterQueue } from '../dead-letter-queue.ts';
+import { entityOfPath } from '../entity-of-path.ts';
+import type { FileLedger } from '../file-ledger.ts';
+import type { FileOutcome, LandingFile } from '../ingest-file.ts';
+import type { FileResult } from '../ingest-landing.ts';
+import type { IngestQueue, TaskSettled } from './ingest-queue.ts';
+import type { IngestTask } from './ingest-task.ts';
+
+/**
+ * The landing files of a run ingested by workers: each gets the ledger sequence number it
+ * would get here, a task per file goes on the queue, and results are recorded as they come,
+ * in sequence order, so the ledger, the catalog's schema versions and the duplicate checks
+ * come out as a run in one process makes them. What a worker wrote for a file that turns out
+ * to repeat content already recorded is removed again.
+ */
+export async function ingestOnWorkers(opts: {
+  queue: IngestQueue; db: DuckSession; ledger: FileLedger; dlq: DeadLetterQueue; home: string; batchId: string; progress?: ProgressSink | undefined;
+  files: readonly LandingFile[]; hadLetter: (rel: string) => boolean; idleMs?: number | undefined;
+}): Promise<FileResult[]> {
+  const { ledger, db, batchId } = opts;
+  const ingestedAt = new Date().toISOString();
+  const first = ledger.firstFreeSeq;
+  const tasks: IngestTask[] = opts.files.map((file, i) => ({ home: opts.home, file, entity: entityOfPath(file.rel), seq: first + i, batchId, ingestedAt }));
+  const settled = new Map<number, TaskSettled>();
+  const results: FileResult[] = [];
+  const started = Date.now();
+  let next = 0;
+  let rows = 0;
+
+  const record = async (s: TaskSettled): Promise<void> => {
+    const { file, seq } = s.task;
+    if (!s.ok) {
+      const deadLetter = await opts.dlq.add(file, { code: 'worker_failed', message: s.error }, s.attempts, batchId);
+      results.push({ file, status: 'failed', error: s.error, attempts: s.attempts, deadLetter });
+      return;
+    }
+    const { hash, outcome } = s.result;
+    if (ledger.sameBytesAtPath(file, hash)) {
+      await discardOutputs(outcome);
+      await ledger.touch(file);
+    } else if (ledger.hasContent(hash)) {
+      await discardOutputs(outcome);
+      const dup = { file, seq, hash, entity: s.task.entity, status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
+      await ledger.record(dup, batchId, ingestedAt);
+      results.push(dup);
+    } else {
+      const withCatalog = await catalogued(db, outcome);
+      await ledger.record(withCatalog, batchId, ingestedAt);
+      rows += withCatalog.rowsOk;
+      results.push(withCatalog);
+    }
+    if (opts.hadLetter(file.rel)) await opts.dlq.resolve(file.rel, batchId);
+  };
+
+  await opts.queue.run(tasks, async (s) => {
+    settled.set(s.task.seq, s);
+    for (let t = tasks[next]; t && settled.has(t.seq); t = tasks[next]) {
+      await record(settled.get(t.seq)!);
+      next++;
+      opts.progress?.({ stage: 'ingest', done: next, total: tasks.length, unit: 'files', rows, elapsedMs: Date.now() - started, item: t.file.rel });
+    }
+  }, opts.idleMs);
+  return results;
+}
+
+/** The outcome with its schema registered in the state store's catalog (a worker leaves that to the run). */
+async function catalogued(db: DuckSession, o: FileOutcome): Promise<FileOutcome> {
+  if (o.status !== 'ingested' || !o.entity || !o.columns || o.schemaVersion !== undefined) return o;
+  const schema = await registerSchema(db, o.entity, o.file.rel, o.columns);
+  return { ...o, schemaVersion: schema.version, drift: schema.drift };
+}
+
+async function discardOutputs(o: FileOutcome): Promise<void> {
+  for (const p of [o.bronzePath, o.rejectsPath]) if (p && !p.includes('*')) await rm(p, { force: true });
+}

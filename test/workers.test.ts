@@ -1,0 +1,104 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateLanding } from '../src/generate/generate-landing.ts';
+import { LakeLayout } from '../src/lake/index.ts';
+import { queueLocation, runPipeline, type RunOptions } from '../src/orchestrate/index.ts';
+import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
+import { tempDir } from './helpers/temp-dir.ts';
+import { until } from './helpers/until.ts';
+import { warehouseDiff } from './helpers/warehouse-diff.ts';
+
+const BIN = fileURLToPath(new URL('../bin/shoplake.js', import.meta.url));
+
+/** A `shoplake worker` process, with what it printed so far. */
+function startWorker(stateUrl: string): { proc: ChildProcess; out: () => string } {
+  const proc = spawn(process.execPath, [BIN, 'worker', '--state', stateUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  return { proc, out: () => out };
+}
+
+async function stop(w: { proc: ChildProcess }): Promise<void> {
+  if (w.proc.exitCode !== null || w.proc.signalCode !== null) return;
+  const exited = new Promise((r) => w.proc.once('exit', r));
+  w.proc.kill('SIGTERM');
+  await exited;
+}
+
+test('workers: ingest tasks go through the PostgreSQL queue to worker processes; the warehouse equals a one-process run; a worker killed mid-task has its task taken by another', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const schema = `shoplake_w${process.pid}`;
+  const stateUrl = `${POSTGRES_URL}?schema=${schema}`;
+  t.after(async () => {
+    await dropSchema(schema);
+    await dropSchema(`${schema}_queue`);
+  });
+  const root = await tempDir('workers');
+  const landing = join(root, 'landing');
+  await generateLanding({ out: landing, scale: 0.003, seed: 31, drops: 2, only: 1 });
+  const local = join(root, 'local');
+  const onWorkers = join(root, 'workers');
+  const workers: RunOptions['workers'] = { ...queueLocation(stateUrl), taskTimeoutSeconds: 4, attempts: 3, idleMs: 60_000, superviseSeconds: 1 };
+
+  const a = startWorker(stateUrl);
+  const b = startWorker(stateUrl);
+  try {
+    await until('the workers to start', async () => (a.out().includes('waiting for tasks') && b.out().includes('waiting for tasks') ? true : undefined), 30_000);
+    assert.equal((await runPipeline({ home: local, landing })).status, 'success');
+    const first = await runPipeline({ home: onWorkers, landing, stateUrl, workers });
+    assert.equal(first.status, 'success', JSON.stringify(first.error));
+    assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(onWorkers).warehouseDb), []);
+    const took = (w: { out: () => string }) => (w.out().match(/ start /g) ?? []).length;
+    assert.equal(took(a) + took(b), first.files.discovered, 'every landing file was one task');
+    assert.ok(took(a) > 0 && took(b) > 0, `both workers took tasks (${took(a)} and ${took(b)})`);
+  } finally {
+    await stop(a);
+    await stop(b);
+  }
+
+  // Drop 2, and a bulky events file whose task takes long enough to be cut short: one
+  // worker, killed as it starts that task; a second worker comes up after.
+  await generateLanding({ out: landing, scale: 0.003, seed: 31, drops: 2, only: 2 });
+  const mobile = await readFile(join(landing, 'events', 'd2-mobile.jsonl'));
+  await writeFile(join(landing, 'events', 'd2-bulk.jsonl'), Buffer.concat(Array.from({ length: 60 }, () => mobile)));
+  assert.equal((await runPipeline({ home: local, landing })).status, 'success');
+  const doomed = startWorker(stateUrl);
+  let rescuer: ReturnType<typeof startWorker> | undefined;
+  try {
+    await until('the worker to start', async () => (doomed.out().includes('waiting for tasks') ? true : undefined), 30_000);
+    const run = runPipeline({ home: onWorkers, landing, stateUrl, workers: { ...workers, taskTimeoutSeconds: 20 } });
+    const killed = 'events/d2-bulk.jsonl';
+    await until('the bulky task to start', async () => (doomed.out().includes(`start ${killed}`) ? true : undefined), 60_000);
+    doomed.proc.kill('SIGKILL');
+    rescuer = startWorker(stateUrl);
+    const second = await run;
+    assert.equal(second.status, 'success', JSON.stringify(second.error));
+    assert.ok(rescuer.out().includes(`done ${killed}`), `the killed task was run by the other worker:\n${rescuer.out()}`);
+    assert.ok(!doomed.out().includes(`done ${killed}`), 'the killed worker never finished it');
+    assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(onWorkers).warehouseDb), []);
+  } finally {
+    await stop(doomed);
+    if (rescuer) await stop(rescuer);
+  }
+});
+
+test('workers: with none running, the run fails as transient with no_workers and a hint', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const schema = `shoplake_nw${process.pid}`;
+  const stateUrl = `${POSTGRES_URL}?schema=${schema}`;
+  t.after(async () => {
+    await dropSchema(schema);
+    await dropSchema(`${schema}_queue`);
+  });
+  const root = await tempDir('no-workers');
+  await generateLanding({ out: join(root, 'landing'), scale: 0.002, seed: 3, drops: 1 });
+  const run = await runPipeline({ home: join(root, 'home'), landing: join(root, 'landing'), stateUrl, workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 5, attempts: 1, idleMs: 2000 } });
+  assert.equal(run.status, 'failed');
+  assert.equal(run.error?.code, 'no_workers');
+  assert.match(run.error?.hint ?? '', /shoplake worker/);
+});
