@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { queueLocation, runPipeline, type RunOptions } from '../src/orchestrate/index.ts';
@@ -11,24 +9,7 @@ import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
-
-const BIN = fileURLToPath(new URL('../bin/shoplake.js', import.meta.url));
-
-/** A `shoplake worker` process, with what it printed so far. */
-function startWorker(stateUrl: string): { proc: ChildProcess; out: () => string } {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--state', stateUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  proc.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  return { proc, out: () => out };
-}
-
-async function stop(w: { proc: ChildProcess }): Promise<void> {
-  if (w.proc.exitCode !== null || w.proc.signalCode !== null) return;
-  const exited = new Promise((r) => w.proc.once('exit', r));
-  w.proc.kill('SIGTERM');
-  await exited;
-}
+import { startWorker } from './helpers/worker-process.ts';
 
 test('workers: ingest tasks go through the PostgreSQL queue to worker processes; the warehouse equals a one-process run; a worker killed mid-task has its task taken by another', async (t) => {
   if (!(await postgresAvailable(t))) return;
@@ -48,7 +29,7 @@ test('workers: ingest tasks go through the PostgreSQL queue to worker processes;
   const a = startWorker(stateUrl);
   const b = startWorker(stateUrl);
   try {
-    await until('the workers to start', async () => (a.out().includes('waiting for tasks') && b.out().includes('waiting for tasks') ? true : undefined), 30_000);
+    await Promise.all([a.ready(), b.ready()]);
     assert.equal((await runPipeline({ home: local, landing })).status, 'success');
     const first = await runPipeline({ home: onWorkers, landing, stateUrl, workers });
     assert.equal(first.status, 'success', JSON.stringify(first.error));
@@ -57,8 +38,8 @@ test('workers: ingest tasks go through the PostgreSQL queue to worker processes;
     assert.equal(took(a) + took(b), first.files.discovered, 'every landing file was one task');
     assert.ok(took(a) > 0 && took(b) > 0, `both workers took tasks (${took(a)} and ${took(b)})`);
   } finally {
-    await stop(a);
-    await stop(b);
+    await a.stop();
+    await b.stop();
   }
 
   // Drop 2, and a bulky events file whose task takes long enough to be cut short: one
@@ -70,7 +51,7 @@ test('workers: ingest tasks go through the PostgreSQL queue to worker processes;
   const doomed = startWorker(stateUrl);
   let rescuer: ReturnType<typeof startWorker> | undefined;
   try {
-    await until('the worker to start', async () => (doomed.out().includes('waiting for tasks') ? true : undefined), 30_000);
+    await doomed.ready();
     const run = runPipeline({ home: onWorkers, landing, stateUrl, workers: { ...workers, taskTimeoutSeconds: 20 } });
     const killed = 'events/d2-bulk.jsonl';
     await until('the bulky task to start', async () => (doomed.out().includes(`start ${killed}`) ? true : undefined), 60_000);
@@ -82,8 +63,8 @@ test('workers: ingest tasks go through the PostgreSQL queue to worker processes;
     assert.ok(!doomed.out().includes(`done ${killed}`), 'the killed worker never finished it');
     assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(onWorkers).warehouseDb), []);
   } finally {
-    await stop(doomed);
-    if (rescuer) await stop(rescuer);
+    await doomed.stop();
+    await rescuer?.stop();
   }
 });
 
