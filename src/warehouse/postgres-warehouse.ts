@@ -18,7 +18,7 @@ export interface PostgresWarehouseOptions {
   schema: string;
   /** Folder for the CSV files DuckDB writes for COPY (removed after each table). */
   scratchDir: string;
-  /** Attempts of a whole publish when the connection drops or the server restarts. */
+  /** Attempts of a whole publish when the connection drops or the server restarts (default 7: about 13 s of waiting in all, long enough for a restart). */
   attempts?: number;
 }
 
@@ -48,7 +48,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
   constructor(private readonly opts: PostgresWarehouseOptions) {}
 
   async publish(req: PublishRequest): Promise<PublishResult> {
-    const attempts = this.opts.attempts ?? 4;
+    const attempts = this.opts.attempts ?? 7;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.publishOnce(req);
@@ -58,7 +58,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
             subject: redact(this.opts.url), hint: 'the published schema is unchanged; check the server and run again', cause: err,
           });
         }
-        await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+        await new Promise((r) => setTimeout(r, publishRetryDelay(attempt)));
       }
     }
   }
@@ -228,6 +228,11 @@ function describeLoad(s: StagedTable, shipped: number): TableLoad {
   if (s.plan.kind === 'merge') return { kind: 'merge', shipped };
   const replaced = s.plan.replace.length;
   return { kind: 'partitions', shipped, partitions: { replaced, removed: s.plan.remove.length, unchanged: (s.prints?.length ?? 0) - replaced } };
+}
+
+/** Wait before publish attempt `attempt + 1`: 250 ms doubling, at most 5 s. */
+export function publishRetryDelay(attempt: number): number {
+  return Math.min(5_000, 250 * 2 ** (attempt - 1));
 }
 
 /** A lost connection or a server going away: worth a new attempt. */
