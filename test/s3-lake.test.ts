@@ -5,7 +5,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
-import { LakeLayout, mirrorS3Prefix, S3Store } from '../src/lake/index.ts';
+import { LakeLayout, mirrorS3Prefix, publishVersion, S3Store } from '../src/lake/index.ts';
 import { runPipeline, type DagRunRecord } from '../src/orchestrate/index.ts';
 import { startServer } from '../src/serve/index.ts';
 import { s3Options, startFlakyProxy, startS3rver } from './helpers/s3rver.ts';
@@ -54,12 +54,18 @@ test('S3 store: listing follows continuation pages, large files go up in parts a
     assert.equal(await sha(join(dir, 'back', 'big.bin')), await sha(join(dir, 'big.bin')));
     await assert.rejects(store.download('objects', 'in/missing.csv', join(dir, 'back', 'missing.csv')), (e: Error & { code?: string }) => e.code === 's3_failed');
     assert.deepEqual(await filesUnder(join(dir, 'back')), ['big.bin'], 'a failed download leaves no partial file');
+
+    // Versions behind a manifest: the newest two are kept, older ones deleted.
+    for (const v of ['r1', 'r2', 'r3']) await publishVersion(store, [{ path: join(dir, 'small-0.csv'), name: 'a.csv' }], { bucket: 'objects', prefix: 'zone/' }, v);
+    assert.deepEqual((await store.list('objects', 'zone/')).map((o) => o.key).sort(), ['zone/_manifest.json', 'zone/v=r2/a.csv', 'zone/v=r3/a.csv']);
+    await store.download('objects', 'zone/_manifest.json', join(dir, 'm.json'));
+    assert.equal((JSON.parse(await readFile(join(dir, 'm.json'), 'utf8')) as { version: string }).version, 'r3');
   } finally {
     store.close();
   }
 });
 
-test('S3 landing and lake: a run from an s3:// landing zone builds the same warehouse as from the local folder, mirrors only what changed, and publishes the processed partition with its manifest', async () => {
+test('S3 landing and lake: a run from an s3:// landing zone builds the same warehouse as from the local folder, mirrors only what changed, and publishes bronze, silver, gold and the processed partition to the S3 lake behind manifests', async () => {
   const s3 = await startS3rver(['landing', 'lake']);
   const root = await tempDir('s3-lake');
   const landing = join(root, 'landing');
@@ -101,6 +107,20 @@ test('S3 landing and lake: a run from an s3:// landing zone builds the same ware
     assert.equal(second.status, 'success', JSON.stringify(second.error));
     assert.equal(second.files.discovered - second.files.unchanged, added.length, `only the new objects were new: ${added.join(', ')}`);
     assert.deepEqual(await warehouseDiff(new LakeLayout(join(root, 'local')).warehouseDb, new LakeLayout(join(root, 's3')).warehouseDb), []);
+
+    // The whole lake is on S3 too: bronze file for file, silver and gold behind manifests naming this run's version.
+    const layout = new LakeLayout(join(root, 's3'));
+    assert.deepEqual((await store.list('lake', 'analytics/bronze/')).map((o) => o.key.slice('analytics/bronze/'.length)).sort(), await filesUnder(layout.bronze));
+    for (const zone of ['silver', 'gold']) {
+      await store.download('lake', `analytics/${zone}/_manifest.json`, join(root, `${zone}.json`));
+      const m = JSON.parse(await readFile(join(root, `${zone}.json`), 'utf8')) as { version: string; files: Array<{ key: string; size: number }> };
+      assert.equal(m.version, second.runId, `${zone}: the manifest names the last run's version`);
+      const objects = await store.list('lake', `analytics/${zone}/`);
+      for (const f of m.files) assert.equal(objects.find((o) => o.key === f.key)?.size, f.size, `${f.key} is whole in the bucket`);
+      assert.ok(m.files.some((f) => f.key.endsWith(zone === 'gold' ? '/fact_orders.parquet' : '/silver_rejects.parquet')));
+      const versions = new Set(objects.filter((o) => o.key.includes('/v=')).map((o) => o.key.split('/v=')[1]!.split('/')[0]));
+      assert.deepEqual([...versions].sort(), [remote.runId, second.runId].sort(), `${zone}: this version and the one before are kept`);
+    }
   } finally {
     store.close();
   }

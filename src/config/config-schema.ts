@@ -18,9 +18,9 @@ export const ConfigSchema = z
     lake: z
       .object({
         /**
-         * `local` keeps every zone under home. An `s3://bucket/prefix` URL also publishes the
-         * processed zone there: each logical date's partition is uploaded under
-         * `processed/date=<day>/`, then its `_manifest.json`, which readers take as the unit.
+         * `local` keeps the lake under home only. An `s3://bucket/prefix` URL gets a copy on
+         * every publish: bronze and quarantine files once, silver, gold and processed
+         * partitions as versions behind a `_manifest.json` per zone (see S3Lake).
          */
         url: z.string().regex(/^(local|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?)$/, 'either "local" or an s3://bucket/prefix URL').default('local'),
       })

@@ -3,7 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { errorMessage, TransientError } from '../errors/index.ts';
 
@@ -79,6 +79,15 @@ export class S3Store {
       client: this.client, params: { Bucket: bucket, Key: key, Body: createReadStream(path) },
       partSize: this.opts.partSize ?? 8 * 2 ** 20, queueSize: 4, leavePartsOnError: false,
     }).done());
+  }
+
+  /** Deletes the keys, up to 1000 per request (S3's limit). */
+  async remove(bucket: string, keys: readonly string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) {
+      const batch = keys.slice(i, i + 1000);
+      const r = await this.call(`delete s3://${bucket}/${batch[0]}`, () => this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })));
+      if (r.Errors?.length) throw new TransientError('s3_failed', `deleting ${r.Errors.length} objects in s3://${bucket} failed: ${r.Errors[0]?.Message ?? r.Errors[0]?.Code}`, { subject: `s3://${bucket}/${r.Errors[0]?.Key ?? ''}` });
+    }
   }
 
   close(): void {

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import { fetchRestSource, ingestLanding, IngestQueue, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
-import { exportZone, isS3Url, LakeLayout, mirrorS3Prefix, parseS3Url, recoverSwap, S3Store, unloadPartition, uploadDirectory, writeAtomically, type S3Location } from '../lake/index.ts';
+import { exportZone, isS3Url, LakeLayout, mirrorS3Prefix, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv } from '../state/index.ts';
 import { buildModel, createBronzeSources, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
@@ -29,6 +29,8 @@ export class PipelineRun {
   private builtThroughSeq = 0;
   /** The s3:// landing zone mirrored into `opts.landing` before each look at it. */
   private s3Landing: S3Location | undefined;
+  /** The S3 lake the zones and processed partitions are published to as well. */
+  private readonly s3Lake: S3Lake | undefined;
 
   constructor(
     readonly summary: RunSummary,
@@ -38,6 +40,7 @@ export class PipelineRun {
     readonly models: readonly Model[],
   ) {
     this.readers = new ModelReaders(models);
+    this.s3Lake = S3Lake.of(opts.lakeUrl, opts.s3);
   }
 
   /**
@@ -183,7 +186,7 @@ export class PipelineRun {
     const silverTables = this.models.filter((m) => m.layer === 'silver' && m.name.startsWith('silver_') && m.name !== 'silver_rejects').map((m) => m.name);
     const goldTables = this.models.filter((m) => m.publish).map((m) => m.name);
     const publish = await timeStage('publish', async () => {
-      const total = silverTables.length + (this.opts.postgresWarehouse ? 3 : 2) * goldTables.length;
+      const total = silverTables.length + (this.opts.postgresWarehouse ? 3 : 2) * goldTables.length + (this.s3Lake ? 3 : 0);
       const t0 = Date.now();
       let done = 0;
       const tick = (item: string) => this.opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item });
@@ -196,6 +199,7 @@ export class PipelineRun {
       if (pgWarehouse) {
         await new PostgresWarehouse({ ...pgWarehouse, scratchDir: join(this.layout.tmp, 'pg-copy') }).publish({ ...request, onTable: (t) => tick(`postgres/${t}`) });
       }
+      await this.s3Lake?.publishZones(this.layout, this.summary.runId, { runId: this.summary.runId, builtThroughSeq: this.builtThroughSeq }, tick);
       return embedded;
     }, (r) => r.tables.reduce((n, t) => n + t.rows, 0));
     this.addStage(publish.stats);
@@ -214,27 +218,15 @@ export class PipelineRun {
     const dir = this.layout.processedPartition(logicalDate);
     await mkdir(dirname(dir), { recursive: true });
     const unloaded = await unloadPartition({ warehouseDb: this.layout.warehouseDb, dir, logicalDate, tables });
-    if (this.opts.lakeUrl && isS3Url(this.opts.lakeUrl)) {
-      const lake = parseS3Url(this.opts.lakeUrl);
-      await this.withS3((s3) => uploadDirectory(s3, dir, { bucket: lake.bucket, prefix: `${lake.prefix}processed/date=${logicalDate}/` }, { runId: this.summary.runId, logicalDate, tables: unloaded }));
-    }
+    await this.s3Lake?.publishProcessed(dir, logicalDate, this.summary.runId, { runId: this.summary.runId, logicalDate, tables: unloaded });
     return unloaded;
   }
 
   /** New and changed objects of the s3:// landing zone into its local mirror, with progress. */
   private async mirrorLanding(from: S3Location): Promise<void> {
     const t0 = Date.now();
-    await this.withS3((s3) => mirrorS3Prefix(s3, from, this.opts.landing, (done, total, key) =>
+    await withS3Store(this.opts.s3 ?? { maxAttempts: 5 }, (s3) => mirrorS3Prefix(s3, from, this.opts.landing, (done, total, key) =>
       this.opts.progress?.({ stage: 'ingest', done, total, unit: 'files', elapsedMs: Date.now() - t0, item: `s3://${from.bucket}/${key}` })));
-  }
-
-  private async withS3<T>(fn: (s3: S3Store) => Promise<T>): Promise<T> {
-    const s3 = new S3Store(this.opts.s3 ?? { maxAttempts: 5 });
-    try {
-      return await fn(s3);
-    } finally {
-      s3.close();
-    }
   }
 
   async close(state: RunState): Promise<void> {
