@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { DuckSession } from '../duck/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
+import { entityOfPath } from './entity-of-path.ts';
 import type { FileOutcome, LandingFile } from './ingest-file.ts';
 
 interface LedgerRow {
@@ -63,6 +64,13 @@ export class FileLedger {
     await this.db.run('UPDATE ingested_files SET mtime_ms = $m WHERE path = $p', { m: f.mtimeMs, p: f.rel });
     const r = this.byPath.get(f.rel);
     if (r) r.mtime_ms = f.mtimeMs;
+  }
+
+  /** A byte-identical re-delivery: recorded under its own sequence number, nothing written to the lake. */
+  async recordDuplicate(file: LandingFile, seq: number, hash: string, batchId: string, at: string): Promise<LedgerEntry & { status: 'duplicate'; detail: string }> {
+    const dup = { file, seq, hash, entity: entityOfPath(file.rel), status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
+    await this.record(dup, batchId, at);
+    return dup;
   }
 
   async record(o: LedgerEntry, batchId: string, at: string): Promise<void> {

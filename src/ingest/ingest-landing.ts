@@ -96,9 +96,7 @@ async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise
       if (ledger.sameBytesAtPath(file, content.hash)) {
         await ledger.touch(file);
       } else if (ledger.hasContent(content.hash)) {
-        const dup = { file, seq: ledger.firstFreeSeq, hash: content.hash, entity: entityOfPath(file.rel), status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
-        await ledger.record(dup, batchId, ingestedAt);
-        results.push(dup);
+        results.push(await ledger.recordDuplicate(file, ledger.firstFreeSeq, content.hash, batchId, ingestedAt));
       } else {
         const outcome = await ingestFile({ db, layout, batchId, ingestedAt }, file, content, entityOfPath(file.rel), ledger.firstFreeSeq);
         await ledger.record(outcome, batchId, ingestedAt);

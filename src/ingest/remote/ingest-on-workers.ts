@@ -44,9 +44,7 @@ export async function ingestOnWorkers(opts: {
       await ledger.touch(file);
     } else if (ledger.hasContent(hash)) {
       await discardOutputs(outcome);
-      const dup = { file, seq, hash, entity: s.task.entity, status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
-      await ledger.record(dup, batchId, ingestedAt);
-      results.push(dup);
+      results.push(await ledger.recordDuplicate(file, seq, hash, batchId, ingestedAt));
     } else {
       const withCatalog = await catalogued(db, outcome);
       await ledger.record(withCatalog, batchId, ingestedAt);
