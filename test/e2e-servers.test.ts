@@ -1,30 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout, S3Store } from '../src/lake/index.ts';
 import { queueLocation, runPipeline, type RunOptions } from '../src/orchestrate/index.ts';
 import { postgresGoldDiff } from './helpers/postgres-gold-diff.ts';
-import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
+import { dropSchema, POSTGRES_URL, postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { startS3rver } from './helpers/s3rver.ts';
+import { filesUnder } from './helpers/files-under.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { readTruth, truthMismatches } from './helpers/truth-check.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
 import { startWorker } from './helpers/worker-process.ts';
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
-}
-
 test('e2e on servers: two drops from an S3 landing zone, ingested by two workers, run history in PostgreSQL, gold published to PostgreSQL and the processed zone to S3 — every gold table identical to the embedded run, which matches the truth', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const stateSchema = `shoplake_e2e${process.pid}`;
+  const stateUrl = tempStateUrl(t, 'shoplake_e2e');
   const goldSchema = `gold_e2e${process.pid}`;
-  const stateUrl = `${POSTGRES_URL}?schema=${stateSchema}`;
   t.after(async () => {
-    for (const s of [stateSchema, `${stateSchema}_queue`, goldSchema, `${goldSchema}__staging`]) await dropSchema(s);
+    for (const s of [goldSchema, `${goldSchema}__staging`]) await dropSchema(s);
   });
   const s3 = await startS3rver(['landing', 'lake']);
   const store = new S3Store(s3.options);

@@ -3,14 +3,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
-import { DuckSession, ident, literal } from '../src/duck/index.ts';
-import { generateLanding } from '../src/generate/generate-landing.ts';
-import { LakeLayout } from '../src/lake/index.ts';
-import { runPipeline } from '../src/orchestrate/index.ts';
-import { loadModels } from '../src/transform/index.ts';
+import { ident, literal } from '../src/duck/index.ts';
 import { PostgresWarehouse } from '../src/warehouse/index.ts';
 import { postgresGoldDiff } from './helpers/postgres-gold-diff.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
+import { goldBuild } from './helpers/gold-build.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 
@@ -39,19 +36,10 @@ test('PostgreSQL restarted during a publish: the publish waits for it, retries, 
   const schema = `gold_r${process.pid}`;
   t.after(() => dropSchema(schema));
   const root = await tempDir('pg-restart');
-  const landing = join(root, 'landing');
-  const home = join(root, 'home');
-  await generateLanding({ out: landing, scale: 0.005, seed: 53, drops: 1 });
-  assert.equal((await runPipeline({ home, landing })).status, 'success');
-  const layout = new LakeLayout(home);
-  const build = await DuckSession.open(':memory:');
+  const { build, tables, shapes } = await goldBuild(root, 53);
   try {
-    await build.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
-    const tables = (await build.all<{ t: string }>("SELECT table_name AS t FROM duckdb_tables() WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1")).map((r) => r.t);
-    for (const tb of tables) await build.run(`CREATE TABLE ${ident(tb)} AS SELECT * FROM wh.main.${ident(tb)}`);
     // A big fact table, so that the publish is still loading when the server goes down.
     await build.run('CREATE OR REPLACE TABLE fact_events AS SELECT * REPLACE (event_id || \'-\' || range AS event_id) FROM fact_events, range(30)');
-    const shapes = Object.fromEntries((await loadModels()).map((m) => [m.name, { key: m.key, ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}) }]));
     const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
 
     let done = false;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
-import { DuckSession, ident, literal } from '../src/duck/index.ts';
+import { ident } from '../src/duck/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { runPipeline } from '../src/orchestrate/index.ts';
@@ -11,6 +11,7 @@ import { loadModels } from '../src/transform/index.ts';
 import { PostgresWarehouse } from '../src/warehouse/index.ts';
 import { postgresGoldDiff } from './helpers/postgres-gold-diff.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
+import { goldBuild } from './helpers/gold-build.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 test('PostgreSQL warehouse: the daily run publishes every gold table by COPY, identical to the embedded warehouse, with keys, indexes and statistics; the next drop ships only changed partitions and merges the rest', async (t) => {
@@ -86,18 +87,9 @@ test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers
   if (!(await postgresAvailable(t))) return;
   const schema = `gold_k${process.pid}`;
   const root = await tempDir('pg-kill');
-  const landing = join(root, 'landing');
-  const home = join(root, 'home');
-  await generateLanding({ out: landing, scale: 0.005, seed: 52, drops: 1 });
-  assert.equal((await runPipeline({ home, landing })).status, 'success');
-  const layout = new LakeLayout(home);
-  const build = await DuckSession.open(':memory:');
-  await build.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
-  const tables = (await build.all<{ t: string }>("SELECT table_name AS t FROM duckdb_tables() WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1")).map((r) => r.t);
-  // A big fact table, so that a COPY is running long enough to be killed.
-  for (const tb of tables) await build.run(`CREATE TABLE ${ident(tb)} AS SELECT * FROM wh.main.${ident(tb)}`);
+  const { build, tables, shapes } = await goldBuild(root, 52);
+  // A big fact table (below), so that a COPY is running long enough to be killed.
   const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
-  const shapes = Object.fromEntries((await loadModels()).map((m) => [m.name, { key: m.key, ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}) }]));
   const factEvents = `SELECT count(*)::int AS n FROM ${ident(schema)}.fact_events`;
   const watcher = new pg.Client({ connectionString: POSTGRES_URL });
   await watcher.connect();

@@ -1,24 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout, mirrorS3Prefix, publishVersion, S3Store } from '../src/lake/index.ts';
 import { runPipeline, type DagRunRecord } from '../src/orchestrate/index.ts';
 import { startServer } from '../src/serve/index.ts';
 import { s3Options, startFlakyProxy, startS3rver } from './helpers/s3rver.ts';
+import { filesUnder } from './helpers/files-under.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
 
 const sha = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
-}
 
 /** A local folder into the bucket under a prefix, file by file, as a producer would drop it. */
 async function uploadTree(store: S3Store, dir: string, bucket: string, prefix: string): Promise<number> {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { queueLocation, runPipeline, type RunOptions } from '../src/orchestrate/index.ts';
-import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
+import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
@@ -13,12 +13,7 @@ import { startWorker } from './helpers/worker-process.ts';
 
 test('workers: ingest tasks go through the PostgreSQL queue to worker processes; the warehouse equals a one-process run; a worker killed mid-task has its task taken by another', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const schema = `shoplake_w${process.pid}`;
-  const stateUrl = `${POSTGRES_URL}?schema=${schema}`;
-  t.after(async () => {
-    await dropSchema(schema);
-    await dropSchema(`${schema}_queue`);
-  });
+  const stateUrl = tempStateUrl(t, 'shoplake_w');
   const root = await tempDir('workers');
   const landing = join(root, 'landing');
   await generateLanding({ out: landing, scale: 0.003, seed: 31, drops: 2, only: 1 });
@@ -70,12 +65,7 @@ test('workers: ingest tasks go through the PostgreSQL queue to worker processes;
 
 test('workers: with none running, the run fails as transient with no_workers and a hint', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const schema = `shoplake_nw${process.pid}`;
-  const stateUrl = `${POSTGRES_URL}?schema=${schema}`;
-  t.after(async () => {
-    await dropSchema(schema);
-    await dropSchema(`${schema}_queue`);
-  });
+  const stateUrl = tempStateUrl(t, 'shoplake_nw');
   const root = await tempDir('no-workers');
   await generateLanding({ out: join(root, 'landing'), scale: 0.002, seed: 3, drops: 1 });
   const run = await runPipeline({ home: join(root, 'home'), landing: join(root, 'landing'), stateUrl, workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 5, attempts: 1, idleMs: 2000 } });

@@ -1,2 +1,3 @@
 export { ShoplakeError, TerminalError, TransientError, errorMessage } from './shoplake-error.ts';
 export type { ErrorKind, ErrorDetails } from './shoplake-error.ts';
+export { redactUrl } from './redact-url.ts';

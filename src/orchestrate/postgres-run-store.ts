@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { TransientError } from '../errors/index.ts';
+import { redactUrl, TransientError } from '../errors/index.ts';
 import type { DagRunRecord, RunFilter, RunStore, RunType, TaskInstanceRecord, TaskLogLine } from './run-store.ts';
 
 /** The run history's schema in PostgreSQL, as numbered migrations applied in order. */
@@ -71,7 +71,7 @@ export class PostgresRunStore implements RunStore {
     } catch (err) {
       await pool.end();
       throw new TransientError('state_unreachable', `cannot use the PostgreSQL state store: ${(err as Error).message}`, {
-        subject: url.replace(/:[^:@/]*@/, ':***@'), hint: 'check state.url (or --state) and that PostgreSQL is running',
+        subject: redactUrl(url), hint: 'check state.url (or --state) and that PostgreSQL is running',
       });
     }
     return store;

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ident, literal } from '../duck/index.ts';
-import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
+import { errorMessage, redactUrl, TerminalError, TransientError } from '../errors/index.ts';
 import { postgresType } from './postgres-type.ts';
 import { partitionPrints } from './partition-prints.ts';
 import { PARTITIONS_TABLE, readPublishedState, type PublishedState } from './postgres-published-state.ts';
@@ -55,7 +55,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
       } catch (err) {
         if (!isConnectionError(err) || attempt >= attempts) {
           throw new TransientError('warehouse_publish_failed', `publishing to PostgreSQL schema "${this.opts.schema}" failed (attempt ${attempt}): ${errorMessage(err)}`, {
-            subject: redact(this.opts.url), hint: 'the published schema is unchanged; check the server and run again', cause: err,
+            subject: redactUrl(this.opts.url), hint: 'the published schema is unchanged; check the server and run again', cause: err,
           });
         }
         await new Promise((r) => setTimeout(r, publishRetryDelay(attempt)));
@@ -240,8 +240,4 @@ function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
   return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(code) || /^(08|57P0)/.test(code) ||
     /Connection terminated|connection.*(ended|closed)|terminating connection/i.test(errorMessage(err));
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@');
 }

@@ -33,3 +33,16 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * A PostgreSQL state URL with a schema of its own (`?schema=<prefix><pid>`), whose schema
+ * and task-queue schema are dropped when the test ends.
+ */
+export function tempStateUrl(t: TestContext, prefix: string): string {
+  const schema = `${prefix}${process.pid}`;
+  t.after(async () => {
+    await dropSchema(schema);
+    await dropSchema(`${schema}_queue`);
+  });
+  return `${POSTGRES_URL}?schema=${schema}`;
+}

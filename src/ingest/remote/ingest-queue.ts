@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { errorMessage, TransientError } from '../../errors/index.ts';
+import { errorMessage, redactUrl, TransientError } from '../../errors/index.ts';
 import type { IngestTask, IngestTaskResult } from './ingest-task.ts';
 
 const QUEUE = 'shoplake-ingest';
@@ -43,7 +43,7 @@ export class IngestQueue {
       });
     } catch (err) {
       await boss.stop({ graceful: false }).catch(() => undefined);
-      throw new TransientError('queue_unavailable', `the task queue in ${redact(opts.url)} is not reachable: ${errorMessage(err)}`, { subject: 'workers', hint: 'check state.url and that PostgreSQL is up', cause: err });
+      throw new TransientError('queue_unavailable', `the task queue in ${redactUrl(opts.url)} is not reachable: ${errorMessage(err)}`, { subject: 'workers', hint: 'check state.url and that PostgreSQL is up', cause: err });
     }
     return new IngestQueue(boss, opts);
   }
@@ -106,8 +106,4 @@ export class IngestQueue {
 function failureMessage(output: unknown): string {
   if (output && typeof output === 'object' && 'message' in output) return String((output as { message: unknown }).message);
   return output ? JSON.stringify(output) : 'the task failed';
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
