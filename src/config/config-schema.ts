@@ -129,9 +129,14 @@ export const ConfigSchema = z
         fileAttempts: z.number().int().min(1).max(10).default(3),
         /** First delay between those attempts, in ms (doubling, with jitter). */
         retryDelayMs: z.number().int().nonnegative().default(500),
+        /**
+         * Landing files ingested at once in the run's process, each on a DuckDB connection of
+         * its own; two keep two cores busy through the single-threaded parts of each file.
+         */
+        concurrency: z.number().int().min(1).max(16).default(2),
       })
       .strict()
-      .default({ fileAttempts: 3, retryDelayMs: 500 }),
+      .default({ fileAttempts: 3, retryDelayMs: 500, concurrency: 2 }),
     server: z
       .object({
         /** Address `shoplake serve` listens on; 127.0.0.1 keeps it to this machine. */

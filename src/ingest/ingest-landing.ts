@@ -1,16 +1,13 @@
 import type { DuckSession } from '../duck/index.ts';
-import { errorMessage, ShoplakeError } from '../errors/index.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { withLedgerLock } from './ledger-lock.ts';
-import { STAGED, STAGED_REJECTS } from './formats/format-reader.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { ProgressSink } from '../orchestrate/progress-event.ts';
 import { discoverLanding } from './discover-landing.ts';
-import { entityOfPath } from './entity-of-path.ts';
 import { FileLedger } from './file-ledger.ts';
-import { ingestFile, type FileOutcome, type LandingFile } from './ingest-file.ts';
-import { readLandingFile, type FileBytes } from './read-landing-file.ts';
-import { ingestOnWorkers } from './remote/ingest-on-workers.ts';
+import type { FileOutcome, LandingFile } from './ingest-file.ts';
+import { ingestTasks } from './remote/ingest-tasks.ts';
+import { LocalTaskRunner } from './remote/local-task-runner.ts';
 import type { IngestQueue } from './remote/ingest-queue.ts';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -47,6 +44,8 @@ export async function ingestLanding(opts: {
   queue?: IngestQueue;
   /** With a queue: fail when no worker has taken a task for this long, in ms. */
   idleMs?: number;
+  /** Without a queue: files ingested at once in this process (default 2). */
+  concurrency?: number;
 }): Promise<IngestSummary> {
   // Stream deliveries take ledger sequence numbers too: one at a time.
   return withLedgerLock(opts.db, () => ingestPending(opts));
@@ -54,92 +53,29 @@ export async function ingestLanding(opts: {
 
 async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise<IngestSummary> {
   const { db, layout, batchId } = opts;
-  const attempts = opts.fileAttempts ?? 3;
   const files = await discoverLanding(opts.landing);
   const ledger = await FileLedger.load(db, layout);
   const dlq = new DeadLetterQueue(db);
   const letters = await dlq.open();
   await removeStrayOutputs(layout, await ledger.referencedFiles());
   const pending = files.filter((f) => !ledger.isUnchanged(f));
-  if (opts.queue) {
-    const dead = (f: LandingFile) => {
-      const letter = letters.get(f.rel);
-      return !!letter && isDeadAndUnchanged(letter, f);
-    };
-    const skipped: FileResult[] = pending.filter(dead).map((file) => ({ file, status: 'dead_lettered', deadLetter: letters.get(file.rel)!.id }));
-    const done = await ingestOnWorkers({
-      queue: opts.queue, db, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs,
-    });
-    return { discovered: files.length, unchanged: files.length - pending.length, results: [...skipped, ...done] };
-  }
-  const results: FileResult[] = [];
-  const started = Date.now();
-  let rows = 0;
-  let bytes = 0;
-  const totalBytes = pending.reduce((n, f) => n + f.size, 0);
-
-  const scratch = join(layout.tmp, 'ingest');
-  // Reading (hash, inflate) the next file overlaps with DuckDB parsing the current one.
-  const read = (f: LandingFile | undefined) => (f ? readLandingFile(f.abs, scratch).then((b) => ({ ok: true as const, b }), (err: unknown) => ({ ok: false as const, err })) : undefined);
-  let next = read(pending[0]);
-  for (const [i, file] of pending.entries()) {
-    const ingestedAt = new Date().toISOString();
-    let current = await next!;
-    next = read(pending[i + 1]);
-    const letter = letters.get(file.rel);
-    if (letter && isDeadAndUnchanged(letter, file)) {
-      if (current.ok) await current.b.dispose();
-      results.push({ file, status: 'dead_lettered', deadLetter: letter.id });
-      continue;
-    }
-    const ingestOne = async (content: FileBytes): Promise<void> => {
-      if (ledger.sameBytesAtPath(file, content.hash)) {
-        await ledger.touch(file);
-      } else if (ledger.hasContent(content.hash)) {
-        results.push(await ledger.recordDuplicate(file, ledger.firstFreeSeq, content.hash, batchId, ingestedAt));
-      } else {
-        const outcome = await ingestFile({ db, layout, batchId, ingestedAt }, file, content, entityOfPath(file.rel), ledger.firstFreeSeq);
-        await ledger.record(outcome, batchId, ingestedAt);
-        rows += outcome.rowsOk;
-        results.push(outcome);
-      }
-    };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (!current.ok) throw current.err;
-        await ingestOne(current.b);
-        if (letter) await dlq.resolve(file.rel, batchId);
-        break;
-      } catch (err) {
-        // Not the file's fault (bad data is quarantined, not thrown): the disk, the mount,
-        // the engine. Tried again; after the last attempt, dead-lettered with its error.
-        if (attempt >= attempts) {
-          const error = { code: err instanceof ShoplakeError ? err.code : ((err as NodeJS.ErrnoException).code ?? 'ingest_error'), message: errorMessage(err) };
-          const id = await dlq.add(file, error, attempts, batchId);
-          results.push({ file, status: 'failed', error: error.message, attempts, deadLetter: id });
-          break;
-        }
-        await sleep(opts.retryDelay?.(attempt) ?? 0);
-        if (current.ok) await current.b.dispose();
-        current = await read(file)!;
-      }
-    }
-    if (current.ok) await current.b.dispose();
-    bytes += file.size;
-    opts.progress?.({ stage: 'ingest', done: i + 1, total: pending.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: file.rel });
-  }
-  // The last file's staging tables would otherwise hold memory in the state database for the rest of the run.
-  await db.run(`DROP TABLE IF EXISTS ${STAGED}; DROP TABLE IF EXISTS ${STAGED_REJECTS}; DROP TABLE IF EXISTS csv_read; DROP TABLE IF EXISTS js_top`);
-  return { discovered: files.length, unchanged: files.length - pending.length, results };
+  const dead = (f: LandingFile) => {
+    const letter = letters.get(f.rel);
+    return !!letter && isDeadAndUnchanged(letter, f);
+  };
+  const skipped: FileResult[] = pending.filter(dead).map((file) => ({ file, status: 'dead_lettered', deadLetter: letters.get(file.rel)!.id }));
+  const runner = opts.queue ?? new LocalTaskRunner({
+    db, concurrency: opts.concurrency ?? 2, attempts: opts.fileAttempts ?? 3, retryDelay: opts.retryDelay ?? (() => 0), scratchDir: join(layout.tmp, 'ingest'),
+  });
+  const done = await ingestTasks({
+    runner, db, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs,
+  });
+  return { discovered: files.length, unchanged: files.length - pending.length, results: [...skipped, ...done] };
 }
 
 /** A dead letter stays dead while its file is the one that failed (same size and mtime). */
 export function isDeadAndUnchanged(letter: { status: string; size: number | null; mtimeMs: number | null }, file: LandingFile): boolean {
   return letter.status === 'dead' && letter.size === file.size && letter.mtimeMs === file.mtimeMs;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

@@ -119,7 +119,7 @@ export class PipelineRun {
     const queue = this.opts.workers ? await IngestQueue.open(this.opts.workers) : undefined;
     const ingest = await timeStage('ingest', () => ingestLanding({
       landing: this.opts.landing, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
-      fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}),
+      fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}), ...(this.opts.ingestConcurrency ? { concurrency: this.opts.ingestConcurrency } : {}),
     }).finally(() => queue?.close()),
       (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
     this.addStage(ingest.stats);

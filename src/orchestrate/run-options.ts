@@ -12,6 +12,8 @@ export interface RunOptions {
   /** Attempts to read one landing file before it is dead-lettered, and the first delay between them. */
   fileAttempts?: number;
   retryDelayMs?: number;
+  /** Landing files ingested at once in this process (config `ingest.concurrency`). */
+  ingestConcurrency?: number;
   /** Paginated JSON APIs the run fetches into the landing zone first. */
   restSources?: readonly RestSource[];
   /** A PostgreSQL warehouse gold is published to as well (config `warehouse`). */

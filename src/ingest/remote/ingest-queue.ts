@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import { errorMessage, redactUrl, TransientError } from '../../errors/index.ts';
 import type { IngestTask, IngestTaskResult } from './ingest-task.ts';
+import type { TaskRunner, TaskSettled } from './task-runner.ts';
 
 const QUEUE = 'shoplake-ingest';
 const POLL_WINDOW = 32;
@@ -19,7 +20,6 @@ export interface IngestQueueOptions {
   superviseSeconds?: number;
 }
 
-export type TaskSettled = { task: IngestTask; ok: true; result: IngestTaskResult; attempts: number } | { task: IngestTask; ok: false; error: string; attempts: number };
 
 /**
  * Ingest tasks on a job queue in PostgreSQL (pg-boss): the run that owns the ledger
@@ -28,7 +28,7 @@ export type TaskSettled = { task: IngestTask; ok: true; result: IngestTaskResult
  * after `taskTimeoutSeconds` and taken by another; pg-boss hands each attempt to one
  * worker only (row locks with SKIP LOCKED).
  */
-export class IngestQueue {
+export class IngestQueue implements TaskRunner {
   private constructor(private readonly boss: PgBoss, private readonly opts: IngestQueueOptions) {}
 
   static async open(opts: IngestQueueOptions): Promise<IngestQueue> {
@@ -77,7 +77,7 @@ export class IngestQueue {
           await onSettled({ task, ok: true, result: job.output as IngestTaskResult, attempts: job.retryCount + 1 });
         } else if (job.state === 'failed' || job.state === 'cancelled') {
           open.delete(id);
-          await onSettled({ task, ok: false, error: failureMessage(job.output), attempts: job.retryCount + 1 });
+          await onSettled({ task, ok: false, error: failureMessage(job.output), code: 'worker_failed', attempts: job.retryCount + 1 });
         }
       }
       if (open.size > 0 && Date.now() - lastTaken > idleMs) {

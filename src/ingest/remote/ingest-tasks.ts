@@ -7,18 +7,18 @@ import { entityOfPath } from '../entity-of-path.ts';
 import type { FileLedger } from '../file-ledger.ts';
 import type { FileOutcome, LandingFile } from '../ingest-file.ts';
 import type { FileResult } from '../ingest-landing.ts';
-import type { IngestQueue, TaskSettled } from './ingest-queue.ts';
+import type { TaskRunner, TaskSettled } from './task-runner.ts';
 import type { IngestTask } from './ingest-task.ts';
 
 /**
- * The landing files of a run ingested by workers: each gets the ledger sequence number it
- * would get here, a task per file goes on the queue, and results are recorded as they come,
- * in sequence order, so the ledger, the catalog's schema versions and the duplicate checks
- * come out as a run in one process makes them. What a worker wrote for a file that turns out
- * to repeat content already recorded is removed again.
+ * The landing files of a run, each a task for the runner (in this process, or workers):
+ * each file gets its ledger sequence number up front, and results are recorded as they
+ * come, in sequence order, so the ledger, the catalog's schema versions and the duplicate
+ * checks come out the same however the tasks ran. What a task wrote for a file that turns
+ * out to repeat content already recorded is removed again.
  */
-export async function ingestOnWorkers(opts: {
-  queue: IngestQueue; db: DuckSession; ledger: FileLedger; dlq: DeadLetterQueue; home: string; batchId: string; progress?: ProgressSink | undefined;
+export async function ingestTasks(opts: {
+  runner: TaskRunner; db: DuckSession; ledger: FileLedger; dlq: DeadLetterQueue; home: string; batchId: string; progress?: ProgressSink | undefined;
   files: readonly LandingFile[]; hadLetter: (rel: string) => boolean; idleMs?: number | undefined;
 }): Promise<FileResult[]> {
   const { ledger, db, batchId } = opts;
@@ -30,11 +30,13 @@ export async function ingestOnWorkers(opts: {
   const started = Date.now();
   let next = 0;
   let rows = 0;
+  let bytes = 0;
+  const totalBytes = opts.files.reduce((n, f) => n + f.size, 0);
 
   const record = async (s: TaskSettled): Promise<void> => {
     const { file, seq } = s.task;
     if (!s.ok) {
-      const deadLetter = await opts.dlq.add(file, { code: 'worker_failed', message: s.error }, s.attempts, batchId);
+      const deadLetter = await opts.dlq.add(file, { code: s.code, message: s.error }, s.attempts, batchId);
       results.push({ file, status: 'failed', error: s.error, attempts: s.attempts, deadLetter });
       return;
     }
@@ -54,12 +56,13 @@ export async function ingestOnWorkers(opts: {
     if (opts.hadLetter(file.rel)) await opts.dlq.resolve(file.rel, batchId);
   };
 
-  await opts.queue.run(tasks, async (s) => {
+  await opts.runner.run(tasks, async (s) => {
     settled.set(s.task.seq, s);
     for (let t = tasks[next]; t && settled.has(t.seq); t = tasks[next]) {
       await record(settled.get(t.seq)!);
       next++;
-      opts.progress?.({ stage: 'ingest', done: next, total: tasks.length, unit: 'files', rows, elapsedMs: Date.now() - started, item: t.file.rel });
+      bytes += t.file.size;
+      opts.progress?.({ stage: 'ingest', done: next, total: tasks.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: t.file.rel });
     }
   }, opts.idleMs);
   return results;

@@ -1,0 +1,50 @@
+import { errorMessage, ShoplakeError } from '../../errors/index.ts';
+import type { DuckSession } from '../../duck/index.ts';
+import { runIngestTask, type IngestTask } from './ingest-task.ts';
+import type { TaskRunner, TaskSettled } from './task-runner.ts';
+
+/**
+ * Ingest tasks in this process, `concurrency` files at a time, each on a DuckDB connection
+ * of its own (staging tables are per connection). Two at once keep both cores busy through
+ * the single-threaded stretches of one file (hashing and inflating, the JSON key pass,
+ * small statements). A failing task is tried again after `retryDelay`; reports are
+ * delivered one at a time.
+ */
+export class LocalTaskRunner implements TaskRunner {
+  constructor(private readonly opts: { db: DuckSession; concurrency: number; attempts: number; retryDelay: (attempt: number) => number; scratchDir: string }) {}
+
+  async run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>): Promise<void> {
+    let next = 0;
+    let reports: Promise<void> = Promise.resolve();
+    const slot = async (): Promise<void> => {
+      const conn = await this.opts.db.fork();
+      try {
+        while (next < tasks.length) {
+          const settled = await this.attempt(tasks[next++]!, conn);
+          reports = reports.then(() => onSettled(settled));
+          await reports;
+        }
+      } finally {
+        await conn.close();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.opts.concurrency, tasks.length)) }, slot));
+    await reports;
+  }
+
+  private async attempt(task: IngestTask, conn: DuckSession): Promise<TaskSettled> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return { task, ok: true, result: await runIngestTask(task, conn, this.opts.scratchDir), attempts: attempt };
+      } catch (err) {
+        // Not the file's fault (bad data is quarantined, not thrown): the disk, the mount,
+        // the engine. Tried again; after the last attempt, reported with its error.
+        if (attempt >= this.opts.attempts) {
+          const code = err instanceof ShoplakeError ? err.code : ((err as NodeJS.ErrnoException).code ?? 'ingest_error');
+          return { task, ok: false, error: errorMessage(err), code, attempts: attempt };
+        }
+        await new Promise((r) => setTimeout(r, this.opts.retryDelay(attempt)));
+      }
+    }
+  }
+}
