@@ -5,16 +5,18 @@ import { IngestQueue, runIngestTask } from '../../ingest/index.ts';
 import { queueLocation } from '../../orchestrate/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { humanNumber, reportError } from '../output.ts';
+import { positiveInt } from './generate-command.ts';
 
 export function registerWorker(program: Command): void {
   withCommonOptions(
     program
       .command('worker')
       .description('take ingest tasks from the task queue in the PostgreSQL state store (--state postgres://…) and run them, until Ctrl-C')
-      .option('--concurrency <n>', 'tasks at once, each with its own DuckDB connection', (v) => Number(v), 1),
-  ).action(async (opts: CommonOptions & { concurrency: number }) => {
+      .option('--concurrency <n>', 'tasks at once, each with its own DuckDB connection (default: the config\'s ingest.concurrency, 2)', positiveInt),
+  ).action(async (opts: CommonOptions & { concurrency?: number }) => {
     try {
       const config = await configFor(opts);
+      const concurrency = opts.concurrency ?? config.ingest.concurrency;
       if (!config.state.url.startsWith('postgres')) {
         throw new TerminalError('worker_needs_postgres', 'a worker takes its tasks from the PostgreSQL state store', { subject: 'state.url', hint: 'pass --state postgres://user@host/db (the same as the scheduler\'s state.url)' });
       }
@@ -22,7 +24,7 @@ export function registerWorker(program: Command): void {
       // Staging tables are per connection: one forked connection per concurrent task.
       const db = await DuckSession.open(':memory:', { memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}) });
       const log = (line: string) => process.stdout.write(opts.json ? `${JSON.stringify({ at: new Date().toISOString(), pid: process.pid, message: line })}\n` : `${new Date().toISOString()} worker ${process.pid}: ${line}\n`);
-      await queue.work(opts.concurrency, async (task) => {
+      await queue.work(concurrency, async (task) => {
         log(`start ${task.file.rel} (seq ${task.seq}, ${humanNumber(task.file.size)} bytes)`);
         const conn = await db.fork();
         const t0 = Date.now();
@@ -34,7 +36,7 @@ export function registerWorker(program: Command): void {
           await conn.close();
         }
       });
-      log(`waiting for tasks (concurrency ${opts.concurrency})`);
+      log(`waiting for tasks (concurrency ${concurrency})`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());
