@@ -6,9 +6,9 @@ import type { ProgressSink } from '../orchestrate/progress-event.ts';
 import { discoverLanding } from './discover-landing.ts';
 import { FileLedger } from './file-ledger.ts';
 import type { FileOutcome, LandingFile } from './ingest-file.ts';
-import { ingestTasks } from './remote/ingest-tasks.ts';
-import { LocalTaskRunner } from './remote/local-task-runner.ts';
-import type { IngestQueue } from './remote/ingest-queue.ts';
+import { ingestTasks } from './tasks/ingest-tasks.ts';
+import { LocalTaskRunner } from './tasks/local-task-runner.ts';
+import type { IngestQueue } from './tasks/ingest-queue.ts';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 

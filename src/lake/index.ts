@@ -10,5 +10,5 @@ export { isS3Url, parseS3Url } from './s3-url.ts';
 export type { S3Location } from './s3-url.ts';
 export { mirrorS3Prefix, unmirroredObjects } from './mirror-s3-prefix.ts';
 export type { MirrorResult } from './mirror-s3-prefix.ts';
-export { filesOf, publishVersion, syncImmutable, MANIFEST } from './publish-to-s3.ts';
+export { publishVersion } from './publish-to-s3.ts';
 export { S3Lake, withS3Store } from './s3-lake.ts';

@@ -1,6 +1,5 @@
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { S3Store } from './s3-store.ts';
 import type { S3Location } from './s3-url.ts';
 
@@ -23,9 +22,7 @@ export async function publishVersion(store: S3Store, files: ReadonlyArray<{ path
     await store.upload(f.path, to.bucket, `${base}${f.name}`);
     uploaded.push({ key: `${base}${f.name}`, size: (await stat(f.path)).size });
   }
-  const manifest = join(tmpdir(), `shoplake-manifest-${process.pid}-${Date.now()}.json`);
-  await writeFile(manifest, JSON.stringify({ ...meta, version, writtenAt: new Date().toISOString(), files: uploaded }, null, 2));
-  await store.upload(manifest, to.bucket, `${to.prefix}${MANIFEST}`);
+  await store.put(to.bucket, `${to.prefix}${MANIFEST}`, JSON.stringify({ ...meta, version, writtenAt: new Date().toISOString(), files: uploaded }, null, 2));
   const versions = new Map<string, string[]>();
   for (const o of await store.list(to.bucket, `${to.prefix}v=`)) {
     const v = o.key.slice(to.prefix.length).split('/')[0]!;

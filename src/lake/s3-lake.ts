@@ -21,7 +21,7 @@ export class S3Lake {
 
   /** The S3 lake of a `lake.url`, or undefined for a local one. */
   static of(lakeUrl: string | undefined, opts: S3Options | undefined): S3Lake | undefined {
-    return lakeUrl && isS3Url(lakeUrl) ? new S3Lake(opts ?? { maxAttempts: 5 }, parseS3Url(lakeUrl)) : undefined;
+    return lakeUrl && isS3Url(lakeUrl) ? new S3Lake(opts ?? {}, parseS3Url(lakeUrl)) : undefined;
   }
 
   get url(): string {

@@ -3,7 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { errorMessage, TransientError } from '../errors/index.ts';
 
@@ -17,8 +17,8 @@ export interface S3Options {
   /** Credentials; the standard AWS chain (AWS_ACCESS_KEY_ID, profiles, roles) when not set. */
   accessKeyId?: string | undefined;
   secretAccessKey?: string | undefined;
-  /** Attempts per request, with the SDK's backoff between them, on throttling, 5xx and dropped connections. */
-  maxAttempts: number;
+  /** Attempts per request, with the SDK's backoff between them, on throttling, 5xx and dropped connections (default 5). */
+  maxAttempts?: number | undefined;
   /** Keys per list request (S3 allows at most 1000). */
   listPageSize?: number;
   /** Multipart part size in bytes (at least 5 MiB); larger files go in parts, several at a time. */
@@ -34,11 +34,13 @@ export interface S3Object {
 /** The S3 operations the lake needs: paginated listing, downloads written aside, multipart uploads. */
 export class S3Store {
   private readonly client: S3Client;
+  private readonly attempts: number;
 
-  constructor(private readonly opts: S3Options) {
+  constructor(private readonly opts: S3Options = {}) {
+    this.attempts = opts.maxAttempts ?? 5;
     this.client = new S3Client({
       region: opts.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
-      forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined, maxAttempts: opts.maxAttempts,
+      forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined, maxAttempts: this.attempts,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       ...(opts.accessKeyId && opts.secretAccessKey ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } } : {}),
     });
@@ -81,6 +83,11 @@ export class S3Store {
     }).done());
   }
 
+  /** A small text object (a manifest) in one PUT: readers see the old object or the new one, whole. */
+  async put(bucket: string, key: string, body: string, contentType = 'application/json'): Promise<void> {
+    await this.call(`put s3://${bucket}/${key}`, () => this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })));
+  }
+
   /** Deletes the keys, up to 1000 per request (S3's limit). */
   async remove(bucket: string, keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
@@ -98,7 +105,7 @@ export class S3Store {
     try {
       return await fn();
     } catch (err) {
-      throw new TransientError('s3_failed', `${what} failed after ${this.opts.maxAttempts} attempts: ${errorMessage(err)}`, {
+      throw new TransientError('s3_failed', `${what} failed after ${this.attempts} attempts: ${errorMessage(err)}`, {
         subject: what.split(' ')[1], hint: 'check the endpoint, bucket and credentials (s3 in the config or the AWS_* environment variables)', cause: err,
       });
     }

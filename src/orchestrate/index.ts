@@ -22,7 +22,7 @@ export { Scheduler } from './scheduler.ts';
 export { LandingWatcher } from './landing-watcher.ts';
 export { landingProbe } from './landing-probe.ts';
 export type { LandingProbe } from './landing-probe.ts';
-export { orchestratorOptions, queueLocation } from './orchestrator-options.ts';
+export { orchestratorOptions, queueLocation, workerQueueOptions } from './orchestrator-options.ts';
 export { replayDeadLetters } from './replay-dead-letters.ts';
 export { PostgresRunStore } from './postgres-run-store.ts';
 export { homeStatus } from './home-status.ts';

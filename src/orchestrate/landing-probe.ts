@@ -21,7 +21,7 @@ export function landingProbe(landing: string, state: DuckSession, layout: LakeLa
   }
   // A listing is a request per 1000 keys; the watcher's interval is the knob on its cost.
   const from = parseS3Url(landing);
-  const store = new S3Store(s3 ?? { maxAttempts: 3 });
+  const store = new S3Store(s3);
   const mirror = layout.landingMirror(from.bucket, from.prefix);
   return {
     snapshot: async () => (await store.list(from.bucket, from.prefix)).map((o) => `${o.key}\0${o.size}\0${o.etag}`).join('\n'),

@@ -27,8 +27,10 @@ export class PipelineRun {
   private modelsDone = 0;
   private transformStart = 0;
   private builtThroughSeq = 0;
-  /** The s3:// landing zone mirrored into `opts.landing` before each look at it. */
-  private s3Landing: S3Location | undefined;
+  /** An s3:// landing zone, mirrored into `landingDir` before each look at it. */
+  private readonly s3Landing: S3Location | undefined;
+  /** The folder the run ingests from: the landing folder, or an S3 landing zone's mirror. */
+  private readonly landingDir: string;
   /** The S3 lake the zones and processed partitions are published to as well. */
   private readonly s3Lake: S3Lake | undefined;
 
@@ -41,6 +43,8 @@ export class PipelineRun {
   ) {
     this.readers = new ModelReaders(models);
     this.s3Lake = S3Lake.of(opts.lakeUrl, opts.s3);
+    this.s3Landing = isS3Url(opts.landing) ? parseS3Url(opts.landing) : undefined;
+    this.landingDir = this.s3Landing ? layout.landingMirror(this.s3Landing.bucket, this.s3Landing.prefix) : opts.landing;
   }
 
   /**
@@ -50,16 +54,13 @@ export class PipelineRun {
    */
   static async open(run: RunInfo, home: { state: DuckSession; opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>; models: readonly Model[]; onClose?: (s: RunSummary) => void }): Promise<RunResources<PipelineRun>> {
     const fullRefresh = run.conf['fullRefresh'] === true;
-    const landingUrl = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
+    const landing = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
     const layout = new LakeLayout(home.opts.home);
-    const s3Landing = isS3Url(landingUrl) ? parseS3Url(landingUrl) : undefined;
-    const landing = s3Landing ? layout.landingMirror(s3Landing.bucket, s3Landing.prefix) : landingUrl;
     const summary = emptySummary(run.runId, fullRefresh ? 'full_refresh' : 'incremental');
     const { state } = home;
     if (fullRefresh) await forgetLandingFiles(state, layout);
     await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', { id: run.runId, at: summary.startedAt, status: 'running', mode: summary.mode });
     const pipeline = new PipelineRun(summary, layout, state, { ...home.opts, landing, fullRefresh }, home.models);
-    pipeline.s3Landing = s3Landing;
     return {
       value: pipeline,
       close: async (final, failure) => {
@@ -91,7 +92,7 @@ export class PipelineRun {
     for (const source of this.opts.restSources ?? []) {
       const key = `rest_cursor:${source.name}`;
       try {
-        const r = await fetchRestSource(source, { landing: this.opts.landing, cursor: await getKv(this.state, key), delayMs: (a) => retryDelay(policy, a, Math.random()), runStamp });
+        const r = await fetchRestSource(source, { landing: this.landingDir, cursor: await getKv(this.state, key), delayMs: (a) => retryDelay(policy, a, Math.random()), runStamp });
         if (r.cursor) await setKv(this.state, key, r.cursor);
         results.push(r);
       } catch (err) {
@@ -106,7 +107,7 @@ export class PipelineRun {
   async checkLanding(): Promise<{ discovered: number; pending: number; upToDate: boolean }> {
     for (const zone of ['silver', 'gold'] as const) await recoverSwap(this.layout.zone(zone));
     if (this.s3Landing) await this.mirrorLanding(this.s3Landing);
-    const { files, pending: waiting } = await pendingLandingFiles(this.state, this.layout, this.opts.landing);
+    const { files, pending: waiting } = await pendingLandingFiles(this.state, this.layout, this.landingDir);
     const pending = waiting.length;
     this.summary.files.discovered = files.length;
     this.summary.files.unchanged = files.length - pending;
@@ -118,7 +119,7 @@ export class PipelineRun {
     const policy = retryPolicy({ maxAttempts: this.opts.fileAttempts ?? 3, initialDelayMs: this.opts.retryDelayMs ?? 500 });
     const queue = this.opts.workers ? await IngestQueue.open(this.opts.workers) : undefined;
     const ingest = await timeStage('ingest', () => ingestLanding({
-      landing: this.opts.landing, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
+      landing: this.landingDir, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
       fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}), ...(this.opts.ingestConcurrency ? { concurrency: this.opts.ingestConcurrency } : {}),
     }).finally(() => queue?.close()),
       (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
@@ -225,7 +226,7 @@ export class PipelineRun {
   /** New and changed objects of the s3:// landing zone into its local mirror, with progress. */
   private async mirrorLanding(from: S3Location): Promise<void> {
     const t0 = Date.now();
-    await withS3Store(this.opts.s3 ?? { maxAttempts: 5 }, (s3) => mirrorS3Prefix(s3, from, this.opts.landing, (done, total, key) =>
+    await withS3Store(this.opts.s3 ?? {}, (s3) => mirrorS3Prefix(s3, from, this.landingDir, (done, total, key) =>
       this.opts.progress?.({ stage: 'ingest', done, total, unit: 'files', elapsedMs: Date.now() - t0, item: `s3://${from.bucket}/${key}` })));
   }
 

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DuckSession } from '../../duck/index.ts';
 import { TerminalError } from '../../errors/index.ts';
 import { IngestQueue, runIngestTask } from '../../ingest/index.ts';
-import { queueLocation } from '../../orchestrate/index.ts';
+import { workerQueueOptions } from '../../orchestrate/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { humanNumber, reportError } from '../output.ts';
 import { positiveInt } from './generate-command.ts';
@@ -20,7 +20,7 @@ export function registerWorker(program: Command): void {
       if (!config.state.url.startsWith('postgres')) {
         throw new TerminalError('worker_needs_postgres', 'a worker takes its tasks from the PostgreSQL state store', { subject: 'state.url', hint: 'pass --state postgres://user@host/db (the same as the scheduler\'s state.url)' });
       }
-      const queue = await IngestQueue.open({ ...queueLocation(config.state.url), taskTimeoutSeconds: config.workers.taskTimeoutSeconds, attempts: config.ingest.fileAttempts });
+      const queue = await IngestQueue.open(workerQueueOptions(config));
       // Staging tables are per connection: one forked connection per concurrent task.
       const db = await DuckSession.open(':memory:', { memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}) });
       const log = (line: string) => process.stdout.write(opts.json ? `${JSON.stringify({ at: new Date().toISOString(), pid: process.pid, message: line })}\n` : `${new Date().toISOString()} worker ${process.pid}: ${line}\n`);

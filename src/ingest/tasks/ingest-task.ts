@@ -6,7 +6,7 @@ import { LakeLayout } from '../../lake/index.ts';
 import { ingestFile, type FileOutcome, type LandingFile } from '../ingest-file.ts';
 import { readLandingFile } from '../read-landing-file.ts';
 
-/** One landing file to take to bronze, as the run that owns the ledger hands it to a worker. */
+/** One landing file to take to bronze, as the run that owns the ledger hands it out (to this process or a worker). */
 export interface IngestTask {
   /** The shoplake home whose lake the bronze file goes to (the same path on every worker). */
   home: string;
@@ -18,15 +18,15 @@ export interface IngestTask {
   ingestedAt: string;
 }
 
-/** What a worker found: the content hash of the bytes it read, and the file's outcome with its columns, catalog left to the run. */
+/** What a task found: the content hash of the bytes it read, and the file's outcome with its columns, catalog left to the run. */
 export interface IngestTaskResult {
   hash: string;
   outcome: FileOutcome;
 }
 
 /**
- * A task on a worker: the file read (hashed, inflated into the worker's own scratch
- * folder), parsed in the worker's DuckDB and written to bronze or quarantine. The bronze
+ * One task, wherever it runs: the file read (hashed, inflated into a scratch folder of the
+ * runner's), parsed on the given DuckDB connection and written to bronze or quarantine. The bronze
  * file is named by sequence and hash and written aside then renamed, so a task retried
  * after its worker died writes the same file again, never a second one.
  */
