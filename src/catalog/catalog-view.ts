@@ -1,4 +1,4 @@
-import type { DuckSession } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 
 export interface CatalogView {
   entities: Array<{
@@ -11,19 +11,19 @@ export interface CatalogView {
 }
 
 /** The schema catalog as the CLI and the API show it: per entity, files, schema versions and drift. */
-export async function catalogView(state: DuckSession, entity?: string): Promise<CatalogView> {
+export async function catalogView(state: StateDb, entity?: string): Promise<CatalogView> {
   const params = { entity: entity ?? null };
   const versions = await state.all<{ entity: string; version: number; columns: string; first_file: string; created_at: string }>(
     `SELECT entity, version, columns::VARCHAR AS columns, first_file, created_at::VARCHAR AS created_at FROM schema_versions
-     WHERE $entity IS NULL OR entity = $entity ORDER BY entity, version`,
+     WHERE $entity::VARCHAR IS NULL OR entity = $entity ORDER BY entity, version`,
     params,
   );
   const drift = await state.all(
-    'SELECT entity, version, kind, column_name, detail, file FROM drift_events WHERE $entity IS NULL OR entity = $entity ORDER BY entity, version, kind, column_name',
+    'SELECT entity, version, kind, column_name, detail, file FROM drift_events WHERE $entity::VARCHAR IS NULL OR entity = $entity ORDER BY entity, version, kind, column_name',
     params,
   );
   const files = await state.all<{ entity: string; files: number }>(
-    "SELECT entity, count(*)::INTEGER AS files FROM ingested_files WHERE status = 'ingested' AND ($entity IS NULL OR entity = $entity) GROUP BY entity",
+    "SELECT entity, count(*)::INTEGER AS files FROM ingested_files WHERE status = 'ingested' AND ($entity::VARCHAR IS NULL OR entity = $entity) GROUP BY entity",
     params,
   );
   const entities = [...new Set(versions.map((v) => v.entity))].map((name) => {

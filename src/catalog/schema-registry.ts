@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DuckSession } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 import { normalizeHeader, type MappedColumn } from '../contract/index.ts';
 import type { InferredType } from './infer-column-types.ts';
 
@@ -25,7 +25,7 @@ export interface SchemaRegistration {
  * version, with drift events against the latest version: columns added or missing,
  * renamed (same canonical column under another header) or changed in type.
  */
-export async function registerSchema(db: DuckSession, entity: string, file: string, columns: CatalogColumn[]): Promise<SchemaRegistration> {
+export async function registerSchema(db: StateDb, entity: string, file: string, columns: CatalogColumn[]): Promise<SchemaRegistration> {
   // Empty columns say nothing about type: they match any.
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(columns.map((c) => [c.source, c.target])))

@@ -25,6 +25,12 @@ const program = new Command()
 
 for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns, registerServe, registerTrigger, registerBackfill, registerDlq, registerSimulate, registerMockApi, registerWorker]) register(program);
 
+// A reader that stops early (`shoplake status | head`) closes the pipe: that ends the output, it is no failure.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok);
+  throw err;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

@@ -4,6 +4,7 @@ import { TerminalError, TransientError, errorMessage } from '../errors/index.ts'
 import { LakeLayout } from '../lake/index.ts';
 import { DuckdbRunStore, PostgresRunStore, readHolder, type RunStore } from '../orchestrate/index.ts';
 import type { ShoplakeConfig } from '../config/index.ts';
+import { PostgresStateDb, type StateDb } from '../state/index.ts';
 
 /**
  * Opens a home's state or warehouse database for reading. A missing file means nothing
@@ -32,20 +33,20 @@ export async function openForReading(home: string, which: 'state' | 'warehouse')
   }
 }
 
-/** The run history the config names (the home's state file, read-only, or PostgreSQL), for one command. */
-export async function withRunHistory<T>(config: ShoplakeConfig, work: (store: RunStore) => Promise<T>): Promise<T> {
-  if (config.state.url !== 'duckdb') {
-    const store = await PostgresRunStore.connect(config.state.url);
-    try {
-      return await work(store);
-    } finally {
-      await store.close();
-    }
-  }
-  const state = await openForReading(config.home, 'state');
+/**
+ * The state store the config names, for one command: the home's state file opened
+ * read-only, or PostgreSQL; with the run history kept in it.
+ */
+export async function withStateDb<T>(config: ShoplakeConfig, work: (state: StateDb, runs: RunStore) => Promise<T>): Promise<T> {
+  const state: PostgresStateDb | DuckSession = config.state.url !== 'duckdb' ? await PostgresStateDb.connect(config.state.url) : await openForReading(config.home, 'state');
   try {
-    return await work(new DuckdbRunStore(state));
+    return await work(state, state instanceof PostgresStateDb ? new PostgresRunStore(state) : new DuckdbRunStore(state));
   } finally {
     await state.close();
   }
+}
+
+/** The run history the config names, for one command. */
+export function withRunHistory<T>(config: ShoplakeConfig, work: (store: RunStore) => Promise<T>): Promise<T> {
+  return withStateDb(config, (_state, runs) => work(runs));
 }

@@ -1,7 +1,8 @@
 import { ShoplakeError, TransientError } from '../errors/index.ts';
-import type { DuckSession } from '../duck/index.ts';
+import type { ShoplakeConfig } from '../config/index.ts';
+import type { StateDb } from '../state/index.ts';
 import { findServer } from '../serve/index.ts';
-import { openForReading } from './open-home.ts';
+import { withStateDb } from './open-home.ts';
 
 /**
  * The running `shoplake serve` of a home, seen from the CLI: one owner per home, so a
@@ -40,15 +41,10 @@ export class ServerClient {
 
 /**
  * A read of the home: from the running server when one owns it (`apiPath`), else from
- * the home's state file opened read-only (`local`).
+ * the state store the config names (`local`).
  */
-export async function readHome<T>(home: string, apiPath: string, local: (state: DuckSession) => Promise<T>): Promise<T> {
-  const server = await ServerClient.find(home);
+export async function readHome<T>(config: ShoplakeConfig, apiPath: string, local: (state: StateDb) => Promise<T>): Promise<T> {
+  const server = await ServerClient.find(config.home);
   if (server) return server.get<T>(apiPath);
-  const state = await openForReading(home, 'state');
-  try {
-    return await local(state);
-  } finally {
-    await state.close();
-  }
+  return withStateDb(config, (state) => local(state));
 }

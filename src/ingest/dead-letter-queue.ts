@@ -1,4 +1,4 @@
-import type { DuckSession } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import type { LandingFile } from './ingest-file.ts';
 
@@ -31,7 +31,7 @@ const COLUMNS = `id, kind, subject, size, mtime_ms, error_code, error, attempts,
  * decides what is ingested, so a replay never ingests anything twice.
  */
 export class DeadLetterQueue {
-  constructor(private readonly db: DuckSession) {}
+  constructor(private readonly db: StateDb) {}
 
   /** Open letters (dead or replaying) by landing path. */
   async open(): Promise<Map<string, { id: string; status: DeadLetterStatus; size: number | null; mtimeMs: number | null }>> {
@@ -76,7 +76,7 @@ export class DeadLetterQueue {
         if (!letter) throw new TerminalError('dead_letter_not_found', `no dead letter "${id}"`, { subject: id, hint: 'list them with `shoplake dlq list`' });
         if (letter.status === 'resolved') throw new TerminalError('dead_letter_resolved', `${id} was already ingested by ${letter.resolvedBy ?? 'an earlier run'}`, { subject: id, hint: 'nothing to replay' });
       }
-      if (targets.length) await this.db.run("UPDATE dead_letters SET status = 'replaying' WHERE list_contains($ids::VARCHAR[], id)", { ids: JSON.stringify(targets) });
+      for (const id of targets) await this.db.run("UPDATE dead_letters SET status = 'replaying' WHERE id = $id", { id });
       return targets;
     });
   }
@@ -87,7 +87,7 @@ export class DeadLetterQueue {
   }
 
   async list(status?: DeadLetterStatus): Promise<DeadLetter[]> {
-    const rows = await this.db.all<Row>(`SELECT ${COLUMNS} FROM dead_letters WHERE $status IS NULL OR status = $status ORDER BY first_failed_at, id`, { status: status ?? null });
+    const rows = await this.db.all<Row>(`SELECT ${COLUMNS} FROM dead_letters WHERE $status::VARCHAR IS NULL OR status = $status ORDER BY first_failed_at, id`, { status: status ?? null });
     return rows.map(toLetter);
   }
 

@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
-import type { DuckSession } from '../duck/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
+import type { StateDb } from '../state/index.ts';
 import { entityOfPath } from './entity-of-path.ts';
 import type { FileOutcome, LandingFile } from './ingest-file.ts';
 
@@ -21,9 +21,9 @@ export class FileLedger {
   private hashes = new Set<string>();
   private nextSeq = 1;
 
-  private constructor(private readonly db: DuckSession, private readonly layout: LakeLayout) {}
+  private constructor(private readonly db: StateDb, private readonly layout: LakeLayout) {}
 
-  static async load(db: DuckSession, layout: LakeLayout): Promise<FileLedger> {
+  static async load(db: StateDb, layout: LakeLayout): Promise<FileLedger> {
     const ledger = new FileLedger(db, layout);
     const rows = await db.all<LedgerRow & { seq: number }>('SELECT seq, path, content_hash, size, mtime_ms FROM ingested_files ORDER BY seq');
     for (const r of rows) {
@@ -32,6 +32,11 @@ export class FileLedger {
       ledger.nextSeq = Math.max(ledger.nextSeq, Number(r.seq) + 1);
     }
     return ledger;
+  }
+
+  /** The path was recorded before, whatever its bytes. */
+  has(rel: string): boolean {
+    return this.byPath.has(rel);
   }
 
   /** Same path, size and modification time as a file already handled. */

@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { ENTITIES, mapHeaders, missingKeyColumns, type EntityName, type FileRejectReason, type MappedColumn } from '../contract/index.ts';
 import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
-import { inferColumnTypes, registerSchema, type CatalogColumn, type DriftEvent } from '../catalog/index.ts';
+import { inferColumnTypes, type CatalogColumn, type DriftEvent } from '../catalog/index.ts';
 import { LAKE_PARQUET, writeAtomically, type LakeLayout } from '../lake/index.ts';
 import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError } from './formats/index.ts';
 import { sniffFormat } from './sniff-format.ts';
@@ -20,12 +20,6 @@ export interface IngestContext {
    * under `<name>=unknown` and are judged by silver like any other.
    */
   partitionBy?: { column: string; name: string };
-  /**
-   * Leave the catalog to the caller (a worker process has no state store): the outcome
-   * carries the discovered `columns` and no schema version; the owner of the state
-   * registers them, in ledger order.
-   */
-  deferCatalog?: boolean;
 }
 
 export interface LandingFile {
@@ -94,7 +88,6 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
 
   const types = await inferColumnTypes(ctx.db, STAGED, sourceColumns);
   const columns = mapped.map((m) => ({ ...m, type: types[m.source] ?? 'text' }));
-  const schema = ctx.deferCatalog ? undefined : await registerSchema(ctx.db, entity, file.rel, columns);
   const rowsOk = Number(await ctx.db.scalar(`SELECT count(*) FROM ${STAGED}`));
   const rowsRejected = Number(await ctx.db.scalar(`SELECT count(*) FROM ${STAGED_REJECTS}`));
 
@@ -129,7 +122,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   }
   return {
     ...base, ...how, status: 'ingested', rowsOk, rowsRejected, bronzePath, ...(rejectsPath ? { rejectsPath } : {}),
-    ...(schema ? { schemaVersion: schema.version, drift: schema.drift } : {}), columns,
+    columns,
   };
 }
 

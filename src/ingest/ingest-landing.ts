@@ -2,6 +2,7 @@ import type { DuckSession } from '../duck/index.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { withLedgerLock } from './ledger-lock.ts';
 import type { LakeLayout } from '../lake/index.ts';
+import type { StateDb } from '../state/index.ts';
 import type { ProgressSink } from '../orchestrate/progress-event.ts';
 import { discoverLanding } from './discover-landing.ts';
 import { FileLedger } from './file-ledger.ts';
@@ -32,6 +33,9 @@ export interface IngestSummary {
  */
 export async function ingestLanding(opts: {
   landing: string;
+  /** The ledger, catalog and dead letters. */
+  state: StateDb;
+  /** DuckDB for the files ingested in this process. */
   db: DuckSession;
   layout: LakeLayout;
   batchId: string;
@@ -48,14 +52,14 @@ export async function ingestLanding(opts: {
   concurrency?: number;
 }): Promise<IngestSummary> {
   // Stream deliveries take ledger sequence numbers too: one at a time.
-  return withLedgerLock(opts.db, () => ingestPending(opts));
+  return withLedgerLock(opts.state, () => ingestPending(opts));
 }
 
 async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise<IngestSummary> {
-  const { db, layout, batchId } = opts;
+  const { db, state, layout, batchId } = opts;
   const files = await discoverLanding(opts.landing);
-  const ledger = await FileLedger.load(db, layout);
-  const dlq = new DeadLetterQueue(db);
+  const ledger = await FileLedger.load(state, layout);
+  const dlq = new DeadLetterQueue(state);
   const letters = await dlq.open();
   await removeStrayOutputs(layout, await ledger.referencedFiles());
   const pending = files.filter((f) => !ledger.isUnchanged(f));
@@ -68,7 +72,7 @@ async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise
     db, concurrency: opts.concurrency ?? 2, attempts: opts.fileAttempts ?? 3, retryDelay: opts.retryDelay ?? (() => 0), scratchDir: join(layout.tmp, 'ingest'),
   });
   const done = await ingestTasks({
-    runner, db, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs,
+    runner, state, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs,
   });
   return { discovered: files.length, unchanged: files.length - pending.length, results: [...skipped, ...done] };
 }

@@ -1,6 +1,6 @@
 import { discoverLanding, pendingLandingFiles } from '../ingest/index.ts';
 import { isS3Url, parseS3Url, S3Store, unmirroredObjects, type LakeLayout, type S3Options } from '../lake/index.ts';
-import type { DuckSession } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 
 /** What the landing watcher asks of a landing zone, a local folder or an s3:// prefix alike. */
 export interface LandingProbe {
@@ -11,7 +11,7 @@ export interface LandingProbe {
   close(): void;
 }
 
-export function landingProbe(landing: string, state: DuckSession, layout: LakeLayout, s3?: S3Options): LandingProbe {
+export function landingProbe(landing: string, state: StateDb, layout: LakeLayout, s3?: S3Options): LandingProbe {
   if (!isS3Url(landing)) {
     return {
       snapshot: async () => (await discoverLanding(landing).catch(() => [])).map((f) => `${f.rel}\0${f.size}\0${f.mtimeMs}`).join('\n'),

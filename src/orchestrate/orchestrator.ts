@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { literal, type DuckSession } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { openStateStore } from '../state/index.ts';
+import { openStateDb, openStateStore, PostgresStateDb, type StateDb } from '../state/index.ts';
 import { loadModels, type Model } from '../transform/index.ts';
 import { daysBetween, planBackfill, type BackfillItem, type Reprocess } from './backfill-plan.ts';
 import { dailyDag } from './daily-dag.ts';
@@ -34,7 +34,7 @@ export interface OrchestratorOptions extends Omit<RunOptions, 'fullRefresh' | 'l
   extraDags?: (ctx: { layout: LakeLayout; models: readonly Model[] }) => Dag<unknown>[];
   /** Modules exporting user DAGs (config `dags`), loaded when the home is opened. */
   dagFiles?: readonly string[];
-  /** Where run history lives: `duckdb` (the home's state.duckdb, the default) or a postgres:// URL. */
+  /** Where the state store lives: `duckdb` (the home's state.duckdb, the default) or a postgres:// URL (run history, ledger, catalog, dead letters and the rest). */
   stateUrl?: string | undefined;
   /** A run history store the caller owns (tests); overrides `stateUrl`. */
   store?: RunStore;
@@ -73,7 +73,10 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   private constructor(
     readonly layout: LakeLayout,
-    readonly state: DuckSession,
+    /** Ledger, catalog, run summaries, test results, dead letters: the state store `state.url` names. */
+    readonly state: StateDb,
+    /** The home's DuckDB state file: this process's DuckDB for ingest and stream work. */
+    readonly work: DuckSession,
     readonly store: RunStore,
     readonly models: readonly Model[],
     private readonly lock: HomeLock,
@@ -90,7 +93,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       ...(opts.catchup !== undefined ? { catchup: opts.catchup } : {}),
       ...(opts.dailySlaMs ? { slaMs: opts.dailySlaMs } : {}),
       fetchApis: (opts.restSources?.length ?? 0) > 0,
-      resources: (run) => PipelineRun.open(run, { state, models, opts: { ...opts, progress }, onClose: (s) => this.summaries.set(run.runId, s) }),
+      resources: (run) => PipelineRun.open(run, { state, work, models, opts: { ...opts, progress }, onClose: (s) => this.summaries.set(run.runId, s) }),
     });
     const all = [daily as Dag<unknown>, ...(opts.extraDags?.({ layout, models }) ?? []), ...fromFiles];
     const dags = new Map<string, Dag<unknown>>();
@@ -105,22 +108,22 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const layout = new LakeLayout(opts.home);
     await mkdir(opts.home, { recursive: true });
     const lock = await acquireHomeLock(layout.lockFile, opts.purpose);
-    let state: DuckSession | undefined;
-    let ownedStore: RunStore | undefined;
+    let work: DuckSession | undefined;
+    let state: StateDb | undefined;
     try {
-      state = await openStateStore(layout.stateDb);
-      await state.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
-      const store = opts.store ?? (opts.stateUrl && opts.stateUrl !== 'duckdb' ? await PostgresRunStore.connect(opts.stateUrl) : new DuckdbRunStore(state));
-      ownedStore = opts.store ? undefined : store;
+      work = await openStateStore(layout.stateDb);
+      await work.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
+      state = await openStateDb(opts.stateUrl ?? 'duckdb', work);
+      const store = opts.store ?? (state instanceof PostgresStateDb ? new PostgresRunStore(state) : new DuckdbRunStore(work));
       // This process holds the home lock, so a run still marked running belongs to a process
       // that died; runs still queued never started and are simply run now.
       await store.failOrphanedRuns('the process running it exited before it finished', ['running']);
       await state.run("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP WHERE status = 'running'");
       const fromFiles = await loadDagFiles(opts.dagFiles ?? [], { home: opts.home, landing: opts.landing, warehouseDb: layout.warehouseDb, layout });
-      return new Orchestrator(layout, state, store, await loadModels(), lock, opts, fromFiles);
+      return new Orchestrator(layout, state, work, store, await loadModels(), lock, opts, fromFiles);
     } catch (err) {
-      await ownedStore?.close?.();
-      await state?.close();
+      if (state !== work) await state?.close();
+      await work?.close();
       await lock.release();
       throw err;
     }
@@ -221,7 +224,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await this.draining;
     this.sla.clearAll();
     if (!this.opts.store) await this.store.close?.();
-    await this.state.close();
+    if (this.state !== this.work) await this.state.close();
+    await this.work.close();
     await this.lock.release();
   }
 

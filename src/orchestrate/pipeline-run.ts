@@ -5,7 +5,7 @@ import { errorMessage, TerminalError, TransientError } from '../errors/index.ts'
 import { fetchRestSource, ingestLanding, IngestQueue, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
 import { exportZone, isS3Url, LakeLayout, mirrorS3Prefix, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
-import { getKv, setKv } from '../state/index.ts';
+import { getKv, setKv, type StateDb } from '../state/index.ts';
 import { buildModel, createBronzeSources, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
 import { DuckdbWarehouse, PostgresWarehouse } from '../warehouse/index.ts';
 import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
@@ -17,7 +17,8 @@ import { timeStage, type StageStats } from './stage-timer.ts';
 const PUBLISHED_SEQ = 'published_through_seq';
 
 /**
- * What the tasks of one pipeline run share: the home's state store, the in-memory build
+ * What the tasks of one pipeline run share: the state store, the process's DuckDB for
+ * ingest work (the home's state file), the in-memory build
  * database the models are built in (spilling to <home>/tmp), and the run summary each
  * step adds to. Each method is one step of the daily DAG.
  */
@@ -37,7 +38,8 @@ export class PipelineRun {
   constructor(
     readonly summary: RunSummary,
     readonly layout: LakeLayout,
-    readonly state: DuckSession,
+    readonly state: StateDb,
+    readonly work: DuckSession,
     readonly opts: RunOptions,
     readonly models: readonly Model[],
   ) {
@@ -52,7 +54,7 @@ export class PipelineRun {
    * when it starts and when it ends. `conf.fullRefresh` forgets every ingested file first
    * and rebuilds the lake from the landing folder (run history stays).
    */
-  static async open(run: RunInfo, home: { state: DuckSession; opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>; models: readonly Model[]; onClose?: (s: RunSummary) => void }): Promise<RunResources<PipelineRun>> {
+  static async open(run: RunInfo, home: { state: StateDb; work: DuckSession; opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>; models: readonly Model[]; onClose?: (s: RunSummary) => void }): Promise<RunResources<PipelineRun>> {
     const fullRefresh = run.conf['fullRefresh'] === true;
     const landing = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
     const layout = new LakeLayout(home.opts.home);
@@ -60,7 +62,7 @@ export class PipelineRun {
     const { state } = home;
     if (fullRefresh) await forgetLandingFiles(state, layout);
     await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', { id: run.runId, at: summary.startedAt, status: 'running', mode: summary.mode });
-    const pipeline = new PipelineRun(summary, layout, state, { ...home.opts, landing, fullRefresh }, home.models);
+    const pipeline = new PipelineRun(summary, layout, state, home.work, { ...home.opts, landing, fullRefresh }, home.models);
     return {
       value: pipeline,
       close: async (final, failure) => {
@@ -119,7 +121,7 @@ export class PipelineRun {
     const policy = retryPolicy({ maxAttempts: this.opts.fileAttempts ?? 3, initialDelayMs: this.opts.retryDelayMs ?? 500 });
     const queue = this.opts.workers ? await IngestQueue.open(this.opts.workers) : undefined;
     const ingest = await timeStage('ingest', () => ingestLanding({
-      landing: this.landingDir, db: this.state, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
+      landing: this.landingDir, state: this.state, db: this.work, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
       fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}), ...(this.opts.ingestConcurrency ? { concurrency: this.opts.ingestConcurrency } : {}),
     }).finally(() => queue?.close()),
       (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
@@ -269,10 +271,14 @@ function tableShapes(models: readonly Model[]): Record<string, { key: readonly s
  * rebuilt from the landing folder. Stream batches (ledger paths `stream/...`) have no
  * landing file to come back from: they and their bronze files stay.
  */
-async function forgetLandingFiles(state: DuckSession, layout: LakeLayout): Promise<void> {
+async function forgetLandingFiles(state: StateDb, layout: LakeLayout): Promise<void> {
   const dropped = await state.all<{ p: string | null; r: string | null }>("SELECT bronze_path AS p, rejects_path AS r FROM ingested_files WHERE NOT starts_with(path, 'stream/')");
   for (const f of dropped.flatMap((d) => [d.p, d.r]).filter((x): x is string => x !== null)) await rm(layout.resolve(f), { force: true });
   for (const dir of ['silver', 'gold', 'processed', join('quarantine', 'files')]) await rm(join(layout.lake, dir), { recursive: true, force: true });
   await rm(layout.silverRejects, { force: true });
-  await state.run("DELETE FROM ingested_files WHERE NOT starts_with(path, 'stream/'); DELETE FROM schema_versions; DELETE FROM drift_events; DELETE FROM kv WHERE key = $key", { key: PUBLISHED_SEQ });
+  await state.transaction(async () => {
+    await state.run("DELETE FROM ingested_files WHERE NOT starts_with(path, 'stream/')");
+    for (const table of ['schema_versions', 'drift_events']) await state.run(`DELETE FROM ${table}`);
+    await state.run('DELETE FROM kv WHERE key = $key', { key: PUBLISHED_SEQ });
+  });
 }

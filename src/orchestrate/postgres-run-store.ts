@@ -1,90 +1,38 @@
 import pg from 'pg';
-import { redactUrl, TransientError } from '../errors/index.ts';
+import { PostgresStateDb } from '../state/index.ts';
 import type { DagRunRecord, RunFilter, RunStore, RunType, TaskInstanceRecord, TaskLogLine } from './run-store.ts';
-
-/** The run history's schema in PostgreSQL, as numbered migrations applied in order. */
-const MIGRATIONS: readonly string[] = [
-  `CREATE TABLE dag_runs (
-     run_id TEXT PRIMARY KEY,
-     dag TEXT NOT NULL,
-     logical_date DATE NOT NULL,
-     run_type TEXT NOT NULL,
-     state TEXT NOT NULL,
-     conf JSONB,
-     queued_at TIMESTAMPTZ NOT NULL,
-     started_at TIMESTAMPTZ,
-     finished_at TIMESTAMPTZ,
-     error JSONB
-   );
-   CREATE INDEX dag_runs_dag_date ON dag_runs (dag, logical_date);
-   CREATE INDEX dag_runs_state ON dag_runs (state, queued_at);
-   CREATE TABLE task_instances (
-     run_id TEXT NOT NULL REFERENCES dag_runs (run_id) ON DELETE CASCADE,
-     task TEXT NOT NULL,
-     task_group TEXT,
-     state TEXT NOT NULL,
-     attempt INTEGER NOT NULL,
-     started_at TIMESTAMPTZ,
-     finished_at TIMESTAMPTZ,
-     duration_ms BIGINT,
-     error JSONB,
-     output JSONB,
-     PRIMARY KEY (run_id, task)
-   );
-   CREATE TABLE task_logs (
-     seq BIGSERIAL PRIMARY KEY,
-     run_id TEXT NOT NULL,
-     task TEXT NOT NULL,
-     attempt INTEGER NOT NULL,
-     logged_at TIMESTAMPTZ NOT NULL,
-     message TEXT NOT NULL
-   );
-   CREATE INDEX task_logs_run ON task_logs (run_id, task);`,
-];
 
 const RUN_COLUMNS = 'run_id, dag, logical_date::text AS logical_date, run_type, state, conf, queued_at, started_at, finished_at, error';
 
 interface RunRow { run_id: string; dag: string; logical_date: string; run_type: RunType; state: DagRunRecord['state']; conf: Record<string, unknown> | null; queued_at: Date; started_at: Date | null; finished_at: Date | null; error: DagRunRecord['error'] | null }
 
 /**
- * Run history in PostgreSQL (`state.url: postgres://…`), in a schema of its own
- * (`shoplake` by default), migrated in place on connect. The same RunStore contract as
- * the DuckDB store, so the executor, scheduler and API never know which one they use;
- * the one-run-per-DAG-and-day rule holds across processes by an advisory lock per day.
+ * Run history in PostgreSQL (`state.url: postgres://…`), in the state store's schema
+ * (`shoplake` by default). The same RunStore contract as the DuckDB store, so the
+ * executor, scheduler and API never know which one they use; the one-run-per-DAG-and-day
+ * rule holds across processes by an advisory lock per day.
  */
 export class PostgresRunStore implements RunStore {
-  private constructor(private readonly pool: pg.Pool, private readonly schema: string) {}
+  private readonly pool: pg.Pool;
+
+  /** `owned`: closing the run store closes the state store's connections too. */
+  constructor(private readonly db: PostgresStateDb, private readonly owned = false) {
+    this.pool = db.pool;
+  }
 
   /** `url` may name the schema as `?schema=name` (default `shoplake`); `opts.schema` wins. */
   static async connect(url: string, opts: { schema?: string } = {}): Promise<PostgresRunStore> {
-    const parsed = new URL(url);
-    const schema = opts.schema ?? parsed.searchParams.get('schema') ?? 'shoplake';
-    parsed.searchParams.delete('schema');
-    url = parsed.toString();
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new RangeError(`schema "${schema}" must be lower-case letters, digits and _`);
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
-    // An idle client losing its connection must not crash the process; the next query reconnects.
-    pool.on('error', () => undefined);
-    const store = new PostgresRunStore(pool, schema);
-    try {
-      await store.migrate();
-    } catch (err) {
-      await pool.end();
-      throw new TransientError('state_unreachable', `cannot use the PostgreSQL state store: ${(err as Error).message}`, {
-        subject: redactUrl(url), hint: 'check state.url (or --state) and that PostgreSQL is running',
-      });
-    }
-    return store;
+    return new PostgresRunStore(await PostgresStateDb.connect(url, opts), true);
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    if (this.owned) await this.db.close();
   }
 
   async createRun(r: DagRunRecord, opts: { rerun?: boolean } = {}): Promise<boolean> {
-    return this.tx(async (c) => {
+    return this.db.withClient(async (c) => {
       if (r.runType === 'scheduled' || r.runType === 'backfill') {
-        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}:${r.dag}:${r.logicalDate}`]);
+        await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.db.schema}:${r.dag}:${r.logicalDate}`]);
         const clash = await c.query<{ state: string }>(
           `SELECT state FROM ${this.t('dag_runs')} WHERE dag = $1 AND logical_date = $2::date AND run_type IN ('scheduled', 'backfill') ORDER BY queued_at DESC LIMIT 1`,
           [r.dag, r.logicalDate],
@@ -168,7 +116,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async failOrphanedRuns(reason: string, states: ReadonlyArray<'queued' | 'running'> = ['queued', 'running']): Promise<string[]> {
-    return this.tx(async (c) => {
+    return this.db.withClient(async (c) => {
       const ids = (await c.query<{ run_id: string }>(`SELECT run_id FROM ${this.t('dag_runs')} WHERE state = ANY($1::text[]) ORDER BY run_id FOR UPDATE`, [[...states]])).rows.map((r) => r.run_id);
       if (ids.length === 0) return [];
       const error = JSON.stringify({ code: 'run_orphaned', kind: 'transient', message: reason });
@@ -183,37 +131,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   private t(table: string): string {
-    return `"${this.schema}"."${table}"`;
-  }
-
-  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    const c = await this.pool.connect();
-    try {
-      await c.query('BEGIN');
-      const out = await work(c);
-      await c.query('COMMIT');
-      return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      c.release();
-    }
-  }
-
-  /** Applies the migrations not yet applied, each in its own transaction; two processes starting at once take turns. */
-  private async migrate(): Promise<void> {
-    await this.tx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}:migrate`]);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await c.query(`CREATE TABLE IF NOT EXISTS ${this.t('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-      const applied = Number((await c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${this.t('schema_migrations')}`)).rows[0]?.v ?? 0);
-      for (let v = applied + 1; v <= MIGRATIONS.length; v++) {
-        await c.query(`SET LOCAL search_path TO "${this.schema}"`);
-        await c.query(MIGRATIONS[v - 1]!);
-        await c.query(`INSERT INTO ${this.t('schema_migrations')} (version) VALUES ($1)`, [v]);
-      }
-    });
+    return this.db.table(table);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { DuckSession } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 
 /**
  * The data-quality report of a build: what was rejected and why, orphans, invalid emails
@@ -12,8 +13,8 @@ export interface QualityReport {
   duplicates: Record<string, { exactDuplicates: number; supersededVersions: number }>;
 }
 
-export async function computeQualityReport(db: DuckSession, ledger: DuckSession): Promise<QualityReport> {
-  const n = async (sql: string, session = db) => Number(await session.scalar(sql));
+export async function computeQualityReport(db: DuckSession, ledger: StateDb): Promise<QualityReport> {
+  const n = async (sql: string, session: StateDb = db) => Number(await session.scalar(sql));
   const quarantined = await ledger.all<{ reason: string; n: number }>(
     "SELECT reason, count(*)::INTEGER AS n FROM ingested_files WHERE status = 'quarantined' GROUP BY reason ORDER BY reason",
   );

@@ -1,4 +1,4 @@
-import type { DuckSession } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 import { getKv } from '../state/index.ts';
 import type { QualityReport } from './quality-report.ts';
 
@@ -8,7 +8,7 @@ export interface QualityView {
 }
 
 /** The quality report of the last successful run and the data tests it did not pass. */
-export async function qualityView(state: DuckSession): Promise<QualityView> {
+export async function qualityView(state: StateDb): Promise<QualityView> {
   const raw = await getKv(state, 'quality_report');
   const failingTests = await state.all(
     `SELECT model, test, severity, status, failures FROM test_results

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { DuckSession } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { parse } from './api-error.ts';
 import { dashboardData, dashboardOptions } from './dashboard-data.ts';
@@ -14,7 +14,7 @@ const QueryBody = z.object({ sql: z.string().min(1).max(100_000), maxRows: z.num
 const SOURCES = ['fact_orders', 'fact_events', 'dim_customer', 'dim_product', 'dim_store', 'dim_date', 'mart_customer_ltv', 'mart_user_activity_daily'];
 
 /** The warehouse read by the web app: dashboard figures, filter options, freshness, quality, and the read-only SQL console. */
-export function registerDashboardRoutes(app: FastifyInstance, ctx: { warehouse: WarehouseReader; state: DuckSession }): void {
+export function registerDashboardRoutes(app: FastifyInstance, ctx: { warehouse: WarehouseReader; state: StateDb }): void {
   const { warehouse } = ctx;
 
   app.get('/api/dashboard/options', async () => {
@@ -35,7 +35,7 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: { warehouse: 
 }
 
 /** pass, warn or fail per source table, from the data tests of the run that published the warehouse. */
-async function tableQuality(state: DuckSession, runId: string | null): Promise<Record<string, 'pass' | 'warn' | 'fail' | 'unknown'>> {
+async function tableQuality(state: StateDb, runId: string | null): Promise<Record<string, 'pass' | 'warn' | 'fail' | 'unknown'>> {
   const rows = runId
     ? await state.all<{ model: string; status: string }>(
       `SELECT model, CASE WHEN bool_or(status = 'fail' AND severity = 'error') THEN 'fail' WHEN bool_or(status = 'fail') THEN 'warn' ELSE 'pass' END AS status

@@ -85,7 +85,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }).catch((err: unknown) => log(`live overlay: ${String(err)}`));
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   const c = config.collector;
-  const ingestor = new StreamIngestor(orchestrator.state, orchestrator.layout, {
+  const ingestor = new StreamIngestor(orchestrator.work, orchestrator.state, orchestrator.layout, {
     flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20),
     onError: (err) => log(`stream: ${String(err)}`),
     onDelivered: (d) => {

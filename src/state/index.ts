@@ -1,1 +1,3 @@
-export { openStateStore, getKv, setKv } from './state-store.ts';
+export { openStateStore, openStateDb, getKv, setKv } from './state-store.ts';
+export type { StateDb, StateParams } from './state-db.ts';
+export { PostgresStateDb } from './postgres-state-db.ts';

@@ -1,9 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckSession } from '../duck/index.ts';
+import { PostgresStateDb } from './postgres-state-db.ts';
+import type { StateDb } from './state-db.ts';
 import { STATE_MIGRATIONS } from './state-migrations.ts';
 
-/** The state database of a home: ledger, runs, catalog, test results. Migrated on open. */
+/**
+ * The home's DuckDB state file: ledger, runs, catalog, test results. Migrated on open.
+ * It is also the process's DuckDB for ingest work and keeps the stream identities, so a
+ * home has it even when the state store proper lives in PostgreSQL.
+ */
 export async function openStateStore(path: string): Promise<DuckSession> {
   await mkdir(dirname(path), { recursive: true });
   const db = await DuckSession.open(path);
@@ -18,11 +24,16 @@ export async function openStateStore(path: string): Promise<DuckSession> {
   return db;
 }
 
-export async function getKv(db: DuckSession, key: string): Promise<string | undefined> {
+/** The state store `state.url` names: the home's DuckDB state file (`duckdb`) or PostgreSQL. */
+export async function openStateDb(url: string, local: DuckSession): Promise<StateDb> {
+  return url === 'duckdb' ? local : PostgresStateDb.connect(url);
+}
+
+export async function getKv(db: StateDb, key: string): Promise<string | undefined> {
   const row = await db.one<{ value: string }>('SELECT value FROM kv WHERE key = $key', { key });
   return row?.value;
 }
 
-export async function setKv(db: DuckSession, key: string, value: string): Promise<void> {
-  await db.run('INSERT OR REPLACE INTO kv VALUES ($key, $value)', { key, value });
+export async function setKv(db: StateDb, key: string, value: string): Promise<void> {
+  await db.run('INSERT INTO kv VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value', { key, value });
 }

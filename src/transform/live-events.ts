@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal } from '../duck/index.ts';
+import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest } from '../warehouse/index.ts';
@@ -40,7 +41,7 @@ export class LiveEvents {
   private closed = false;
   private readonly sql: Record<'stg_events' | 'silver_events' | 'fact_events' | 'mart_user_activity_daily' | 'mart_funnel' | 'dim_date', string>;
 
-  constructor(private readonly state: DuckSession, private readonly layout: LakeLayout, models: readonly Model[]) {
+  constructor(private readonly state: StateDb, private readonly layout: LakeLayout, models: readonly Model[]) {
     const sql = (name: string) => {
       const m = models.find((x) => x.name === name);
       if (!m) throw new TerminalError('model_missing', `the live overlay needs model "${name}"`, { subject: name });

@@ -10,7 +10,7 @@ export function registerCatalog(program: Command): void {
     program.command('catalog').description('entities, their columns, schema versions and drift events').option('--entity <name>', 'only this entity'),
   ).action(async (opts: CommonOptions & { entity?: string }) => {
     const config = await configFor(opts);
-    const { entities, drift } = await readHome(config.home, `/api/catalog${opts.entity ? `?entity=${encodeURIComponent(opts.entity)}` : ''}`, (state) => catalogView(state, opts.entity));
+    const { entities, drift } = await readHome(config, `/api/catalog${opts.entity ? `?entity=${encodeURIComponent(opts.entity)}` : ''}`, (state) => catalogView(state, opts.entity));
     if (opts.json) return printJson({ entities, drift });
     for (const e of entities) {
       const latest = e.versions.at(-1)!;

@@ -63,7 +63,7 @@ export function registerDlq(program: Command): void {
 /** A read of the dead-letter queue through `readHome` (the server, or the state file read-only); a letter the server does not know is undefined. */
 async function readLetters<T>(opts: CommonOptions, local: (q: DeadLetterQueue) => Promise<T>, path: string): Promise<T> {
   const config = await configFor(opts);
-  return readHome(config.home, path, (state) => local(new DeadLetterQueue(state))).catch((err: unknown) => {
+  return readHome(config, path, (state) => local(new DeadLetterQueue(state))).catch((err: unknown) => {
     if (err instanceof ShoplakeError && err.code === 'dead_letter_not_found') return undefined as T;
     throw err;
   });

@@ -9,7 +9,7 @@ export function registerReport(program: Command): void {
     program.command('report').description('data-quality report: rejects by reason, orphans, invalid emails, duplicates, test warnings'),
   ).action(async (opts: CommonOptions) => {
     const config = await configFor(opts);
-    const { report, failingTests: tests } = await readHome(config.home, '/api/quality', (state) => qualityView(state));
+    const { report, failingTests: tests } = await readHome(config, '/api/quality', (state) => qualityView(state));
     if (opts.json) return printJson({ report, failingTests: tests });
     if (!report) {
       process.stdout.write('no successful run yet: nothing to report\n');

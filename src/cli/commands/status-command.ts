@@ -11,7 +11,7 @@ export function registerStatus(program: Command): void {
   ).action(async (opts: CommonOptions & { runs: number }) => {
     const config = await configFor(opts);
     const layout = new LakeLayout(config.home);
-    const result = await readHome(config.home, `/api/status?runs=${opts.runs}`, (state) => homeStatus(state, layout, opts.runs));
+    const result = await readHome(config, `/api/status?runs=${opts.runs}`, (state) => homeStatus(state, layout, opts.runs));
     if (opts.json) return printJson(result);
     process.stdout.write(`home: ${config.home}\n\nlast runs:\n`);
     printTable(result.runs.map((r) => ({ ...r, ms: r['ms'] === null ? '' : humanMs(Number(r['ms'])) })));

@@ -2,11 +2,13 @@ import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { literal, type DuckSession } from '../../duck/index.ts';
 import type { LakeLayout } from '../../lake/index.ts';
+import type { StateDb } from '../../state/index.ts';
 import { FileLedger } from '../file-ledger.ts';
 import { rawLines } from '../formats/format-reader.ts';
 import { ingestFile, type FileOutcome } from '../ingest-file.ts';
 import { withLedgerLock } from '../ledger-lock.ts';
 import { readLandingFile } from '../read-landing-file.ts';
+import { catalogued } from '../tasks/ingest-tasks.ts';
 import type { StreamSpec } from './stream-spec.ts';
 
 export interface SegmentDelivery {
@@ -21,12 +23,15 @@ export interface SegmentDelivery {
  * One sealed segment into bronze, exactly once: records whose identity was delivered
  * before are dropped (and repeats inside the segment kept once), the rest go through the
  * same path as a landing file (`ingestFile`: header mapping, catalog, bronze Parquet,
- * row rejects), and the ledger row and the delivered identities commit in one
- * transaction. A crash before the commit leaves the segment to deliver again; after it,
- * every record of the segment is known and a second delivery adds nothing.
+ * row rejects) into the ledger of `state`, and then the delivered identities into `db`,
+ * the process's own DuckDB (they are checked against each segment's records there). A
+ * crash before the ledger row commits leaves the segment to deliver again. One after it
+ * but before the identities are kept is recognised by the segment's ledger path: its
+ * identities are kept then, and nothing is ingested twice. (With the DuckDB state store
+ * `state` is `db`, and both commit in one transaction.)
  */
-export async function deliverSegment(db: DuckSession, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string): Promise<SegmentDelivery> {
-  return withLedgerLock(db, async () => {
+export async function deliverSegment(db: DuckSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string): Promise<SegmentDelivery> {
+  return withLedgerLock(state, async () => {
     const name = basename(segment, '.ndjson');
     const req = { path: segment, compression: 'none' as const, textBytes: 0, blankLines: false };
     // A crash mid-append can leave a torn last line: it was never acknowledged, so it is skipped.
@@ -48,6 +53,14 @@ export async function deliverSegment(db: DuckSession, layout: LakeLayout, spec: 
       await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
       return { segment, delivered: 0, duplicates: total };
     }
+    const keepIds = () => db.run('INSERT INTO stream_ids SELECT $stream, _id FROM stream_new', { stream: spec.name });
+    const ledger = await FileLedger.load(state, layout);
+    const rel = `stream/${spec.name}/${name}.ndjson`;
+    if (ledger.has(rel)) {
+      await keepIds();
+      await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
+      return { segment, delivered: 0, duplicates: total };
+    }
     // Not under <home>/tmp, which a build clears while deliveries go on.
     const scratch = join(layout.home, 'stream', '.scratch');
     await mkdir(scratch, { recursive: true });
@@ -55,14 +68,15 @@ export async function deliverSegment(db: DuckSession, layout: LakeLayout, spec: 
     await db.run(`COPY (SELECT line FROM stream_new ORDER BY _line) TO ${literal(text)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')`);
     const bytes = await readLandingFile(text, scratch);
     try {
-      const ledger = await FileLedger.load(db, layout);
-      const file = { rel: `stream/${spec.name}/${name}.ndjson`, abs: text, size: (await stat(text)).size, mtimeMs: 0 };
+      const file = { rel, abs: text, size: (await stat(text)).size, mtimeMs: 0 };
       const ingestedAt = new Date().toISOString();
-      const outcome = await ingestFile({ db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq);
-      await db.transaction(async () => {
+      const ingested = await ingestFile({ db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq);
+      const outcome = await catalogued(state, ingested);
+      await state.transaction(async () => {
         await ledger.record(outcome, batchId, ingestedAt);
-        await db.run('INSERT INTO stream_ids SELECT $stream, _id FROM stream_new', { stream: spec.name });
+        if (state === db) await keepIds();
       });
+      if (state !== db) await keepIds();
       return { segment, delivered: fresh, duplicates: total - fresh, outcome };
     } finally {
       await bytes.dispose();

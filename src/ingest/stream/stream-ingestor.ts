@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { literal, type DuckSession } from '../../duck/index.ts';
 import { errorMessage } from '../../errors/index.ts';
 import { writeAtomically, type LakeLayout } from '../../lake/index.ts';
+import type { StateDb } from '../../state/index.ts';
 import { deliverSegment, type SegmentDelivery } from './deliver-segment.ts';
 import { StreamLog } from './stream-log.ts';
 import { STREAMS, type StreamSpec } from './stream-spec.ts';
@@ -39,7 +40,7 @@ export class StreamIngestor {
   private flushAgain = false;
   private stopped = false;
 
-  constructor(private readonly db: DuckSession, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
+  constructor(private readonly db: DuckSession, private readonly state: StateDb, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
     for (const s of Object.values(STREAMS)) {
       this.logs.set(s.name, new StreamLog(join(layout.home, 'stream', s.name)));
       this.rejects.set(s.name, new StreamLog(join(layout.home, 'stream', `${s.name}-rejects`)));
@@ -123,7 +124,7 @@ export class StreamIngestor {
       for (const segment of await log.sealed()) {
         try {
           const { size } = await stat(segment);
-          out.push(await deliverSegment(this.db, this.layout, spec, segment, this.batchId()));
+          out.push(await deliverSegment(this.db, this.state, this.layout, spec, segment, this.batchId()));
           await log.remove(segment, size);
         } catch (err) {
           // Kept for the next flush: nothing acknowledged is dropped.

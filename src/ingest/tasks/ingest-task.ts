@@ -33,7 +33,7 @@ export interface IngestTaskResult {
 export async function runIngestTask(task: IngestTask, db: DuckSession, scratchDir = join(tmpdir(), `shoplake-worker-${process.pid}`)): Promise<IngestTaskResult> {
   const bytes = await readLandingFile(task.file.abs, scratchDir);
   try {
-    const outcome = await ingestFile({ db, layout: new LakeLayout(task.home), batchId: task.batchId, ingestedAt: task.ingestedAt, deferCatalog: true }, task.file, bytes, task.entity, task.seq);
+    const outcome = await ingestFile({ db, layout: new LakeLayout(task.home), batchId: task.batchId, ingestedAt: task.ingestedAt}, task.file, bytes, task.entity, task.seq);
     return { hash: bytes.hash, outcome };
   } finally {
     await bytes.dispose();

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { registerSchema } from '../../catalog/index.ts';
-import type { DuckSession } from '../../duck/index.ts';
+import type { StateDb } from '../../state/index.ts';
 import type { ProgressSink } from '../../orchestrate/progress-event.ts';
 import type { DeadLetterQueue } from '../dead-letter-queue.ts';
 import { entityOfPath } from '../entity-of-path.ts';
@@ -18,10 +18,10 @@ import type { IngestTask } from './ingest-task.ts';
  * out to repeat content already recorded is removed again.
  */
 export async function ingestTasks(opts: {
-  runner: TaskRunner; db: DuckSession; ledger: FileLedger; dlq: DeadLetterQueue; home: string; batchId: string; progress?: ProgressSink | undefined;
+  runner: TaskRunner; state: StateDb; ledger: FileLedger; dlq: DeadLetterQueue; home: string; batchId: string; progress?: ProgressSink | undefined;
   files: readonly LandingFile[]; hadLetter: (rel: string) => boolean; idleMs?: number | undefined;
 }): Promise<FileResult[]> {
-  const { ledger, db, batchId } = opts;
+  const { ledger, state, batchId } = opts;
   const ingestedAt = new Date().toISOString();
   const first = ledger.firstFreeSeq;
   const tasks: IngestTask[] = opts.files.map((file, i) => ({ home: opts.home, file, entity: entityOfPath(file.rel), seq: first + i, batchId, ingestedAt }));
@@ -48,7 +48,7 @@ export async function ingestTasks(opts: {
       await discardOutputs(outcome);
       results.push(await ledger.recordDuplicate(file, seq, hash, batchId, ingestedAt));
     } else {
-      const withCatalog = await catalogued(db, outcome);
+      const withCatalog = await catalogued(state, outcome);
       await ledger.record(withCatalog, batchId, ingestedAt);
       rows += withCatalog.rowsOk;
       results.push(withCatalog);
@@ -68,10 +68,14 @@ export async function ingestTasks(opts: {
   return results;
 }
 
-/** The outcome with its schema registered in the state store's catalog (a worker leaves that to the run). */
-async function catalogued(db: DuckSession, o: FileOutcome): Promise<FileOutcome> {
-  if (o.status !== 'ingested' || !o.entity || !o.columns || o.schemaVersion !== undefined) return o;
-  const schema = await registerSchema(db, o.entity, o.file.rel, o.columns);
+/**
+ * The outcome with its schema registered in the state store's catalog. Ingesting a file
+ * never does that itself (a worker has no state store): the owner of the state
+ * registers schemas in ledger order, so versions come out the same however files ran.
+ */
+export async function catalogued(state: StateDb, o: FileOutcome): Promise<FileOutcome> {
+  if (o.status !== 'ingested' || !o.entity || !o.columns) return o;
+  const schema = await registerSchema(state, o.entity, o.file.rel, o.columns);
   return { ...o, schemaVersion: schema.version, drift: schema.drift };
 }
 
