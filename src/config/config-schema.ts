@@ -74,8 +74,10 @@ export const ConfigSchema = z
       .strict()
       .default({ url: 'duckdb', schema: 'gold', read: 'auto' }),
     /**
-     * Run history. `duckdb` keeps it in <home>/state.duckdb; a `postgres://` URL keeps DAG
-     * runs, task instances and logs in that PostgreSQL database instead.
+     * The state store. `duckdb` keeps it in <home>/state.duckdb; a `postgres://` URL
+     * (`?schema=name`, default `shoplake`) keeps it in that PostgreSQL database instead:
+     * DAG runs, task instances and logs, the file ledger, schema catalog, run summaries,
+     * data-test results, dead letters and cursors. Migrated in place on connect.
      */
     state: z
       .object({
