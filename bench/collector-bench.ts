@@ -5,16 +5,18 @@
  *
  *   npm run bench:collector -- --seconds 20 --clients 32 --batch 100     as fast as the clients go
  *   npm run bench:collector -- --rate 20000                               paced at 20,000 events/s in all
+ *   npm run bench:collector -- --rate 20000 --flush 500                   with the collector flushing every 500 ms
+ *   npm run bench:collector -- --rate 20000 --profile                     and a V8 CPU profile of the server in <dir>/profile
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
-import { startServer } from '../src/serve/index.ts';
+import { findServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string', default: '1000' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
@@ -23,11 +25,28 @@ const gapMs = values.rate ? (clients * batchSize * 1000) / Number(values.rate) :
 const TOKEN = 'bench-token-0123456789';
 
 await rm(values.dir, { recursive: true, force: true });
+const home = resolve(values.dir, 'home');
 await generateLanding({ out: join(values.dir, 'landing'), scale: 0.002, seed: 5, drops: 1 });
-const server = await startServer({
-  ...(values.verbose ? { log: (line: string) => console.error(`${new Date().toISOString().slice(11, 23)} ${line}`) } : {}),
-  config: ConfigSchema.parse({ home: join(values.dir, 'home'), landing: join(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false }, collector: { token: TOKEN, flushIntervalMs: 1000 } }),
-});
+// The server runs in a process of its own, as it would in production: the clients here do
+// not share its event loop.
+const configFile = join(values.dir, 'shoplake.config.json');
+await writeFile(configFile, JSON.stringify({
+  home, landing: resolve(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
+  collector: { token: TOKEN, flushIntervalMs: Number(values.flush) },
+}));
+const child = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.dir, 'profile')}`] : []), new URL('../bin/shoplake.js', import.meta.url).pathname, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+const childLog = (chunk: Buffer) => {
+  if (values.verbose) for (const line of chunk.toString().split('\n').filter(Boolean)) console.error(`${new Date().toISOString().slice(11, 23)} ${line}`);
+};
+child.stdout.on('data', childLog);
+child.stderr.on('data', childLog);
+let server = await findServer(home);
+for (let i = 0; !server && i < 300; i++) {
+  if (child.exitCode !== null) throw new Error(`shoplake serve exited with ${child.exitCode}`);
+  await new Promise((r) => setTimeout(r, 100));
+  server = await findServer(home);
+}
+if (!server) throw new Error('shoplake serve did not start within 30 s');
 const query = async <T>(sql: string): Promise<T[]> => {
   const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) });
   return res.ok ? ((await res.json()) as { rows: T[] }).rows : [];
@@ -101,7 +120,8 @@ for (let i = 0; i < 100 && facts < acked; i++) {
   facts = (await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'b-')"))[0]?.n ?? 0;
   if (facts < acked) await new Promise((r) => setTimeout(r, 200));
 }
-await server.close();
+child.kill('SIGTERM');
+await new Promise((r) => child.once('exit', r));
 
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : NaN);
 console.log(formatTable([{
