@@ -14,7 +14,7 @@ import { readTruth, truthMismatches } from './helpers/truth-check.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
 import { startWorker } from './helpers/worker-process.ts';
 
-test('e2e on servers: two drops from an S3 landing zone, ingested by two workers, run history in PostgreSQL, gold published to PostgreSQL and the processed zone to S3 — every gold table identical to the embedded run, which matches the truth', async (t) => {
+test('e2e on servers: two drops from an S3 landing zone, ingested by two workers, the state store (runs, ledger, catalog) in PostgreSQL, gold published to PostgreSQL and the processed zone to S3 — every gold table identical to the embedded run, which matches the truth', async (t) => {
   if (!(await postgresAvailable(t))) return;
   const stateUrl = tempStateUrl(t, 'shoplake_e2e');
   const goldSchema = `gold_e2e${process.pid}`;

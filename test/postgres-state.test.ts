@@ -167,3 +167,20 @@ test('DuckSession and PostgresStateDb return the same row shapes for the state t
     await pgState.close();
   }
 });
+
+test('PostgreSQL state store: one owner at a time — a second home on the same schema is refused, naming the first, until the first lets go', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const stateUrl = tempStateUrl(t, 'shoplake_owner');
+  const root = await tempDir('pg-state-owner');
+  await mkdir(join(root, 'landing'), { recursive: true });
+  const open = (home: string) => Orchestrator.open({ purpose: 'test', home: join(root, home), landing: join(root, 'landing'), stateUrl });
+  const first = await open('first');
+  try {
+    await assert.rejects(open('second'), (e: Error & { code?: string; kind?: string }) =>
+      e.code === 'state_locked' && e.kind === 'transient' && e.message.includes(join(root, 'first')) && e.message.includes(`pid ${process.pid}`));
+  } finally {
+    await first.close();
+  }
+  const second = await open('second');
+  await second.close();
+});

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { literal, type DuckSession } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { openStateDb, openStateStore, PostgresStateDb, type StateDb } from '../state/index.ts';
+import { claimStateOwnership, openStateDb, openStateStore, PostgresStateDb, type StateDb, type StateOwnerLock } from '../state/index.ts';
 import { loadModels, type Model } from '../transform/index.ts';
 import { daysBetween, planBackfill, type BackfillItem, type Reprocess } from './backfill-plan.ts';
 import { dailyDag } from './daily-dag.ts';
@@ -107,16 +107,23 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   static async open(opts: OrchestratorOptions): Promise<Orchestrator> {
     const layout = new LakeLayout(opts.home);
     await mkdir(opts.home, { recursive: true });
-    const lock = await acquireHomeLock(layout.lockFile, opts.purpose);
+    const homeLock = await acquireHomeLock(layout.lockFile, opts.purpose);
+    let ownership: StateOwnerLock | undefined;
+    const lock: HomeLock = { release: async () => {
+      await ownership?.release();
+      await homeLock.release();
+    } };
     let work: DuckSession | undefined;
     let state: StateDb | undefined;
     try {
       work = await openStateStore(layout.stateDb);
       await work.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
       state = await openStateDb(opts.stateUrl ?? 'duckdb', work);
+      if (state instanceof PostgresStateDb) ownership = await claimStateOwnership(state, { home: layout.home, purpose: opts.purpose });
       const store = opts.store ?? (state instanceof PostgresStateDb ? new PostgresRunStore(state) : new DuckdbRunStore(work));
-      // This process holds the home lock, so a run still marked running belongs to a process
-      // that died; runs still queued never started and are simply run now.
+      // This process holds the home lock (and owns a PostgreSQL state store), so a run still
+      // marked running belongs to a process that died; runs still queued never started and
+      // are simply run now.
       await store.failOrphanedRuns('the process running it exited before it finished', ['running']);
       await state.run("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP WHERE status = 'running'");
       const fromFiles = await loadDagFiles(opts.dagFiles ?? [], { home: opts.home, landing: opts.landing, warehouseDb: layout.warehouseDb, layout });
