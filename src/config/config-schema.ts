@@ -165,6 +165,13 @@ export const ConfigSchema = z
         flushIntervalMs: z.number().int().positive().default(1000),
         /** ...or as soon as a stream's open segment holds this many MiB. */
         flushMb: z.number().positive().default(4),
+        /**
+         * A record whose identity (event_id; an order record's content) was delivered within
+         * this many minutes is a repeat and is not delivered again: client retries, re-sent
+         * batches, JetStream redeliveries. Older identities are forgotten so the check stays
+         * fast however long the collector runs; silver still keeps one row per event_id.
+         */
+        dedupWindowMinutes: z.number().positive().default(60),
         /** Answer 429 (Retry-After) while more than this many MiB wait for delivery. */
         maxBufferMb: z.number().positive().default(256),
         /** Largest request body, in MiB. */
@@ -189,7 +196,7 @@ export const ConfigSchema = z
         }).strict()).default([]),
       })
       .strict()
-      .default({ flushIntervalMs: 1000, flushMb: 4, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true, refreshGoldIntervalMs: 300_000, nats: [] }),
+      .default({ flushIntervalMs: 1000, flushMb: 4, dedupWindowMinutes: 60, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true, refreshGoldIntervalMs: 300_000, nats: [] }),
     alerts: z
       .object({
         /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */

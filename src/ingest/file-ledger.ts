@@ -23,20 +23,31 @@ export class FileLedger {
 
   private constructor(private readonly db: StateDb, private readonly layout: LakeLayout) {}
 
+  /**
+   * The ledger of the landing files, for deciding what to ingest. Stream deliveries (paths
+   * `stream/…`, one a second while a collector runs) are left out: nothing here asks about
+   * them, and loading them would make every look at the landing zone slower by the day.
+   */
   static async load(db: StateDb, layout: LakeLayout): Promise<FileLedger> {
-    const ledger = new FileLedger(db, layout);
-    const rows = await db.all<LedgerRow & { seq: number }>('SELECT seq, path, content_hash, size, mtime_ms FROM ingested_files ORDER BY seq');
+    const ledger = await FileLedger.forAppend(db, layout);
+    const rows = await db.all<LedgerRow>("SELECT path, content_hash, size, mtime_ms FROM ingested_files WHERE NOT starts_with(path, 'stream/') ORDER BY seq");
     for (const r of rows) {
       ledger.byPath.set(r.path, r);
       ledger.hashes.add(r.content_hash);
-      ledger.nextSeq = Math.max(ledger.nextSeq, Number(r.seq) + 1);
     }
     return ledger;
   }
 
-  /** The path was recorded before, whatever its bytes. */
-  has(rel: string): boolean {
-    return this.byPath.has(rel);
+  /** A ledger to append to (a stream delivery): the next free number, nothing loaded. */
+  static async forAppend(db: StateDb, layout: LakeLayout): Promise<FileLedger> {
+    const ledger = new FileLedger(db, layout);
+    ledger.nextSeq = Number(await db.scalar('SELECT coalesce(max(seq), 0) FROM ingested_files')) + 1;
+    return ledger;
+  }
+
+  /** The path was recorded before, whatever its bytes (asked of the store, not of what was loaded). */
+  async isRecorded(rel: string): Promise<boolean> {
+    return Number(await this.db.scalar('SELECT count(*) FROM ingested_files WHERE path = $rel', { rel })) > 0;
   }
 
   /** Same path, size and modification time as a file already handled. */

@@ -86,7 +86,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   const c = config.collector;
   const ingestor = new StreamIngestor(orchestrator.work, orchestrator.state, orchestrator.layout, {
-    flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20),
+    flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20), dedupWindowMs: c.dedupWindowMinutes * 60_000,
     onError: (err) => log(`stream: ${String(err)}`),
     onDelivered: (d) => {
       log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);

@@ -53,10 +53,10 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
       await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
       return { segment, delivered: 0, duplicates: total };
     }
-    const keepIds = () => db.run('INSERT INTO stream_ids SELECT $stream, _id FROM stream_new', { stream: spec.name });
-    const ledger = await FileLedger.load(state, layout);
+    const keepIds = () => db.run('INSERT INTO stream_ids SELECT $stream, _id, now()::TIMESTAMP FROM stream_new', { stream: spec.name });
+    const ledger = await FileLedger.forAppend(state, layout);
     const rel = `stream/${spec.name}/${name}.ndjson`;
-    if (ledger.has(rel)) {
+    if (await ledger.isRecorded(rel)) {
       await keepIds();
       await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
       return { segment, delivered: 0, duplicates: total };
@@ -84,4 +84,13 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
       await db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
     }
   });
+}
+
+/**
+ * Forgets the identities delivered before `before` (and those kept before identities had
+ * a time), so the repeat check of each delivery looks at a bounded window, not at
+ * everything ever streamed.
+ */
+export async function forgetStreamIds(db: DuckSession, before: Date): Promise<void> {
+  await db.run('DELETE FROM stream_ids WHERE delivered_at IS NULL OR delivered_at < $before::TIMESTAMP', { before: before.toISOString() });
 }

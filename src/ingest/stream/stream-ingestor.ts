@@ -4,9 +4,12 @@ import { literal, type DuckSession } from '../../duck/index.ts';
 import { errorMessage } from '../../errors/index.ts';
 import { writeAtomically, type LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
-import { deliverSegment, type SegmentDelivery } from './deliver-segment.ts';
+import { deliverSegment, forgetStreamIds, type SegmentDelivery } from './deliver-segment.ts';
 import { StreamLog } from './stream-log.ts';
 import { STREAMS, type StreamSpec } from './stream-spec.ts';
+
+/** How often the identities past the repeat window are forgotten, in ms. */
+const PRUNE_EVERY_MS = 60_000;
 
 export interface StreamIngestOptions {
   /** Deliver at least this often, in ms (Firehose's buffering interval, far shorter). */
@@ -15,6 +18,8 @@ export interface StreamIngestOptions {
   flushBytes: number;
   /** Refuse new records (429) while more than this many bytes wait for delivery. */
   maxBufferBytes: number;
+  /** How long a delivered record's identity is remembered to drop repeats, in ms (default an hour). */
+  dedupWindowMs?: number;
   onDelivered?: (deliveries: SegmentDelivery[]) => void;
   onError?: (err: unknown) => void;
 }
@@ -38,6 +43,7 @@ export class StreamIngestor {
   private flushing: Promise<SegmentDelivery[]> | undefined;
   /** A tick came while a flush ran: the next one starts as soon as it ends. */
   private flushAgain = false;
+  private prunedAt = 0;
   private stopped = false;
 
   constructor(private readonly db: DuckSession, private readonly state: StateDb, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
@@ -136,6 +142,10 @@ export class StreamIngestor {
     }
     const delivered = out.filter((d) => d.delivered > 0);
     if (delivered.length) this.opts.onDelivered?.(delivered);
+    if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+      await forgetStreamIds(this.db, new Date(Date.now() - (this.opts.dedupWindowMs ?? 3_600_000)));
+      this.prunedAt = Date.now();
+    }
     return out;
   }
 
