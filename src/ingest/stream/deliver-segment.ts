@@ -24,11 +24,11 @@ export interface SegmentDelivery {
  * before are dropped (and repeats inside the segment kept once), the rest go through the
  * same path as a landing file (`ingestFile`: header mapping, catalog, bronze Parquet,
  * row rejects) into the ledger of `state`, and then the delivered identities into `db`,
- * the process's own DuckDB (they are checked against each segment's records there). A
- * crash before the ledger row commits leaves the segment to deliver again. One after it
- * but before the identities are kept is recognised by the segment's ledger path: its
- * identities are kept then, and nothing is ingested twice. (With the DuckDB state store
- * `state` is `db`, and both commit in one transaction.)
+ * the process's own DuckDB (they are checked against each segment's records there; with
+ * the state in PostgreSQL the two are different databases). A crash before the ledger
+ * row commits leaves the segment to deliver again. One after it but before the
+ * identities are kept is recognised by the segment's ledger path: its identities are
+ * kept then, and nothing is ingested twice.
  */
 export async function deliverSegment(db: DuckSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string): Promise<SegmentDelivery> {
   return withLedgerLock(state, async () => {
@@ -72,11 +72,9 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
       const ingestedAt = new Date().toISOString();
       const ingested = await ingestFile({ db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq);
       const outcome = await catalogued(state, ingested);
-      await state.transaction(async () => {
-        await ledger.record(outcome, batchId, ingestedAt);
-        if (state === db) await keepIds();
-      });
-      if (state !== db) await keepIds();
+      await ledger.record(outcome, batchId, ingestedAt);
+      // A crash between these two is recognised by the next delivery of the segment (above).
+      await keepIds();
       return { segment, delivered: fresh, duplicates: total - fresh, outcome };
     } finally {
       await bytes.dispose();
