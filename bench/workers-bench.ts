@@ -1,10 +1,11 @@
 /**
- * Ingest on worker processes: the same landing data (generated once, cached in .bench/)
- * run in one process, then with 1, 2 and 4 `shoplake worker` processes taking the ingest
- * tasks from the PostgreSQL queue. Prints the ingest stage and the whole run for each, and
+ * Ingest on worker processes: the same landing data (generated once, cached in .bench/;
+ * partitioned by entity and month unless `--whole`, so the work splits into many tasks of
+ * similar size) run in one process, then with 1, 2 and 4 `shoplake worker` processes
+ * taking the ingest tasks from the PostgreSQL queue. Prints the ingest stage and the whole run for each, and
  * the ingest speed-up over one worker. Asserts nothing: on two cores it flattens at two.
  *
- *   npm run bench:workers -- --scale 3 [--workers 1,2,4] [--url postgres://postgres@127.0.0.1:5432/postgres]
+ *   npm run bench:workers -- --scale 3 [--workers 1,2,4] [--whole] [--url postgres://postgres@127.0.0.1:5432/postgres]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, rm } from 'node:fs/promises';
@@ -18,16 +19,16 @@ import { queueLocation, runPipeline } from '../src/orchestrate/index.ts';
 
 const { values } = parseArgs({
   options: {
-    scale: { type: 'string', default: '3' }, workers: { type: 'string', default: '1,2,4' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' },
+    scale: { type: 'string', default: '3' }, whole: { type: 'boolean', default: false }, workers: { type: 'string', default: '1,2,4' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' },
     url: { type: 'string', default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
 const scale = Number(values.scale);
-const landing = join(values.dir, `landing-s${scale}-seed${values.seed}`);
+const landing = join(values.dir, `landing-s${scale}-seed${values.seed}${values.whole ? '' : '-monthly'}`);
 if (!(await access(join(landing, '_truth')).then(() => true, () => false))) {
   console.log(`generating scale ${scale} into ${landing} (cached for later runs) ...`);
   await rm(landing, { recursive: true, force: true });
-  await generateLanding({ out: landing, scale, seed: Number(values.seed), drops: 2 });
+  await generateLanding({ out: landing, scale, seed: Number(values.seed), drops: 2, monthly: !values.whole });
 }
 const stateUrl = `${values.url}${values.url.includes('?') ? '&' : '?'}schema=shoplake_bench`;
 const BIN = fileURLToPath(new URL('../bin/shoplake.js', import.meta.url));

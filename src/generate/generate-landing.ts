@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { DuckSession, literal } from '../duck/index.ts';
-import { landingFiles } from './landing-files.ts';
+import { landingFiles, type LandingFile } from './landing-files.ts';
 import { loadNamePools } from './name-pools.ts';
 import { specialFileCounts, writeSpecialFiles } from './special-files.ts';
 import { computeTruth, type TruthManifest } from './truth-manifest.ts';
@@ -18,6 +18,13 @@ export interface GenerateOptions {
   drops: number;
   /** Write only this drop (1-based); default: every drop. */
   only?: number;
+  /**
+   * Split the big files (order and event parts, order updates, the mobile event feed) by
+   * the month of their records, as a landing zone partitioned by date is: one file per
+   * entity and month (`events/month=2024-03/d1-part-0.ndjson.gz`), so the ingest of a
+   * drop is many tasks of similar size. Rows made bad on purpose go to `month=unknown`.
+   */
+  monthly?: boolean;
   onFile?: (path: string, done: number, total: number) => void;
 }
 
@@ -28,6 +35,37 @@ export interface GenerateResult {
 }
 
 const SQL = (name: string) => readFileSync(new URL(`./sql/${name}`, import.meta.url), 'utf8');
+
+async function writeWhole(db: DuckSession, out: string, f: LandingFile): Promise<string> {
+  const target = join(out, f.path);
+  await mkdir(dirname(target), { recursive: true });
+  await db.run(`COPY (${f.sql}) TO ${literal(target)} (${f.copy})`);
+  return f.path;
+}
+
+/** One file per month of the records, in the order the query gives them; returns their paths. */
+async function writeMonthly(db: DuckSession, out: string, f: LandingFile): Promise<string[]> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE g_file AS SELECT row_number() OVER () AS _n, * FROM (${f.sql})`);
+  const months = (await db.all<{ m: string | null }>('SELECT DISTINCT _month AS m FROM g_file ORDER BY m NULLS LAST')).map((r) => r.m);
+  const paths: string[] = [];
+  for (const m of months) {
+    const path = monthPath(f.path, m ?? 'unknown');
+    await mkdir(dirname(join(out, path)), { recursive: true });
+    await db.run(`COPY (SELECT * EXCLUDE (_n, _month) FROM g_file WHERE _month IS NOT DISTINCT FROM ${m === null ? 'NULL' : literal(m)} ORDER BY _n)
+                  TO ${literal(join(out, path))} (${f.copy})`);
+    paths.push(path);
+  }
+  await db.run('DROP TABLE g_file');
+  return paths;
+}
+
+/** `events/d1-part-0.ndjson.gz` → `events/month=2024-03/d1-part-0.ndjson.gz`; a root file keeps its entity prefix: `orders_d2_updates.month=2024-03.txt`. */
+export function monthPath(path: string, month: string): string {
+  const slash = path.indexOf('/');
+  if (slash > 0) return `${path.slice(0, slash)}/month=${month}/${path.slice(slash + 1)}`;
+  const dot = path.indexOf('.');
+  return `${path.slice(0, dot)}.month=${month}${path.slice(dot)}`;
+}
 
 /** Sizes per scale; small floors keep tiny scales meaningful. */
 export function volumes(scale: number) {
@@ -71,12 +109,9 @@ export async function generateLanding(opts: GenerateOptions): Promise<GenerateRe
     for (let d = 1; d <= Math.max(...drops); d++) {
       if (drops.includes(d)) {
         await db.run(`SET VARIABLE drop = ${d}`);
-        const files = landingFiles(d, parts);
+        const files = landingFiles(d, parts, { monthly: opts.monthly ?? false });
         for (const [i, f] of files.entries()) {
-          const target = join(opts.out, f.path);
-          await mkdir(dirname(target), { recursive: true });
-          await db.run(`COPY (${f.sql}) TO ${literal(target)} (${f.copy})`);
-          written.push(f.path);
+          for (const path of f.monthly ? await writeMonthly(db, opts.out, f) : [await writeWhole(db, opts.out, f)]) written.push(path);
           opts.onFile?.(f.path, i + 1, files.length);
         }
       }

@@ -14,12 +14,21 @@ export interface LandingFile {
   sql: string;
   /** DuckDB COPY options. */
   copy: string;
+  /**
+   * With `monthly`, the query also gives `_month` ('YYYY-MM' of the record's own time, or
+   * NULL for the rows made bad on purpose), and the file is written once per month.
+   */
+  monthly?: boolean;
 }
 
 const D = "getvariable('drop')";
 
-export function landingFiles(drop: number, parts: { orders: number; items: number; events: number }): LandingFile[] {
+export function landingFiles(drop: number, parts: { orders: number; items: number; events: number }, opts: { monthly?: boolean } = {}): LandingFile[] {
   const later = drop > 1;
+  // The extra column the big files carry when they are split by month.
+  const month = (ts: string) => (opts.monthly ? `, strftime(${ts}, '%Y-%m') AS _month` : '');
+  const noMonth = opts.monthly ? ', NULL AS _month' : '';
+  const monthly = opts.monthly ? { monthly: true } : {};
   const files: LandingFile[] = [];
 
   const customerCols = later
@@ -88,23 +97,25 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     m_ts(order_ts, 844, i) AS ${ts}, m_status(status, 845, i * 7 + length(status)) AS ${status},
     m_cat(payment_method, 847, i) AS ${pay}, m_ts(updated_at, 848, i * 7 + length(status)) AS ${upd}`;
   for (let p = 0; p < parts.orders; p++) {
-    const bad = p === 0 ? `UNION ALL (SELECT order_id, customer_id, store_id, order_ts, status, payment_method, updated_at
+    const bad = p === 0 ? `UNION ALL (SELECT order_id, customer_id, store_id, order_ts, status, payment_method, updated_at${noMonth}
                            FROM g_bad_orders WHERE drop_no = ${D} ORDER BY reason, n)` : '';
     files.push({
       path: `orders/d${drop}-part-${p}.csv.gz`,
       sql: `SELECT * FROM (
-              SELECT ${orderCols('order_id', '"customerId"', 'store_id', 'order_date', 'status', 'payment_method', 'updated_at')}
+              SELECT ${orderCols('order_id', '"customerId"', 'store_id', 'order_date', 'status', 'payment_method', 'updated_at')}${month('g_order_records.order_ts')}
               FROM g_order_records WHERE drop_no = ${D} AND status = 'placed' AND pick(849, i, ${parts.orders}) = ${p}
               ORDER BY order_ts, order_id) ${bad}`,
       copy: "FORMAT csv, HEADER true, COMPRESSION 'gzip'",
+      ...monthly,
     });
   }
   files.push({
     // Tab-delimited, as .tsv in drop 1 and as plain .txt later: the content decides.
     path: `orders_d${drop}_updates.${later ? 'txt' : 'tsv'}`,
-    sql: `SELECT ${orderCols('"ORDER_ID"', '"Customer_ID"', '"STORE_ID"', 'ordered_at', '"Status"', '"Payment_Method"', '"Updated_At"')}
+    sql: `SELECT ${orderCols('"ORDER_ID"', '"Customer_ID"', '"STORE_ID"', 'ordered_at', '"Status"', '"Payment_Method"', '"Updated_At"')}${month('g_order_records.updated_at')}
           FROM g_order_records WHERE drop_no = ${D} AND status <> 'placed' ORDER BY updated_at, order_id, status`,
     copy: "FORMAT csv, HEADER true, DELIMITER '\t'",
+    ...monthly,
   });
 
   for (let p = 0; p < parts.items; p++) {
@@ -133,21 +144,23 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     customer_id AS ${cust}, m_event_type(event_type, 863, s * 100 + j) AS ${type}, product_id, NULL AS order_id,
     page_url, m_cat(device, 866, s * 100 + j) AS device, referrer`;
   for (let p = 0; p < parts.events; p++) {
-    const bad = p === 0 ? `UNION ALL (SELECT event_id, event_ts, session_id, NULL, event_type, NULL, NULL, '/', 'desktop', NULL
+    const bad = p === 0 ? `UNION ALL (SELECT event_id, event_ts, session_id, NULL, event_type, NULL, NULL, '/', 'desktop', NULL${noMonth}
                            FROM g_bad_events WHERE drop_no = ${D} ORDER BY reason, n)` : '';
     files.push({
       path: `events/d${drop}-part-${p}.ndjson.gz`,
       sql: `SELECT * FROM (
-              SELECT ${eventCols('event_ts', 'event_type', 'customer_id')} FROM g_events
+              SELECT ${eventCols('event_ts', 'event_type', 'customer_id')}${month('g_events.event_ts')} FROM g_events
               WHERE drop_no = ${D} AND rnd(867, s) >= 0.1 AND pick(868, s, ${parts.events}) = ${p} ORDER BY s, j) ${bad}`,
       copy: "FORMAT json, COMPRESSION 'gzip'",
+      ...monthly,
     });
   }
   files.push({
     path: `events/d${drop}-mobile.jsonl`,
-    sql: `SELECT ${eventCols('"timestamp"', 'event_type', '"customerId"')} FROM g_events
+    sql: `SELECT ${eventCols('"timestamp"', 'event_type', '"customerId"')}${month('g_events.event_ts')} FROM g_events
           WHERE drop_no = ${D} AND rnd(867, s) < 0.1 ORDER BY s, j`,
     copy: 'FORMAT json',
+    ...monthly,
   });
   files.push({
     path: `events_d${drop}_sample.txt`,

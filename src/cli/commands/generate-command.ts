@@ -25,12 +25,13 @@ export function registerGenerate(program: Command): void {
       .option('--scale <n>', 'volume: 1 = about 1,000,000 order lines and 3,000,000 events', positiveNumber, 0.05)
       .option('--seed <n>', 'random seed: the same seed writes the same bytes', positiveInt, 7)
       .option('--drops <n>', 'cut the data into this many deliveries', positiveInt, 1)
-      .option('--drop <k>', 'write only delivery k (default: all)', positiveInt),
-  ).action(async (opts: CommonOptions & { out?: string; scale: number; seed: number; drops: number; drop?: number }) => {
+      .option('--drop <k>', 'write only delivery k (default: all)', positiveInt)
+      .option('--monthly', 'split the big files by the month of their records, as a date-partitioned landing zone is'),
+  ).action(async (opts: CommonOptions & { out?: string; scale: number; seed: number; drops: number; drop?: number; monthly?: boolean }) => {
     const config = await configFor(opts);
     const out = opts.out ?? config.landing;
     const result = await generateLanding({
-      out, scale: opts.scale, seed: opts.seed, drops: opts.drops, ...(opts.drop ? { only: opts.drop } : {}),
+      out, scale: opts.scale, seed: opts.seed, drops: opts.drops, ...(opts.drop ? { only: opts.drop } : {}), ...(opts.monthly ? { monthly: true } : {}),
       onFile: (path, done, total) => {
         if (!opts.json) process.stderr.write(`generate  ${done}/${total} files  ${path}\n`);
       },
