@@ -5,7 +5,11 @@
  * taking the ingest tasks from the PostgreSQL queue. Prints the ingest stage and the whole run for each, and
  * the ingest speed-up over one worker. Asserts nothing: on two cores it flattens at two.
  *
- *   npm run bench:workers -- --scale 3 [--workers 1,2,4] [--whole] [--url postgres://postgres@127.0.0.1:5432/postgres]
+ *   npm run bench:workers -- --scale 3 [--workers 0,1,2,4] [--concurrency 1] [--whole] [--url postgres://…]
+ *
+ * `0` in --workers is the run ingesting in its own process. --concurrency is how many
+ * tasks each worker runs at once (default 1, so that the worker count is the parallelism;
+ * `shoplake worker` itself defaults to ingest.concurrency, 2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, rm } from 'node:fs/promises';
@@ -19,7 +23,7 @@ import { queueLocation, runPipeline } from '../src/orchestrate/index.ts';
 
 const { values } = parseArgs({
   options: {
-    scale: { type: 'string', default: '3' }, whole: { type: 'boolean', default: false }, workers: { type: 'string', default: '1,2,4' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' },
+    scale: { type: 'string', default: '3' }, whole: { type: 'boolean', default: false }, workers: { type: 'string', default: '0,1,2,4' }, concurrency: { type: 'string', default: '1' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' },
     url: { type: 'string', default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -35,7 +39,7 @@ const BIN = fileURLToPath(new URL('../bin/shoplake.js', import.meta.url));
 const rows: Array<Record<string, unknown>> = [];
 let oneWorkerIngest = 0;
 
-for (const n of [0, ...values.workers.split(',').map(Number)]) {
+for (const n of values.workers.split(',').map(Number)) {
   await resetSchemas();
   // A home of its own per run: DuckDB instances are cached per path within this process.
   const home = join(values.dir, `home-workers-s${scale}-w${n}`);
@@ -65,7 +69,7 @@ console.log(`\nscale ${scale}, ${landing}\n${formatTable(rows)}`);
 await resetSchemas();
 
 function startWorker(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--state', stateUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [BIN, 'worker', '--state', stateUrl, '--concurrency', values.concurrency], { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (b: Buffer) => {
