@@ -127,3 +127,18 @@ test('every row-level reason lands in quarantine with file, line and raw content
     await db.close();
   }
 });
+
+test('a landing folder named "stream" is remembered like any other: quarantined once, then left alone', async () => {
+  const root = await tempDir('stream-folder');
+  const landing = join(root, 'landing');
+  await writeLanding(landing, {
+    'stream/events/seg-export.csv': 'event_id,event_ts\ne1,2024-01-01T00:00:00Z\n',
+    'stores/stores.csv': 'store_id,store_name\nS1,One\n',
+  });
+  const home = join(root, 'home');
+  const first = await runPipeline({ home, landing });
+  assert.equal(first.files.quarantined, 1, 'a top folder that is no entity is unknown_entity');
+  const again = await runPipeline({ home, landing });
+  assert.equal(again.status, 'nothing_new');
+  assert.equal(again.files.unchanged, 2);
+});

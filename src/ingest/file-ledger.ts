@@ -30,7 +30,9 @@ export class FileLedger {
    */
   static async load(db: StateDb, layout: LakeLayout): Promise<FileLedger> {
     const ledger = await FileLedger.forAppend(db, layout);
-    const rows = await db.all<LedgerRow>("SELECT path, content_hash, size, mtime_ms FROM ingested_files WHERE NOT starts_with(path, 'stream/') ORDER BY seq");
+    // Matched by the whole shape of a delivery's path, so that a landing folder that happens
+    // to be named `stream` is still remembered.
+    const rows = await db.all<LedgerRow>("SELECT path, content_hash, size, mtime_ms FROM ingested_files WHERE path NOT LIKE 'stream/%/seg-%.ndjson' ORDER BY seq");
     for (const r of rows) {
       ledger.byPath.set(r.path, r);
       ledger.hashes.add(r.content_hash);
