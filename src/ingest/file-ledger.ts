@@ -3,6 +3,7 @@ import type { LakeLayout } from '../lake/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { entityOfPath } from './entity-of-path.ts';
 import type { FileOutcome, LandingFile } from './ingest-file.ts';
+import { IS_STREAM_DELIVERY } from './stream/stream-spec.ts';
 
 interface LedgerRow {
   path: string;
@@ -30,9 +31,7 @@ export class FileLedger {
    */
   static async load(db: StateDb, layout: LakeLayout): Promise<FileLedger> {
     const ledger = await FileLedger.forAppend(db, layout);
-    // Matched by the whole shape of a delivery's path, so that a landing folder that happens
-    // to be named `stream` is still remembered.
-    const rows = await db.all<LedgerRow>("SELECT path, content_hash, size, mtime_ms FROM ingested_files WHERE path NOT LIKE 'stream/%/seg-%.ndjson' ORDER BY seq");
+    const rows = await db.all<LedgerRow>(`SELECT path, content_hash, size, mtime_ms FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY} ORDER BY seq`);
     for (const r of rows) {
       ledger.byPath.set(r.path, r);
       ledger.hashes.add(r.content_hash);

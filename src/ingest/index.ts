@@ -12,7 +12,7 @@ export { IngestQueue } from './tasks/ingest-queue.ts';
 export type { IngestQueueOptions } from './tasks/ingest-queue.ts';
 export { runIngestTask } from './tasks/ingest-task.ts';
 export type { IngestTask, IngestTaskResult } from './tasks/ingest-task.ts';
-export { StreamIngestor, STREAMS, JetStreamSource } from './stream/index.ts';
+export { StreamIngestor, STREAMS, IS_STREAM_DELIVERY, JetStreamSource } from './stream/index.ts';
 export type { StreamSpec, SegmentDelivery, RecordRejection } from './stream/index.ts';
 export { fetchRestSource, RestSourceSchema } from './rest/index.ts';
 export type { RestSource, RestFetchResult } from './rest/index.ts';

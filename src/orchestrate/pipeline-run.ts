@@ -2,7 +2,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
-import { fetchRestSource, ingestLanding, IngestQueue, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
+import { fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
 import { exportZone, isS3Url, LakeLayout, mirrorS3Prefix, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv, type StateDb } from '../state/index.ts';
@@ -272,12 +272,12 @@ function tableShapes(models: readonly Model[]): Record<string, { key: readonly s
  * landing file to come back from: they and their bronze files stay.
  */
 async function forgetLandingFiles(state: StateDb, layout: LakeLayout): Promise<void> {
-  const dropped = await state.all<{ p: string | null; r: string | null }>("SELECT bronze_path AS p, rejects_path AS r FROM ingested_files WHERE NOT starts_with(path, 'stream/')");
+  const dropped = await state.all<{ p: string | null; r: string | null }>(`SELECT bronze_path AS p, rejects_path AS r FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY}`);
   for (const f of dropped.flatMap((d) => [d.p, d.r]).filter((x): x is string => x !== null)) await rm(layout.resolve(f), { force: true });
   for (const dir of ['silver', 'gold', 'processed', join('quarantine', 'files')]) await rm(join(layout.lake, dir), { recursive: true, force: true });
   await rm(layout.silverRejects, { force: true });
   await state.transaction(async () => {
-    await state.run("DELETE FROM ingested_files WHERE NOT starts_with(path, 'stream/')");
+    await state.run(`DELETE FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY}`);
     for (const table of ['schema_versions', 'drift_events']) await state.run(`DELETE FROM ${table}`);
     await state.run('DELETE FROM kv WHERE key = $key', { key: PUBLISHED_SEQ });
   });

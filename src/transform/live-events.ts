@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal } from '../duck/index.ts';
+import { IS_STREAM_DELIVERY } from '../ingest/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
@@ -81,7 +82,7 @@ export class LiveEvents {
     if (!this.base) return result('no_warehouse');
     await mkdir(this.dir, { recursive: true });
     const files = await this.state.all<{ seq: number; bronze_path: string }>(
-      "SELECT seq, bronze_path FROM ingested_files WHERE entity = 'events' AND status = 'ingested' AND starts_with(path, 'stream/') AND seq > $after ORDER BY seq",
+      `SELECT seq, bronze_path FROM ingested_files WHERE entity = 'events' AND status = 'ingested' AND ${IS_STREAM_DELIVERY} AND seq > $after ORDER BY seq`,
       { after: this.processedSeq },
     );
     if (files.length === 0 && !rebased) return result('up_to_date');

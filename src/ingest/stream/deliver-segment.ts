@@ -9,7 +9,7 @@ import { ingestFile, type FileOutcome } from '../ingest-file.ts';
 import { withLedgerLock } from '../ledger-lock.ts';
 import { readLandingFile } from '../read-landing-file.ts';
 import { catalogued } from '../tasks/ingest-tasks.ts';
-import type { StreamSpec } from './stream-spec.ts';
+import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
 
 export interface SegmentDelivery {
   segment: string;
@@ -55,7 +55,7 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
     }
     const keepIds = () => db.run('INSERT INTO stream_ids SELECT $stream, _id, now()::TIMESTAMP FROM stream_new', { stream: spec.name });
     const ledger = await FileLedger.forAppend(state, layout);
-    const rel = `stream/${spec.name}/${name}.ndjson`;
+    const rel = streamLedgerPath(spec, name);
     if (await ledger.isRecorded(rel)) {
       await keepIds();
       await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');

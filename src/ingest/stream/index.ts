@@ -1,6 +1,6 @@
 export { StreamIngestor } from './stream-ingestor.ts';
 export type { StreamIngestOptions, RecordRejection } from './stream-ingestor.ts';
-export { STREAMS } from './stream-spec.ts';
+export { IS_STREAM_DELIVERY, STREAMS } from './stream-spec.ts';
 export type { StreamSpec } from './stream-spec.ts';
 export type { SegmentDelivery } from './deliver-segment.ts';
 export { JetStreamSource } from './jetstream-source.ts';

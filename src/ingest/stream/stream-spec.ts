@@ -17,6 +17,18 @@ export interface StreamSpec {
   partition: { field: string; name: string };
 }
 
+/** The ledger path of a delivered segment: what tells a stream delivery from a landing file. */
+export function streamLedgerPath(spec: StreamSpec, segmentName: string): string {
+  return `stream/${spec.name}/${segmentName}.ndjson`;
+}
+
+/**
+ * SQL (either state store) true for the ledger rows of stream deliveries. Matched by the
+ * whole shape of the path, so a landing folder that happens to be named `stream` is not
+ * taken for one.
+ */
+export const IS_STREAM_DELIVERY = "path LIKE 'stream/%/seg-%.ndjson'";
+
 export const STREAMS: Record<StreamSpec['name'], StreamSpec> = {
   events: { name: 'events', entity: 'events', key: 'event_id', identitySql: "trim(json_extract_string(line, '$.event_id'))", partition: { field: 'event_ts', name: 'event_date' } },
   orders: { name: 'orders', entity: 'orders', key: 'order_id', identitySql: 'md5(json(line)::VARCHAR)', partition: { field: 'order_ts', name: 'order_date' } },
