@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { DuckSession } from '../duck/index.ts';
 import { TerminalError, TransientError, errorMessage } from '../errors/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { DuckdbRunStore, PostgresRunStore, readHolder, type RunStore } from '../orchestrate/index.ts';
+import { readHolder, runStoreOf, type RunStore } from '../orchestrate/index.ts';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { PostgresStateDb, type StateDb } from '../state/index.ts';
 
@@ -40,7 +40,7 @@ export async function openForReading(home: string, which: 'state' | 'warehouse')
 export async function withStateDb<T>(config: ShoplakeConfig, work: (state: StateDb, runs: RunStore) => Promise<T>): Promise<T> {
   const state: PostgresStateDb | DuckSession = config.state.url !== 'duckdb' ? await PostgresStateDb.connect(config.state.url) : await openForReading(config.home, 'state');
   try {
-    return await work(state, state instanceof PostgresStateDb ? new PostgresRunStore(state) : new DuckdbRunStore(state));
+    return await work(state, runStoreOf(state));
   } finally {
     await state.close();
   }

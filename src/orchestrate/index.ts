@@ -25,6 +25,7 @@ export type { LandingProbe } from './landing-probe.ts';
 export { orchestratorOptions, queueLocation, workerQueueOptions } from './orchestrator-options.ts';
 export { replayDeadLetters } from './replay-dead-letters.ts';
 export { PostgresRunStore } from './postgres-run-store.ts';
+export { runStoreOf } from './run-store-of.ts';
 export { homeStatus } from './home-status.ts';
 export type { HomeStatus } from './home-status.ts';
 export { loadDagFiles } from './load-dag-files.ts';

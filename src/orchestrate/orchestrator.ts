@@ -13,8 +13,7 @@ import { executeRun } from './dag-executor.ts';
 import { datasetConsumers } from './dataset-consumers.ts';
 import { SlaTimers } from './sla-timers.ts';
 import { loadDagFiles } from './load-dag-files.ts';
-import { DuckdbRunStore } from './duckdb-run-store.ts';
-import { PostgresRunStore } from './postgres-run-store.ts';
+import { runStoreOf } from './run-store-of.ts';
 import { acquireHomeLock, type HomeLock } from './home-lock.ts';
 import { PipelineRun } from './pipeline-run.ts';
 import type { ProgressEvent } from './progress-event.ts';
@@ -114,13 +113,13 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       await homeLock.release();
     } };
     let work: DuckSession | undefined;
-    let state: StateDb | undefined;
+    let state: PostgresStateDb | DuckSession | undefined;
     try {
       work = await openStateStore(layout.stateDb);
       await work.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
       state = await openStateDb(opts.stateUrl ?? 'duckdb', work);
       if (state instanceof PostgresStateDb) ownership = await claimStateOwnership(state, { home: layout.home, purpose: opts.purpose });
-      const store = opts.store ?? (state instanceof PostgresStateDb ? new PostgresRunStore(state) : new DuckdbRunStore(work));
+      const store = opts.store ?? runStoreOf(state);
       // This process holds the home lock (and owns a PostgreSQL state store), so a run still
       // marked running belongs to a process that died; runs still queued never started and
       // are simply run now.

@@ -25,7 +25,7 @@ export async function openStateStore(path: string): Promise<DuckSession> {
 }
 
 /** The state store `state.url` names: the home's DuckDB state file (`duckdb`) or PostgreSQL. */
-export async function openStateDb(url: string, local: DuckSession): Promise<StateDb> {
+export async function openStateDb(url: string, local: DuckSession): Promise<PostgresStateDb | DuckSession> {
   return url === 'duckdb' ? local : PostgresStateDb.connect(url);
 }
 

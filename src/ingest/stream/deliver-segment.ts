@@ -8,7 +8,7 @@ import { rawLines } from '../formats/format-reader.ts';
 import { ingestFile, type FileOutcome } from '../ingest-file.ts';
 import { withLedgerLock } from '../ledger-lock.ts';
 import { readLandingFile } from '../read-landing-file.ts';
-import { catalogued } from '../tasks/ingest-tasks.ts';
+import { catalogued } from '../catalogued.ts';
 import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
 
 export interface SegmentDelivery {

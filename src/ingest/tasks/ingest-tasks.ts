@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import { registerSchema } from '../../catalog/index.ts';
 import type { StateDb } from '../../state/index.ts';
 import type { ProgressSink } from '../../orchestrate/progress-event.ts';
 import type { DeadLetterQueue } from '../dead-letter-queue.ts';
@@ -7,6 +6,7 @@ import { entityOfPath } from '../entity-of-path.ts';
 import type { FileLedger } from '../file-ledger.ts';
 import type { FileOutcome, LandingFile } from '../ingest-file.ts';
 import type { FileResult } from '../ingest-landing.ts';
+import { catalogued } from '../catalogued.ts';
 import type { TaskRunner, TaskSettled } from './task-runner.ts';
 import type { IngestTask } from './ingest-task.ts';
 
@@ -68,16 +68,6 @@ export async function ingestTasks(opts: {
   return results;
 }
 
-/**
- * The outcome with its schema registered in the state store's catalog. Ingesting a file
- * never does that itself (a worker has no state store): the owner of the state
- * registers schemas in ledger order, so versions come out the same however files ran.
- */
-export async function catalogued(state: StateDb, o: FileOutcome): Promise<FileOutcome> {
-  if (o.status !== 'ingested' || !o.entity || !o.columns) return o;
-  const schema = await registerSchema(state, o.entity, o.file.rel, o.columns);
-  return { ...o, schemaVersion: schema.version, drift: schema.drift };
-}
 
 async function discardOutputs(o: FileOutcome): Promise<void> {
   for (const p of [o.bronzePath, o.rejectsPath]) if (p && !p.includes('*')) await rm(p, { force: true });
