@@ -23,16 +23,26 @@ export async function writeAtomically(target: string, write: (tmpPath: string) =
  * renames. `recoverSwap` finishes a swap a crash interrupted.
  */
 export async function replaceDirectory(dir: string, build: (nextDir: string) => Promise<void>): Promise<void> {
+  await build(await openNextDirectory(dir));
+  await swapInNext(dir);
+}
+
+/** An empty `<dir>.next` for a replacement of `dir` to be built in; returns its path. */
+export async function openNextDirectory(dir: string): Promise<string> {
   const next = `${dir}.next`;
-  const old = `${dir}.old`;
   await rm(next, { recursive: true, force: true });
   await mkdir(next, { recursive: true });
-  await build(next);
+  return next;
+}
+
+/** Puts a complete `<dir>.next` in the place of `dir`, by two renames. */
+export async function swapInNext(dir: string): Promise<void> {
+  const old = `${dir}.old`;
   await rm(old, { recursive: true, force: true });
   await rename(dir, old).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw err;
   });
-  await rename(next, dir);
+  await rename(`${dir}.next`, dir);
   await rm(old, { recursive: true, force: true });
 }
 

@@ -1,6 +1,5 @@
 export { LakeLayout } from './lake-layout.ts';
-export { writeAtomically, replaceDirectory, recoverSwap } from './atomic-write.ts';
-export { exportZone } from './export-zone.ts';
+export { writeAtomically, replaceDirectory, openNextDirectory, swapInNext, recoverSwap } from './atomic-write.ts';
 export { LAKE_PARQUET } from './parquet-format.ts';
 export { unloadPartition } from './unload-partition.ts';
 export type { UnloadTable } from './unload-partition.ts';

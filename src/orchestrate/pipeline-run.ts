@@ -3,10 +3,10 @@ import { dirname, join } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import { fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
-import { exportZone, isS3Url, LakeLayout, mirrorS3Prefix, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
+import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, swapInNext, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, setKv, type StateDb } from '../state/index.ts';
-import { buildModel, createBronzeSources, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
+import { buildModel, createBronzeSources, lakeZoneOf, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
 import { DuckdbWarehouse, PostgresWarehouse } from '../warehouse/index.ts';
 import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
 import { retryDelay, retryPolicy } from './retry-policy.ts';
@@ -28,6 +28,8 @@ export class PipelineRun {
   private modelsDone = 0;
   private transformStart = 0;
   private builtThroughSeq = 0;
+  /** Where this build writes the silver and gold zones, swapped in whole at publish. */
+  private zoneNext: Record<'silver' | 'gold', string> | undefined;
   /** An s3:// landing zone, mirrored into `landingDir` before each look at it. */
   private readonly s3Landing: S3Location | undefined;
   /** The folder the run ingests from: the landing folder, or an S3 landing zone's mirror. */
@@ -140,6 +142,7 @@ export class PipelineRun {
     // row_number over an ordering), so DuckDB may write tables in any order: faster, less memory.
     await db.run('SET preserve_insertion_order = false');
     await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
+    this.zoneNext = { silver: await openNextDirectory(this.layout.zone('silver')), gold: await openNextDirectory(this.layout.zone('gold')) };
     // What this build reads is the ledger as of now: stream batches delivered while it runs
     // are left for the next build, and the published sequence says so.
     this.builtThroughSeq = await this.maxSeq();
@@ -157,7 +160,8 @@ export class PipelineRun {
     signal?.addEventListener('abort', onAbort);
     if (!this.transformStart) this.transformStart = performance.now();
     try {
-      const result = await buildModel(db, model);
+      const zone = lakeZoneOf(model);
+      const result = await buildModel(db, model, zone && this.zoneNext ? join(this.zoneNext[zone], `${model.name}.parquet`) : undefined);
       this.summary.models = [...this.summary.models.filter((m) => m.model !== model.name), { model: result.model, status: result.status, rows: result.rows, ms: result.ms, ...(result.error ? { error: result.error } : {}) }];
       for (const t of result.tests) {
         await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
@@ -183,24 +187,29 @@ export class PipelineRun {
     this.summary.quality = await computeQualityReport(this.buildDb(), this.state);
   }
 
-  /** Silver and gold zones, then the warehouse; the published sequence moves last. */
+  /**
+   * The warehouse, then the silver and gold zones (written by the build beside the
+   * published ones, swapped in whole); the published sequence moves last.
+   */
   async publish(): Promise<void> {
     const db = this.buildDb();
-    const silverTables = this.models.filter((m) => m.layer === 'silver' && m.name.startsWith('silver_') && m.name !== 'silver_rejects').map((m) => m.name);
     const goldTables = this.models.filter((m) => m.publish).map((m) => m.name);
     const publish = await timeStage('publish', async () => {
-      const total = silverTables.length + (this.opts.postgresWarehouse ? 3 : 2) * goldTables.length + (this.s3Lake ? 3 : 0);
+      const total = 2 + (this.opts.postgresWarehouse ? 2 : 1) * goldTables.length + (this.s3Lake ? 3 : 0);
       const t0 = Date.now();
       let done = 0;
       const tick = (item: string) => this.opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item });
-      await exportZone(db, this.layout.zone('silver'), silverTables, (t) => tick(`lake/silver/${t}`));
-      await exportZone(db, this.layout.zone('gold'), goldTables, (t) => tick(`lake/gold/${t}`));
       await writeAtomically(this.layout.silverRejects, (tmp) => db.run(`COPY silver_rejects TO ${literal(tmp)} (FORMAT parquet)`));
       const request = { build: db, tables: goldTables, runId: this.summary.runId, publishedAt: new Date().toISOString(), builtThroughSeq: this.builtThroughSeq, shapes: tableShapes(this.models) };
       const embedded = await new DuckdbWarehouse(this.layout.warehouseDb).publish({ ...request, onTable: (t) => tick(`warehouse/${t}`) });
       const pgWarehouse = this.opts.postgresWarehouse;
       if (pgWarehouse) {
         await new PostgresWarehouse({ ...pgWarehouse, scratchDir: join(this.layout.tmp, 'pg-copy') }).publish({ ...request, onTable: (t) => tick(`postgres/${t}`) });
+      }
+      // Last of the local steps: the build's views read the zone files where they were written.
+      for (const zone of ['silver', 'gold'] as const) {
+        await swapInNext(this.layout.zone(zone));
+        tick(`lake/${zone}`);
       }
       await this.s3Lake?.publishZones(this.layout, this.summary.runId, { runId: this.summary.runId, builtThroughSeq: this.builtThroughSeq }, tick);
       return embedded;

@@ -1,5 +1,7 @@
-import { ident, type DuckSession } from '../duck/index.ts';
+import { resolve } from 'node:path';
+import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
+import { LAKE_PARQUET, writeAtomically } from '../lake/index.ts';
 import { runDataTests, type TestResult } from '../quality/index.ts';
 import type { Model } from './model-declaration.ts';
 
@@ -16,11 +18,20 @@ export interface ModelResult {
  * One model: its table (CREATE OR REPLACE, so a retry starts clean), its row count and
  * its data tests. Never throws for the model's own failure: a SQL error or a blocking
  * test failure comes back as `failed` with the reason.
+ *
+ * With `file`, the result is written there as Parquet (aside, then renamed) and the model's
+ * name becomes a view over it: a model bound for a lake zone is encoded once, not kept
+ * in memory and encoded again at publish.
  */
-export async function buildModel(db: DuckSession, model: Model): Promise<ModelResult> {
+export async function buildModel(db: DuckSession, model: Model, file?: string): Promise<ModelResult> {
   const t0 = Date.now();
   try {
-    await db.run(`CREATE OR REPLACE TABLE ${ident(model.name)} AS ${model.sql}`);
+    if (file) {
+      await writeAtomically(file, (tmp) => db.run(`COPY (${model.sql}) TO ${literal(tmp)} (${LAKE_PARQUET})`));
+      await db.run(`CREATE OR REPLACE VIEW ${ident(model.name)} AS SELECT * FROM read_parquet(${literal(resolve(file))})`);
+    } else {
+      await db.run(`CREATE OR REPLACE TABLE ${ident(model.name)} AS ${model.sql}`);
+    }
     const n = Number(await db.scalar(`SELECT count(*) FROM ${ident(model.name)}`));
     const tests = await runDataTests(db, model);
     const blocking = tests.filter((t) => t.status === 'fail' && t.severity === 'error');

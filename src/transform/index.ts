@@ -3,7 +3,7 @@ export { buildModel, ModelReaders } from './build-models.ts';
 export type { ModelResult } from './build-models.ts';
 export { createBronzeSources } from './bronze-sources.ts';
 export type { Model, ModelDeclaration, DataTestSpec } from './model-declaration.ts';
-export { defineModel } from './model-declaration.ts';
+export { defineModel, lakeZoneOf } from './model-declaration.ts';
 export { MACROS_SQL_URL } from './macros-url.ts';
 export { LiveEvents } from './live-events.ts';
 export type { LiveRefresh } from './live-events.ts';

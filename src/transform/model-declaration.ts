@@ -40,6 +40,17 @@ export interface Model extends ModelDeclaration {
   sqlPath: string;
 }
 
+/**
+ * The lake zone a model's table is kept in: published models in gold, the cleansed
+ * entities (`silver_<entity>`) in silver; steps between layers, the duplicate counts and
+ * the rejects (quarantined apart) in none.
+ */
+export function lakeZoneOf(model: ModelDeclaration): 'silver' | 'gold' | undefined {
+  if (model.publish) return 'gold';
+  if (model.layer === 'silver' && !model.intermediate && model.name.startsWith('silver_') && model.name !== 'silver_rejects') return 'silver';
+  return undefined;
+}
+
 export function defineModel(decl: ModelDeclaration): ModelDeclaration {
   return decl;
 }
