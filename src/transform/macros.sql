@@ -15,6 +15,10 @@ CREATE OR REPLACE MACRO sl_clean(v) AS
 -- 52 bits of MD5: a positive integer exact in JavaScript; the key's unique test catches a collision.
 CREATE OR REPLACE MACRO sl_surrogate_key(natural_key) AS ('0x' || left(md5(natural_key), 13))::BIGINT;
 
+-- One row of a staging model as one BIGINT, ordered as (file, line): its ledger sequence in
+-- the high 31 bits, its line in the low 32 (a file of more than 4 billion lines would collide).
+CREATE OR REPLACE MACRO sl_row_key(file_seq, line) AS (file_seq::BIGINT << 32) + line::BIGINT;
+
 -- Categorical labels people read (`ELECTRONICS` → `Electronics`).
 CREATE OR REPLACE MACRO sl_label(c) AS upper(c[1]) || lower(c[2:]);
 

@@ -1,10 +1,11 @@
 -- Lines carry no updated_at: the file ingested last wins, then the later line.
--- The winner of each key is chosen on a narrow projection (rowid and the ordering), then
--- its full row fetched: much cheaper than a window over every column.
+-- The winner of each key is chosen on a narrow projection (its row key and the ordering),
+-- then its full row fetched: much cheaper than a window over every column. A row key of
+-- its own, not rowid: the step before is a table here, a Parquet file on a worker.
 SELECT s.* EXCLUDE (_reject_reason, _reject_detail)
 FROM stg_order_items s
 SEMI JOIN (
-  SELECT arg_max(rowid, row(_file_seq, _line)) AS winner
+  SELECT max(sl_row_key(_file_seq, _line)) AS winner
   FROM stg_order_items WHERE _reject_reason IS NULL
   GROUP BY order_id, line_number
-) w ON s.rowid = w.winner
+) w ON sl_row_key(s._file_seq, s._line) = w.winner

@@ -1,10 +1,11 @@
 -- An order's latest record wins (placed -> delivered -> returned may arrive days apart).
--- The winner of each key is chosen on a narrow projection (rowid and the ordering), then
--- its full row fetched: much cheaper than a window over every column.
+-- The winner of each key is chosen on a narrow projection (its row key and the ordering),
+-- then its full row fetched: much cheaper than a window over every column. A row key of
+-- its own, not rowid: the step before is a table here, a Parquet file on a worker.
 SELECT s.* EXCLUDE (_reject_reason, _reject_detail)
 FROM stg_orders s
 SEMI JOIN (
-  SELECT arg_max(rowid, row(coalesce(updated_at, TIMESTAMP '-infinity'), _file_seq, _line)) AS winner
+  SELECT arg_max(sl_row_key(_file_seq, _line), row(coalesce(updated_at, TIMESTAMP '-infinity'), _file_seq, _line)) AS winner
   FROM stg_orders WHERE _reject_reason IS NULL
   GROUP BY order_id
-) w ON s.rowid = w.winner
+) w ON sl_row_key(s._file_seq, s._line) = w.winner
