@@ -9,9 +9,10 @@ import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
+import { zoneDiff } from './helpers/zone-diff.ts';
 import { startWorker } from './helpers/worker-process.ts';
 
-test('workers: ingest tasks go through the PostgreSQL queue to worker processes; the warehouse equals a one-process run; a worker killed mid-task has its task taken by another', async (t) => {
+test('workers: ingest and model tasks go through the PostgreSQL queue to worker processes; the warehouse and lake zones equal a one-process run; a worker killed mid-task has its task taken by another', async (t) => {
   if (!(await postgresAvailable(t))) return;
   const stateUrl = tempStateUrl(t, 'shoplake_w');
   const root = await tempDir('workers');
@@ -19,7 +20,7 @@ test('workers: ingest tasks go through the PostgreSQL queue to worker processes;
   await generateLanding({ out: landing, scale: 0.003, seed: 31, drops: 2, only: 1 });
   const local = join(root, 'local');
   const onWorkers = join(root, 'workers');
-  const workers: RunOptions['workers'] = { ...queueLocation(stateUrl), taskTimeoutSeconds: 4, attempts: 3, idleMs: 60_000, superviseSeconds: 1 };
+  const workers: RunOptions['workers'] = { ...queueLocation(stateUrl), taskTimeoutSeconds: 4, attempts: 3, idleMs: 60_000, superviseSeconds: 1, models: true, modelTasksAtOnce: 4 };
 
   const a = startWorker(stateUrl);
   const b = startWorker(stateUrl);
@@ -29,9 +30,12 @@ test('workers: ingest tasks go through the PostgreSQL queue to worker processes;
     const first = await runPipeline({ home: onWorkers, landing, stateUrl, workers });
     assert.equal(first.status, 'success', JSON.stringify(first.error));
     assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(onWorkers).warehouseDb), []);
-    const took = (w: { out: () => string }) => (w.out().match(/ start /g) ?? []).length;
+    const took = (w: { out: () => string }) => (w.out().match(/ start (?!model )/g) ?? []).length;
     assert.equal(took(a) + took(b), first.files.discovered, 'every landing file was one task');
     assert.ok(took(a) > 0 && took(b) > 0, `both workers took tasks (${took(a)} and ${took(b)})`);
+    const built = (w: { out: () => string }) => [...w.out().matchAll(/done model (\w+): success/g)].map((m) => m[1]);
+    assert.equal(built(a).length + built(b).length, first.models.length, 'every model was built by a worker');
+    assert.deepEqual(await zoneDiff(local, onWorkers), []);
   } finally {
     await a.stop();
     await b.stop();

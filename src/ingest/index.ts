@@ -9,7 +9,6 @@ export { sniffFormat } from './sniff-format.ts';
 export { FileLedger } from './file-ledger.ts';
 export { pendingLandingFiles } from './pending-landing-files.ts';
 export { IngestQueue } from './tasks/ingest-queue.ts';
-export type { IngestQueueOptions } from './tasks/ingest-queue.ts';
 export { runIngestTask } from './tasks/ingest-task.ts';
 export type { IngestTask, IngestTaskResult } from './tasks/ingest-task.ts';
 export { StreamIngestor, STREAMS, IS_STREAM_DELIVERY, JetStreamSource } from './stream/index.ts';

@@ -1,5 +1,5 @@
 import type { ShoplakeConfig } from '../config/index.ts';
-import type { IngestQueueOptions } from '../ingest/index.ts';
+import type { JobQueueOptions } from '../state/index.ts';
 import type { OrchestratorOptions } from './orchestrator.ts';
 import type { ProgressSink } from './progress-event.ts';
 
@@ -12,13 +12,15 @@ export function orchestratorOptions(config: ShoplakeConfig, purpose: string, pro
     dailySchedule: o.dailySchedule || undefined, catchup: o.catchup, dailySlaMs: o.slaMinutes ? o.slaMinutes * 60_000 : undefined,
     ...(config.warehouse.url !== 'duckdb' ? { postgresWarehouse: { url: config.warehouse.url, schema: config.warehouse.schema } } : {}),
     s3: config.s3, lakeUrl: config.lake.url,
-    ...(config.workers.enabled ? { workers: { ...workerQueueOptions(config), idleMs: config.workers.idleSeconds * 1000 } } : {}),
+    ...(config.workers.enabled ? {
+      workers: { ...workerQueueOptions(config), idleMs: config.workers.idleSeconds * 1000, models: config.workers.models, modelTasksAtOnce: config.workers.modelTasksAtOnce },
+    } : {}),
     ...(progress ? { progress } : {}),
   };
 }
 
-/** The ingest task queue as both its sides, the run and `shoplake worker`, see it from the config. */
-export function workerQueueOptions(config: ShoplakeConfig): IngestQueueOptions {
+/** The task queues as both their sides, the run and `shoplake worker`, see them from the config. */
+export function workerQueueOptions(config: ShoplakeConfig): JobQueueOptions {
   return { ...queueLocation(config.state.url), taskTimeoutSeconds: config.workers.taskTimeoutSeconds, attempts: config.ingest.fileAttempts };
 }
 

@@ -92,6 +92,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       ...(opts.catchup !== undefined ? { catchup: opts.catchup } : {}),
       ...(opts.dailySlaMs ? { slaMs: opts.dailySlaMs } : {}),
       fetchApis: (opts.restSources?.length ?? 0) > 0,
+      ...(opts.workers?.models ? { maxActiveTasks: opts.workers.modelTasksAtOnce ?? 4 } : {}),
       resources: (run) => PipelineRun.open(run, { state, work, models, opts: { ...opts, progress }, onClose: (s) => this.summaries.set(run.runId, s) }),
     });
     const all = [daily as Dag<unknown>, ...(opts.extraDags?.({ layout, models }) ?? []), ...fromFiles];

@@ -1,12 +1,12 @@
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DuckSession, ident, literal } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import { fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
 import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, swapInNext, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
-import { getKv, setKv, type StateDb } from '../state/index.ts';
-import { buildModel, createBronzeSources, lakeZoneOf, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
+import { getKv, JobQueue, setKv, type StateDb } from '../state/index.ts';
+import { buildModel, createBronzeSources, lakeZoneOf, MACROS_SQL_URL, MODEL_QUEUE, modelInputs, ModelReaders, SOURCES, type Model, type ModelResult, type ModelTask } from '../transform/index.ts';
 import { DuckdbWarehouse, PostgresWarehouse } from '../warehouse/index.ts';
 import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
 import { retryDelay, retryPolicy } from './retry-policy.ts';
@@ -30,6 +30,10 @@ export class PipelineRun {
   private builtThroughSeq = 0;
   /** Where this build writes the silver and gold zones, swapped in whole at publish. */
   private zoneNext: Record<'silver' | 'gold', string> | undefined;
+  /** The bronze files this build reads, per entity (absolute paths, for workers too). */
+  private bronzeFiles: Record<string, string[]> = {};
+  /** The task queues to `shoplake worker` processes, opened at first use. */
+  private jobs: Promise<JobQueue> | undefined;
   /** An s3:// landing zone, mirrored into `landingDir` before each look at it. */
   private readonly s3Landing: S3Location | undefined;
   /** The folder the run ingests from: the landing folder, or an S3 landing zone's mirror. */
@@ -121,11 +125,11 @@ export class PipelineRun {
   /** Landing → bronze for every new file. Returns false when nothing new needs publishing. */
   async ingest(): Promise<boolean> {
     const policy = retryPolicy({ maxAttempts: this.opts.fileAttempts ?? 3, initialDelayMs: this.opts.retryDelayMs ?? 500 });
-    const queue = this.opts.workers ? await IngestQueue.open(this.opts.workers) : undefined;
+    const queue = this.opts.workers ? new IngestQueue(await this.jobQueue()) : undefined;
     const ingest = await timeStage('ingest', () => ingestLanding({
       landing: this.landingDir, state: this.state, db: this.work, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
       fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}), ...(this.opts.ingestConcurrency ? { concurrency: this.opts.ingestConcurrency } : {}),
-    }).finally(() => queue?.close()),
+    }),
       (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
     this.addStage(ingest.stats);
     tallyFiles(this.summary, ingest.result.discovered, ingest.result.unchanged, ingest.result.results);
@@ -150,18 +154,23 @@ export class PipelineRun {
     const files: Record<string, string[]> = {};
     for (const r of bronze) (files[r.entity] ??= []).push(this.layout.resolve(r.bronze_path));
     await createBronzeSources(db, files);
+    this.bronzeFiles = files;
     return Object.keys(files);
   }
 
-  /** One model and its data tests, on a connection of its own; throws when it fails. */
+  /**
+   * One model and its data tests, on a connection of its own or, with `workers.models`, on a
+   * worker (then every model's table is a Parquet file the build reads through a view);
+   * throws when it fails.
+   */
   async buildModel(model: Model, signal?: AbortSignal): Promise<{ rows: number; tests: number }> {
     const db = await this.buildDb().fork();
     const onAbort = () => db.interrupt();
     signal?.addEventListener('abort', onAbort);
     if (!this.transformStart) this.transformStart = performance.now();
+    const onWorkers = this.opts.workers?.models === true;
     try {
-      const zone = lakeZoneOf(model);
-      const result = await buildModel(db, model, zone && this.zoneNext ? join(this.zoneNext[zone], `${model.name}.parquet`) : undefined);
+      const result = onWorkers ? await this.buildOnWorker(db, model) : await buildModel(db, model, this.modelFile(model));
       this.summary.models = [...this.summary.models.filter((m) => m.model !== model.name), { model: result.model, status: result.status, rows: result.rows, ms: result.ms, ...(result.error ? { error: result.error } : {}) }];
       for (const t of result.tests) {
         await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
@@ -171,7 +180,13 @@ export class PipelineRun {
       if (result.status === 'failed') {
         throw new TerminalError('model_failed', `model "${model.name}" failed: ${result.error}`, { subject: model.name, hint: 'the warehouse keeps its last good state; fix the data or the model and run again' });
       }
-      for (const table of this.readers.finished(model)) await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+      for (const table of this.readers.finished(model)) {
+        if (!onWorkers) await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
+        else {
+          await db.run(`DROP VIEW IF EXISTS ${ident(table)}`);
+          await rm(this.modelFile(this.models.find((m) => m.name === table)!, true)!, { force: true });
+        }
+      }
       const rows = this.summary.models.reduce((n, m) => n + m.rows, 0);
       this.opts.progress?.({ stage: 'transform', done: ++this.modelsDone, total: this.models.length, unit: 'models', rows, elapsedMs: Math.round(performance.now() - this.transformStart), item: model.name });
       return { rows: result.rows, tests: result.tests.length };
@@ -179,6 +194,50 @@ export class PipelineRun {
       signal?.removeEventListener('abort', onAbort);
       await db.close();
     }
+  }
+
+  /** Where a model's table is written: its zone's next folder, or (on workers) the build folder of the home; else kept in memory. */
+  private modelFile(model: Model, everyModel = false): string | undefined {
+    const zone = lakeZoneOf(model);
+    if (zone && this.zoneNext) return resolve(this.zoneNext[zone], `${model.name}.parquet`);
+    return everyModel ? resolve(this.layout.tmp, 'build', `${model.name}.parquet`) : undefined;
+  }
+
+  /**
+   * A model task through the queue: its bronze files and input tables as files of the
+   * shared lake, its table written by the worker, then read here through a view. A task
+   * that fails on every attempt (its worker dying each time) fails as transient.
+   */
+  private async buildOnWorker(db: DuckSession, model: Model): Promise<ModelResult> {
+    const reads = modelInputs(model).filter((d) => !SOURCES.has(d));
+    const task: ModelTask = {
+      model: model.name,
+      bronze: Object.fromEntries(model.dependsOn.filter((d) => SOURCES.has(d)).map((d) => d.replace(/^bronze_/, '')).map((e) => [e, this.bronzeFiles[e] ?? []])),
+      inputs: Object.fromEntries(reads.map((d) => [d, this.modelFile(this.models.find((m) => m.name === d)!, true)!])),
+      output: this.modelFile(model, true)!,
+    };
+    let result: ModelResult | undefined;
+    const idleMs = this.opts.workers!.idleMs;
+    await (await this.jobQueue()).run<ModelTask, ModelResult>(MODEL_QUEUE, [task], async (s) => {
+      if (!s.ok) throw new TransientError('model_task_failed', `model "${model.name}" failed on a worker after ${s.attempts} attempt(s): ${s.error}`, { subject: model.name, hint: 'see the worker\'s log; the task is tried again with the run' });
+      result = s.output;
+    }, {
+      ms: idleMs,
+      error: (waiting) => new TransientError('no_workers', `no worker took model task "${model.name}" for ${Math.round(idleMs / 1000)} s (${waiting} waiting)`, {
+        subject: model.name, hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the home, or set workers.models: false',
+      }),
+    });
+    if (result!.status === 'success') await db.run(`CREATE OR REPLACE VIEW ${ident(model.name)} AS SELECT * FROM read_parquet(${literal(task.output)})`);
+    return result!;
+  }
+
+  private jobQueue(): Promise<JobQueue> {
+    // A queue that could not be reached is asked again by the next task's retry.
+    this.jobs ??= JobQueue.open(this.opts.workers!).catch((err: unknown) => {
+      this.jobs = undefined;
+      throw err;
+    });
+    return this.jobs;
   }
 
   /** After every model: the transform stage's figures and the quality report. */
@@ -243,6 +302,7 @@ export class PipelineRun {
 
   async close(state: RunState): Promise<void> {
     await this.build?.close();
+    await this.jobs?.then((q) => q.close(), () => undefined);
     this.build = undefined;
     if (state === 'failed') this.summary.status = 'failed';
     else this.summary.status = this.summary.published.length > 0 ? 'success' : 'nothing_new';

@@ -1,5 +1,6 @@
-import type { IngestQueueOptions, RestSource } from '../ingest/index.ts';
+import type { RestSource } from '../ingest/index.ts';
 import type { S3Options } from '../lake/index.ts';
+import type { JobQueueOptions } from '../state/index.ts';
 import type { ProgressSink } from './progress-event.ts';
 
 export interface RunOptions {
@@ -18,8 +19,11 @@ export interface RunOptions {
   restSources?: readonly RestSource[];
   /** A PostgreSQL warehouse gold is published to as well (config `warehouse`). */
   postgresWarehouse?: { url: string; schema: string };
-  /** Ingest on `shoplake worker` processes through this task queue (config `workers`). */
-  workers?: IngestQueueOptions & { idleMs: number };
+  /**
+   * Ingest, and the models when `models`, on `shoplake worker` processes through these
+   * task queues (config `workers`); `idleMs` without a worker taking a task fails the run.
+   */
+  workers?: JobQueueOptions & { idleMs: number; models?: boolean; modelTasksAtOnce?: number };
   /** How to reach S3 for an s3:// landing zone or lake (config `s3`). */
   s3?: S3Options;
   /** `local`, or an s3:// URL the processed zone is published to as well (config `lake.url`). */

@@ -3,3 +3,5 @@ export type { StateDb, StateParams } from './state-db.ts';
 export { PostgresStateDb } from './postgres-state-db.ts';
 export { claimStateOwnership } from './state-owner-lock.ts';
 export type { StateOwnerLock } from './state-owner-lock.ts';
+export { JobQueue } from './job-queue.ts';
+export type { JobQueueOptions, JobSettled } from './job-queue.ts';

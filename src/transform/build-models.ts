@@ -3,7 +3,7 @@ import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { LAKE_PARQUET, writeAtomically } from '../lake/index.ts';
 import { runDataTests, type TestResult } from '../quality/index.ts';
-import type { Model } from './model-declaration.ts';
+import { modelInputs, type Model } from './model-declaration.ts';
 
 export interface ModelResult {
   model: string;
@@ -57,14 +57,14 @@ export class ModelReaders {
   private readonly intermediate: Set<string>;
 
   constructor(models: readonly Model[]) {
-    for (const m of models) for (const d of m.dependsOn) this.pending.set(d, (this.pending.get(d) ?? 0) + 1);
+    for (const m of models) for (const d of modelInputs(m)) this.pending.set(d, (this.pending.get(d) ?? 0) + 1);
     this.intermediate = new Set(models.filter((m) => m.intermediate).map((m) => m.name));
   }
 
   /** The intermediate tables no model needs any more once `model` is done. */
   finished(model: Model): string[] {
     const free: string[] = [];
-    for (const d of model.dependsOn) {
+    for (const d of modelInputs(model)) {
       const left = (this.pending.get(d) ?? 1) - 1;
       this.pending.set(d, left);
       if (left === 0 && this.intermediate.has(d)) free.push(d);

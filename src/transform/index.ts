@@ -1,9 +1,11 @@
 export { loadModels, SOURCES } from './model-registry.ts';
 export { buildModel, ModelReaders } from './build-models.ts';
+export { MODEL_QUEUE, runModelTask } from './model-task.ts';
+export type { ModelTask } from './model-task.ts';
 export type { ModelResult } from './build-models.ts';
 export { createBronzeSources } from './bronze-sources.ts';
 export type { Model, ModelDeclaration, DataTestSpec } from './model-declaration.ts';
-export { defineModel, lakeZoneOf } from './model-declaration.ts';
+export { defineModel, lakeZoneOf, modelInputs } from './model-declaration.ts';
 export { MACROS_SQL_URL } from './macros-url.ts';
 export { LiveEvents } from './live-events.ts';
 export type { LiveRefresh } from './live-events.ts';

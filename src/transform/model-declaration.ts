@@ -41,6 +41,14 @@ export interface Model extends ModelDeclaration {
 }
 
 /**
+ * What building a model reads: its dependencies, and the tables its relationship tests
+ * look keys up in (which must be built first too, though the SQL does not name them).
+ */
+export function modelInputs(model: ModelDeclaration): string[] {
+  return [...new Set([...model.dependsOn, ...(model.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.to] : []))])];
+}
+
+/**
  * The lake zone a model's table is kept in: published models in gold, the cleansed
  * entities (`silver_<entity>`) in silver; steps between layers, the duplicate counts and
  * the rejects (quarantined apart) in none.
