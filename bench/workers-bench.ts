@@ -1,11 +1,13 @@
 /**
- * Ingest on worker processes: the same landing data (generated once, cached in .bench/;
+ * Work on worker processes: the same landing data (generated once, cached in .bench/;
  * partitioned by entity and month unless `--whole`, so the work splits into many tasks of
  * similar size) run in one process, then with 1, 2 and 4 `shoplake worker` processes
- * taking the ingest tasks from the PostgreSQL queue. Prints the ingest stage and the whole run for each, and
- * the ingest speed-up over one worker. Asserts nothing: on two cores it flattens at two.
+ * taking the ingest and model tasks from the PostgreSQL queues (the models stay in the
+ * run's process with `--local-models`). Prints the ingest and transform stages and the
+ * whole run for each, and the speed-ups over one worker. Asserts nothing: on two cores it
+ * flattens at two.
  *
- *   npm run bench:workers -- --scale 3 [--workers 0,1,2,4] [--concurrency 1] [--whole] [--url postgres://…]
+ *   npm run bench:workers -- --scale 3 [--workers 0,1,2,4] [--concurrency 1] [--whole] [--local-models] [--url postgres://…]
  *
  * `0` in --workers is the run ingesting in its own process. --concurrency is how many
  * tasks each worker runs at once (default 1, so that the worker count is the parallelism;
@@ -23,7 +25,7 @@ import { queueLocation, runPipeline } from '../src/orchestrate/index.ts';
 
 const { values } = parseArgs({
   options: {
-    scale: { type: 'string', default: '3' }, whole: { type: 'boolean', default: false }, workers: { type: 'string', default: '0,1,2,4' }, concurrency: { type: 'string', default: '1' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' },
+    scale: { type: 'string', default: '3' }, whole: { type: 'boolean', default: false }, 'local-models': { type: 'boolean', default: false }, workers: { type: 'string', default: '0,1,2,4' }, concurrency: { type: 'string', default: '1' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' },
     url: { type: 'string', default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
   },
 });
@@ -37,7 +39,7 @@ if (!(await access(join(landing, '_truth')).then(() => true, () => false))) {
 const stateUrl = `${values.url}${values.url.includes('?') ? '&' : '?'}schema=shoplake_bench`;
 const BIN = fileURLToPath(new URL('../bin/shoplake.js', import.meta.url));
 const rows: Array<Record<string, unknown>> = [];
-let oneWorkerIngest = 0;
+let oneWorker = { ingest: 0, transform: 0, run: 0 };
 
 for (const n of values.workers.split(',').map(Number)) {
   await resetSchemas();
@@ -49,16 +51,18 @@ for (const n of values.workers.split(',').map(Number)) {
     const t0 = performance.now();
     const run = await runPipeline({
       home, landing, stateUrl,
-      ...(n > 0 ? { workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 900, attempts: 3, idleMs: 60_000 } } : {}),
+      ...(n > 0 ? { workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 900, attempts: 3, idleMs: 60_000, models: !values['local-models'] } } : {}),
     });
     const ms = performance.now() - t0;
     if (run.status !== 'success') throw new Error(`run with ${n} workers: ${run.status}: ${JSON.stringify(run.error ?? run.models.filter((m) => m.status !== "success"))} ${JSON.stringify(run.tests.failures)}`);
     const ingest = run.stages.find((s) => s.stage === 'ingest')!;
-    if (n === 1) oneWorkerIngest = ingest.ms;
+    const transform = run.stages.find((s) => s.stage === 'transform')!;
+    if (n === 1) oneWorker = { ingest: ingest.ms, transform: transform.ms, run: ms };
+    const speedUp = (one: number, now: number) => (n > 0 && one ? +(one / now).toFixed(2) : '');
     rows.push({
       workers: n === 0 ? 'none (in process)' : n, files: run.files.ingested + run.files.quarantined, 'ingest s': +(ingest.ms / 1000).toFixed(1),
-      'ingest rows/s': Math.round(ingest.rows / (ingest.ms / 1000)), 'run s': +(ms / 1000).toFixed(1),
-      'ingest speed-up vs 1 worker': n > 0 && oneWorkerIngest ? +(oneWorkerIngest / ingest.ms).toFixed(2) : '',
+      'ingest rows/s': Math.round(ingest.rows / (ingest.ms / 1000)), 'transform s': +(transform.ms / 1000).toFixed(1), 'run s': +(ms / 1000).toFixed(1),
+      'ingest ×': speedUp(oneWorker.ingest, ingest.ms), 'transform ×': speedUp(oneWorker.transform, transform.ms), 'run ×': speedUp(oneWorker.run, ms),
     });
     console.log(formatTable(rows.slice(-1)));
   } finally {
