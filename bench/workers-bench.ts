@@ -66,7 +66,11 @@ for (const n of values.workers.split(',').map(Number)) {
     });
     console.log(formatTable(rows.slice(-1)));
   } finally {
-    for (const p of procs) p.kill('SIGTERM');
+    // Workers stopping still talk to the queue: the next run's schema reset waits for them.
+    await Promise.all(procs.map((p) => new Promise((resolve) => {
+      p.once('exit', resolve);
+      p.kill('SIGTERM');
+    })));
   }
 }
 console.log(`\nscale ${scale}, ${landing}\n${formatTable(rows)}`);

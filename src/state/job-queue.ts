@@ -108,11 +108,16 @@ export class JobQueue {
 
   private async ensure(queue: string): Promise<void> {
     if (this.created.has(queue)) return;
-    if (!(await this.boss.getQueue(queue))) {
-      await this.boss.createQueue(queue).catch(async (err: unknown) => {
-        // Two processes creating it at once: the other one won.
-        if (!(await this.boss.getQueue(queue))) throw err;
-      });
+    // Workers starting together create the same queue at once, and PostgreSQL may end one
+    // of them as a deadlock victim: that one looks again after a moment, and finds the
+    // queue the other created.
+    for (let attempt = 1; !(await this.boss.getQueue(queue)); attempt++) {
+      try {
+        await this.boss.createQueue(queue);
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 200 * attempt));
+      }
     }
     this.created.add(queue);
   }

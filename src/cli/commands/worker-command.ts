@@ -18,13 +18,14 @@ export function registerWorker(program: Command): void {
       .description('take ingest and model tasks from the task queues in the PostgreSQL state store (--state postgres://…) and run them, until Ctrl-C')
       .option('--concurrency <n>', 'tasks at once, each with its own DuckDB connection (default: the config\'s ingest.concurrency, 2)', positiveInt),
   ).action(async (opts: CommonOptions & { concurrency?: number }) => {
+    let jobs: JobQueue | undefined;
     try {
       const config = await configFor(opts);
       const concurrency = opts.concurrency ?? config.ingest.concurrency;
       if (!config.state.url.startsWith('postgres')) {
         throw new TerminalError('worker_needs_postgres', 'a worker takes its tasks from the PostgreSQL state store', { subject: 'state.url', hint: 'pass --state postgres://user@host/db (the same as the scheduler\'s state.url)' });
       }
-      const jobs = await JobQueue.open(workerQueueOptions(config));
+      jobs = await JobQueue.open(workerQueueOptions(config));
       const engine = { memoryLimit: config.engine.memoryLimit, tempDirectory: join(tmpdir(), `shoplake-worker-${process.pid}`), ...(config.engine.threads ? { threads: config.engine.threads } : {}) };
       // Staging tables are per connection: one forked connection per concurrent ingest task.
       const db = await DuckSession.open(':memory:', engine);
@@ -59,6 +60,8 @@ export function registerWorker(program: Command): void {
       await db.close();
     } catch (err) {
       process.exitCode = reportError(err, opts);
+      // A queue left open keeps the process alive: a worker that cannot work must exit.
+      await jobs?.close();
     }
   });
 }
