@@ -6,9 +6,10 @@ import { fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendin
 import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, swapInNext, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, JobQueue, setKv, type StateDb } from '../state/index.ts';
-import { buildModel, createBronzeSources, lakeZoneOf, MACROS_SQL_URL, MODEL_QUEUE, modelInputs, ModelReaders, SOURCES, type Model, type ModelResult, type ModelTask } from '../transform/index.ts';
+import { buildModel, createBronzeSources, lakeZoneOf, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
 import { DuckdbWarehouse, PostgresWarehouse } from '../warehouse/index.ts';
 import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
+import { buildModelOnWorker } from './model-on-worker.ts';
 import { retryDelay, retryPolicy } from './retry-policy.ts';
 import type { RunOptions } from './run-options.ts';
 import { emptySummary, tallyFiles, type RunSummary } from './run-summary.ts';
@@ -25,6 +26,7 @@ const PUBLISHED_SEQ = 'published_through_seq';
 export class PipelineRun {
   private build: DuckSession | undefined;
   private readers: ModelReaders;
+  private readonly modelsByName: Map<string, Model>;
   private modelsDone = 0;
   private transformStart = 0;
   private builtThroughSeq = 0;
@@ -50,6 +52,7 @@ export class PipelineRun {
     readonly models: readonly Model[],
   ) {
     this.readers = new ModelReaders(models);
+    this.modelsByName = new Map(models.map((m) => [m.name, m]));
     this.s3Lake = S3Lake.of(opts.lakeUrl, opts.s3);
     this.s3Landing = isS3Url(opts.landing) ? parseS3Url(opts.landing) : undefined;
     this.landingDir = this.s3Landing ? layout.landingMirror(this.s3Landing.bucket, this.s3Landing.prefix) : opts.landing;
@@ -170,7 +173,9 @@ export class PipelineRun {
     if (!this.transformStart) this.transformStart = performance.now();
     const onWorkers = this.opts.workers?.models === true;
     try {
-      const result = onWorkers ? await this.buildOnWorker(db, model) : await buildModel(db, model, this.modelFile(model));
+      const result = onWorkers
+        ? await buildModelOnWorker(await this.jobQueue(), db, model, { bronzeFiles: this.bronzeFiles, tableFile: (m) => this.sharedFile(m), idleMs: this.opts.workers!.idleMs })
+        : await buildModel(db, model, this.zoneFile(model));
       this.summary.models = [...this.summary.models.filter((m) => m.model !== model.name), { model: result.model, status: result.status, rows: result.rows, ms: result.ms, ...(result.error ? { error: result.error } : {}) }];
       for (const t of result.tests) {
         await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
@@ -184,7 +189,7 @@ export class PipelineRun {
         if (!onWorkers) await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
         else {
           await db.run(`DROP VIEW IF EXISTS ${ident(table)}`);
-          await rm(this.modelFile(this.models.find((m) => m.name === table)!, true)!, { force: true });
+          await rm(this.sharedFile(table), { force: true });
         }
       }
       const rows = this.summary.models.reduce((n, m) => n + m.rows, 0);
@@ -196,39 +201,15 @@ export class PipelineRun {
     }
   }
 
-  /** Where a model's table is written: its zone's next folder, or (on workers) the build folder of the home; else kept in memory. */
-  private modelFile(model: Model, everyModel = false): string | undefined {
+  /** Where a model bound for a lake zone writes its table: the zone's next folder. Others stay in memory. */
+  private zoneFile(model: Model): string | undefined {
     const zone = lakeZoneOf(model);
-    if (zone && this.zoneNext) return resolve(this.zoneNext[zone], `${model.name}.parquet`);
-    return everyModel ? resolve(this.layout.tmp, 'build', `${model.name}.parquet`) : undefined;
+    return zone && this.zoneNext ? resolve(this.zoneNext[zone], `${model.name}.parquet`) : undefined;
   }
 
-  /**
-   * A model task through the queue: its bronze files and input tables as files of the
-   * shared lake, its table written by the worker, then read here through a view. A task
-   * that fails on every attempt (its worker dying each time) fails as transient.
-   */
-  private async buildOnWorker(db: DuckSession, model: Model): Promise<ModelResult> {
-    const reads = modelInputs(model).filter((d) => !SOURCES.has(d));
-    const task: ModelTask = {
-      model: model.name,
-      bronze: Object.fromEntries(model.dependsOn.filter((d) => SOURCES.has(d)).map((d) => d.replace(/^bronze_/, '')).map((e) => [e, this.bronzeFiles[e] ?? []])),
-      inputs: Object.fromEntries(reads.map((d) => [d, this.modelFile(this.models.find((m) => m.name === d)!, true)!])),
-      output: this.modelFile(model, true)!,
-    };
-    let result: ModelResult | undefined;
-    const idleMs = this.opts.workers!.idleMs;
-    await (await this.jobQueue()).run<ModelTask, ModelResult>(MODEL_QUEUE, [task], async (s) => {
-      if (!s.ok) throw new TransientError('model_task_failed', `model "${model.name}" failed on a worker after ${s.attempts} attempt(s): ${s.error}`, { subject: model.name, hint: 'see the worker\'s log; the task is tried again with the run' });
-      result = s.output;
-    }, {
-      ms: idleMs,
-      error: (waiting) => new TransientError('no_workers', `no worker took model task "${model.name}" for ${Math.round(idleMs / 1000)} s (${waiting} waiting)`, {
-        subject: model.name, hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the home, or set workers.models: false',
-      }),
-    });
-    if (result!.status === 'success') await db.run(`CREATE OR REPLACE VIEW ${ident(model.name)} AS SELECT * FROM read_parquet(${literal(task.output)})`);
-    return result!;
+  /** Where a model built on a worker writes its table: its zone file, or the home's build folder. */
+  private sharedFile(name: string): string {
+    return this.zoneFile(this.modelsByName.get(name)!) ?? resolve(this.layout.tmp, 'build', `${name}.parquet`);
   }
 
   private jobQueue(): Promise<JobQueue> {
