@@ -2,9 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DuckSession } from '../src/duck/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
+import { IngestQueue, runIngestTask } from '../src/ingest/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { queueLocation, runPipeline, type RunOptions } from '../src/orchestrate/index.ts';
+import { JobQueue } from '../src/state/index.ts';
+import { loadModels, MODEL_QUEUE, runModelTask, type ModelResult, type ModelTask } from '../src/transform/index.ts';
 import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
@@ -76,4 +80,53 @@ test('workers: with none running, the run fails as transient with no_workers and
   assert.equal(run.status, 'failed');
   assert.equal(run.error?.code, 'no_workers');
   assert.match(run.error?.hint ?? '', /shoplake worker/);
+});
+
+test('workers: a model task whose worker stops answering is taken by another after the task timeout; the warehouse equals a one-process run', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const stateUrl = tempStateUrl(t, 'shoplake_wm');
+  const root = await tempDir('workers-model');
+  const landing = join(root, 'landing');
+  await generateLanding({ out: landing, scale: 0.002, seed: 5, drops: 1 });
+  const local = join(root, 'local');
+  assert.equal((await runPipeline({ home: local, landing })).status, 'success');
+  const queue = { ...queueLocation(stateUrl), taskTimeoutSeconds: 4, attempts: 3, superviseSeconds: 1 };
+
+  // A worker in this process, one task at a time: it does the ingest tasks and the models,
+  // then hangs on silver_events, as one whose machine froze would.
+  const jobs = await JobQueue.open(queue);
+  const db = await DuckSession.open(':memory:');
+  const models = await loadModels();
+  const taken: string[] = [];
+  let unfreeze!: (err: Error) => void;
+  const frozen = new Promise<never>((_, reject) => (unfreeze = reject));
+  frozen.catch(() => undefined);
+  await new IngestQueue(jobs).work(1, async (task) => {
+    const conn = await db.fork();
+    try {
+      return await runIngestTask(task, conn);
+    } finally {
+      await conn.close();
+    }
+  });
+  await jobs.work<ModelTask, ModelResult>(MODEL_QUEUE, 1, async (task) => {
+    taken.push(task.model);
+    return task.model === 'silver_events' ? frozen : runModelTask(task, models, {});
+  });
+  let rescuer: ReturnType<typeof startWorker> | undefined;
+  try {
+    const home = join(root, 'home');
+    const run = runPipeline({ home, landing, stateUrl, workers: { ...queue, idleMs: 60_000, models: true, modelTasksAtOnce: 1 } });
+    await until('the frozen worker to take silver_events', async () => (taken.includes('silver_events') ? true : undefined), 60_000);
+    rescuer = startWorker(stateUrl);
+    const result = await run;
+    assert.equal(result.status, 'success', JSON.stringify(result.error));
+    assert.match(rescuer.out(), /done model silver_events: success/, 'the other worker built the model the frozen one held');
+    assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(home).warehouseDb), []);
+  } finally {
+    unfreeze(new Error('the test is over'));
+    await rescuer?.stop();
+    await jobs.close();
+    await db.close();
+  }
 });
