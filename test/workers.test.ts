@@ -111,7 +111,11 @@ test('workers: a model task whose worker stops answering is taken by another aft
   });
   await jobs.work<ModelTask, ModelResult>(MODEL_QUEUE, 1, async (task) => {
     taken.push(task.model);
-    return task.model === 'silver_events' ? frozen : runModelTask(task, models, {});
+    if (task.model !== 'silver_events') return runModelTask(task, models, {});
+    // Frozen, it takes nothing more: its queue stops fetching (and gives the task up when
+    // it has held it past the task timeout).
+    void jobs.close();
+    return frozen;
   });
   let rescuer: ReturnType<typeof startWorker> | undefined;
   try {

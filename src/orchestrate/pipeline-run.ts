@@ -1,15 +1,15 @@
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { DuckSession, ident, literal } from '../duck/index.ts';
+import { DuckSession, ident } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import { fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
-import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, swapInNext, unloadPartition, withS3Store, writeAtomically, type S3Location } from '../lake/index.ts';
+import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, JobQueue, setKv, type StateDb } from '../state/index.ts';
 import { buildModel, createBronzeSources, lakeZoneOf, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
-import { DuckdbWarehouse, PostgresWarehouse } from '../warehouse/index.ts';
 import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
 import { buildModelOnWorker } from './model-on-worker.ts';
+import { publishBuild } from './publish-build.ts';
 import { retryDelay, retryPolicy } from './retry-policy.ts';
 import type { RunOptions } from './run-options.ts';
 import { emptySummary, tallyFiles, type RunSummary } from './run-summary.ts';
@@ -232,28 +232,13 @@ export class PipelineRun {
    * published ones, swapped in whole); the published sequence moves last.
    */
   async publish(): Promise<void> {
-    const db = this.buildDb();
-    const goldTables = this.models.filter((m) => m.publish).map((m) => m.name);
-    const publish = await timeStage('publish', async () => {
-      const total = 2 + (this.opts.postgresWarehouse ? 2 : 1) * goldTables.length + (this.s3Lake ? 3 : 0);
-      const t0 = Date.now();
-      let done = 0;
-      const tick = (item: string) => this.opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item });
-      await writeAtomically(this.layout.silverRejects, (tmp) => db.run(`COPY silver_rejects TO ${literal(tmp)} (FORMAT parquet)`));
-      const request = { build: db, tables: goldTables, runId: this.summary.runId, publishedAt: new Date().toISOString(), builtThroughSeq: this.builtThroughSeq, shapes: tableShapes(this.models) };
-      const embedded = await new DuckdbWarehouse(this.layout.warehouseDb).publish({ ...request, onTable: (t) => tick(`warehouse/${t}`) });
-      const pgWarehouse = this.opts.postgresWarehouse;
-      if (pgWarehouse) {
-        await new PostgresWarehouse({ ...pgWarehouse, scratchDir: join(this.layout.tmp, 'pg-copy') }).publish({ ...request, onTable: (t) => tick(`postgres/${t}`) });
-      }
-      // Last of the local steps: the build's views read the zone files where they were written.
-      for (const zone of ['silver', 'gold'] as const) {
-        await swapInNext(this.layout.zone(zone));
-        tick(`lake/${zone}`);
-      }
-      await this.s3Lake?.publishZones(this.layout, this.summary.runId, { runId: this.summary.runId, builtThroughSeq: this.builtThroughSeq }, tick);
-      return embedded;
-    }, (r) => r.tables.reduce((n, t) => n + t.rows, 0));
+    const t0 = Date.now();
+    let done = 0;
+    const publish = await timeStage('publish', () => publishBuild({
+      db: this.buildDb(), layout: this.layout, models: this.models, runId: this.summary.runId, builtThroughSeq: this.builtThroughSeq,
+      postgresWarehouse: this.opts.postgresWarehouse, s3Lake: this.s3Lake,
+      tick: (item, total) => this.opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item }),
+    }), (r) => r.tables.reduce((n, t) => n + t.rows, 0));
     this.addStage(publish.stats);
     this.summary.published = publish.result.tables;
     await setKv(this.state, 'quality_report', JSON.stringify(this.summary.quality));
@@ -306,14 +291,6 @@ export class PipelineRun {
   private addStage(stats: StageStats): void {
     this.summary.stages = [...this.summary.stages.filter((s) => s.stage !== stats.stage), stats];
   }
-}
-
-/** Keys, foreign-key columns and partition columns of the published models, for warehouses that use them. */
-function tableShapes(models: readonly Model[]): Record<string, { key: readonly string[]; indexes: string[] }> {
-  return Object.fromEntries(models.filter((m) => m.publish).map((m) => [m.name, {
-    key: m.key, indexes: (m.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.column] : [])),
-    ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}),
-  }]));
 }
 
 /**
