@@ -1,7 +1,7 @@
-import { ident, literal, type DuckSession } from '../duck/index.ts';
+import type { DuckSession } from '../duck/index.ts';
 import { TransientError } from '../errors/index.ts';
 import type { JobQueue } from '../state/index.ts';
-import { MODEL_QUEUE, modelInputs, SOURCES, type Model, type ModelResult, type ModelTask } from '../transform/index.ts';
+import { MODEL_QUEUE, modelInputs, SOURCES, viewOverParquet, type Model, type ModelResult, type ModelTask } from '../transform/index.ts';
 
 /** What the run knows that a model task needs: the ledger's bronze files and where each model's table is. */
 export interface ModelTaskContext {
@@ -36,6 +36,6 @@ export async function buildModelOnWorker(jobs: JobQueue, db: DuckSession, model:
       subject: model.name, hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the home, or set workers.models: false',
     }),
   });
-  if (result!.status === 'success') await db.run(`CREATE OR REPLACE VIEW ${ident(model.name)} AS SELECT * FROM read_parquet(${literal(task.output)})`);
+  if (result!.status === 'success') await viewOverParquet(db, model.name, task.output);
   return result!;
 }

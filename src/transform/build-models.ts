@@ -28,7 +28,7 @@ export async function buildModel(db: DuckSession, model: Model, file?: string): 
   try {
     if (file) {
       await writeAtomically(file, (tmp) => db.run(`COPY (${model.sql}) TO ${literal(tmp)} (${LAKE_PARQUET})`));
-      await db.run(`CREATE OR REPLACE VIEW ${ident(model.name)} AS SELECT * FROM read_parquet(${literal(resolve(file))})`);
+      await viewOverParquet(db, model.name, file);
     } else {
       await db.run(`CREATE OR REPLACE TABLE ${ident(model.name)} AS ${model.sql}`);
     }
@@ -45,6 +45,11 @@ export async function buildModel(db: DuckSession, model: Model, file?: string): 
   } catch (err) {
     return { model: model.name, status: 'failed', rows: 0, ms: Date.now() - t0, tests: [], error: `${errorMessage(err).split('\n')[0]} (in ${model.sqlPath})` };
   }
+}
+
+/** Makes `name` read a Parquet file: how a model whose table is a file is seen by the models after it. */
+export async function viewOverParquet(db: DuckSession, name: string, file: string): Promise<void> {
+  await db.run(`CREATE OR REPLACE VIEW ${ident(name)} AS SELECT * FROM read_parquet(${literal(resolve(file))})`);
 }
 
 /**

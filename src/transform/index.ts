@@ -1,5 +1,5 @@
 export { loadModels, SOURCES } from './model-registry.ts';
-export { buildModel, ModelReaders } from './build-models.ts';
+export { buildModel, ModelReaders, viewOverParquet } from './build-models.ts';
 export { MODEL_QUEUE, runModelTask } from './model-task.ts';
 export type { ModelTask } from './model-task.ts';
 export type { ModelResult } from './build-models.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { DuckSession, ident, literal, type DuckOptions } from '../duck/index.ts';
+import { DuckSession, type DuckOptions } from '../duck/index.ts';
 import { createBronzeSources } from './bronze-sources.ts';
-import { buildModel, type ModelResult } from './build-models.ts';
+import { buildModel, viewOverParquet, type ModelResult } from './build-models.ts';
 import { MACROS_SQL_URL } from './macros-url.ts';
 import type { Model } from './model-declaration.ts';
 
@@ -38,9 +38,7 @@ export async function runModelTask(task: ModelTask, models: readonly Model[], en
     await db.run('SET preserve_insertion_order = false');
     await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
     await createBronzeSources(db, task.bronze);
-    for (const [name, file] of Object.entries(task.inputs)) {
-      await db.run(`CREATE VIEW ${ident(name)} AS SELECT * FROM read_parquet(${literal(file)})`);
-    }
+    for (const [name, file] of Object.entries(task.inputs)) await viewOverParquet(db, name, file);
     return await buildModel(db, model, task.output);
   } finally {
     await db.close();
