@@ -5,7 +5,7 @@ import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { inferColumnTypes, type CatalogColumn, type DriftEvent } from '../catalog/index.ts';
 import { LAKE_PARQUET, writeAtomically, type LakeLayout } from '../lake/index.ts';
-import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError } from './formats/index.ts';
+import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError, releaseStaged } from './formats/index.ts';
 import { sniffFormat } from './sniff-format.ts';
 import type { FileBytes } from './read-landing-file.ts';
 
@@ -57,6 +57,22 @@ export interface FileOutcome {
  * failure of the machine itself (disk, permissions), which the caller reports per file.
  */
 export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number): Promise<FileOutcome> {
+  await releaseStaged(ctx.db);
+  let done = false;
+  try {
+    const outcome = await stageAndWrite(ctx, file, bytes, entity, seq);
+    done = true;
+    return outcome;
+  } finally {
+    // The staged lines of a large file hold hundreds of MB until released; a failure to
+    // release after a failure is not the one to report.
+    await releaseStaged(ctx.db).catch((err: unknown) => {
+      if (done) throw err;
+    });
+  }
+}
+
+async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number): Promise<FileOutcome> {
   const base: FileOutcome = { file, seq, hash: bytes.hash, entity, status: 'quarantined', rowsOk: 0, rowsRejected: 0, drift: [] };
   const reject = async (reason: FileRejectReason, detail: string, extra: Partial<FileOutcome> = {}): Promise<FileOutcome> => {
     const target = ctx.layout.quarantinedFile(bytes.hash, basename(file.rel));
@@ -73,7 +89,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   let sourceColumns: string[];
   try {
     sourceColumns = await FORMAT_READERS[sniffed.format].stage(ctx.db, {
-      path: bytes.textPath, compression: 'none', textBytes: bytes.textBytes, blankLines: bytes.blankLines, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
+      path: bytes.textPath, compression: 'none', textBytes: bytes.textBytes, blankLines: bytes.blankLines, indentedLines: bytes.indentedLines, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
     });
   } catch (err) {
     // Only the file's content is the file's fault; memory or disk trouble is retried next run.

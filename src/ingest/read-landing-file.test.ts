@@ -52,3 +52,19 @@ test('empty lines are found anywhere, also split across chunks and inside gzip',
     assert.equal((await readLandingFile(await file(gzipSync(content)), scratch)).blankLines, want);
   }
 });
+
+test('readLandingFile tells whether a line starts with a space or tab, across chunk edges', async () => {
+  const scratch = await mkdtemp(join(tmpdir(), 'rlf-i-'));
+  const big = ('{"k":"' + 'v'.repeat(100) + ' x"}\n').repeat(20_000);
+  for (const [content, want] of [
+    [big, false],
+    [big + '   \n', true],
+    [' ' + big, true],
+    ['\ufeff\t' + big, true],
+    // The first 1 MiB read ends with a line break and the next starts with a tab.
+    ['x'.repeat((1 << 20) - 1) + '\n' + '\t\n' + big, true],
+  ] as const) {
+    assert.equal((await readLandingFile(await file(content), scratch)).indentedLines, want);
+    assert.equal((await readLandingFile(await file(gzipSync(content)), scratch)).indentedLines, want);
+  }
+});

@@ -17,6 +17,11 @@ export interface FileBytes {
   textBytes: number;
   /** The text has an empty line (readers that skip them would shift line numbers). */
   blankLines: boolean;
+  /**
+   * A line starts with a space or tab. Only then can a line hold nothing but blanks, which
+   * DuckDB's NDJSON reader skips without counting (a faster read needs to know it cannot).
+   */
+  indentedLines: boolean;
   /** Set when the file starts like gzip but does not inflate to its end (e.g. truncated). */
   gzipError?: string;
   /** Removes the inflated copy, if one was made. */
@@ -50,7 +55,7 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
   });
   if (!gzipped) {
     await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, new Writable({ write: (_chunk, _enc, done) => done() }));
-    return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, blankLines: blanks.found, dispose: async () => undefined };
+    return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, blankLines: blanks.found, indentedLines: blanks.indented, dispose: async () => undefined };
   }
 
   await mkdir(scratchDir, { recursive: true });
@@ -74,26 +79,32 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
     for await (const chunk of createReadStream(path, { start: size })) hash.update(chunk as Buffer);
   }
   const dispose = () => rm(textPath, { force: true });
-  return { hash: hash.digest('hex'), head, textPath, textBytes: inflated, blankLines: blanks.found, ...(gzipError ? { gzipError } : {}), dispose };
+  return { hash: hash.digest('hex'), head, textPath, textBytes: inflated, blankLines: blanks.found, indentedLines: blanks.indented, ...(gzipError ? { gzipError } : {}), dispose };
 }
 
 /**
- * Whether text holds an empty line, looked for with Buffer searches per chunk (native,
- * not a loop over lines), minding a line break split across two chunks.
+ * Whether text holds an empty line, or a line starting with a space or tab, looked for
+ * with Buffer searches per chunk (native, not a loop over lines), minding a line break
+ * split across two chunks.
  */
 class BlankLineDetector {
   found = false;
+  indented = false;
   private tail = Buffer.alloc(0);
   private first = true;
 
   scan(chunk: Buffer): void {
-    if (this.found) return;
+    if (this.found && this.indented) return;
     const text = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
-    // A leading empty line also shifts numbering (a BOM is skipped first).
-    const start = this.first && text[0] === 0xef ? 3 : 0;
-    if (this.first && (text[start] === 0x0a || (text[start] === 0x0d && text[start + 1] === 0x0a))) this.found = true;
-    this.first = false;
+    if (this.first) {
+      // A leading empty line also shifts numbering (a BOM is skipped first).
+      const start = text[0] === 0xef ? 3 : 0;
+      if (text[start] === 0x0a || (text[start] === 0x0d && text[start + 1] === 0x0a)) this.found = true;
+      if (text[start] === 0x20 || text[start] === 0x09) this.indented = true;
+      this.first = false;
+    }
     if (text.indexOf('\n\n') >= 0 || text.indexOf('\n\r\n') >= 0) this.found = true;
+    if (text.indexOf('\n ') >= 0 || text.indexOf('\n\t') >= 0) this.indented = true;
     this.tail = Buffer.from(text.subarray(Math.max(0, text.length - 2)));
   }
 }

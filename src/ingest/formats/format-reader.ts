@@ -2,9 +2,9 @@ import { literal, type DuckSession } from '../../duck/index.ts';
 
 /**
  * One reader per file format, each with the same contract: load a landing file into the
- * temp table `staged` (`_line` plus one VARCHAR column per source field, named as the
- * file names it) and its unreadable lines into `staged_rejects` (`_line`, `raw`,
- * `detail`). A new format is a copy of this pattern.
+ * temp table or view `staged` (`_line` plus one VARCHAR column per source field, named as
+ * the file names it; a view reads the temp table `staged_lines`) and its unreadable lines
+ * into `staged_rejects` (`_line`, `raw`, `detail`). A new format is a copy of this pattern.
  */
 export interface ReadRequest {
   path: string;
@@ -14,6 +14,8 @@ export interface ReadRequest {
   textBytes: number;
   /** The text has empty lines, which DuckDB's CSV reader skips without counting them. */
   blankLines?: boolean;
+  /** A line starts with a space or tab, so one may hold only blanks. */
+  indentedLines?: boolean;
 }
 
 export interface FormatReader {
@@ -24,9 +26,21 @@ export interface FormatReader {
 
 export const STAGED = 'staged';
 export const STAGED_REJECTS = 'staged_rejects';
+/** A reader's own table under a view `staged`. */
+export const STAGED_LINES = 'staged_lines';
+
+/**
+ * Drops what a reader staged on this connection. `staged` is a view for some readers and
+ * a table for others, and DuckDB will neither replace nor drop one kind by the other's name.
+ */
+export async function releaseStaged(db: DuckSession): Promise<void> {
+  const view = await db.all('SELECT 1 FROM duckdb_views() WHERE temporary AND view_name = $name', { name: STAGED });
+  await db.run(view.length > 0 ? `DROP VIEW ${STAGED}` : `DROP TABLE IF EXISTS ${STAGED}`);
+  await db.run(`DROP TABLE IF EXISTS ${STAGED_LINES}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`);
+}
 
 // One NDJSON record per line; DuckDB allocates a buffer of this size, so it stays modest.
-const MAX_LINE_BYTES = 16 << 20;
+export const MAX_LINE_BYTES = 16 << 20;
 
 /**
  * A file's physical lines, one VARCHAR `line` each (NULL for an empty one), in order.

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { DuckSession } from '../../duck/index.ts';
 import { csvReader } from './csv-reader.ts';
 import { ndjsonReader } from './ndjson-reader.ts';
-import { STAGED, STAGED_REJECTS, type FormatReader } from './format-reader.ts';
+import { rawLines, STAGED, STAGED_REJECTS, type FormatReader } from './format-reader.ts';
+import { jsonLinesToStaged } from './json-objects.ts';
+import { readLandingFile } from '../read-landing-file.ts';
 
 async function stage(reader: FormatReader, text: string, extra: { delimiter?: string } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'reader-'));
@@ -14,13 +16,18 @@ async function stage(reader: FormatReader, text: string, extra: { delimiter?: st
   await writeFile(path, text);
   const db = await DuckSession.open(':memory:');
   try {
-    const columns = await reader.stage(db, { path, compression: 'none', textBytes: text.length, blankLines: /(^|\n)\r?\n/.test(text), ...extra });
-    const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${STAGED} ORDER BY _line`);
-    const rejects = await db.all<{ _line: bigint; raw: string; detail: string }>(`SELECT * FROM ${STAGED_REJECTS} ORDER BY _line`);
-    return { columns, rows: rows.map((r) => ({ ...r, _line: Number(r._line) }) as Record<string, unknown>), rejects: rejects.map((r) => ({ ...r, _line: Number(r._line) })) };
+    const bytes = await readLandingFile(path, dir);
+    const columns = await reader.stage(db, { path, compression: 'none', textBytes: text.length, blankLines: bytes.blankLines, indentedLines: bytes.indentedLines, ...extra });
+    return { columns, ...(await stagedTables(db)) };
   } finally {
     await db.close();
   }
+}
+
+async function stagedTables(db: DuckSession) {
+  const rows = await db.all<Record<string, unknown>>(`SELECT * FROM ${STAGED} ORDER BY _line`);
+  const rejects = await db.all<{ _line: bigint; raw: string; detail: string }>(`SELECT * FROM ${STAGED_REJECTS} ORDER BY _line`);
+  return { rows: rows.map((r) => ({ ...r, _line: Number(r._line) }) as Record<string, unknown>), rejects: rejects.map((r) => ({ ...r, _line: Number(r._line) })) };
 }
 
 test('csv: good rows keep their file line across empty lines, CRLF and rejected lines', async () => {
@@ -44,6 +51,28 @@ test('ndjson: empty lines keep numbering; broken lines and non-objects become re
   const r = await stage(ndjsonReader, '\uFEFF{"id":"1"}\n\n  \n{"id":"2"\n[1,2]\n {"id":"3"}\r\n');
   assert.deepEqual(r.rows.map((x) => [x._line, x.id]), [[1, '1'], [6, '3']]);
   assert.deepEqual(r.rejects.map((x) => [x._line, x.detail]), [[4, 'invalid JSON'], [5, 'a JSON array, not an object']]);
+});
+
+test('ndjson: without empty or indented lines, a non-object or broken line still keeps every line number', async () => {
+  const r = await stage(ndjsonReader, '{"id":"1"}\n42\n{"id":"2"}\n{"id":\n{"id":"3"}{"id":"4"}\n{"id":"5"}');
+  assert.deepEqual(r.rows.map((x) => [x._line, x.id]), [[1, '1'], [3, '2'], [6, '5']]);
+  assert.deepEqual(r.rejects.map((x) => [x._line, x.detail]), [[2, 'a JSON number, not an object'], [4, 'invalid JSON'], [5, 'invalid JSON']]);
+});
+
+test("ndjson: a clean file read by DuckDB's JSON reader stages what reading its raw lines stages", async () => {
+  const text = ['{"id":"1","price":1.50,"n":1e3,"ok":true,"tags":["a"],"at":null}', '{"id":"2","name":"Zoë \\"Z\\"","extra":{"k":[1,2]}}', '{"id":"3","price":-0.0}']
+    .join('\r\n') + '\n';
+  const fast = await stage(ndjsonReader, text);
+  const dir = await mkdtemp(join(tmpdir(), 'reader-'));
+  await writeFile(join(dir, 'f'), text);
+  const db = await DuckSession.open(':memory:');
+  try {
+    const columns = await jsonLinesToStaged(db, `SELECT line FROM ${rawLines({ path: join(dir, 'f'), compression: 'none', textBytes: text.length })}`, { badLines: 'reject' });
+    assert.deepEqual(fast, { columns, ...(await stagedTables(db)) });
+    assert.equal(fast.rows.length, 3);
+  } finally {
+    await db.close();
+  }
 });
 
 test('ndjson: keys differing only in case are kept apart, not merged', async () => {

@@ -29,7 +29,7 @@ export const jsonReader: FormatReader = {
       ? `SELECT unnest(from_json(j -> ${literal(first.key!)}, '["JSON"]')) AS j FROM js_top`
       : 'SELECT j FROM js_top ORDER BY _n';
     try {
-      return await jsonLinesToStaged(db, `SELECT j::VARCHAR AS line FROM (${source})`);
+      return jsonLinesToStaged(db, `SELECT j::VARCHAR AS line FROM (${source})`, { badLines: 'reject' });
     } finally {
       await db.run('DROP TABLE js_top');
     }
