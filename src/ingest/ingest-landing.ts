@@ -50,6 +50,8 @@ export async function ingestLanding(opts: {
   idleMs?: number;
   /** Without a queue: files ingested at once in this process (default 2). */
   concurrency?: number;
+  /** Stops handing out files (and interrupts the ones in this process); the rest wait for the next run. */
+  signal?: AbortSignal;
 }): Promise<IngestSummary> {
   // Stream deliveries take ledger sequence numbers too: one at a time.
   return withLedgerLock(opts.state, () => ingestPending(opts));
@@ -72,7 +74,7 @@ async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise
     db, concurrency: opts.concurrency ?? 2, attempts: opts.fileAttempts ?? 3, retryDelay: opts.retryDelay ?? (() => 0), scratchDir: join(layout.tmp, 'ingest'),
   });
   const done = await ingestTasks({
-    runner, state, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs,
+    runner, state, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs, signal: opts.signal,
   });
   return { discovered: files.length, unchanged: files.length - pending.length, results: [...skipped, ...done] };
 }

@@ -53,7 +53,7 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
       {
         name: 'ingest', group: 'ingest', dependsOn: ['check_landing'],
         async run(ctx) {
-          const more = await ctx.resources.ingest();
+          const more = await ctx.resources.ingest(ctx.signal);
           const f = ctx.resources.summary.files;
           ctx.log(`${f.ingested} ingested, ${f.quarantined} quarantined, ${f.duplicates} duplicates, ${f.failed} failed`);
           return { skipDownstream: !more, output: { ...f } };

@@ -9,6 +9,8 @@ export interface ModelTaskContext {
   /** The Parquet file of a model's table (absolute: workers see the home at the same path). */
   tableFile: (model: string) => string;
   idleMs: number;
+  /** The model task's timeout: the queued task is cancelled and the wait ends. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function buildModelOnWorker(jobs: JobQueue, db: DuckSession, model:
     error: (waiting) => new TransientError('no_workers', `no worker took model task "${model.name}" for ${Math.round(ctx.idleMs / 1000)} s (${waiting} waiting)`, {
       subject: model.name, hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the home, or set workers.models: false',
     }),
-  });
+  }, ctx.signal);
   if (result!.status === 'success') await viewOverParquet(db, model.name, task.output);
   return result!;
 }

@@ -126,12 +126,13 @@ export class PipelineRun {
   }
 
   /** Landing → bronze for every new file. Returns false when nothing new needs publishing. */
-  async ingest(): Promise<boolean> {
+  async ingest(signal?: AbortSignal): Promise<boolean> {
     const policy = retryPolicy({ maxAttempts: this.opts.fileAttempts ?? 3, initialDelayMs: this.opts.retryDelayMs ?? 500 });
     const queue = this.opts.workers ? new IngestQueue(await this.jobQueue()) : undefined;
     const ingest = await timeStage('ingest', () => ingestLanding({
       landing: this.landingDir, state: this.state, db: this.work, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
       fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}), ...(this.opts.ingestConcurrency ? { concurrency: this.opts.ingestConcurrency } : {}),
+      ...(signal ? { signal } : {}),
     }),
       (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
     this.addStage(ingest.stats);
@@ -174,7 +175,7 @@ export class PipelineRun {
     const onWorkers = this.opts.workers?.models === true;
     try {
       const result = onWorkers
-        ? await buildModelOnWorker(await this.jobQueue(), db, model, { bronzeFiles: this.bronzeFiles, tableFile: (m) => this.sharedFile(m), idleMs: this.opts.workers!.idleMs })
+        ? await buildModelOnWorker(await this.jobQueue(), db, model, { bronzeFiles: this.bronzeFiles, tableFile: (m) => this.sharedFile(m), idleMs: this.opts.workers!.idleMs, signal })
         : await buildModel(db, model, this.zoneFile(model));
       this.summary.models = [...this.summary.models.filter((m) => m.model !== model.name), { model: result.model, status: result.status, rows: result.rows, ms: result.ms, ...(result.error ? { error: result.error } : {}) }];
       for (const t of result.tests) {

@@ -17,7 +17,7 @@ export interface JobQueueOptions {
   superviseSeconds?: number;
 }
 
-/** One job's end: its output, or its error after every attempt. */
+/** One job's end: its output (an object: pg-boss wraps any other value), or its error after every attempt. */
 export type JobSettled<T, R> =
   | { data: T; ok: true; output: R; attempts: number }
   | { data: T; ok: false; error: string; attempts: number };
@@ -50,9 +50,12 @@ export class JobQueue {
 
   /**
    * Submits `jobs` to `queue` and calls `onSettled` as each completes or fails for good (in
-   * any order, one call at a time). Throws `idle()` when no worker has taken any of them for `idleMs`.
+   * any order, one call at a time). Throws `idle()` when no worker has taken any of them for
+   * `idleMs`, and the abort reason once `signal` aborts (a task timeout): either way the
+   * jobs not settled yet are cancelled, so no worker takes them after the run gave up.
    */
-  async run<T extends object, R>(queue: string, jobs: readonly T[], onSettled: (s: JobSettled<T, R>) => Promise<void>, idle: { ms: number; error: (waiting: number) => Error }): Promise<void> {
+  async run<T extends object, R extends object>(queue: string, jobs: readonly T[], onSettled: (s: JobSettled<T, R>) => Promise<void>, idle: { ms: number; error: (waiting: number) => Error }, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     await this.ensure(queue);
     // In one insert per thousand jobs, with ids chosen here (pg-boss's insert returns none).
     // Rows of one insert share their creation time, so a falling priority keeps them taken in order.
@@ -64,6 +67,10 @@ export class JobQueue {
     let lastTaken = Date.now();
     while (open.size > 0) {
       await new Promise((r) => setTimeout(r, 200));
+      if (signal?.aborted) {
+        await this.boss.cancel(queue, [...open.keys()]).catch(() => undefined);
+        signal.throwIfAborted();
+      }
       // Workers take jobs oldest first, so only the oldest open ones are worth asking
       // about: a poll stays a few dozen lookups however many jobs the run has.
       for (const [id, data] of [...open].slice(0, POLL_WINDOW)) {
@@ -86,7 +93,7 @@ export class JobQueue {
   }
 
   /** The worker's side: take jobs of `queue` one at a time per slot and run them, until closed. */
-  async work<T extends object, R>(queue: string, concurrency: number, handler: (data: T) => Promise<R>): Promise<void> {
+  async work<T extends object, R extends object>(queue: string, concurrency: number, handler: (data: T) => Promise<R>): Promise<void> {
     await this.ensure(queue);
     for (let i = 0; i < concurrency; i++) {
       let id = '';

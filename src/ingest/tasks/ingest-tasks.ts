@@ -19,7 +19,7 @@ import type { IngestTask } from './ingest-task.ts';
  */
 export async function ingestTasks(opts: {
   runner: TaskRunner; state: StateDb; ledger: FileLedger; dlq: DeadLetterQueue; home: string; batchId: string; progress?: ProgressSink | undefined;
-  files: readonly LandingFile[]; hadLetter: (rel: string) => boolean; idleMs?: number | undefined;
+  files: readonly LandingFile[]; hadLetter: (rel: string) => boolean; idleMs?: number | undefined; signal?: AbortSignal | undefined;
 }): Promise<FileResult[]> {
   const { ledger, state, batchId } = opts;
   const ingestedAt = new Date().toISOString();
@@ -64,7 +64,7 @@ export async function ingestTasks(opts: {
       bytes += t.file.size;
       opts.progress?.({ stage: 'ingest', done: next, total: tasks.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: t.file.rel });
     }
-  }, opts.idleMs);
+  }, { idleMs: opts.idleMs, signal: opts.signal });
   return results;
 }
 

@@ -1,7 +1,7 @@
 import { errorMessage, ShoplakeError } from '../../errors/index.ts';
 import type { DuckSession } from '../../duck/index.ts';
 import { runIngestTask, type IngestTask } from './ingest-task.ts';
-import type { TaskRunner, TaskSettled } from './task-runner.ts';
+import type { TaskRunner, TaskRunOptions, TaskSettled } from './task-runner.ts';
 
 /**
  * Ingest tasks in this process, `concurrency` files at a time, each on a DuckDB connection
@@ -13,30 +13,39 @@ import type { TaskRunner, TaskSettled } from './task-runner.ts';
 export class LocalTaskRunner implements TaskRunner {
   constructor(private readonly opts: { db: DuckSession; concurrency: number; attempts: number; retryDelay: (attempt: number) => number; scratchDir: string }) {}
 
-  async run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>): Promise<void> {
+  async run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>, opts: TaskRunOptions = {}): Promise<void> {
+    const { signal } = opts;
     let next = 0;
     let reports: Promise<void> = Promise.resolve();
     const slot = async (): Promise<void> => {
       const conn = await this.opts.db.fork();
+      const onAbort = () => conn.interrupt();
+      signal?.addEventListener('abort', onAbort);
       try {
-        while (next < tasks.length) {
-          const settled = await this.attempt(tasks[next++]!, conn);
+        while (next < tasks.length && !signal?.aborted) {
+          const settled = await this.attempt(tasks[next++]!, conn, signal);
           reports = reports.then(() => onSettled(settled));
           await reports;
         }
       } finally {
+        signal?.removeEventListener('abort', onAbort);
         await conn.close();
       }
     };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.opts.concurrency, tasks.length)) }, slot));
+    // Every slot ends before this returns or throws: none goes on writing after an abort.
+    const slots = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(this.opts.concurrency, tasks.length)) }, slot));
     await reports;
+    signal?.throwIfAborted();
+    for (const s of slots) if (s.status === 'rejected') throw s.reason;
   }
 
-  private async attempt(task: IngestTask, conn: DuckSession): Promise<TaskSettled> {
+  private async attempt(task: IngestTask, conn: DuckSession, signal: AbortSignal | undefined): Promise<TaskSettled> {
     for (let attempt = 1; ; attempt++) {
       try {
         return { task, ok: true, result: await runIngestTask(task, conn, this.opts.scratchDir), attempts: attempt };
       } catch (err) {
+        // An interrupted file is no failed file: it is left for the next run, not dead-lettered.
+        signal?.throwIfAborted();
         // Not the file's fault (bad data is quarantined, not thrown): the disk, the mount,
         // the engine. Tried again; after the last attempt, reported with its error.
         if (attempt >= this.opts.attempts) {

@@ -10,5 +10,16 @@ export type TaskSettled =
  * in this process (`LocalTaskRunner`) or on worker processes (`IngestQueue`).
  */
 export interface TaskRunner {
-  run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>, idleMs?: number): Promise<void>;
+  /**
+   * Settles every task, or throws once `signal` aborts: tasks not settled by then are
+   * neither reported nor left running, and are ingested by a later run.
+   */
+  run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>, opts?: TaskRunOptions): Promise<void>;
+}
+
+export interface TaskRunOptions {
+  /** On workers: fail when no worker has taken a task for this long, in ms. */
+  idleMs?: number | undefined;
+  /** Aborts the run (the ingest task's timeout). */
+  signal?: AbortSignal | undefined;
 }

@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { queueLocation } from '../src/orchestrate/index.ts';
+import { JobQueue } from '../src/state/index.ts';
+import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
+
+test('job queue: a run aborted while its jobs wait (a task timeout) throws the reason at once, and no worker takes them after', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const location = queueLocation(tempStateUrl(t, 'shoplake_jq'));
+  const submitter = await JobQueue.open({ ...location, taskTimeoutSeconds: 30, attempts: 1, superviseSeconds: 1 });
+  const worker = await JobQueue.open({ ...location, taskTimeoutSeconds: 30, attempts: 1, superviseSeconds: 1 });
+  try {
+    const controller = new AbortController();
+    const reason = new Error('task "silver_events" did not finish within 300 ms');
+    setTimeout(() => controller.abort(reason), 300);
+    const started = Date.now();
+    const idle = { ms: 60_000, error: () => new Error('idle') };
+    await assert.rejects(submitter.run('jq-test', [{ n: 1 }, { n: 2 }], async () => undefined, idle, controller.signal), (err) => err === reason);
+    assert.ok(Date.now() - started < 2_000, `the wait ended ${Date.now() - started} ms after it began`);
+
+    const handled: number[] = [];
+    await worker.work<{ n: number }, { n: number }>('jq-test', 2, async (job) => {
+      handled.push(job.n);
+      return { n: job.n };
+    });
+    // The worker is live: a job submitted now is taken and settled, while the cancelled ones never are.
+    const settled: number[] = [];
+    await submitter.run<{ n: number }, { n: number }>('jq-test', [{ n: 3 }], async (s) => void settled.push(s.ok ? s.output.n : -1), idle);
+    assert.deepEqual(settled, [3]);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.deepEqual(handled, [3]);
+
+    // An aborted signal ends the run before anything is submitted.
+    await assert.rejects(submitter.run('jq-test', [{ n: 4 }], async () => undefined, idle, AbortSignal.abort(reason)), (err) => err === reason);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.deepEqual(handled, [3]);
+  } finally {
+    await worker.close();
+    await submitter.close();
+  }
+});
