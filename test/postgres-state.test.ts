@@ -14,6 +14,7 @@ import { qualityView } from '../src/quality/index.ts';
 import { openStateStore, PostgresStateDb, type StateDb } from '../src/state/index.ts';
 import { POSTGRES_URL, postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
+import { until } from './helpers/until.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
 
 /** What a state store holds about a home, without run ids and clock times. */
@@ -183,4 +184,48 @@ test('PostgreSQL state store: one owner at a time — a second home on the same 
   }
   const second = await open('second');
   await second.close();
+});
+
+test('PostgreSQL state store: the owner claims the state store again when its lock connection drops; if another process took it meanwhile, it runs nothing more', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const stateUrl = tempStateUrl(t, 'shoplake_reclaim');
+  const schema = new URL(stateUrl).searchParams.get('schema')!;
+  const root = await tempDir('pg-state-reclaim');
+  await mkdir(join(root, 'landing'), { recursive: true });
+  const open = (home: string) => Orchestrator.open({ purpose: 'test', home: join(root, home), landing: join(root, 'landing'), stateUrl });
+  const admin = new pg.Client({ connectionString: POSTGRES_URL });
+  await admin.connect();
+  const key = `${schema}:owner`;
+  const holders = async () => (await admin.query<{ pid: number }>(
+    "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objid::bigint = (hashtext($1)::bigint & 4294967295)", [key])).rows.map((r) => r.pid);
+  const first = await open('first');
+  try {
+    const [lockPid] = await holders();
+    assert.ok(lockPid, 'the owner holds the advisory lock');
+    await admin.query('SELECT pg_terminate_backend($1)', [lockPid]);
+    await until('the claim made again on a new connection', async () => {
+      const now = await holders();
+      return now.length === 1 && now[0] !== lockPid ? true : undefined;
+    }, 10_000);
+    await assert.rejects(open('second'), (e: Error & { code?: string }) => e.code === 'state_locked');
+    assert.equal(first.ownershipLost, undefined);
+
+    // Dropped again, and another process takes the lock before the owner asks again.
+    const lost = new Promise<Error>((resolve) => first.once('ownership_lost', resolve));
+    const intruder = new pg.Client({ connectionString: POSTGRES_URL });
+    await intruder.connect();
+    try {
+      // Waits until the backend is gone; the owner asks again a second later.
+      await admin.query('SELECT pg_terminate_backend($1, 5000)', [(await holders())[0]]);
+      assert.equal((await intruder.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key])).rows[0]?.ok, true);
+      const err = await lost;
+      assert.match(err.message, /lost its claim on the state store/);
+      await assert.rejects(first.trigger('daily'), (e: Error & { code?: string }) => e.code === 'state_ownership_lost');
+    } finally {
+      await intruder.end();
+    }
+  } finally {
+    await first.close();
+    await admin.end();
+  }
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { literal, type DuckSession } from '../duck/index.ts';
-import { TerminalError } from '../errors/index.ts';
+import { TerminalError, TransientError } from '../errors/index.ts';
 import { LakeLayout } from '../lake/index.ts';
 import { claimStateOwnership, openStateDb, openStateStore, PostgresStateDb, type StateDb, type StateOwnerLock } from '../state/index.ts';
 import { loadModels, type Model } from '../transform/index.ts';
@@ -53,6 +53,8 @@ export interface OrchestratorEvents {
   task: [task: TaskInstanceRecord & { dag: string }];
   progress: [event: ProgressEvent & { runId: string }];
   sla_missed: [run: DagRunRecord, slaMs: number];
+  /** Another process took the PostgreSQL state store while this one's connection to it was down. */
+  ownership_lost: [err: TransientError];
 }
 
 /**
@@ -64,7 +66,9 @@ export interface OrchestratorEvents {
 export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly dags: ReadonlyMap<string, Dag<unknown>>;
   private readonly summaries = new Map<string, RunSummary>();
-  private readonly waiters = new Map<string, Array<(r: DagRunRecord) => void>>();
+  private readonly waiters = new Map<string, Array<{ resolve: (r: DagRunRecord) => void; reject: (err: Error) => void }>>();
+  /** Set when the state store's ownership went to another process: this one starts no run after. */
+  private lost: TransientError | undefined;
   private draining: Promise<void> | undefined;
   private closed = false;
   private current: string | undefined;
@@ -109,6 +113,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await mkdir(opts.home, { recursive: true });
     const homeLock = await acquireHomeLock(layout.lockFile, opts.purpose);
     let ownership: StateOwnerLock | undefined;
+    let orchestrator: Orchestrator | undefined;
     const lock: HomeLock = { release: async () => {
       await ownership?.release();
       await homeLock.release();
@@ -119,7 +124,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       work = await openStateStore(layout.stateDb);
       await work.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
       state = await openStateDb(opts.stateUrl ?? 'duckdb', work);
-      if (state instanceof PostgresStateDb) ownership = await claimStateOwnership(state, { home: layout.home, purpose: opts.purpose });
+      if (state instanceof PostgresStateDb) ownership = await claimStateOwnership(state, { home: layout.home, purpose: opts.purpose, onLost: (err) => orchestrator?.loseOwnership(err) });
       const store = opts.store ?? runStoreOf(state);
       // This process holds the home lock (and owns a PostgreSQL state store), so a run still
       // marked running belongs to a process that died; runs still queued never started and
@@ -127,7 +132,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       await store.failOrphanedRuns('the process running it exited before it finished', ['running']);
       await state.run("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP WHERE status = 'running'");
       const fromFiles = await loadDagFiles(opts.dagFiles ?? [], { home: opts.home, landing: opts.landing, warehouseDb: layout.warehouseDb, layout });
-      return new Orchestrator(layout, state, work, store, await loadModels(), lock, opts, fromFiles);
+      orchestrator = new Orchestrator(layout, state, work, store, await loadModels(), lock, opts, fromFiles);
+      return orchestrator;
     } catch (err) {
       if (state !== work) await state?.close();
       await work?.close();
@@ -144,6 +150,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   /** Queues a run; it starts when the runs queued before it are done. */
   async trigger(dagName: string, req: TriggerRequest = {}): Promise<DagRunRecord> {
+    if (this.lost) throw this.lost;
     const dag = this.dag(dagName);
     const logicalDate = req.logicalDate ?? new Date().toISOString().slice(0, 10);
     daysBetween(logicalDate, logicalDate);
@@ -191,16 +198,23 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** Resolves when the run has ended (success, failed or skipped). */
   async waitFor(runId: string): Promise<DagRunRecord> {
     // Listen first, then look: a run ending between the two is still seen.
-    const ended = new Promise<DagRunRecord>((resolve) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), resolve]));
+    const ended = new Promise<DagRunRecord>((resolve, reject) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), { resolve, reject }]));
+    ended.catch(() => undefined);
     const run = await this.store.getRun(runId);
     if (!run) throw new TerminalError('run_not_found', `no run "${runId}"`, { subject: runId, hint: 'list runs with `shoplake runs`' });
     if (run.state !== 'queued' && run.state !== 'running') return run;
+    if (this.lost && runId !== this.current) throw this.lost;
     return ended;
   }
 
   /** The pipeline summary of a daily run this process executed. */
   summaryOf(runId: string): RunSummary | undefined {
     return this.summaries.get(runId);
+  }
+
+  /** Why this process runs nothing more, when another took the state store from it. */
+  get ownershipLost(): TransientError | undefined {
+    return this.lost;
   }
 
   get runningRunId(): string | undefined {
@@ -221,7 +235,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       this.kick();
       await this.draining;
       const [queued] = await this.store.listRuns({ state: 'queued', limit: 1 });
-      if (!queued || this.closed) return;
+      if (!queued || this.closed || this.lost) return;
     }
   }
 
@@ -236,8 +250,22 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     await this.lock.release();
   }
 
+  /**
+   * The run in progress finishes; queued runs stay queued for the process that owns the
+   * state store now, and whoever waits for one is told why this process will not run it.
+   */
+  loseOwnership(err: TransientError): void {
+    this.lost = err;
+    for (const [runId, waiting] of this.waiters) {
+      if (runId === this.current) continue;
+      for (const w of waiting) w.reject(err);
+      this.waiters.delete(runId);
+    }
+    this.emit('ownership_lost', err);
+  }
+
   private async drain(): Promise<void> {
-    while (!this.closed) {
+    while (!this.closed && !this.lost) {
       const [next] = await this.store.listRuns({ state: 'queued', order: 'oldest', limit: 1 });
       if (!next) return;
       await this.execute(next);
@@ -269,7 +297,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       this.sla.clear(run.runId);
       this.current = undefined;
       const done = await this.store.getRun(run.runId);
-      for (const w of this.waiters.get(run.runId) ?? []) w(done ?? run);
+      for (const w of this.waiters.get(run.runId) ?? []) w.resolve(done ?? run);
       this.waiters.delete(run.runId);
     }
   }

@@ -61,6 +61,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       if (run) log(`landing: ${pending} new or changed files settled; queued ${run.runId}`);
     },
   });
+  orchestrator.on('ownership_lost', (err) => log(`state store: [${err.code}] ${err.message}; ${err.hint ?? ''}`));
   orchestrator.on('run', (run) => {
     // A publish folds the overlay's events into the warehouse: the overlay starts over after it.
     if (run.state === 'success') refreshLive();
@@ -71,7 +72,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.setErrorHandler(sendError);
   const registry = pipelineMetrics(orchestrator, dlq);
   const startedAt = new Date().toISOString();
-  app.get('/healthz', async () => ({ status: 'ok', home: config.home, startedAt, running: orchestrator.runningRunId ?? null }));
+  // Unhealthy once another process owns the state store: a supervisor should stop this one.
+  app.get('/healthz', async (_req, reply) => {
+    const lost = orchestrator.ownershipLost;
+    return reply.code(lost ? 503 : 200).send({ status: lost ? 'ownership_lost' : 'ok', home: config.home, startedAt, running: orchestrator.runningRunId ?? null, ...(lost ? { error: lost.message } : {}) });
+  });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   registerApiRoutes(app, { orchestrator, dlq, scheduler });
   const liveFeed = new EventEmitter();
