@@ -1,7 +1,7 @@
 import type { DuckSession } from '../duck/index.ts';
 import { TransientError } from '../errors/index.ts';
 import type { JobQueue } from '../state/index.ts';
-import { MODEL_QUEUE, modelInputs, SOURCES, viewOverParquet, type Model, type ModelResult, type ModelTask } from '../transform/index.ts';
+import { entityOfSource, MODEL_QUEUE, modelInputs, SOURCES, viewOverParquet, type Model, type ModelResult, type ModelTask } from '../transform/index.ts';
 
 /** What the run knows that a model task needs: the ledger's bronze files and where each model's table is. */
 export interface ModelTaskContext {
@@ -24,7 +24,7 @@ export async function buildModelOnWorker(jobs: JobQueue, db: DuckSession, model:
   const inputs = modelInputs(model);
   const task: ModelTask = {
     model: model.name,
-    bronze: Object.fromEntries(inputs.filter((d) => SOURCES.has(d)).map((d) => d.slice('bronze_'.length)).map((e) => [e, ctx.bronzeFiles[e] ?? []])),
+    bronze: Object.fromEntries(inputs.map(entityOfSource).filter((e) => e !== undefined).map((e) => [e, ctx.bronzeFiles[e] ?? []])),
     inputs: Object.fromEntries(inputs.filter((d) => !SOURCES.has(d)).map((d) => [d, ctx.tableFile(d)])),
     output: ctx.tableFile(model.name),
   };

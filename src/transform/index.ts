@@ -1,4 +1,4 @@
-export { loadModels, SOURCES } from './model-registry.ts';
+export { entityOfSource, loadModels, sourceOf, SOURCES } from './model-registry.ts';
 export { buildModel, ModelReaders, viewOverParquet } from './build-models.ts';
 export { MODEL_QUEUE, runModelTask } from './model-task.ts';
 export type { ModelTask } from './model-task.ts';

@@ -1,15 +1,25 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ENTITY_NAMES } from '../contract/index.ts';
+import { ENTITY_NAMES, type EntityName } from '../contract/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { topologicalOrder } from '../orchestrate/graph.ts';
 import type { Model, ModelDeclaration } from './model-declaration.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('./models/', import.meta.url));
 
+/** The source (view) name models read an entity's bronze files by. */
+export function sourceOf(entity: EntityName): string {
+  return `bronze_${entity}`;
+}
+
 /** Sources the models read, provided by the runner from the bronze zone. */
-export const SOURCES: ReadonlySet<string> = new Set(ENTITY_NAMES.map((e) => `bronze_${e}`));
+export const SOURCES: ReadonlySet<string> = new Set(ENTITY_NAMES.map(sourceOf));
+
+/** The entity a source name reads, for a name in SOURCES. */
+export function entityOfSource(source: string): EntityName | undefined {
+  return ENTITY_NAMES.find((e) => sourceOf(e) === source);
+}
 
 /**
  * Every model under models/<layer>/, in run order. Each `<name>.ts` default-exports its
