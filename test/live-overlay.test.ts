@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
+import { LakeLayout } from '../src/lake/index.ts';
+import { DuckdbWarehouseReader } from '../src/serve/duckdb-warehouse-reader.ts';
 import { startServer } from '../src/serve/index.ts';
+import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
+import { until } from './helpers/until.ts';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -41,15 +45,7 @@ test('live overlay: streamed events are in the gold event tables within seconds,
               (SELECT any_value(session_id) FROM fact_events WHERE event_ts::DATE = (SELECT max(date) FROM mart_user_activity_daily)) AS session`,
     );
     assert.ok(known);
-    // Events on a day the warehouse already has (one in a session it knows), and on a day past its calendar.
-    const types = ['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'];
-    const events = Array.from({ length: 60 }, (_, i) => ({
-      event_id: `ov-${i}`,
-      event_ts: i < 30 ? `${known.day}T23:${String(i).padStart(2, '0')}:00Z` : `2031-03-0${1 + (i % 3)}T10:00:00Z`,
-      session_id: i === 0 ? known.session : `OV-S${Math.floor(i / 5)}`,
-      customer_id: i % 4 === 0 ? null : i % 4 === 1 ? 'C-NOT-KNOWN' : known.customer_id,
-      event_type: i === 0 ? 'purchase' : types[i % 5], product_id: i % 2 ? known.product_id : null, device: 'mobile',
-    }));
+    const events = overlayEvents(known);
     const before = await snapshot(query, known.day);
     const t0 = Date.now();
     const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
@@ -76,6 +72,88 @@ test('live overlay: streamed events are in the gold event tables within seconds,
     const rebuilt = await snapshot(query, known.day);
     assert.deepEqual(live, rebuilt, 'the overlay read exactly what the full build publishes');
   } finally {
+    await server.close();
+  }
+});
+
+/** Events on a day the warehouse already has (one in a session it knows), and on days past its calendar. */
+function overlayEvents(known: { customer_id: string; product_id: string; day: string; session: string }) {
+  const types = ['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'];
+  return Array.from({ length: 60 }, (_, i) => ({
+    event_id: `ov-${i}`,
+    event_ts: i < 30 ? `${known.day}T23:${String(i).padStart(2, '0')}:00Z` : `2031-03-0${1 + (i % 3)}T10:00:00Z`,
+    session_id: i === 0 ? known.session : `OV-S${Math.floor(i / 5)}`,
+    customer_id: i % 4 === 0 ? null : i % 4 === 1 ? 'C-NOT-KNOWN' : known.customer_id,
+    event_type: i === 0 ? 'purchase' : types[i % 5], product_id: i % 2 ? known.product_id : null, device: 'mobile',
+  }));
+}
+
+test('live overlay on a PostgreSQL warehouse: its readers see the streamed events as the embedded overlay shows them, and the next publish replaces them with the same figures', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const schema = `gold_l${process.pid}`;
+  t.after(async () => {
+    await dropSchema(schema);
+    await dropSchema(`${schema}_live`);
+  });
+  const root = await tempDir('live-pg');
+  const landing = join(root, 'landing');
+  const home = join(root, 'home');
+  await generateLanding({ out: landing, scale: 0.002, seed: 43, drops: 1 });
+  const config = ConfigSchema.parse({
+    home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
+    warehouse: { url: POSTGRES_URL, schema }, collector: { token: TOKEN, flushIntervalMs: 200, refreshGold: false },
+  });
+  const server = await startServer({ config, log: (line) => console.log(`# ${line}`) });
+  const onPostgres = async <T = Record<string, unknown>>(sql: string): Promise<T[]> => {
+    const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql, maxRows: 10_000 }) });
+    const body = (await res.json()) as { rows: T[] };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    return body.rows;
+  };
+  const layout = new LakeLayout(home);
+  const embedded = new DuckdbWarehouseReader(layout.warehouseDb, layout.live);
+  // Text of every value, so the two engines' number types compare.
+  const neutral = async (query: (sql: string) => Promise<Array<Record<string, unknown>>>) => ({
+    facts: await query("SELECT event_id, CAST(date_key AS VARCHAR) AS d, CAST(event_ts AS VARCHAR) AS ts, session_id, CAST(customer_key AS VARCHAR) AS c, CAST(product_key AS VARCHAR) AS p, event_type FROM fact_events WHERE event_id LIKE 'ov-%' ORDER BY event_id"),
+    factCount: await query('SELECT CAST(count(*) AS INTEGER) AS n FROM fact_events'),
+    activity: await query("SELECT CAST(date AS VARCHAR) AS date, CAST(active_customers AS VARCHAR) AS a, CAST(sessions AS VARCHAR) AS s, CAST(purchases AS VARCHAR) AS p FROM mart_user_activity_daily WHERE date >= DATE '2031-01-01' OR date IN (SELECT max(date) FROM dim_date WHERE date < DATE '2031-01-01') ORDER BY date"),
+    funnel: await query('SELECT step, CAST(sessions AS VARCHAR) AS s FROM mart_funnel ORDER BY step_order'),
+    calendarEnd: await query('SELECT CAST(max(date) AS VARCHAR) AS d, CAST(count(*) AS INTEGER) AS n FROM dim_date'),
+    // Only while an overlay applies (it is laid again, empty, after a publish).
+    live: await query('SELECT CAST(events AS INTEGER) AS events FROM _live_info').catch(() => []),
+  });
+  try {
+    const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
+    const [known] = await onPostgres<{ customer_id: string; product_id: string; day: string; session: string }>(
+      `SELECT (SELECT customer_id FROM dim_customer WHERE customer_key > 0 ORDER BY customer_key LIMIT 1) AS customer_id,
+              (SELECT product_id FROM dim_product WHERE product_key > 0 ORDER BY product_key LIMIT 1) AS product_id,
+              (SELECT CAST(max(date) AS VARCHAR) FROM mart_user_activity_daily) AS day,
+              (SELECT min(session_id) FROM fact_events WHERE CAST(event_ts AS DATE) = (SELECT max(date) FROM mart_user_activity_daily)) AS session`,
+    );
+    assert.ok(known);
+    const events = overlayEvents(known);
+    const t0 = Date.now();
+    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    assert.equal(res.status, 200);
+    await until('the streamed events in PostgreSQL', async () => {
+      const [row] = await onPostgres<{ n: number }>("SELECT CAST(count(*) AS INTEGER) AS n FROM fact_events WHERE event_id LIKE 'ov-%'");
+      return row!.n === events.length ? true : undefined;
+    }, 20_000);
+    console.log(`# visible in PostgreSQL's fact_events ${Date.now() - t0} ms after the collector's 200`);
+
+    const live = await neutral((sql) => onPostgres(sql));
+    assert.deepEqual(live, await neutral((sql) => embedded.all<Record<string, unknown>>(sql)), 'PostgreSQL reads what the embedded overlay reads');
+    assert.equal(live.calendarEnd[0]!['d'], '2031-03-03');
+    assert.deepEqual(live.live, [{ events: events.length }]);
+
+    const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
+    const rebuilt = await neutral((sql) => onPostgres(sql));
+    assert.deepEqual({ ...rebuilt, live: [] }, { ...live, live: [] }, 'the publish holds what the overlay showed');
+    assert.deepEqual(rebuilt.live, [], 'and the overlay is gone with the gold it was laid over');
+  } finally {
+    await embedded.close();
     await server.close();
   }
 });

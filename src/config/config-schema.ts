@@ -66,8 +66,8 @@ export const ConfigSchema = z
         schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('gold'),
         /**
          * What the web app and `shoplake query` read: `auto` is the PostgreSQL warehouse
-         * when `url` is one, else the embedded file; `embedded` is always the embedded file
-         * (the only one the streaming live overlay is laid over).
+         * when `url` is one, else the embedded file; `embedded` is always the embedded file.
+         * The streaming live overlay is laid over both (in PostgreSQL as `<schema>_live`).
          */
         read: z.enum(['auto', 'embedded']).default('auto'),
       })

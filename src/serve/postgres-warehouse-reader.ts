@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { Params } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import type { QueryResult, TableColumn, WarehouseReader } from './warehouse-reader.ts';
+import { liveSchemaOf } from '../warehouse/index.ts';
 
 // Dates and timestamps come back as the text PostgreSQL prints ('2025-03-01',
 // '2025-03-01 10:00:00'), as the DuckDB reader gives them, not as JavaScript Dates
@@ -25,7 +26,8 @@ export class PostgresWarehouseReader implements WarehouseReader {
   constructor(private readonly opts: { url: string; schema: string; statementTimeoutMs?: number }) {
     this.pool = new pg.Pool({
       connectionString: opts.url, max: 4, connectionTimeoutMillis: 10_000,
-      options: `-c search_path=${opts.schema},public -c default_transaction_read_only=on -c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`,
+      // The live overlay's views first: the tables the stream keeps fresh, over the published ones.
+      options: `-c search_path=${liveSchemaOf(opts.schema)},${opts.schema},public -c default_transaction_read_only=on -c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`,
       types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (AS_TEXT.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
     });
     // An idle client losing its server is replaced on the next query; nothing to report here.

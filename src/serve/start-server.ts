@@ -11,6 +11,8 @@ import { registerEventStream } from './event-stream.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { openWarehouseReader } from './open-warehouse-reader.ts';
 import { LiveEvents } from '../transform/index.ts';
+import { PostgresLiveOverlay } from '../warehouse/index.ts';
+import { join } from 'node:path';
 import { registerWebApp } from './web-app.ts';
 import { registerUploadRoutes } from './upload-routes.ts';
 import { registerQualityRoutes } from './quality-routes.ts';
@@ -82,8 +84,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const liveFeed = new EventEmitter();
   registerEventStream(app, orchestrator, liveFeed);
   const warehouse = openWarehouseReader(config);
-  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models);
+  const { url: warehouseUrl, schema: goldSchema } = config.warehouse;
+  const postgresLive = warehouseUrl === 'duckdb' ? undefined : new PostgresLiveOverlay({ url: warehouseUrl, schema: goldSchema, scratchDir: join(orchestrator.layout.live, '.postgres') });
+  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models, postgresLive);
   const refreshLive = () => void live.refresh().then((r) => {
+    if (r.postgres && 'error' in r.postgres) log(`live overlay: not copied to PostgreSQL (tried again with the next batch): ${r.postgres.error}`);
     if (!r.added) return;
     log(`live overlay: +${r.added} events (${r.events} since the last build) in ${r.ms} ms`);
     liveFeed.emit('live', r);

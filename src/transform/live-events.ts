@@ -5,7 +5,8 @@ import { IS_STREAM_DELIVERY } from '../ingest/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
-import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest } from '../warehouse/index.ts';
+import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type PostgresLiveOverlay } from '../warehouse/index.ts';
+import { errorMessage } from '../errors/index.ts';
 import { createBronzeSources } from './bronze-sources.ts';
 import type { Model } from './model-declaration.ts';
 import { MACROS_SQL_URL } from './macros-url.ts';
@@ -16,6 +17,8 @@ export interface LiveRefresh {
   added: number;
   events: number;
   ms: number;
+  /** With a PostgreSQL warehouse: how its copy of the overlay was brought up to date, or why not. */
+  postgres?: { sync: 'full' | 'incremental' | 'waiting' } | { error: string };
 }
 
 /** Past this many fact files the overlay's facts are rewritten as one, so a read opens few files. */
@@ -41,8 +44,10 @@ export class LiveEvents {
   private queued: Promise<LiveRefresh> | undefined;
   private closed = false;
   private readonly sql: Record<'stg_events' | 'silver_events' | 'fact_events' | 'mart_user_activity_daily' | 'mart_funnel' | 'dim_date', string>;
+  private manifest: LiveManifest | undefined;
 
-  constructor(private readonly state: StateDb, private readonly layout: LakeLayout, models: readonly Model[]) {
+  /** `postgres`: the PostgreSQL warehouse's copy of the overlay, kept in step with the one on disk. */
+  constructor(private readonly state: StateDb, private readonly layout: LakeLayout, models: readonly Model[], private readonly postgres?: PostgresLiveOverlay) {
     const sql = (name: string) => {
       const m = models.find((x) => x.name === name);
       if (!m) throw new TerminalError('model_missing', `the live overlay needs model "${name}"`, { subject: name });
@@ -66,6 +71,7 @@ export class LiveEvents {
     await this.running?.catch(() => undefined);
     await this.db?.close();
     this.db = undefined;
+    await this.postgres?.close();
   }
 
   private get dir(): string {
@@ -74,7 +80,8 @@ export class LiveEvents {
 
   private async refreshOnce(): Promise<LiveRefresh> {
     const t0 = Date.now();
-    const result = (status: LiveRefresh['status'], added = 0): LiveRefresh => ({ status, added, events: this.eventCount, ms: Date.now() - t0 });
+    let postgres: LiveRefresh['postgres'];
+    const result = (status: LiveRefresh['status'], added = 0): LiveRefresh => ({ status, added, events: this.eventCount, ms: Date.now() - t0, ...(postgres ? { postgres } : {}) });
     // A delivery finishing while the server stops must not reopen what close() released.
     if (this.closed) return result('up_to_date');
     const db = await this.session();
@@ -85,13 +92,20 @@ export class LiveEvents {
       `SELECT seq, bronze_path FROM ingested_files WHERE entity = 'events' AND status = 'ingested' AND ${IS_STREAM_DELIVERY} AND seq > $after ORDER BY seq`,
       { after: this.processedSeq },
     );
-    if (files.length === 0 && !rebased) return result('up_to_date');
+    if (files.length === 0 && !rebased) {
+      // PostgreSQL may not have held this overlay's gold when it was made (a publish there
+      // comes after the embedded one), or may have been down: copied whole once it can be.
+      if (this.postgres?.behind && this.manifest) postgres = await this.toPostgres(this.manifest);
+      return result('up_to_date');
+    }
     const throughSeq = Number(files.at(-1)?.seq ?? this.processedSeq);
     this.version++;
     let added = 0;
+    let addedFacts: string | undefined;
     if (files.length) {
       added = await this.addBatches(db, files.map((f) => this.layout.resolve(f.bronze_path)));
       const name = `facts-${throughSeq}-${this.version}.parquet`;
+      addedFacts = join(this.dir, name);
       await db.run(`COPY facts_new TO ${literal(join(this.dir, name))} (FORMAT parquet)`);
       this.facts.push(name);
       if (this.facts.length > COMPACT_AFTER) {
@@ -111,8 +125,20 @@ export class LiveEvents {
     };
     const previous = await readLiveManifest(this.dir);
     await writeLiveManifest(this.dir, manifest);
+    this.manifest = manifest;
+    // Before the files this refresh added are removed (after a compaction).
+    if (this.postgres) postgres = await this.toPostgres(manifest, addedFacts);
     await this.removeUnlisted([manifest, previous?.manifest]);
     return result('refreshed', added);
+  }
+
+  /** The overlay into the PostgreSQL warehouse; a failure there leaves the one on disk serving and is reported. */
+  private async toPostgres(manifest: LiveManifest, addedFacts?: string): Promise<LiveRefresh['postgres']> {
+    try {
+      return { sync: await this.postgres!.apply({ liveDir: this.dir, manifest, addedFacts }) };
+    } catch (err) {
+      return { error: errorMessage(err) };
+    }
   }
 
   /** New bronze stream batches → stg → silver → facts against the published dimensions. */

@@ -3,3 +3,4 @@ export type { WarehouseAdapter, PublishRequest, PublishResult, TableLoad } from 
 export { attachWarehouse, readLiveManifest, writeLiveManifest, liveFiles } from './live-overlay.ts';
 export type { LiveManifest } from './live-overlay.ts';
 export { PostgresWarehouse } from './postgres-warehouse.ts';
+export { liveSchemaOf, PostgresLiveOverlay, type LiveChange, type LiveSync } from './postgres-live-overlay.ts';

@@ -1,10 +1,9 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { ident, literal } from '../duck/index.ts';
+import { ident } from '../duck/index.ts';
+import { copyIntoPostgres } from './copy-into-postgres.ts';
+import { liveSchemaOf } from './postgres-live-overlay.ts';
 import { errorMessage, redactUrl, TerminalError, TransientError } from '../errors/index.ts';
 import { postgresType } from './postgres-type.ts';
 import { partitionPrints } from './partition-prints.ts';
@@ -122,7 +121,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
       await req.build.run('CREATE OR REPLACE TEMP TABLE _publish_parts AS SELECT unnest(from_json($parts, \'["VARCHAR"]\')) AS p', { parts: JSON.stringify(plan.replace) });
       select += ` t WHERE EXISTS (SELECT 1 FROM _publish_parts WHERE p IS NOT DISTINCT FROM t.${ident(s.partitionBy!)}::VARCHAR)`;
     }
-    const rows = await this.copyIn(client, req, select, target, table);
+    const rows = await copyIntoPostgres(req.build, client, select, target, join(this.opts.scratchDir, `${table}.csv`));
     // A table swapped in whole needs its key and indexes; a merge source needs its key for the join.
     if (plan.kind !== 'partitions' && s.key.length) {
       await client.query(`ALTER TABLE ${target} ADD PRIMARY KEY (${s.key.map(ident).join(', ')})`).catch((err: unknown) => {
@@ -138,19 +137,6 @@ export class PostgresWarehouse implements WarehouseAdapter {
     return rows;
   }
 
-  /** DuckDB writes the rows as CSV; COPY streams the file in. */
-  private async copyIn(client: pg.Client, req: PublishRequest, select: string, target: string, table: string): Promise<number> {
-    const csv = join(this.opts.scratchDir, `${table}.csv`);
-    try {
-      await req.build.run(`COPY (${select}) TO ${literal(csv)} (FORMAT csv, HEADER false)`);
-      const copy = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT csv)`));
-      await pipeline(createReadStream(csv, { highWaterMark: 1 << 20 }), copy);
-      return copy.rowCount;
-    } finally {
-      await rm(csv, { force: true });
-    }
-  }
-
   /**
    * The one transaction that makes the publish visible: whole tables swapped, partitions
    * deleted and re-inserted, dimensions and marts merged, fingerprints and publish info
@@ -162,6 +148,9 @@ export class PostgresWarehouse implements WarehouseAdapter {
     const touched: string[] = [];
     await client.query('BEGIN');
     try {
+      // The live overlay was laid over the gold this replaces: it goes in the same
+      // transaction, and the server lays a new one over the new gold.
+      await client.query(`DROP SCHEMA IF EXISTS ${ident(liveSchemaOf(schema))} CASCADE`);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
       for (const s of staged) {
         const live = `${ident(schema)}.${ident(s.table)}`;
