@@ -87,8 +87,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { url: warehouseUrl, schema: goldSchema } = config.warehouse;
   const postgresLive = warehouseUrl === 'duckdb' ? undefined : new PostgresLiveOverlay({ url: warehouseUrl, schema: goldSchema, scratchDir: join(orchestrator.layout.live, '.postgres') });
   const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models, postgresLive);
+  // PostgreSQL down means a failed copy every batch: said once, and again when it recovers.
+  let postgresFailing = false;
   const refreshLive = () => void live.refresh().then((r) => {
-    if (r.postgres && 'error' in r.postgres) log(`live overlay: not copied to PostgreSQL (tried again with the next batch): ${r.postgres.error}`);
+    if (r.postgres && ('error' in r.postgres) !== postgresFailing) {
+      postgresFailing = !postgresFailing;
+      log(postgresFailing ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${'error' in r.postgres ? r.postgres.error : ''}` : 'live overlay: copied to PostgreSQL again');
+    }
     if (!r.added) return;
     log(`live overlay: +${r.added} events (${r.events} since the last build) in ${r.ms} ms`);
     liveFeed.emit('live', r);
