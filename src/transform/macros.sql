@@ -6,8 +6,14 @@
 
 -- Null tokens and padding. list_contains rather than IN: DuckDB turns an IN list of six or
 -- more constants into a join, which costs more than the rest of the cleaning together.
+-- trim() strips every Unicode space separator and costs twice a plain copy of the value,
+-- so most values skip it: one of ASCII only (strlen = length), longer than any null token
+-- and not starting or ending with a space is returned as it is (halves the cleaning of
+-- the 3-million-event staging table).
 CREATE OR REPLACE MACRO sl_clean(v) AS
-  CASE WHEN list_contains(['', 'NULL', 'null', 'None', 'N/A', 'n/a', 'NaN', '-', '?'], trim(v)) THEN NULL ELSE trim(v) END;
+  CASE WHEN strlen(v) > 4 AND strlen(v) = length(v) AND NOT starts_with(v, ' ') AND NOT ends_with(v, ' ') THEN v
+       WHEN list_contains(['', 'NULL', 'null', 'None', 'N/A', 'n/a', 'NaN', '-', '?'], trim(v)) THEN NULL
+       ELSE trim(v) END;
 
 -- A dimension's surrogate key from its natural key (and version): the same row gets the same
 -- key in every build, so a new customer or version moves no other key and facts already

@@ -93,3 +93,21 @@ test('null tokens, categoricals, emails, phones, countries', async () => {
     assert.equal(await parse('sl_event_type', raw!), want);
   }
 });
+
+test('property: sl_clean is trim() and the null tokens, whatever skips the trim', async () => {
+  // Space separators trim() strips, ASCII and not, padding values of every length.
+  const spaces = [' ', '\u00a0', '\u2007', '\u202f', '\u3000', '\u1680'];
+  const tokens = ['', 'NULL', 'null', 'None', 'N/A', 'n/a', 'NaN', '-', '?'];
+  const core = fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constantFrom('Zoë', 'C00042', 'ORD-0001'));
+  const padding = fc.array(fc.constantFrom(...spaces), { maxLength: 2 }).map((a) => a.join(''));
+  await fc.assert(fc.asyncProperty(padding, core, padding, async (lead, value, trail) => {
+    const raw = lead + value + trail;
+    const row = await db.one<{ got: string | null; want: string | null }>(
+      `SELECT sl_clean(r) AS got, CASE WHEN list_contains(from_json($tokens, '["VARCHAR"]'), trim(r)) THEN NULL ELSE trim(r) END AS want
+       FROM (SELECT $raw::VARCHAR AS r)`,
+      { raw, tokens: JSON.stringify(tokens) },
+    );
+    assert.equal(row?.got, row?.want, JSON.stringify(raw));
+  }), { numRuns: 400 });
+  assert.equal((await db.one<{ v: unknown }>('SELECT sl_clean(NULL) AS v'))?.v, null);
+});
