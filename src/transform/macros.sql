@@ -25,6 +25,10 @@ CREATE OR REPLACE MACRO sl_surrogate_key(natural_key) AS ('0x' || left(md5(natur
 -- the high 31 bits, its line in the low 32 (a file of more than 4 billion lines would collide).
 CREATE OR REPLACE MACRO sl_row_key(file_seq, line) AS (file_seq::BIGINT << 32) + line::BIGINT;
 
+-- The calendar's key of a date or timestamp (20240315). By arithmetic: formatting the date
+-- as text and casting it back costs three times as much on millions of events.
+CREATE OR REPLACE MACRO sl_date_key(d) AS (year(d) * 10000 + month(d) * 100 + day(d))::INTEGER;
+
 -- Categorical labels people read (`ELECTRONICS` → `Electronics`).
 CREATE OR REPLACE MACRO sl_label(c) AS upper(c[1]) || lower(c[2:]);
 

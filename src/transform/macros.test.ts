@@ -51,6 +51,15 @@ test('dates in the three contract shapes, and things that are not timestamps', a
   for (const raw of ['yesterday', '2024-13-45 25:61:00', '31/31/2024', '', 'N/A', '2024-02-30T10:00:00Z']) assert.equal(await parse('sl_ts', raw), null, raw);
 });
 
+test('property: sl_date_key is the date written as YYYYMMDD, for dates and timestamps', async () => {
+  await fc.assert(fc.asyncProperty(fc.integer({ min: Date.UTC(1990, 0, 1) / 1000, max: Date.UTC(2040, 0, 1) / 1000 }), async (s) => {
+    const d = new Date(s * 1000);
+    const want = d.getUTCFullYear() * 10000 + (d.getUTCMonth() + 1) * 100 + d.getUTCDate();
+    const row = await db.one<{ ts: number; day: number }>('SELECT sl_date_key(to_timestamp($s)::TIMESTAMP) AS ts, sl_date_key(to_timestamp($s)::DATE) AS day', { s });
+    assert.deepEqual([row?.ts, row?.day], [want, want]);
+  }), { numRuns: 200 });
+});
+
 test('property: money in any accepted shape parses to its cents', async () => {
   await fc.assert(
     fc.asyncProperty(fc.integer({ min: 0, max: 10_000_000_00 }), fc.integer({ min: 0, max: 3 }), async (cents, shape) => {

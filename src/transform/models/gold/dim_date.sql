@@ -5,7 +5,7 @@ WITH bounds AS (
 ), days AS (
   SELECT unnest(generate_series(lo, hi, INTERVAL 1 DAY))::DATE AS date FROM bounds WHERE lo IS NOT NULL
 )
-SELECT strftime(date, '%Y%m%d')::INTEGER AS date_key, date, year(date) AS year, quarter(date) AS quarter,
+SELECT sl_date_key(date) AS date_key, date, year(date) AS year, quarter(date) AS quarter,
        month(date) AS month, monthname(date) AS month_name, day(date) AS day, isodow(date) AS day_of_week,
        dayname(date) AS day_name, isodow(date) >= 6 AS is_weekend, weekofyear(date) AS week_of_year
 FROM days

@@ -17,7 +17,7 @@ WITH changed AS (
     ON c.customer_id = k.customer_id AND k.event_ts >= c.valid_from
 )
 SELECT e.event_id,
-       strftime(e.event_ts, '%Y%m%d')::INTEGER AS date_key,
+       sl_date_key(e.event_ts) AS date_key,
        e.event_ts, e.session_id,
        e.customer_key::BIGINT AS customer_key,
        coalesce(p.product_key, -1)::BIGINT AS product_key,

@@ -1,7 +1,7 @@
 -- One row per order line. The customer is the dim_customer version valid at order_ts (the
 -- earliest version when the order predates the customer's history); unknown members are -1.
 SELECT li.order_id, li.line_number,
-       strftime(o.order_ts, '%Y%m%d')::INTEGER AS date_key,
+       sl_date_key(o.order_ts) AS date_key,
        o.order_ts,
        coalesce(c.customer_key, fv.customer_key, -1)::BIGINT AS customer_key,
        coalesce(p.product_key, -1)::BIGINT AS product_key,
