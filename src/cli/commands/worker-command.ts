@@ -1,7 +1,7 @@
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DuckSession } from '../../duck/index.ts';
+import { DuckSession, engineShare } from '../../duck/index.ts';
 import { TerminalError } from '../../errors/index.ts';
 import { IngestQueue, runIngestTask } from '../../ingest/index.ts';
 import { workerQueueOptions } from '../../orchestrate/index.ts';
@@ -43,10 +43,12 @@ export function registerWorker(program: Command): void {
           await conn.close();
         }
       });
-      // A model task has a DuckDB of its own: its views and tables go with it.
+      // A model task has a DuckDB of its own: its views and tables go with it. Tasks side by
+      // side share the engine's memory cap and cores instead of each taking all of them.
+      const modelEngine = engineShare(engine, concurrency, availableParallelism());
       await jobs.work<ModelTask, ModelResult>(MODEL_QUEUE, concurrency, async (task) => {
         log(`start model ${task.model}`);
-        const result = await runModelTask(task, models, engine);
+        const result = await runModelTask(task, models, modelEngine);
         log(`done model ${task.model}: ${result.status}, ${humanNumber(result.rows)} rows in ${result.ms} ms${result.error ? ` (${result.error})` : ''}`);
         return result;
       });
