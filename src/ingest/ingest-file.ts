@@ -64,8 +64,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
     done = true;
     return outcome;
   } finally {
-    // The staged lines of a large file hold hundreds of MB until released; a failure to
-    // release after a failure is not the one to report.
+    // A failure to release after a failure is not the one to report.
     await releaseStaged(ctx.db).catch((err: unknown) => {
       if (done) throw err;
     });

@@ -1,5 +1,5 @@
 import { ident, literal, type DuckSession } from '../../duck/index.ts';
-import { rawLines, STAGED, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
+import { rawLines, STAGED, STAGED_DATA, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
 
 /**
  * Delimited text through DuckDB's CSV reader, every column as text. Lines with the wrong
@@ -33,13 +33,13 @@ export const csvReader: FormatReader = {
       : `SELECT _line FROM ${STAGED_REJECTS}`;
     const colList = cols.map(ident).join(', ');
     await db.run(
-      `CREATE OR REPLACE TEMP TABLE ${STAGED} AS
+      `CREATE OR REPLACE TEMP TABLE ${STAGED_DATA} AS
        WITH bad AS (SELECT _line - 2 - (row_number() OVER (ORDER BY _line) - 1) AS g FROM (${skipped}))
        SELECT c._rn + 1 + coalesce(b.n, 0) AS _line, ${colList.length ? colList : "NULL AS _none"}
        FROM csv_read c
        LEFT JOIN (SELECT r._rn, count(*) AS n FROM csv_read r JOIN bad ON bad.g < r._rn GROUP BY r._rn) b USING (_rn)`,
     );
-    await db.run('DROP TABLE csv_read');
+    await db.run(`DROP TABLE csv_read; CREATE OR REPLACE TEMP VIEW ${STAGED} AS SELECT * FROM ${STAGED_DATA}`);
     return cols;
   },
 };

@@ -2,9 +2,9 @@ import { literal, type DuckSession } from '../../duck/index.ts';
 
 /**
  * One reader per file format, each with the same contract: load a landing file into the
- * temp table or view `staged` (`_line` plus one VARCHAR column per source field, named as
- * the file names it; a view reads the temp table `staged_lines`) and its unreadable lines
- * into `staged_rejects` (`_line`, `raw`, `detail`). A new format is a copy of this pattern.
+ * temp view `staged` (`_line` plus one VARCHAR column per source field, named as the file
+ * names it) over the reader's own temp table `staged_data`, and its unreadable lines into
+ * `staged_rejects` (`_line`, `raw`, `detail`). A new format is a copy of this pattern.
  */
 export interface ReadRequest {
   path: string;
@@ -26,17 +26,12 @@ export interface FormatReader {
 
 export const STAGED = 'staged';
 export const STAGED_REJECTS = 'staged_rejects';
-/** A reader's own table under a view `staged`. */
-export const STAGED_LINES = 'staged_lines';
+/** The reader's own table under the view `staged`: its rows, or its lines to parse as the view is read. */
+export const STAGED_DATA = 'staged_data';
 
-/**
- * Drops what a reader staged on this connection. `staged` is a view for some readers and
- * a table for others, and DuckDB will neither replace nor drop one kind by the other's name.
- */
+/** Drops what a reader staged on this connection (a large file's lines hold hundreds of MB). */
 export async function releaseStaged(db: DuckSession): Promise<void> {
-  const view = await db.all('SELECT 1 FROM duckdb_views() WHERE temporary AND view_name = $name', { name: STAGED });
-  await db.run(view.length > 0 ? `DROP VIEW ${STAGED}` : `DROP TABLE IF EXISTS ${STAGED}`);
-  await db.run(`DROP TABLE IF EXISTS ${STAGED_LINES}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`);
+  await db.run(`DROP VIEW IF EXISTS ${STAGED}; DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`);
 }
 
 // One NDJSON record per line; DuckDB allocates a buffer of this size, so it stays modest.

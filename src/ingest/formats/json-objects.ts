@@ -1,5 +1,5 @@
 import { ident, literal, type DuckSession } from '../../duck/index.ts';
-import { isContentError, STAGED, STAGED_LINES, STAGED_REJECTS } from './format-reader.ts';
+import { isContentError, STAGED, STAGED_DATA, STAGED_REJECTS } from './format-reader.ts';
 
 // A line is a record when it is a JSON object. Checking the first character is free; only
 // when a line that opens like an object fails to parse is every line validated as well.
@@ -26,7 +26,7 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts:
 export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts: { badLines: 'reject' | 'give up' }): Promise<string[] | undefined> {
   // The line number is the row's position, kept by the table's rowid: numbering the lines
   // with row_number() OVER () instead gathers every line into one thread (a third slower).
-  await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_LINES} AS ${linesSql}`);
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_DATA} AS ${linesSql}`);
   let isRecord = OPENS_OBJECT;
   try {
     await keyShapes(db, isRecord);
@@ -38,20 +38,20 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts:
   }
   const badLines = Number(await db.scalar('SELECT coalesce(sum(n), 0) FROM json_shapes WHERE ks IS NULL'));
   if (badLines > 0 && opts.badLines === 'give up') {
-    await db.run(`DROP TABLE ${STAGED_LINES}; DROP TABLE json_shapes`);
+    await db.run(`DROP TABLE ${STAGED_DATA}; DROP TABLE json_shapes`);
     return undefined;
   }
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
      SELECT ${LINE}, line AS raw,
             CASE WHEN NOT json_valid(line) THEN 'invalid JSON' ELSE 'a JSON ' || ${JSON_KIND} || ', not an object' END AS detail
-     FROM ${STAGED_LINES} WHERE ${badLines > 0 ? `${NOT_BLANK} AND NOT ${IS_OBJECT}` : 'false'}`,
+     FROM ${STAGED_DATA} WHERE ${badLines > 0 ? `${NOT_BLANK} AND NOT ${IS_OBJECT}` : 'false'}`,
   );
   const keys = (await db.all<{ k: string }>(
     `SELECT k FROM (SELECT first_line, unnest(ks) AS k, generate_subscripts(ks, 1) AS pos FROM json_shapes WHERE ks IS NOT NULL)
      GROUP BY k ORDER BY min(first_line), min(pos)`,
   )).map((r) => r.k);
-  const records = `FROM (SELECT ${LINE}, line FROM ${STAGED_LINES} WHERE ${NOT_BLANK}) WHERE ${isRecord}`;
+  const records = `FROM (SELECT ${LINE}, line FROM ${STAGED_DATA} WHERE ${NOT_BLANK}) WHERE ${isRecord}`;
   // DuckDB names and struct fields ignore case: keys that differ only in case are read one
   // by one, into columns named apart (`id`, `id_2`).
   const names = namedApart(keys);
@@ -65,7 +65,7 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts:
   }
   // A view, not a table: the lines are parsed once more, by the bronze write, instead of
   // into a table that is written out again (a third less work for an events file).
-  await db.run(`CREATE TEMP VIEW ${STAGED} AS ${source}`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW ${STAGED} AS ${source}`);
   await db.run('DROP TABLE json_shapes');
   return names;
 }
@@ -85,7 +85,7 @@ async function keyShapes(db: DuckSession, isRecord: string): Promise<void> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE json_shapes AS
      SELECT ks, min(_line) AS first_line, count(*) AS n
-     FROM (SELECT ${LINE}, CASE WHEN ${isRecord} THEN json_keys(line) END AS ks FROM ${STAGED_LINES} WHERE ${NOT_BLANK})
+     FROM (SELECT ${LINE}, CASE WHEN ${isRecord} THEN json_keys(line) END AS ks FROM ${STAGED_DATA} WHERE ${NOT_BLANK})
      GROUP BY ks`,
   );
 }
