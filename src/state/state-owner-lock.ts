@@ -14,9 +14,10 @@ export interface ClaimOptions {
   purpose: string;
   /** Called once when the claim is lost to another process. */
   onLost?: (err: TransientError) => void;
-  /** Between attempts to claim again after the connection dropped, in ms (default 1000). */
-  reclaimEveryMs?: number;
 }
+
+/** Between attempts to claim again after the lock's connection dropped. */
+const RECLAIM_EVERY_MS = 1000;
 
 /**
  * Makes this process the one owner of a PostgreSQL state store, as the home lock does
@@ -101,7 +102,7 @@ class OwnerClaim implements StateOwnerLock {
     this.reclaiming = true;
     try {
       while (!this.released && !this.lost && !this.client) {
-        await new Promise((r) => setTimeout(r, this.opts.reclaimEveryMs ?? 1000));
+        await new Promise((r) => setTimeout(r, RECLAIM_EVERY_MS));
         if (this.released) return;
         const outcome = await this.tryClaim();
         if (outcome === 'held') {
