@@ -6,7 +6,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { DuckdbWarehouseReader } from '../src/serve/duckdb-warehouse-reader.ts';
 import { startServer } from '../src/serve/index.ts';
-import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
+import { POSTGRES_URL, postgresAvailable, tempGoldSchema } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 
@@ -18,14 +18,15 @@ const TOKEN = 'test-token-0123456789';
  * seconds, without a DAG run; then a daily run folds them into the warehouse, and every
  * one of those tables reads the same as the overlay did.
  */
-test('live overlay: streamed events are in the gold event tables within seconds, equal to what the next build publishes', async () => {
-  const root = await tempDir('live');
+/** A server on a small generated landing zone, collecting with a short flush, and its SQL console. */
+async function liveServer(name: string, seed: number, warehouse?: { url: string; schema: string }) {
+  const root = await tempDir(name);
   const landing = join(root, 'landing');
   const home = join(root, 'home');
-  await generateLanding({ out: landing, scale: 0.002, seed: 41, drops: 1 });
+  await generateLanding({ out: landing, scale: 0.002, seed, drops: 1 });
   const config = ConfigSchema.parse({
     home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
-    collector: { token: TOKEN, flushIntervalMs: 200, refreshGold: false },
+    collector: { token: TOKEN, flushIntervalMs: 200, refreshGold: false }, ...(warehouse ? { warehouse } : {}),
   });
   const server = await startServer({ config, log: (line) => console.log(`# ${line}`) });
   const query = async <T = Record<string, unknown>>(sql: string): Promise<T[]> => {
@@ -34,6 +35,11 @@ test('live overlay: streamed events are in the gold event tables within seconds,
     assert.equal(res.status, 200, JSON.stringify(body));
     return body.rows;
   };
+  return { server, query, home };
+}
+
+test('live overlay: streamed events are in the gold event tables within seconds, equal to what the next build publishes', async () => {
+  const { server, query } = await liveServer('live', 41);
   try {
     const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
     assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
@@ -90,26 +96,7 @@ function overlayEvents(known: { customer_id: string; product_id: string; day: st
 
 test('live overlay on a PostgreSQL warehouse: its readers see the streamed events as the embedded overlay shows them, and the next publish replaces them with the same figures', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const schema = `gold_l${process.pid}`;
-  t.after(async () => {
-    await dropSchema(schema);
-    await dropSchema(`${schema}_live`);
-  });
-  const root = await tempDir('live-pg');
-  const landing = join(root, 'landing');
-  const home = join(root, 'home');
-  await generateLanding({ out: landing, scale: 0.002, seed: 43, drops: 1 });
-  const config = ConfigSchema.parse({
-    home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
-    warehouse: { url: POSTGRES_URL, schema }, collector: { token: TOKEN, flushIntervalMs: 200, refreshGold: false },
-  });
-  const server = await startServer({ config, log: (line) => console.log(`# ${line}`) });
-  const onPostgres = async <T = Record<string, unknown>>(sql: string): Promise<T[]> => {
-    const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql, maxRows: 10_000 }) });
-    const body = (await res.json()) as { rows: T[] };
-    assert.equal(res.status, 200, JSON.stringify(body));
-    return body.rows;
-  };
+  const { server, query: onPostgres, home } = await liveServer('live-pg', 43, { url: POSTGRES_URL, schema: tempGoldSchema(t, 'gold_l') });
   const layout = new LakeLayout(home);
   const embedded = new DuckdbWarehouseReader(layout.warehouseDb, layout.live);
   // Text of every value, so the two engines' number types compare.

@@ -4,16 +4,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DuckSession, literal } from '../src/duck/index.ts';
 import { PostgresLiveOverlay, type LiveManifest } from '../src/warehouse/index.ts';
-import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
+import { POSTGRES_URL, postgresAvailable, tempGoldSchema } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, starts over when a publish dropped it, and shows nothing over other gold', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const schema = `gold_o${process.pid}`;
-  t.after(async () => {
-    await dropSchema(schema);
-    await dropSchema(`${schema}_live`);
-  });
+  const schema = tempGoldSchema(t, 'gold_o');
   const dir = await tempDir('pg-live');
   const client = new pg.Client({ connectionString: POSTGRES_URL });
   await client.connect();

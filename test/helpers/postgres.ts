@@ -34,6 +34,16 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
+/** A gold schema name of this test's own, dropped (with its live overlay schema) when the test ends. */
+export function tempGoldSchema(t: TestContext, prefix: string): string {
+  const schema = `${prefix}${process.pid}`;
+  t.after(async () => {
+    await dropSchema(schema);
+    await dropSchema(`${schema}_live`);
+  });
+  return schema;
+}
+
 /**
  * A PostgreSQL state URL with a schema of its own (`?schema=<prefix><pid>`), whose schema
  * and task-queue schema are dropped when the test ends.
