@@ -12,7 +12,7 @@ import { buildModelOnWorker } from './model-on-worker.ts';
 import { publishBuild } from './publish-build.ts';
 import { retryDelay, retryPolicy } from './retry-policy.ts';
 import type { RunOptions } from './run-options.ts';
-import { emptySummary, tallyFiles, type RunSummary } from './run-summary.ts';
+import { emptySummary, tallyFiles, tallyModel, type RunSummary } from './run-summary.ts';
 import { timeStage, type StageStats } from './stage-timer.ts';
 
 const PUBLISHED_SEQ = 'published_through_seq';
@@ -177,11 +177,9 @@ export class PipelineRun {
       const result = onWorkers
         ? await buildModelOnWorker(await this.jobQueue(), db, model, { bronzeFiles: this.bronzeFiles, tableFile: (m) => this.sharedFile(m), idleMs: this.opts.workers!.idleMs, signal })
         : await buildModel(db, model, this.zoneFile(model));
-      this.summary.models = [...this.summary.models.filter((m) => m.model !== model.name), { model: result.model, status: result.status, rows: result.rows, ms: result.ms, ...(result.error ? { error: result.error } : {}) }];
+      tallyModel(this.summary, result);
       for (const t of result.tests) {
         await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
-        if (t.status === 'pass') this.summary.tests.passed++;
-        else (t.severity === 'warn' ? this.summary.tests.warnings : this.summary.tests.failures).push({ model: t.model, test: t.test, failures: t.failures });
       }
       if (result.status === 'failed') {
         throw new TerminalError('model_failed', `model "${model.name}" failed: ${result.error}`, { subject: model.name, hint: 'the warehouse keeps its last good state; fix the data or the model and run again' });

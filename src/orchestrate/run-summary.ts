@@ -31,6 +31,15 @@ export function emptySummary(runId: string, mode: RunSummary['mode']): RunSummar
   };
 }
 
+/** A model's result and its data tests into the summary (a model built again replaces its entry). */
+export function tallyModel(summary: RunSummary, result: ModelResult): void {
+  summary.models = [...summary.models.filter((m) => m.model !== result.model), { model: result.model, status: result.status, rows: result.rows, ms: result.ms, ...(result.error ? { error: result.error } : {}) }];
+  for (const t of result.tests) {
+    if (t.status === 'pass') summary.tests.passed++;
+    else (t.severity === 'warn' ? summary.tests.warnings : summary.tests.failures).push({ model: t.model, test: t.test, failures: t.failures });
+  }
+}
+
 /** Counts each landing file's result into the summary. */
 export function tallyFiles(summary: RunSummary, discovered: number, unchanged: number, results: FileResult[]): void {
   summary.files.discovered = discovered;
