@@ -41,21 +41,10 @@ async function liveServer(name: string, seed: number, warehouse?: { url: string;
 test('live overlay: streamed events are in the gold event tables within seconds, equal to what the next build publishes', async () => {
   const { server, query } = await liveServer('live', 41);
   try {
-    const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
-    assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
-
-    const [known] = await query<{ customer_id: string; product_id: string; day: string; session: string }>(
-      `SELECT (SELECT customer_id FROM dim_customer WHERE customer_key > 0 ORDER BY customer_key LIMIT 1) AS customer_id,
-              (SELECT product_id FROM dim_product WHERE product_key > 0 ORDER BY product_key LIMIT 1) AS product_id,
-              (SELECT max(date)::VARCHAR FROM mart_user_activity_daily) AS day,
-              (SELECT any_value(session_id) FROM fact_events WHERE event_ts::DATE = (SELECT max(date) FROM mart_user_activity_daily)) AS session`,
-    );
-    assert.ok(known);
-    const events = overlayEvents(known);
+    const { known, events } = await firstBuild(server, query);
     const before = await snapshot(query, known.day);
     const t0 = Date.now();
-    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
-    assert.equal(res.status, 200);
+    await postEvents(server.url, events);
     let visible = 0;
     while (Date.now() - t0 < 20_000) {
       visible = (await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-')"))[0]!.n;
@@ -81,6 +70,30 @@ test('live overlay: streamed events are in the gold event tables within seconds,
     await server.close();
   }
 });
+
+type LiveServer = Awaited<ReturnType<typeof liveServer>>;
+
+/**
+ * The first daily build, then the events to stream: ids the warehouse knows (a customer, a
+ * product, its last day and a session of it), read in SQL DuckDB and PostgreSQL both run.
+ */
+async function firstBuild(server: LiveServer['server'], query: LiveServer['query']) {
+  const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
+  assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
+  const [known] = await query<{ customer_id: string; product_id: string; day: string; session: string }>(
+    `SELECT (SELECT customer_id FROM dim_customer WHERE customer_key > 0 ORDER BY customer_key LIMIT 1) AS customer_id,
+            (SELECT product_id FROM dim_product WHERE product_key > 0 ORDER BY product_key LIMIT 1) AS product_id,
+            (SELECT CAST(max(date) AS VARCHAR) FROM mart_user_activity_daily) AS day,
+            (SELECT min(session_id) FROM fact_events WHERE CAST(event_ts AS DATE) = (SELECT max(date) FROM mart_user_activity_daily)) AS session`,
+  );
+  assert.ok(known);
+  return { known, events: overlayEvents(known) };
+}
+
+async function postEvents(url: string, events: unknown[]): Promise<void> {
+  const res = await fetch(`${url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  assert.equal(res.status, 200);
+}
 
 /** Events on a day the warehouse already has (one in a session it knows), and on days past its calendar. */
 function overlayEvents(known: { customer_id: string; product_id: string; day: string; session: string }) {
@@ -110,19 +123,9 @@ test('live overlay on a PostgreSQL warehouse: its readers see the streamed event
     live: await query('SELECT CAST(events AS INTEGER) AS events FROM _live_info').catch(() => []),
   });
   try {
-    const first = await server.orchestrator.trigger('daily', { runType: 'manual' });
-    assert.equal((await server.orchestrator.waitFor(first.runId)).state, 'success');
-    const [known] = await onPostgres<{ customer_id: string; product_id: string; day: string; session: string }>(
-      `SELECT (SELECT customer_id FROM dim_customer WHERE customer_key > 0 ORDER BY customer_key LIMIT 1) AS customer_id,
-              (SELECT product_id FROM dim_product WHERE product_key > 0 ORDER BY product_key LIMIT 1) AS product_id,
-              (SELECT CAST(max(date) AS VARCHAR) FROM mart_user_activity_daily) AS day,
-              (SELECT min(session_id) FROM fact_events WHERE CAST(event_ts AS DATE) = (SELECT max(date) FROM mart_user_activity_daily)) AS session`,
-    );
-    assert.ok(known);
-    const events = overlayEvents(known);
+    const { events } = await firstBuild(server, onPostgres);
     const t0 = Date.now();
-    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
-    assert.equal(res.status, 200);
+    await postEvents(server.url, events);
     await until('the streamed events in PostgreSQL', async () => {
       const [row] = await onPostgres<{ n: number }>("SELECT CAST(count(*) AS INTEGER) AS n FROM fact_events WHERE event_id LIKE 'ov-%'");
       return row!.n === events.length ? true : undefined;

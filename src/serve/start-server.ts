@@ -90,9 +90,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // PostgreSQL down means a failed copy every batch: said once, and again when it recovers.
   let postgresFailing = false;
   const refreshLive = () => void live.refresh().then((r) => {
-    if (r.postgres && ('error' in r.postgres) !== postgresFailing) {
-      postgresFailing = !postgresFailing;
-      log(postgresFailing ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${'error' in r.postgres ? r.postgres.error : ''}` : 'live overlay: copied to PostgreSQL again');
+    const failure = r.postgres && 'error' in r.postgres ? r.postgres.error : undefined;
+    if (r.postgres && (failure !== undefined) !== postgresFailing) {
+      postgresFailing = failure !== undefined;
+      log(postgresFailing ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${failure}` : 'live overlay: copied to PostgreSQL again');
     }
     if (!r.added) return;
     log(`live overlay: +${r.added} events (${r.events} since the last build) in ${r.ms} ms`);

@@ -5,7 +5,7 @@ import { IS_STREAM_DELIVERY } from '../ingest/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
-import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type PostgresLiveOverlay } from '../warehouse/index.ts';
+import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type LiveSync, type PostgresLiveOverlay } from '../warehouse/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { createBronzeSources } from './bronze-sources.ts';
 import type { Model } from './model-declaration.ts';
@@ -18,7 +18,7 @@ export interface LiveRefresh {
   events: number;
   ms: number;
   /** With a PostgreSQL warehouse: how its copy of the overlay was brought up to date, or why not. */
-  postgres?: { sync: 'full' | 'incremental' | 'waiting' } | { error: string };
+  postgres?: { sync: LiveSync } | { error: string };
 }
 
 /** Past this many fact files the overlay's facts are rewritten as one, so a read opens few files. */

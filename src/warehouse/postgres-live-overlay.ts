@@ -91,11 +91,8 @@ export class PostgresLiveOverlay {
     if (!incremental) await this.create(client);
     const copy = (table: string, files: string[]) => this.copyFiles(client, table, files);
     const at = (f: string | null) => (f ? [join(change.liveDir, f)] : []);
-    if (incremental) {
-      if (change.addedFacts) await copy('live_fact_events', [change.addedFacts]);
-    } else {
-      await copy('live_fact_events', m.facts.map((f) => join(change.liveDir, f)));
-    }
+    // Facts accumulate: a batch appends its file; a copy made whole takes every listed one.
+    await copy('live_fact_events', incremental ? (change.addedFacts ? [change.addedFacts] : []) : m.facts.map((f) => join(change.liveDir, f)));
     for (const [table, file] of [['live_activity', m.activity], ['live_funnel', m.funnel], ['live_dim_date', m.dimDate]] as const) {
       await client.query(`DELETE FROM ${ident(this.live)}.${ident(table)}`);
       await copy(table, at(file));
