@@ -1,3 +1,5 @@
+// Before DuckDB allocates anything: see the module.
+import './allocator-decay.ts';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { TerminalError } from '../errors/index.ts';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
