@@ -103,24 +103,26 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
 
   const types = await inferColumnTypes(ctx.db, STAGED, sourceColumns);
   const columns = mapped.map((m) => ({ ...m, type: types[m.source] ?? 'text' }));
-  const rowsOk = Number(await ctx.db.scalar(`SELECT count(*) FROM ${STAGED}`));
   const rowsRejected = Number(await ctx.db.scalar(`SELECT count(*) FROM ${STAGED_REJECTS}`));
 
   const lineage = (line: string) =>
     `${line} AS _line, ${literal(file.rel)} AS _source_file, ${seq}::BIGINT AS _file_seq, ` +
     `${literal(ctx.batchId)} AS _batch_id, ${literal(ctx.ingestedAt)}::TIMESTAMP AS _ingested_at`;
   const select = `SELECT ${selectMapped(mapped)}, ${lineage('_line::BIGINT')} FROM ${STAGED}`;
-  const bronzePath = ctx.partitionBy
-    ? await writePartitionedBronze(ctx, ctx.partitionBy, ctx.layout.bronzeStreamFiles(entity, ctx.partitionBy.name, seq, bytes.hash), select)
-    : ctx.layout.bronzeFile(entity, seq, bytes.hash);
-  // Row order inside a bronze file carries no meaning (`_line` does), and letting DuckDB
-  // write row groups in any order nearly halves the write. Readers need order kept, so
-  // it is switched back at once.
-  if (!ctx.partitionBy) {
-    await writeAtomically(bronzePath, async (tmp) => {
+  // The count comes from the write itself: counting `staged` first would read the file once more.
+  let rowsOk: number;
+  let bronzePath: string;
+  if (ctx.partitionBy) {
+    ({ glob: bronzePath, rows: rowsOk } = await writePartitionedBronze(ctx, ctx.partitionBy, ctx.layout.bronzeStreamFiles(entity, ctx.partitionBy.name, seq, bytes.hash), select));
+  } else {
+    bronzePath = ctx.layout.bronzeFile(entity, seq, bytes.hash);
+    // Row order inside a bronze file carries no meaning (`_line` does), and letting DuckDB
+    // write row groups in any order nearly halves the write. Readers need order kept, so
+    // it is switched back at once.
+    rowsOk = await writeAtomically(bronzePath, async (tmp) => {
       await ctx.db.run('SET preserve_insertion_order = false');
       try {
-        await ctx.db.run(`COPY (${select}) TO ${literal(tmp)} (${LAKE_PARQUET})`);
+        return Number(await ctx.db.scalar(`COPY (${select}) TO ${literal(tmp)} (${LAKE_PARQUET})`));
       } finally {
         await ctx.db.run('SET preserve_insertion_order = true');
       }
@@ -146,15 +148,15 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
  * day's file into place. Until the ledger row commits no reader looks at them, and a
  * retry writes the same names, so a crash in between leaves nothing visible or doubled.
  */
-async function writePartitionedBronze(ctx: IngestContext, by: { column: string; name: string }, files: { dir: string; file: (day: string) => string; glob: string }, select: string): Promise<string> {
+async function writePartitionedBronze(ctx: IngestContext, by: { column: string; name: string }, files: { dir: string; file: (day: string) => string; glob: string }, select: string): Promise<{ glob: string; rows: number }> {
   const scratch = join(files.dir, `.${basename(files.glob)}.${process.pid}.tmp`);
   await rm(scratch, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });
   try {
-    await ctx.db.run(
+    const rows = Number(await ctx.db.scalar(
       `COPY (SELECT *, coalesce(try_cast(try_cast(${ident(by.column)} AS TIMESTAMPTZ) AS DATE)::VARCHAR, 'unknown') AS ${ident(by.name)} FROM (${select}))
        TO ${literal(scratch)} (${LAKE_PARQUET}, PARTITION_BY (${ident(by.name)}))`,
-    );
+    ));
     let moved = 0;
     for (const part of await readdir(scratch).catch(() => [] as string[])) {
       const day = part.slice(by.name.length + 1);
@@ -166,10 +168,10 @@ async function writePartitionedBronze(ctx: IngestContext, by: { column: string; 
     }
     // No row, no partition: an empty file keeps the ledger's glob matching something.
     if (moved === 0) await writeAtomically(files.file('none'), (tmp) => ctx.db.run(`COPY (${select} LIMIT 0) TO ${literal(tmp)} (FORMAT parquet)`));
+    return { glob: files.glob, rows };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  return files.glob;
 }
 
 /** One bronze column per target; several sources of one target are coalesced in order. */

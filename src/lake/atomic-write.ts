@@ -4,14 +4,16 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * Writes aside, then renames into place: a reader (or a crash) sees the old file or the
- * new one, never half of one. `write` gets the temporary path to fill.
+ * new one, never half of one. `write` gets the temporary path to fill; what it returns
+ * (a row count, say) is returned once the file is in place.
  */
-export async function writeAtomically(target: string, write: (tmpPath: string) => Promise<void>): Promise<void> {
+export async function writeAtomically<T>(target: string, write: (tmpPath: string) => Promise<T>): Promise<T> {
   await mkdir(dirname(target), { recursive: true });
   const tmp = join(dirname(target), `.${basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await write(tmp);
+    const result = await write(tmp);
     await rename(tmp, target);
+    return result;
   } catch (err) {
     await rm(tmp, { force: true, recursive: true });
     throw err;

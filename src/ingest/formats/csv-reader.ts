@@ -15,7 +15,7 @@ export const csvReader: FormatReader = {
        SELECT row_number() OVER () AS _rn, *
        FROM read_csv(${literal(req.path)}, header = true, all_varchar = true, delim = ${literal(req.delimiter ?? ',')},
                      quote = '"', escape = '"', compression = ${literal(req.compression)}, sample_size = 2048,
-                     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans')`,
+                     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', hive_partitioning = false)`,
     );
     const cols = (await db.all<{ column_name: string }>('DESCRIBE csv_read')).map((c) => c.column_name).filter((c) => c !== '_rn');
     await db.run(
@@ -31,7 +31,8 @@ export const csvReader: FormatReader = {
       ? `SELECT _line FROM ${STAGED_REJECTS} UNION ALL
          SELECT _line FROM (SELECT row_number() OVER () AS _line, line FROM ${rawLines(req)}) WHERE line IS NULL OR trim(line) = ''`
       : `SELECT _line FROM ${STAGED_REJECTS}`;
-    const colList = cols.map(ident).join(', ');
+    // Qualified: a file's own column may be called `n` or `_rn`.
+    const colList = cols.map((c) => `c.${ident(c)}`).join(', ');
     await db.run(
       `CREATE OR REPLACE TEMP TABLE ${STAGED_DATA} AS
        WITH bad AS (SELECT _line - 2 - (row_number() OVER (ORDER BY _line) - 1) AS g FROM (${skipped}))

@@ -3,7 +3,7 @@ import { literal, type DuckSession } from '../../duck/index.ts';
 /**
  * One reader per file format, each with the same contract: load a landing file into the
  * temp view `staged` (`_line` plus one VARCHAR column per source field, named as the file
- * names it) over the reader's own temp table `staged_data`, and its unreadable lines into
+ * names it) over the reader's own temp table `staged_data` or over the file itself, and its unreadable lines into
  * `staged_rejects` (`_line`, `raw`, `detail`). A new format is a copy of this pattern.
  */
 export interface ReadRequest {
@@ -46,7 +46,7 @@ export const MAX_LINE_BYTES = 16 << 20;
 export function rawLines(req: ReadRequest): string {
   return `read_csv(${literal(req.path)}, columns = {'line': 'VARCHAR'}, header = false, delim = ${literal('\x1f')},
                    quote = '', escape = '', auto_detect = false, compression = ${literal(req.compression)},
-                   new_line = '\\r\\n', strict_mode = false, max_line_size = ${MAX_LINE_BYTES})`;
+                   new_line = '\\r\\n', strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, hive_partitioning = false)`;
 }
 
 /** DuckDB's errors about what it read, as opposed to errors of the machine it runs on. */

@@ -1,24 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckSession } from '../../duck/index.ts';
 import { csvReader } from './csv-reader.ts';
+import { jsonReader } from './json-reader.ts';
 import { ndjsonReader } from './ndjson-reader.ts';
 import { rawLines, STAGED, STAGED_REJECTS, type FormatReader } from './format-reader.ts';
 import { jsonLinesToStaged } from './json-objects.ts';
 import { readLandingFile } from '../read-landing-file.ts';
 
-async function stage(reader: FormatReader, text: string, extra: { delimiter?: string } = {}) {
-  const dir = await mkdtemp(join(tmpdir(), 'reader-'));
+async function stage(reader: FormatReader, text: string, extra: { delimiter?: string; folder?: string } = {}) {
+  const dir = join(await mkdtemp(join(tmpdir(), 'reader-')), extra.folder ?? '');
+  await mkdir(dir, { recursive: true });
   const path = join(dir, 'f');
   await writeFile(path, text);
   const db = await DuckSession.open(':memory:');
   try {
     const bytes = await readLandingFile(path, dir);
-    const columns = await reader.stage(db, { path, compression: 'none', textBytes: text.length, blankLines: bytes.blankLines, indentedLines: bytes.indentedLines, ...extra });
-    return { columns, ...(await stagedTables(db)) };
+    const columns = await reader.stage(db, { path, compression: 'none', textBytes: text.length, blankLines: bytes.blankLines, indentedLines: bytes.indentedLines, ...(extra.delimiter ? { delimiter: extra.delimiter } : {}) });
+    const copiedLines = Number(await db.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'staged_data'")) > 0;
+    return { columns, ...(await stagedTables(db)), copiedLines };
   } finally {
     await db.close();
   }
@@ -60,16 +63,21 @@ test('ndjson: without empty or indented lines, a non-object or broken line still
 });
 
 test("ndjson: a clean file read by DuckDB's JSON reader stages what reading its raw lines stages", async () => {
-  const text = ['{"id":"1","price":1.50,"n":1e3,"ok":true,"tags":["a"],"at":null}', '{"id":"2","name":"Zoë \\"Z\\"","extra":{"k":[1,2]}}', '{"id":"3","price":-0.0}']
-    .join('\r\n') + '\n';
-  const fast = await stage(ndjsonReader, text);
+  const text = [
+    '{"id":"1","price":1.50,"n":1e3,"ok":true,"tags":["a"],"at":null,"ordinality":"o"}',
+    '{"id":"2","name":"Zoë \\"Z\\" \\u00e9\\t","extra":{"k":[1,2]},"big":18446744073709551616,"neg":-7,"no":false,"empty":""}',
+    '{"id":"3","price":-0.0,"_shoplake_ordinal":"x","deep":[{"a":{"b":null}}]}',
+  ].join('\r\n') + '\n';
+  const { copiedLines, ...fast } = await stage(ndjsonReader, text);
+  assert.equal(copiedLines, false, 'the fast path reads the file itself');
   const dir = await mkdtemp(join(tmpdir(), 'reader-'));
   await writeFile(join(dir, 'f'), text);
   const db = await DuckSession.open(':memory:');
   try {
-    const columns = await jsonLinesToStaged(db, `SELECT line FROM ${rawLines({ path: join(dir, 'f'), compression: 'none', textBytes: text.length })}`, { badLines: 'reject' });
+    const columns = await jsonLinesToStaged(db, `SELECT line FROM ${rawLines({ path: join(dir, 'f'), compression: 'none', textBytes: text.length })}`);
     assert.deepEqual(fast, { columns, ...(await stagedTables(db)) });
     assert.equal(fast.rows.length, 3);
+    assert.equal(fast.rows[0]!['ordinality'], 'o');
   } finally {
     await db.close();
   }
@@ -79,4 +87,19 @@ test('ndjson: keys differing only in case are kept apart, not merged', async () 
   const r = await stage(ndjsonReader, '{"Id":"1"}\n{"id":"2"}\n');
   assert.deepEqual(r.columns, ['Id', 'id_2']);
   assert.deepEqual(r.rows.map((x) => [x.Id, x.id_2]), [['1', null], [null, '2']]);
+});
+
+test('a file in a folder named like a Hive partition (month=2024-01) gets no column from its path', async () => {
+  const folder = 'month=2024-01';
+  const cases: Array<[FormatReader, string, string[]]> = [
+    [csvReader, 'id,n\n1,2\n', ['id', 'n']],
+    [ndjsonReader, '{"id":"1"}\n', ['id']],
+    [ndjsonReader, '{"id":"1"}\n\n{"id":"2"}\n', ['id']],
+    [jsonReader, '[{"id":"1"}]', ['id']],
+  ];
+  for (const [reader, text, columns] of cases) {
+    const r = await stage(reader, text, { folder, delimiter: ',' });
+    assert.deepEqual(r.columns, columns, `${reader.format}: ${JSON.stringify(text)}`);
+    assert.deepEqual(Object.keys(r.rows[0]!), ['_line', ...columns]);
+  }
 });

@@ -18,39 +18,29 @@ const JSON_KIND = `CASE json_type(line) WHEN 'VARCHAR' THEN 'string' WHEN 'ARRAY
  * appearance, so keys only later records carry are kept; lines that are not JSON objects
  * go to `staged_rejects`. Each line is parsed twice: once for its keys and once by
  * from_json, which gives numbers and booleans as text and nested values as JSON text.
- * With `badLines: 'give up'` a line that is no object stages nothing and returns
- * undefined: for a caller whose row numbers are only line numbers when every line is one.
  */
-export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts: { badLines: 'reject' }): Promise<string[]>;
-export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts: { badLines: 'give up' }): Promise<string[] | undefined>;
-export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts: { badLines: 'reject' | 'give up' }): Promise<string[] | undefined> {
+export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Promise<string[]> {
   // The line number is the row's position, kept by the table's rowid: numbering the lines
   // with row_number() OVER () instead gathers every line into one thread (a third slower).
   await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_DATA} AS ${linesSql}`);
+  const lines = `SELECT ${LINE}, line FROM ${STAGED_DATA}`;
   let isRecord = OPENS_OBJECT;
   try {
-    await keyShapes(db, isRecord);
+    await keyShapes(db, lines, isRecord);
   } catch (err) {
     // json_keys stops at the first broken line; validate every line to find them all.
     if (!isContentError(err)) throw err;
     isRecord = IS_OBJECT;
-    await keyShapes(db, isRecord);
+    await keyShapes(db, lines, isRecord);
   }
   const badLines = Number(await db.scalar('SELECT coalesce(sum(n), 0) FROM json_shapes WHERE ks IS NULL'));
-  if (badLines > 0 && opts.badLines === 'give up') {
-    await db.run(`DROP TABLE ${STAGED_DATA}; DROP TABLE json_shapes`);
-    return undefined;
-  }
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
      SELECT ${LINE}, line AS raw,
             CASE WHEN NOT json_valid(line) THEN 'invalid JSON' ELSE 'a JSON ' || ${JSON_KIND} || ', not an object' END AS detail
      FROM ${STAGED_DATA} WHERE ${badLines > 0 ? `${NOT_BLANK} AND NOT ${IS_OBJECT}` : 'false'}`,
   );
-  const keys = (await db.all<{ k: string }>(
-    `SELECT k FROM (SELECT first_line, unnest(ks) AS k, generate_subscripts(ks, 1) AS pos FROM json_shapes WHERE ks IS NOT NULL)
-     GROUP BY k ORDER BY min(first_line), min(pos)`,
-  )).map((r) => r.k);
+  const keys = await shapeKeys(db);
   const records = `FROM (SELECT ${LINE}, line FROM ${STAGED_DATA} WHERE ${NOT_BLANK}) WHERE ${isRecord}`;
   // DuckDB names and struct fields ignore case: keys that differ only in case are read one
   // by one, into columns named apart (`id`, `id_2`).
@@ -70,6 +60,36 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string, opts:
   return names;
 }
 
+/**
+ * A file that is all JSON objects, one per line, straight from DuckDB's JSON reader: one
+ * streaming pass for the keys, then `staged` is a view over `read_json` with every key as
+ * VARCHAR, which the bronze write reads once more. Nothing is copied into a table (for a
+ * 470k-line events file that copy cost as much CPU as the key pass and the write together).
+ * `objects` reads the file with read_json_objects and `records(columns)` with read_json
+ * taking that `columns` struct; the n-th record is line n.
+ *
+ * Returns undefined, staging nothing, for a file this cannot read line for line: a line
+ * that is no object, keys differing only in case (DuckDB's names ignore case), or no key
+ * at all; the caller then reads raw lines. A broken line throws DuckDB's error.
+ */
+export async function jsonRecordsToStaged(db: DuckSession, objects: string, records: (columns: string) => string): Promise<string[] | undefined> {
+  await keyShapes(db, `SELECT ordinality AS _line, json::VARCHAR AS line FROM ${objects} WITH ORDINALITY`, OPENS_OBJECT);
+  const badLines = Number(await db.scalar('SELECT coalesce(sum(n), 0) FROM json_shapes WHERE ks IS NULL'));
+  const keys = badLines > 0 ? [] : await shapeKeys(db);
+  await db.run('DROP TABLE json_shapes');
+  if (keys.length === 0 || namedApart(keys).some((n, i) => n !== keys[i])) return undefined;
+  const columns = `{${keys.map((k) => `${literal(k)}: 'VARCHAR'`).join(', ')}}`;
+  // Columns are renamed by position (c0…cn, the ordinal last), so no key clashes with the ordinal.
+  const at = (i: number) => `c${i}`;
+  await db.run(
+    `CREATE OR REPLACE TEMP VIEW ${STAGED} AS
+     SELECT ${at(keys.length)} AS _line, ${keys.map((k, i) => `${at(i)} AS ${ident(k)}`).join(', ')}
+     FROM ${records(columns)} WITH ORDINALITY AS r(${[...keys.keys(), keys.length].map(at).join(', ')})`,
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} (_line BIGINT, raw VARCHAR, detail VARCHAR)`);
+  return keys;
+}
+
 /** Keys made unique ignoring case: a later `ID` after `id` becomes `ID_2`. */
 function namedApart(keys: readonly string[]): string[] {
   const seen = new Map<string, number>();
@@ -80,12 +100,24 @@ function namedApart(keys: readonly string[]): string[] {
   });
 }
 
-/** Each distinct key list with the first line that has it; NULL stands for lines that are not records. */
-async function keyShapes(db: DuckSession, isRecord: string): Promise<void> {
+/**
+ * Each distinct key list with the first line that has it; NULL stands for lines that are
+ * not records. `lines` selects `_line` and `line` (JSON text).
+ */
+async function keyShapes(db: DuckSession, lines: string, isRecord: string): Promise<void> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE json_shapes AS
      SELECT ks, min(_line) AS first_line, count(*) AS n
-     FROM (SELECT ${LINE}, CASE WHEN ${isRecord} THEN json_keys(line) END AS ks FROM ${STAGED_DATA} WHERE ${NOT_BLANK})
+     FROM (SELECT _line, CASE WHEN ${isRecord} THEN json_keys(line) END AS ks FROM (${lines}) WHERE ${NOT_BLANK})
      GROUP BY ks`,
   );
+}
+
+/** Every key of json_shapes' records, in order of first appearance. */
+async function shapeKeys(db: DuckSession): Promise<string[]> {
+  const rows = await db.all<{ k: string }>(
+    `SELECT k FROM (SELECT first_line, unnest(ks) AS k, generate_subscripts(ks, 1) AS pos FROM json_shapes WHERE ks IS NOT NULL)
+     GROUP BY k ORDER BY min(first_line), min(pos)`,
+  );
+  return rows.map((r) => r.k);
 }

@@ -14,7 +14,7 @@ export const jsonReader: FormatReader = {
        SELECT row_number() OVER () AS _n, json AS j
        FROM read_json_objects(${literal(req.path)}, format = 'auto',
                               compression = ${literal(req.compression === 'gzip' ? 'gzip' : 'uncompressed')},
-                              maximum_object_size = ${Math.max(16 << 20, req.textBytes + 1024)})`,
+                              maximum_object_size = ${Math.max(16 << 20, req.textBytes + 1024)}, hive_partitioning = false)`,
     );
     const top = await db.all<{ n: number; kind: string; arrays: number; key: string | null }>(
       `SELECT count(*) OVER () AS n, json_type(j) AS kind,
@@ -29,7 +29,7 @@ export const jsonReader: FormatReader = {
       ? `SELECT unnest(from_json(j -> ${literal(first.key!)}, '["JSON"]')) AS j FROM js_top`
       : 'SELECT j FROM js_top ORDER BY _n';
     try {
-      return jsonLinesToStaged(db, `SELECT j::VARCHAR AS line FROM (${source})`, { badLines: 'reject' });
+      return jsonLinesToStaged(db, `SELECT j::VARCHAR AS line FROM (${source})`);
     } finally {
       await db.run('DROP TABLE js_top');
     }
