@@ -34,6 +34,8 @@ async function stagedTables(db: DuckSession) {
 }
 
 test('csv: good rows keep their file line across empty lines, CRLF and rejected lines', async () => {
+  const clean = await stage(csvReader, 'a,b\n1,x\n2,y\n3,z\n', { delimiter: ',' });
+  assert.deepEqual(clean.rows.map((x) => [x._line, x.a, x.b]), [[2, '1', 'x'], [3, '2', 'y'], [4, '3', 'z']]);
   const crlf = await stage(csvReader, 'a,b\r\n1,x\r\n\r\n2,y\r\n', { delimiter: ',' });
   assert.deepEqual(crlf.rows.map((x) => [x._line, x.a]), [[2, '1'], [4, '2']]);
   const r = await stage(csvReader, 'a,b\n1,x\n\n2,y\n3,z,EXTRA\n\n\n4,w\n', { delimiter: ',' });
