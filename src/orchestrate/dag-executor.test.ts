@@ -153,3 +153,23 @@ test('one scheduled run per DAG and day; runs a dead process left running are fa
   assert.equal((await s.getRun(sched.runId))?.state, 'failed');
   assert.equal((await s.tasks(sched.runId))[0]?.state, 'failed');
 });
+
+test('a run whose task states cannot be saved stops starting tasks and fails with the store error', async () => {
+  const s = await store();
+  const ran: string[] = [];
+  const failing = Object.create(s) as typeof s;
+  failing.saveTask = async (t) => {
+    if (t.task === 'b' && t.state === 'running') throw new Error('state store went away');
+    return s.saveTask(t);
+  };
+  // Long enough for the saves, which trail the tasks, to reach b's while b runs.
+  const step = (name: string) => async () => {
+    ran.push(name);
+    await sleep(300);
+  };
+  const dag = defineDag({ name: 'store_down', description: 'a chain of three', maxActiveTasks: 1, tasks: [task('a', [], step('a')), task('b', ['a'], step('b')), task('c', ['b'], step('c'))] });
+  const run = newRun('store_down');
+  await s.createRun(run);
+  await assert.rejects(executeRun(dag, run, { store: failing }), /state store went away/);
+  assert.ok(!ran.includes('c'), `stopped before the last task (ran ${ran.join(', ')})`);
+});

@@ -2,6 +2,7 @@ import { errorMessage, ShoplakeError, TransientError } from '../errors/index.ts'
 import type { Dag, RunState, TaskOutcome, TaskSpec } from './dag-definition.ts';
 import { canRetry, retryDelay } from './retry-policy.ts';
 import type { DagRunRecord, RunStore, TaskInstanceRecord } from './run-store.ts';
+import { RunRecordWriter } from './run-record-writer.ts';
 
 export interface ExecuteOptions {
   store: RunStore;
@@ -23,26 +24,30 @@ export interface RunResult {
  * Runs one DAG run to its end: tasks whose dependencies succeeded start, up to the DAG's
  * limit at once; a failed attempt is retried after its policy's delay when its error is
  * transient; a task failing for good marks everything downstream upstream_failed; a task
- * that reports nothing to do skips everything downstream. Every state change is saved.
+ * that reports nothing to do skips everything downstream. Every state change is saved,
+ * in order, behind the tasks (a failed save stops the run); the run's end waits for them.
  */
 export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: ExecuteOptions): Promise<RunResult> {
   const { store } = opts;
   const random = opts.random ?? Math.random;
   const inst = new Map<string, TaskInstanceRecord>();
-  const save = async (t: TaskInstanceRecord) => {
+  const records = new RunRecordWriter(store);
+  const save = (t: TaskInstanceRecord) => {
     inst.set(t.task, t);
-    await store.saveTask(t);
+    records.enqueue((s) => s.saveTask(t));
     opts.onTask?.(t);
   };
-  for (const t of dag.order) await save({ runId: run.runId, task: t.name, group: t.group, state: 'queued', attempt: 0 });
-  await store.updateRun(run.runId, { state: 'running', startedAt: new Date().toISOString() });
+  for (const t of dag.order) save({ runId: run.runId, task: t.name, group: t.group, state: 'queued', attempt: 0 });
+  const startedAt = new Date().toISOString();
+  records.enqueue((s) => s.updateRun(run.runId, { state: 'running', startedAt }));
 
   let resources;
   try {
     resources = await dag.resources({ runId: run.runId, dag: dag.name, logicalDate: run.logicalDate, conf: run.conf });
   } catch (err) {
     const error = describe(err);
-    for (const t of dag.order) await save({ ...inst.get(t.name)!, state: 'upstream_failed' });
+    for (const t of dag.order) save({ ...inst.get(t.name)!, state: 'upstream_failed' });
+    await records.flush();
     await store.updateRun(run.runId, { state: 'failed', finishedAt: new Date().toISOString(), error });
     return { state: 'failed', tasks: [...inst.values()], error, datasets: [] };
   }
@@ -53,7 +58,7 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
   const datasets = new Set<string>();
   const attemptOf = async (spec: TaskSpec<R>, attempt: number): Promise<void> => {
     const started = Date.now();
-    await save({ ...inst.get(spec.name)!, state: 'running', attempt, startedAt: new Date(started).toISOString(), finishedAt: undefined, durationMs: undefined, error: undefined });
+    save({ ...inst.get(spec.name)!, state: 'running', attempt, startedAt: new Date(started).toISOString(), finishedAt: undefined, durationMs: undefined, error: undefined });
     const log = logger(store, run.runId, spec.name, attempt);
     try {
       const outcome = await withTimeout(spec, dag.timeoutMs, (signal) =>
@@ -61,17 +66,17 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
       );
       if (outcome?.skipDownstream) skipping.add(spec.name);
       for (const d of outcome?.datasets ?? []) datasets.add(d);
-      await log.flush();
-      await save({ ...inst.get(spec.name)!, state: 'success', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, ...(outcome?.output ? { output: outcome.output } : {}) });
+      records.enqueue(() => log.flush());
+      save({ ...inst.get(spec.name)!, state: 'success', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, ...(outcome?.output ? { output: outcome.output } : {}) });
     } catch (err) {
       const error = describe(err);
       const policy = spec.retry ?? dag.retry;
       const retry = error.kind !== 'terminal' && canRetry(policy, attempt);
       const delay = retry ? retryDelay(policy, attempt, random()) : 0;
       log.write(`attempt ${attempt} failed: [${error.code}] ${error.message}${retry ? `; retrying in ${delay} ms` : ''}`);
-      await log.flush();
+      records.enqueue(() => log.flush());
       if (retry) retryAt.set(spec.name, Date.now() + delay);
-      await save({ ...inst.get(spec.name)!, state: retry ? 'up_for_retry' : 'failed', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error });
+      save({ ...inst.get(spec.name)!, state: retry ? 'up_for_retry' : 'failed', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error });
     }
   };
 
@@ -82,8 +87,8 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
         const t = inst.get(spec.name)!;
         if (t.state !== 'queued') continue;
         const deps = spec.dependsOn.map((d) => inst.get(d)!);
-        if (deps.some((d) => d.state === 'failed' || d.state === 'upstream_failed')) await save({ ...t, state: 'upstream_failed' });
-        else if (spec.trigger !== 'none_failed' && deps.some((d) => d.state === 'skipped' || (d.state === 'success' && skipping.has(d.task)))) await save({ ...t, state: 'skipped' });
+        if (deps.some((d) => d.state === 'failed' || d.state === 'upstream_failed')) save({ ...t, state: 'upstream_failed' });
+        else if (spec.trigger !== 'none_failed' && deps.some((d) => d.state === 'skipped' || (d.state === 'success' && skipping.has(d.task)))) save({ ...t, state: 'skipped' });
       }
       const now = Date.now();
       const ready = dag.order.filter((spec) => {
@@ -102,6 +107,7 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
       if (running.size === 0 && waiting.length === 0) break;
       const wake = waiting.length ? Math.max(0, Math.min(...waiting.map(([, at]) => at)) - Date.now()) : undefined;
       await Promise.race([...running.values(), ...(wake !== undefined ? [sleep(wake)] : [])]);
+      records.check();
     }
     final = [...inst.values()].some((t) => t.state === 'failed' || t.state === 'upstream_failed') ? 'failed' : 'success';
   } finally {
@@ -109,6 +115,7 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
     const failed = [...inst.values()].find((t) => t.state === 'failed');
     await resources.close(final, failed?.error ? { task: failed.task, ...failed.error } : undefined).catch(() => undefined);
   }
+  await records.flush();
   const failedTask = [...inst.values()].find((t) => t.state === 'failed');
   const error = failedTask?.error ? { code: failedTask.error.code, message: failedTask.error.message, subject: failedTask.task } : undefined;
   await store.updateRun(run.runId, { state: final, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });

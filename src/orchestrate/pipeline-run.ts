@@ -178,9 +178,12 @@ export class PipelineRun {
         ? await buildModelOnWorker(await this.jobQueue(), db, model, { bronzeFiles: this.bronzeFiles, tableFile: (m) => this.sharedFile(m), idleMs: this.opts.workers!.idleMs, signal })
         : await buildModel(db, model, this.zoneFile(model));
       tallyModel(this.summary, result);
-      for (const t of result.tests) {
-        await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
-      }
+      // One commit for the model's tests, not one per test.
+      await this.state.transaction(async () => {
+        for (const t of result.tests) {
+          await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
+        }
+      });
       if (result.status === 'failed') {
         throw new TerminalError('model_failed', `model "${model.name}" failed: ${result.error}`, { subject: model.name, hint: 'the warehouse keeps its last good state; fix the data or the model and run again' });
       }
