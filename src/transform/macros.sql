@@ -104,7 +104,7 @@ CREATE OR REPLACE MACRO sl_event_type(c) AS
 -- columns: far cheaper than DISTINCT * on millions of rows; a collision miscounts by one.
 CREATE OR REPLACE MACRO sl_duplicate_counts(entity_name, stg, silver) AS TABLE
   SELECT entity_name AS entity,
-         count(*) - count(DISTINCT hash(*COLUMNS(* EXCLUDE (_reject_reason, _reject_detail, _source_file, _line, _file_seq, _batch_id)))) AS exact_duplicates,
-         count(DISTINCT hash(*COLUMNS(* EXCLUDE (_reject_reason, _reject_detail, _source_file, _line, _file_seq, _batch_id))))
+         count(*) - count(DISTINCT hash(*COLUMNS(* EXCLUDE (_reject_reason, _reject_detail, _line, _file_seq)))) AS exact_duplicates,
+         count(DISTINCT hash(*COLUMNS(* EXCLUDE (_reject_reason, _reject_detail, _line, _file_seq))))
            - (SELECT count(*) FROM query_table(silver)) AS superseded_versions
   FROM query_table(stg) WHERE _reject_reason IS NULL;

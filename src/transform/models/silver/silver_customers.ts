@@ -4,7 +4,7 @@ export default defineModel({
   name: 'silver_customers',
   layer: 'silver',
   description: 'Customers, latest version wins.',
-  dependsOn: ['stg_customers'],
+  dependsOn: ['stg_customers', 'bronze_customers'],
   grain: 'one row per customer',
   key: ['customer_id'],
   tests: [{ kind: 'unique', columns: ['customer_id'] }, { kind: 'not_null', column: 'customer_id' }],

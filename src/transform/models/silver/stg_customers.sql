@@ -4,7 +4,7 @@ WITH cleaned AS (
          sl_clean(email) AS email, sl_clean(phone) AS phone, sl_clean(gender) AS gender, sl_clean(birth_date) AS birth_date,
          sl_clean(city) AS city, sl_clean(state) AS state, sl_clean(country) AS country, sl_clean(signup_date) AS signup_date,
          sl_clean(loyalty_tier) AS loyalty_tier, sl_clean(updated_at) AS updated_at,
-         _source_file, _line, _file_seq, _batch_id
+         _line, _file_seq
   FROM bronze_customers
 )
 SELECT customer_id, first_name, last_name,
@@ -15,5 +15,5 @@ SELECT customer_id, first_name, last_name,
        lower(loyalty_tier) AS loyalty_tier, sl_ts(updated_at) AS updated_at,
        CASE WHEN customer_id IS NULL THEN 'missing_key' END AS _reject_reason,
        CASE WHEN customer_id IS NULL THEN 'customer_id is empty' END AS _reject_detail,
-       _source_file, _line, _file_seq, _batch_id
+       _line, _file_seq
 FROM cleaned

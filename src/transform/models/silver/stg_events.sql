@@ -3,12 +3,12 @@ WITH cleaned AS (
   SELECT sl_clean(event_id) AS event_id, sl_clean(event_ts) AS event_ts, sl_clean(session_id) AS session_id,
          sl_clean(customer_id) AS customer_id, sl_clean(event_type) AS event_type, sl_clean(product_id) AS product_id,
          sl_clean(order_id) AS order_id, sl_clean(page_url) AS page_url, lower(sl_clean(device)) AS device,
-         lower(sl_clean(referrer)) AS referrer, _source_file, _line, _file_seq, _batch_id
+         lower(sl_clean(referrer)) AS referrer, _line, _file_seq
   FROM bronze_events
 ), typed AS (
   SELECT event_id, sl_ts(event_ts) AS event_ts, session_id, customer_id, sl_event_type(event_type) AS event_type,
          product_id, order_id, page_url, device, referrer, event_ts AS raw_ts, event_type AS raw_type,
-         _source_file, _line, _file_seq, _batch_id
+         _line, _file_seq
   FROM cleaned
 ), checked AS (
   SELECT *,
