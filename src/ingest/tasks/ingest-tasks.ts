@@ -50,7 +50,6 @@ export async function ingestTasks(opts: {
     } else {
       const withCatalog = await catalogued(state, outcome);
       await ledger.record(withCatalog, batchId, ingestedAt);
-      rows += withCatalog.rowsOk;
       results.push(withCatalog);
     }
     if (opts.hadLetter(file.rel)) await opts.dlq.resolve(file.rel, batchId);
@@ -58,11 +57,14 @@ export async function ingestTasks(opts: {
 
   await opts.runner.run(tasks, async (s) => {
     settled.set(s.task.seq, s);
+    // Progress counts files as they finish: a runner may take them in any order, while
+    // they are recorded in ledger order below.
+    bytes += s.task.file.size;
+    if (s.ok) rows += s.result.outcome.rowsOk;
+    opts.progress?.({ stage: 'ingest', done: settled.size, total: tasks.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: s.task.file.rel });
     for (let t = tasks[next]; t && settled.has(t.seq); t = tasks[next]) {
       await record(settled.get(t.seq)!);
       next++;
-      bytes += t.file.size;
-      opts.progress?.({ stage: 'ingest', done: next, total: tasks.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: t.file.rel });
     }
   }, { idleMs: opts.idleMs, signal: opts.signal });
   return results;

@@ -33,6 +33,21 @@ test('LocalTaskRunner settles every file, one report at a time', async () => {
   }
 });
 
+test('LocalTaskRunner takes the largest files first (gzip counted inflated), whatever their ledger order', async () => {
+  const db = await DuckSession.open(':memory:');
+  try {
+    const tasks = await customerFiles(4, 10);
+    const sizes = [100, 5_000, 2_000, 900];
+    tasks.forEach((t, i) => Object.assign(t.file, { size: sizes[i]!, rel: i === 3 ? 'customers-3.csv.gz' : t.file.rel }));
+    const settled: number[] = [];
+    await new LocalTaskRunner({ db, concurrency: 1, attempts: 1, retryDelay: () => 0, scratchDir: await mkdtemp(join(tmpdir(), 'ltr-s-')) })
+      .run(tasks, async (s) => void settled.push(s.task.seq));
+    assert.deepEqual(settled, [4, 2, 3, 1], '900 gzipped bytes weigh as 5,400');
+  } finally {
+    await db.close();
+  }
+});
+
 test('LocalTaskRunner stops at an abort: it throws the reason, reports nothing more and fails no file', async () => {
   const db = await DuckSession.open(':memory:');
   try {

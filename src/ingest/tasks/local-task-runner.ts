@@ -7,14 +7,16 @@ import type { TaskRunner, TaskRunOptions, TaskSettled } from './task-runner.ts';
  * Ingest tasks in this process, `concurrency` files at a time, each on a DuckDB connection
  * of its own (staging tables are per connection). Two at once keep both cores busy through
  * the single-threaded stretches of one file (hashing and inflating, the JSON key pass,
- * small statements). A failing task is tried again after `retryDelay`; reports are
- * delivered one at a time.
+ * small statements). The largest files go first, so the run does not end on one big file
+ * with the other core idle (results are recorded in ledger order whatever the order of
+ * work). A failing task is tried again after `retryDelay`; reports are delivered one at a time.
  */
 export class LocalTaskRunner implements TaskRunner {
   constructor(private readonly opts: { db: DuckSession; concurrency: number; attempts: number; retryDelay: (attempt: number) => number; scratchDir: string }) {}
 
   async run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>, opts: TaskRunOptions = {}): Promise<void> {
     const { signal } = opts;
+    const queue = [...tasks].sort((a, b) => workOf(b) - workOf(a));
     let next = 0;
     let reports: Promise<void> = Promise.resolve();
     const slot = async (): Promise<void> => {
@@ -22,8 +24,8 @@ export class LocalTaskRunner implements TaskRunner {
       const onAbort = () => conn.interrupt();
       signal?.addEventListener('abort', onAbort);
       try {
-        while (next < tasks.length && !signal?.aborted) {
-          const settled = await this.attempt(tasks[next++]!, conn, signal);
+        while (next < queue.length && !signal?.aborted) {
+          const settled = await this.attempt(queue[next++]!, conn, signal);
           reports = reports.then(() => onSettled(settled));
           await reports;
         }
@@ -56,4 +58,9 @@ export class LocalTaskRunner implements TaskRunner {
       }
     }
   }
+}
+
+/** A file's expected work, for ordering only: its bytes, gzip's counted as the text they inflate to (about six times). */
+function workOf(task: IngestTask): number {
+  return task.file.size * (/\.gz$/i.test(task.file.rel) ? 6 : 1);
 }
