@@ -19,33 +19,31 @@ async function customerFiles(n: number, rows: number): Promise<IngestTask[]> {
   }));
 }
 
-test('LocalTaskRunner settles every file, one report at a time', async () => {
+/** Every task through a runner of `concurrency` slots, on a fresh in-memory DuckDB: what it settled, in order. */
+async function settleAll(tasks: IngestTask[], concurrency: number): Promise<TaskSettled[]> {
   const db = await DuckSession.open(':memory:');
   try {
-    const tasks = await customerFiles(5, 50);
     const settled: TaskSettled[] = [];
-    await new LocalTaskRunner({ db, concurrency: 2, attempts: 1, retryDelay: () => 0, scratchDir: await mkdtemp(join(tmpdir(), 'ltr-s-')) })
+    await new LocalTaskRunner({ db, concurrency, attempts: 1, retryDelay: () => 0, scratchDir: await mkdtemp(join(tmpdir(), 'ltr-s-')) })
       .run(tasks, async (s) => void settled.push(s));
-    assert.deepEqual(settled.map((s) => s.task.seq).sort(), [1, 2, 3, 4, 5]);
-    assert.ok(settled.every((s) => s.ok && s.result.outcome.status === 'ingested' && s.result.outcome.rowsOk === 50));
+    return settled;
   } finally {
     await db.close();
   }
+}
+
+test('LocalTaskRunner settles every file, one report at a time', async () => {
+  const settled = await settleAll(await customerFiles(5, 50), 2);
+  assert.deepEqual(settled.map((s) => s.task.seq).sort(), [1, 2, 3, 4, 5]);
+  assert.ok(settled.every((s) => s.ok && s.result.outcome.status === 'ingested' && s.result.outcome.rowsOk === 50));
 });
 
 test('LocalTaskRunner takes the largest files first (gzip counted inflated), whatever their ledger order', async () => {
-  const db = await DuckSession.open(':memory:');
-  try {
-    const tasks = await customerFiles(4, 10);
-    const sizes = [100, 5_000, 2_000, 900];
-    tasks.forEach((t, i) => Object.assign(t.file, { size: sizes[i]!, rel: i === 3 ? 'customers-3.csv.gz' : t.file.rel }));
-    const settled: number[] = [];
-    await new LocalTaskRunner({ db, concurrency: 1, attempts: 1, retryDelay: () => 0, scratchDir: await mkdtemp(join(tmpdir(), 'ltr-s-')) })
-      .run(tasks, async (s) => void settled.push(s.task.seq));
-    assert.deepEqual(settled, [4, 2, 3, 1], '900 gzipped bytes weigh as 5,400');
-  } finally {
-    await db.close();
-  }
+  const tasks = await customerFiles(4, 10);
+  const sizes = [100, 5_000, 2_000, 900];
+  tasks.forEach((t, i) => Object.assign(t.file, { size: sizes[i]!, rel: i === 3 ? 'customers-3.csv.gz' : t.file.rel }));
+  const settled = await settleAll(tasks, 1);
+  assert.deepEqual(settled.map((s) => s.task.seq), [4, 2, 3, 1], '900 gzipped bytes weigh as 5,400');
 });
 
 test('LocalTaskRunner stops at an abort: it throws the reason, reports nothing more and fails no file', async () => {
