@@ -10,7 +10,7 @@ const LINEAGE = ['_line', '_source_file', '_file_seq', '_batch_id', '_ingested_a
  * carrying two long strings, the same for every row of a file, through every staged row
  * was a third of the cost of staging 3 M events.
  */
-export const BRONZE_FILES = 'bronze_files';
+const BRONZE_FILES = 'bronze_files';
 
 /**
  * Creates the views `bronze_<entity>` the models read: every bronze file the ledger lists

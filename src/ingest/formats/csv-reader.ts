@@ -1,5 +1,5 @@
 import { ident, literal, type DuckSession } from '../../duck/index.ts';
-import { rawLines, STAGED, STAGED_DATA, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
+import { LANDING_SCAN, rawLines, STAGED, STAGED_DATA, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
 
 /**
  * Delimited text through DuckDB's CSV reader, every column as text. Lines with the wrong
@@ -15,7 +15,7 @@ export const csvReader: FormatReader = {
        SELECT row_number() OVER () AS _rn, *
        FROM read_csv(${literal(req.path)}, header = true, all_varchar = true, delim = ${literal(req.delimiter ?? ',')},
                      quote = '"', escape = '"', compression = ${literal(req.compression)}, sample_size = 2048,
-                     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', hive_partitioning = false)`,
+                     store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', ${LANDING_SCAN})`,
     );
     const cols = (await db.all<{ column_name: string }>('DESCRIBE csv_read')).map((c) => c.column_name).filter((c) => c !== '_rn');
     await db.run(

@@ -34,6 +34,14 @@ export async function releaseStaged(db: DuckSession): Promise<void> {
   await db.run(`DROP VIEW IF EXISTS ${STAGED}; DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`);
 }
 
+/**
+ * Options every reader passes to DuckDB's file readers. A landing file's data is its
+ * content: without this, a file under a folder named like a Hive partition
+ * (`events/month=2024-10/…`) gets a `month` column from its path, and only when read in
+ * place (a gzip file is read from its inflated copy, elsewhere).
+ */
+export const LANDING_SCAN = 'hive_partitioning = false';
+
 // One NDJSON record per line; DuckDB allocates a buffer of this size, so it stays modest.
 export const MAX_LINE_BYTES = 16 << 20;
 
@@ -46,7 +54,7 @@ export const MAX_LINE_BYTES = 16 << 20;
 export function rawLines(req: ReadRequest): string {
   return `read_csv(${literal(req.path)}, columns = {'line': 'VARCHAR'}, header = false, delim = ${literal('\x1f')},
                    quote = '', escape = '', auto_detect = false, compression = ${literal(req.compression)},
-                   new_line = '\\r\\n', strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, hive_partitioning = false)`;
+                   new_line = '\\r\\n', strict_mode = false, max_line_size = ${MAX_LINE_BYTES}, ${LANDING_SCAN})`;
 }
 
 /** DuckDB's errors about what it read, as opposed to errors of the machine it runs on. */

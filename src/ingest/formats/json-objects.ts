@@ -25,15 +25,15 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Prom
   await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_DATA} AS ${linesSql}`);
   const lines = `SELECT ${LINE}, line FROM ${STAGED_DATA}`;
   let isRecord = OPENS_OBJECT;
+  let badLines: number;
   try {
-    await keyShapes(db, lines, isRecord);
+    badLines = await keyShapes(db, lines, isRecord);
   } catch (err) {
     // json_keys stops at the first broken line; validate every line to find them all.
     if (!isContentError(err)) throw err;
     isRecord = IS_OBJECT;
-    await keyShapes(db, lines, isRecord);
+    badLines = await keyShapes(db, lines, isRecord);
   }
-  const badLines = Number(await db.scalar('SELECT coalesce(sum(n), 0) FROM json_shapes WHERE ks IS NULL'));
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
      SELECT ${LINE}, line AS raw,
@@ -73,8 +73,7 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Prom
  * at all; the caller then reads raw lines. A broken line throws DuckDB's error.
  */
 export async function jsonRecordsToStaged(db: DuckSession, objects: string, records: (columns: string) => string): Promise<string[] | undefined> {
-  await keyShapes(db, `SELECT ordinality AS _line, json::VARCHAR AS line FROM ${objects} WITH ORDINALITY`, OPENS_OBJECT);
-  const badLines = Number(await db.scalar('SELECT coalesce(sum(n), 0) FROM json_shapes WHERE ks IS NULL'));
+  const badLines = await keyShapes(db, `SELECT ordinality AS _line, json::VARCHAR AS line FROM ${objects} WITH ORDINALITY`, OPENS_OBJECT);
   const keys = badLines > 0 ? [] : await shapeKeys(db);
   await db.run('DROP TABLE json_shapes');
   if (keys.length === 0 || namedApart(keys).some((n, i) => n !== keys[i])) return undefined;
@@ -101,16 +100,18 @@ function namedApart(keys: readonly string[]): string[] {
 }
 
 /**
- * Each distinct key list with the first line that has it; NULL stands for lines that are
- * not records. `lines` selects `_line` and `line` (JSON text).
+ * Each distinct key list with the first line that has it, into `json_shapes`; NULL stands
+ * for lines that are not records. `lines` selects `_line` and `line` (JSON text). Returns
+ * how many lines are not records.
  */
-async function keyShapes(db: DuckSession, lines: string, isRecord: string): Promise<void> {
+async function keyShapes(db: DuckSession, lines: string, isRecord: string): Promise<number> {
   await db.run(
     `CREATE OR REPLACE TEMP TABLE json_shapes AS
      SELECT ks, min(_line) AS first_line, count(*) AS n
      FROM (SELECT _line, CASE WHEN ${isRecord} THEN json_keys(line) END AS ks FROM (${lines}) WHERE ${NOT_BLANK})
      GROUP BY ks`,
   );
+  return Number(await db.scalar('SELECT coalesce(sum(n), 0) FROM json_shapes WHERE ks IS NULL'));
 }
 
 /** Every key of json_shapes' records, in order of first appearance. */

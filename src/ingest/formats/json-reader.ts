@@ -1,5 +1,5 @@
 import { literal, type DuckSession } from '../../duck/index.ts';
-import type { FormatReader, ReadRequest } from './format-reader.ts';
+import { LANDING_SCAN, type FormatReader, type ReadRequest } from './format-reader.ts';
 import { jsonLinesToStaged } from './json-objects.ts';
 
 /**
@@ -14,7 +14,7 @@ export const jsonReader: FormatReader = {
        SELECT row_number() OVER () AS _n, json AS j
        FROM read_json_objects(${literal(req.path)}, format = 'auto',
                               compression = ${literal(req.compression === 'gzip' ? 'gzip' : 'uncompressed')},
-                              maximum_object_size = ${Math.max(16 << 20, req.textBytes + 1024)}, hive_partitioning = false)`,
+                              maximum_object_size = ${Math.max(16 << 20, req.textBytes + 1024)}, ${LANDING_SCAN})`,
     );
     const top = await db.all<{ n: number; kind: string; arrays: number; key: string | null }>(
       `SELECT count(*) OVER () AS n, json_type(j) AS kind,

@@ -1,5 +1,5 @@
 import { literal, type DuckSession } from '../../duck/index.ts';
-import { isContentError, MAX_LINE_BYTES, rawLines, type FormatReader, type ReadRequest } from './format-reader.ts';
+import { isContentError, LANDING_SCAN, MAX_LINE_BYTES, rawLines, type FormatReader, type ReadRequest } from './format-reader.ts';
 import { jsonLinesToStaged, jsonRecordsToStaged } from './json-objects.ts';
 
 /**
@@ -16,7 +16,7 @@ export const ndjsonReader: FormatReader = {
   async stage(db: DuckSession, req: ReadRequest): Promise<string[]> {
     if (!req.blankLines && !req.indentedLines) {
       const file = `${literal(req.path)}, format = 'newline_delimited', maximum_object_size = ${MAX_LINE_BYTES},
-                    compression = ${literal(req.compression === 'gzip' ? 'gzip' : 'uncompressed')}, hive_partitioning = false`;
+                    compression = ${literal(req.compression === 'gzip' ? 'gzip' : 'uncompressed')}, ${LANDING_SCAN}`;
       try {
         const columns = await jsonRecordsToStaged(db, `read_json_objects(${file})`, (spec) => `read_json(${file}, columns = ${spec})`);
         if (columns) return columns;
