@@ -9,6 +9,8 @@
  *   npm run bench:collector -- --rate 20000 --profile                     and a V8 CPU profile of the server in <dir>/profile
  */
 import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,8 +65,24 @@ const ackedAt = new Map<number, number>();
 const body = (first: number) => JSON.stringify(Array.from({ length: batchSize }, (_, i) => ({
   event_id: `b-${first + i}`, event_ts: new Date().toISOString(), session_id: `s-${(first + i) % 5000}`, customer_id: 'C000001', event_type: 'page_view', device: 'mobile',
 })));
+// node:http on kept-alive sockets, not fetch: the clients share this machine's two cores
+// with the server, and fetch's streams cost about twice the CPU per request.
+const agent = new Agent({ keepAlive: true, maxSockets: clients });
+const target = new URL('/v1/events', server.url);
+const post = (payload: string) => new Promise<{ status: number; text: string }>((resolve, reject) => {
+  const req = request(target, { method: 'POST', agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    res.on('error', reject);
+  });
+  req.on('error', reject);
+  req.end(payload);
+});
 const end = Date.now() + seconds * 1000;
 const t0 = performance.now();
+const serverCpuAtStart = cpuSeconds(child.pid!);
+const clientCpuAtStart = process.cpuUsage();
 // Freshness: how long after its acknowledgement a sampled event is in fact_events, polled
 // while the load runs (a delivery and a micro-batch per flush interval).
 const fresh: number[] = [];
@@ -94,15 +112,14 @@ await Promise.all(Array.from({ length: clients }, async () => {
     const first = n;
     n += batchSize;
     const start = performance.now();
-    const res = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body(first) });
-    if (res.ok || res.status === 429) await res.arrayBuffer();
+    const res = await post(body(first));
     if (res.status === 429) {
       throttled++;
       await new Promise((r) => setTimeout(r, 200));
       continue;
     }
-    if (!res.ok) {
-      if (!failed.size) console.error(`first failure: ${res.status} ${JSON.stringify(await res.clone().text())}`);
+    if (res.status !== 200) {
+      if (!failed.size) console.error(`first failure: ${res.status} ${res.text}`);
       failed.set(res.status, (failed.get(res.status) ?? 0) + 1);
       continue;
     }
@@ -112,6 +129,8 @@ await Promise.all(Array.from({ length: clients }, async () => {
   }
 }));
 const elapsed = (performance.now() - t0) / 1000;
+const serverCpu = cpuSeconds(child.pid!) - serverCpuAtStart;
+const clientCpu = process.cpuUsage(clientCpuAtStart);
 sending = false;
 await poller;
 // Zero loss: every acknowledged event is a fact exactly once.
@@ -122,11 +141,21 @@ for (let i = 0; i < 100 && facts < acked; i++) {
 }
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
+agent.destroy();
 
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : NaN);
 console.log(formatTable([{
   clients, 'batch size': batchSize, 'target/s': values.rate ? Number(values.rate) : 'max', seconds: +elapsed.toFixed(1), 'events acked': acked, 'events/s': Math.round(acked / elapsed), '429s': throttled,
   'ack p50 ms': +pct(latencies, 0.5).toFixed(1), 'ack p99 ms': +pct(latencies, 0.99).toFixed(1),
   'fresh p50 s': +(pct(fresh, 0.5) / 1000).toFixed(2), 'fresh p99 s': +(pct(fresh, 0.99) / 1000).toFixed(2), 'fresh max s': +(Math.max(...fresh) / 1000).toFixed(2),
-  'not visible after 120 s': ackedAt.size, 'facts / acked': `${facts} / ${acked}`, 'failed requests': [...failed].map(([status, k]) => `${k}×${status}`).join(' ') || 0,
+  'not visible after 120 s': ackedAt.size,
+  // Cores busy while sending: the server's (all its threads) and these clients' own.
+  'server cores': +(serverCpu / elapsed).toFixed(2), 'client cores': +((clientCpu.user + clientCpu.system) / 1e6 / elapsed).toFixed(2), 'facts / acked': `${facts} / ${acked}`, 'failed requests': [...failed].map(([status, k]) => `${k}×${status}`).join(' ') || 0,
 }]));
+
+/** CPU seconds (user + system, every thread) a process has used, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the command name.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -5,7 +5,7 @@ import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { inferColumnTypes, type CatalogColumn, type DriftEvent } from '../catalog/index.ts';
 import { LAKE_PARQUET, writeAtomically, type LakeLayout } from '../lake/index.ts';
-import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError, releaseStaged } from './formats/index.ts';
+import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError, narrowStaged, releaseStaged } from './formats/index.ts';
 import { sniffFormat } from './sniff-format.ts';
 import type { FileBytes } from './read-landing-file.ts';
 
@@ -20,6 +20,14 @@ export interface IngestContext {
    * under `<name>=unknown` and are judged by silver like any other.
    */
   partitionBy?: { column: string; name: string };
+}
+
+/** What the writer of a file knows of it (a stream delivery), to read it with less work. */
+export interface IngestHints {
+  /** Every line is a JSON object with these keys, in order of first appearance (NDJSON only). */
+  knownKeys?: readonly string[];
+  /** A temp table of `_line`s: only those lines are ingested, the rest left out as if absent. */
+  onlyLines?: string;
 }
 
 export interface LandingFile {
@@ -56,11 +64,11 @@ export interface FileOutcome {
  * or → quarantine with its contract reason. Never throws for bad content; only for a
  * failure of the machine itself (disk, permissions), which the caller reports per file.
  */
-export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number): Promise<FileOutcome> {
+export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number, hints: IngestHints = {}): Promise<FileOutcome> {
   await releaseStaged(ctx.db);
   let done = false;
   try {
-    const outcome = await stageAndWrite(ctx, file, bytes, entity, seq);
+    const outcome = await stageAndWrite(ctx, file, bytes, entity, seq, hints);
     done = true;
     return outcome;
   } finally {
@@ -71,7 +79,7 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   }
 }
 
-async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number): Promise<FileOutcome> {
+async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number, hints: IngestHints): Promise<FileOutcome> {
   const base: FileOutcome = { file, seq, hash: bytes.hash, entity, status: 'quarantined', rowsOk: 0, rowsRejected: 0, drift: [] };
   const reject = async (reason: FileRejectReason, detail: string, extra: Partial<FileOutcome> = {}): Promise<FileOutcome> => {
     const target = ctx.layout.quarantinedFile(bytes.hash, basename(file.rel));
@@ -89,7 +97,9 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
   try {
     sourceColumns = await FORMAT_READERS[sniffed.format].stage(ctx.db, {
       path: bytes.textPath, compression: 'none', textBytes: bytes.textBytes, blankLines: bytes.blankLines, indentedLines: bytes.indentedLines, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
+      ...(hints.knownKeys && sniffed.format === 'ndjson' ? { knownKeys: hints.knownKeys } : {}),
     });
+    if (hints.onlyLines) await narrowStaged(ctx.db, hints.onlyLines);
   } catch (err) {
     // Only the file's content is the file's fault; memory or disk trouble is retried next run.
     if (!isContentError(err)) throw err;

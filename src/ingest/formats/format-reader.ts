@@ -1,4 +1,4 @@
-import { literal, type DuckSession } from '../../duck/index.ts';
+import { ident, literal, type DuckSession } from '../../duck/index.ts';
 
 /**
  * One reader per file format, each with the same contract: load a landing file into the
@@ -16,6 +16,11 @@ export interface ReadRequest {
   blankLines?: boolean;
   /** A line starts with a space or tab, so one may hold only blanks. */
   indentedLines?: boolean;
+  /**
+   * Set by the writer of an NDJSON file that knows it (a stream segment): every line is a
+   * JSON object, and these are their keys in order of first appearance; no key pass is made.
+   */
+  knownKeys?: readonly string[];
 }
 
 export interface FormatReader {
@@ -31,7 +36,17 @@ export const STAGED_DATA = 'staged_data';
 
 /** Drops what a reader staged on this connection (a large file's lines hold hundreds of MB). */
 export async function releaseStaged(db: DuckSession): Promise<void> {
-  await db.run(`DROP VIEW IF EXISTS ${STAGED}; DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`);
+  await db.run(`DROP VIEW IF EXISTS ${STAGED}; DROP VIEW IF EXISTS ${STAGED_WHOLE}; DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`);
+}
+
+/** `staged` as the reader left it, under a view `staged` narrowed to some of its lines. */
+const STAGED_WHOLE = 'staged_whole';
+
+/** Narrows what a reader staged, its rows and its rejects, to the lines (`_line`) of the table `lines`. */
+export async function narrowStaged(db: DuckSession, lines: string): Promise<void> {
+  await db.run(`ALTER VIEW ${STAGED} RENAME TO ${STAGED_WHOLE}`);
+  await db.run(`CREATE TEMP VIEW ${STAGED} AS SELECT * FROM ${STAGED_WHOLE} SEMI JOIN ${ident(lines)} USING (_line)`);
+  await db.run(`DELETE FROM ${STAGED_REJECTS} WHERE _line NOT IN (SELECT _line FROM ${ident(lines)})`);
 }
 
 /**

@@ -8,5 +8,5 @@ export const FORMAT_READERS: Record<FormatReader['format'], FormatReader> = {
   json: jsonReader,
   ndjson: ndjsonReader,
 };
-export { STAGED, STAGED_REJECTS, isContentError, releaseStaged } from './format-reader.ts';
+export { STAGED, STAGED_REJECTS, isContentError, narrowStaged, releaseStaged } from './format-reader.ts';
 export type { FormatReader, ReadRequest } from './format-reader.ts';

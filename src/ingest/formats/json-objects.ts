@@ -66,16 +66,15 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Prom
  * VARCHAR, which the bronze write reads once more. Nothing is copied into a table (for a
  * 470k-line events file that copy cost as much CPU as the key pass and the write together).
  * `objects` reads the file with read_json_objects and `records(columns)` with read_json
- * taking that `columns` struct; the n-th record is line n.
+ * taking that `columns` struct; the n-th record is line n. `knownKeys`, from a writer that
+ * knows the file, stands in for the key pass.
  *
  * Returns undefined, staging nothing, for a file this cannot read line for line: a line
  * that is no object, keys differing only in case (DuckDB's names ignore case), or no key
  * at all; the caller then reads raw lines. A broken line throws DuckDB's error.
  */
-export async function jsonRecordsToStaged(db: DuckSession, objects: string, records: (columns: string) => string): Promise<string[] | undefined> {
-  const badLines = await keyShapes(db, `SELECT ordinality AS _line, json::VARCHAR AS line FROM ${objects} WITH ORDINALITY`, OPENS_OBJECT);
-  const keys = badLines > 0 ? [] : await shapeKeys(db);
-  await db.run('DROP TABLE json_shapes');
+export async function jsonRecordsToStaged(db: DuckSession, objects: string, records: (columns: string) => string, knownKeys?: readonly string[]): Promise<string[] | undefined> {
+  const keys = knownKeys ? [...knownKeys] : await recordKeys(db, objects);
   if (keys.length === 0 || namedApart(keys).some((n, i) => n !== keys[i])) return undefined;
   const columns = `{${keys.map((k) => `${literal(k)}: 'VARCHAR'`).join(', ')}}`;
   // Columns are renamed by position (c0…cn, the ordinal last), so no key clashes with the ordinal.
@@ -86,6 +85,14 @@ export async function jsonRecordsToStaged(db: DuckSession, objects: string, reco
      FROM ${records(columns)} WITH ORDINALITY AS r(${[...keys.keys(), keys.length].map(at).join(', ')})`,
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} (_line BIGINT, raw VARCHAR, detail VARCHAR)`);
+  return keys;
+}
+
+/** Every key of the file's records in order of first appearance; none when a line is no object. */
+async function recordKeys(db: DuckSession, objects: string): Promise<string[]> {
+  const badLines = await keyShapes(db, `SELECT ordinality AS _line, json::VARCHAR AS line FROM ${objects} WITH ORDINALITY`, OPENS_OBJECT);
+  const keys = badLines > 0 ? [] : await shapeKeys(db);
+  await db.run('DROP TABLE json_shapes');
   return keys;
 }
 

@@ -18,7 +18,7 @@ export const ndjsonReader: FormatReader = {
       const file = `${literal(req.path)}, format = 'newline_delimited', maximum_object_size = ${MAX_LINE_BYTES},
                     compression = ${literal(req.compression === 'gzip' ? 'gzip' : 'uncompressed')}, ${LANDING_SCAN}`;
       try {
-        const columns = await jsonRecordsToStaged(db, `read_json_objects(${file})`, (spec) => `read_json(${file}, columns = ${spec})`);
+        const columns = await jsonRecordsToStaged(db, `read_json_objects(${file})`, (spec) => `read_json(${file}, columns = ${spec})`, req.knownKeys);
         if (columns) return columns;
       } catch (err) {
         if (!isContentError(err)) throw err;

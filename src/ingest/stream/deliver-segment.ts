@@ -1,6 +1,6 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { literal, type DuckSession } from '../../duck/index.ts';
+import type { DuckSession } from '../../duck/index.ts';
 import type { LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
 import { FileLedger } from '../file-ledger.ts';
@@ -9,6 +9,7 @@ import { ingestFile, type FileOutcome } from '../ingest-file.ts';
 import { withLedgerLock } from '../ledger-lock.ts';
 import { readLandingFile } from '../read-landing-file.ts';
 import { catalogued } from '../catalogued.ts';
+import type { SegmentShape } from './stream-log.ts';
 import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
 
 export interface SegmentDelivery {
@@ -16,6 +17,8 @@ export interface SegmentDelivery {
   /** Records new to bronze; the rest were delivered before (a client's retry, a redelivery after a crash). */
   delivered: number;
   duplicates: number;
+  /** From what this process knew of the segment it wrote, or read line by line (one recovered after a crash). */
+  read: 'as_written' | 'line_by_line';
   outcome?: FileOutcome;
 }
 
@@ -30,56 +33,58 @@ export interface SegmentDelivery {
  * identities are kept is recognised by the segment's ledger path: its identities are
  * kept then, and nothing is ingested twice.
  */
-export async function deliverSegment(db: DuckSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string): Promise<SegmentDelivery> {
+export async function deliverSegment(db: DuckSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string, shape?: SegmentShape): Promise<SegmentDelivery> {
   return withLedgerLock(state, async () => {
     const name = basename(segment, '.ndjson');
     const req = { path: segment, compression: 'none' as const, textBytes: 0, blankLines: false };
-    // A crash mid-append can leave a torn last line: it was never acknowledged, so it is skipped.
+    // Only identities are held here; the records are read from the segment by the bronze
+    // write. A crash mid-append can leave a torn last line: it was never acknowledged, so
+    // a segment this process did not write whole is read line by line and broken lines skipped.
     await db.run(
       `CREATE OR REPLACE TEMP TABLE stream_seg AS
-       SELECT _line, line, ${spec.identitySql} AS _id
-       FROM (SELECT row_number() OVER () AS _line, line FROM ${rawLines(req)}) WHERE json_valid(line)`,
+       SELECT _line, ${spec.identitySql} AS _id FROM ${rawLines(req)} WITH ORDINALITY AS l(line, _line)${shape ? '' : ' WHERE json_valid(line)'}`,
     );
     await db.run(
       `CREATE OR REPLACE TEMP TABLE stream_new AS
-       SELECT _line, line, _id FROM stream_seg s
+       SELECT _line, _id FROM stream_seg s
        WHERE NOT EXISTS (SELECT 1 FROM stream_ids d WHERE d.stream = $stream AND d.id = s._id)
        QUALIFY row_number() OVER (PARTITION BY _id ORDER BY _line) = 1`,
       { stream: spec.name },
     );
-    const total = Number(await db.scalar('SELECT count(*) FROM stream_seg'));
-    const fresh = Number(await db.scalar('SELECT count(*) FROM stream_new'));
+    const { total, fresh } = (await db.one<{ total: number; fresh: number }>('SELECT (SELECT count(*) FROM stream_seg)::INTEGER AS total, (SELECT count(*) FROM stream_new)::INTEGER AS fresh'))!;
+    const done = () => db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
+    const read = shape ? 'as_written' : 'line_by_line';
     if (fresh === 0) {
-      await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
-      return { segment, delivered: 0, duplicates: total };
+      await done();
+      return { segment, delivered: 0, duplicates: total, read };
     }
     const keepIds = () => db.run('INSERT INTO stream_ids SELECT $stream, _id, now()::TIMESTAMP FROM stream_new', { stream: spec.name });
     const ledger = await FileLedger.forAppend(state, layout);
     const rel = streamLedgerPath(spec, name);
     if (await ledger.isRecorded(rel)) {
       await keepIds();
-      await db.run('DROP TABLE stream_seg; DROP TABLE stream_new');
-      return { segment, delivered: 0, duplicates: total };
+      await done();
+      return { segment, delivered: 0, duplicates: total, read };
     }
     // Not under <home>/tmp, which a build clears while deliveries go on.
     const scratch = join(layout.home, 'stream', '.scratch');
-    await mkdir(scratch, { recursive: true });
-    const text = join(scratch, `${spec.name}-${name}.ndjson`);
-    await db.run(`COPY (SELECT line FROM stream_new ORDER BY _line) TO ${literal(text)} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f')`);
-    const bytes = await readLandingFile(text, scratch);
+    const bytes = await readLandingFile(segment, scratch);
     try {
-      const file = { rel, abs: text, size: (await stat(text)).size, mtimeMs: 0 };
+      const file = { rel, abs: segment, size: (await stat(segment)).size, mtimeMs: 0 };
       const ingestedAt = new Date().toISOString();
-      const ingested = await ingestFile({ db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq);
+      const ingested = await ingestFile(
+        { db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq,
+        // Records already delivered, and a record's repeats after its first, stay out of bronze.
+        { ...(shape ? { knownKeys: shape.keys } : {}), ...(fresh < total || !shape ? { onlyLines: 'stream_new' } : {}) },
+      );
       const outcome = await catalogued(state, ingested);
       await ledger.record(outcome, batchId, ingestedAt);
       // A crash between these two is recognised by the next delivery of the segment (above).
       await keepIds();
-      return { segment, delivered: fresh, duplicates: total - fresh, outcome };
+      return { segment, delivered: fresh, duplicates: total - fresh, read, outcome };
     } finally {
       await bytes.dispose();
-      await rm(text, { force: true });
-      await db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
+      await done();
     }
   });
 }

@@ -8,6 +8,8 @@ import { deliverSegment, forgetStreamIds, type SegmentDelivery } from './deliver
 import { StreamLog } from './stream-log.ts';
 import { STREAMS, type StreamSpec } from './stream-spec.ts';
 
+const REJECT_KEYS = ['reason', 'detail', 'raw', 'received_at', 'index'];
+
 /** How often the identities past the repeat window are forgotten, in ms. */
 const PRUNE_EVERY_MS = 60_000;
 
@@ -72,6 +74,7 @@ export class StreamIngestor {
   async accept(stream: StreamSpec['name'], records: readonly unknown[], receivedAt = new Date().toISOString()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
     const spec = STREAMS[stream];
     const good: string[] = [];
+    const keys = new Set<string>();
     const bad: string[] = [];
     const rejected: RecordRejection[] = [];
     records.forEach((r, index) => {
@@ -79,9 +82,13 @@ export class StreamIngestor {
       if (verdict) {
         rejected.push({ index, ...verdict });
         bad.push(JSON.stringify({ reason: verdict.reason, detail: verdict.detail, raw: typeof r === 'string' ? r : JSON.stringify(r), received_at: receivedAt, index }));
-      } else good.push(JSON.stringify(r));
+      } else {
+        // The keys in the order JSON.stringify writes them, which is Object.keys' order.
+        for (const k of Object.keys(r as object)) keys.add(k);
+        good.push(JSON.stringify(r));
+      }
     });
-    await Promise.all([good.length ? this.logs.get(stream)!.append(good) : undefined, bad.length ? this.rejects.get(stream)!.append(bad) : undefined]);
+    await Promise.all([good.length ? this.logs.get(stream)!.append(good, keys) : undefined, bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined]);
     if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) this.kick();
     return { accepted: good.length, rejected };
   }
@@ -130,7 +137,7 @@ export class StreamIngestor {
       for (const segment of await log.sealed()) {
         try {
           const { size } = await stat(segment);
-          out.push(await deliverSegment(this.db, this.state, this.layout, spec, segment, this.batchId()));
+          out.push(await deliverSegment(this.db, this.state, this.layout, spec, segment, this.batchId(), log.shapeOf(segment)));
           await log.remove(segment, size);
         } catch (err) {
           // Kept for the next flush: nothing acknowledged is dropped.

@@ -11,7 +11,7 @@ test('appends racing with seals all land on disk, each line in exactly one seale
   const appends: Array<Promise<void>> = [];
   const seals: Array<Promise<void>> = [];
   for (let i = 0; i < 400; i++) {
-    appends.push(log.append([JSON.stringify({ i })]));
+    appends.push(log.append([JSON.stringify({ i })], ['i']));
     // A seal while writes are in flight (the delivery clock's), appends arriving during it.
     if (i % 20 === 0) {
       await appends.at(-1);

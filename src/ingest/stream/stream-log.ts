@@ -3,6 +3,16 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
+ * What the process that wrote a segment knows of it: every line is a JSON object, and
+ * these are their keys in order of first appearance (line by line, then within the line).
+ * A delivery that has it need not read the segment for its keys. A segment recovered after
+ * a crash, or one a write failed on (it may hold part of a line), has none.
+ */
+export interface SegmentShape {
+  keys: string[];
+}
+
+/**
  * A durable append-only log of one stream's records (NDJSON), in segment files: appends
  * are written and fsynced before they resolve, so a record acknowledged to a client
  * survives a crash. Appends that arrive together share one write and one fsync (group
@@ -13,7 +23,9 @@ export class StreamLog {
   private fh: FileHandle | undefined;
   private current: string | undefined;
   private currentBytes = 0;
-  private queue: Array<{ data: Buffer; done: (err?: unknown) => void }> = [];
+  private queue: Array<{ data: Buffer; keys: Iterable<string>; done: (err?: unknown) => void }> = [];
+  /** Keys of the segments this process wrote, by path (the open one under its `.open` name); undefined once a write failed. */
+  private readonly shapes = new Map<string, Set<string> | undefined>();
   /** The write loop while it runs; settles when the queue is empty. */
   private writing: Promise<void> | undefined;
   /** File operations (a write loop, a seal, a close) run one after another: a seal never closes the file under a write. */
@@ -33,12 +45,15 @@ export class StreamLog {
     for (const seg of await this.sealed()) this.pendingBytes += (await stat(seg)).size;
   }
 
-  /** Appends NDJSON lines (each one record, no newline inside); resolves once they are on disk. */
-  append(lines: readonly string[]): Promise<void> {
+  /**
+   * Appends NDJSON lines (each one JSON object, no newline inside) whose keys, in order of
+   * first appearance, are `keys`; resolves once they are on disk.
+   */
+  append(lines: readonly string[], keys: Iterable<string>): Promise<void> {
     const data = Buffer.from(lines.map((l) => `${l}\n`).join(''));
     this.pendingBytes += data.length;
     return new Promise((resolve, reject) => {
-      this.queue.push({ data, done: (err) => (err ? reject(err) : resolve()) });
+      this.queue.push({ data, keys, done: (err) => (err ? reject(err) : resolve()) });
       void this.drain();
     });
   }
@@ -52,7 +67,10 @@ export class StreamLog {
     return this.serially(async () => {
       if (!this.fh || !this.current) return;
       await this.fh.close();
-      await rename(this.current, this.current.replace(/\.open$/, ''));
+      const sealed = this.current.replace(/\.open$/, '');
+      await rename(this.current, sealed);
+      this.shapes.set(sealed, this.shapes.get(this.current));
+      this.shapes.delete(this.current);
       this.fh = undefined;
       this.current = undefined;
       this.currentBytes = 0;
@@ -64,8 +82,15 @@ export class StreamLog {
     return (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.endsWith('.ndjson')).sort().map((n) => join(this.dir, n));
   }
 
+  /** The shape of a sealed segment this process wrote whole; undefined for any other. */
+  shapeOf(segment: string): SegmentShape | undefined {
+    const keys = this.shapes.get(segment);
+    return keys ? { keys: [...keys] } : undefined;
+  }
+
   async remove(segment: string, bytes: number): Promise<void> {
     await rm(segment, { force: true });
+    this.shapes.delete(segment);
     this.pendingBytes = Math.max(0, this.pendingBytes - bytes);
   }
 
@@ -100,13 +125,18 @@ export class StreamLog {
           // Names sort in creation order: time, then a counter within the millisecond.
           this.current = join(this.dir, `seg-${Date.now().toString().padStart(14, '0')}-${String(++this.counter).padStart(6, '0')}.ndjson.open`);
           this.fh = await open(this.current, 'a');
+          this.shapes.set(this.current, new Set());
         }
         const data = Buffer.concat(batch.map((b) => b.data));
         await this.fh.write(data);
         await this.fh.datasync();
         this.currentBytes += data.length;
+        const keys = this.shapes.get(this.current!);
+        if (keys) for (const b of batch) for (const k of b.keys) keys.add(k);
         for (const b of batch) b.done();
       } catch (err) {
+        // The file may now hold part of the batch: its lines are no longer known.
+        if (this.current) this.shapes.set(this.current, undefined);
         for (const b of batch) {
           this.pendingBytes -= b.data.length;
           b.done(err);
