@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
+import { readLiveManifest } from '../src/warehouse/index.ts';
 import { DuckdbWarehouseReader } from '../src/serve/duckdb-warehouse-reader.ts';
 import { startServer } from '../src/serve/index.ts';
 import { POSTGRES_URL, postgresAvailable, tempGoldSchema } from './helpers/postgres.ts';
@@ -66,6 +67,29 @@ test('live overlay: streamed events are in the gold event tables within seconds,
     assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
     const rebuilt = await snapshot(query, known.day);
     assert.deepEqual(live, rebuilt, 'the overlay read exactly what the full build publishes');
+  } finally {
+    await server.close();
+  }
+});
+
+test('live overlay: many micro-batches are compacted into one fact file and still read as the full build publishes', async () => {
+  const { server, query, home } = await liveServer('live-compact', 43);
+  try {
+    const { known, events } = await firstBuild(server, query);
+    // One micro-batch per post: more than the 16 fact files after which the overlay compacts.
+    const batches = Array.from({ length: 20 }, (_, i) => events.slice(i * 3, i * 3 + 3));
+    for (const [i, batch] of batches.entries()) {
+      await postEvents(server.url, batch);
+      const n = (i + 1) * 3;
+      await until(`micro-batch ${i + 1} in fact_events`, async () => ((await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-')"))[0]!.n === n ? true : undefined), 20_000);
+    }
+    const manifest = (await readLiveManifest(new LakeLayout(home).live))!.manifest;
+    assert.ok(manifest.facts.length < batches.length, `the overlay compacted its fact files (${manifest.facts.join(', ')})`);
+    assert.equal(manifest.events, events.length);
+    const live = await snapshot(query, known.day);
+    const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
+    assert.deepEqual(live, await snapshot(query, known.day), 'the overlay read exactly what the full build publishes');
   } finally {
     await server.close();
   }

@@ -1,11 +1,11 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckSession, literal } from '../duck/index.ts';
+import { DuckSession, literal, literalList } from '../duck/index.ts';
 import { IS_STREAM_DELIVERY } from '../ingest/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
-import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type LiveSync, type PostgresLiveOverlay } from '../warehouse/index.ts';
+import { factEventsWithLive, liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type LiveSync, type PostgresLiveOverlay } from '../warehouse/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { createBronzeSources } from './bronze-sources.ts';
 import type { Model } from './model-declaration.ts';
@@ -78,6 +78,10 @@ export class LiveEvents {
     return this.layout.live;
   }
 
+  private get factFiles(): string[] {
+    return this.facts.map((f) => join(this.dir, f));
+  }
+
   private async refreshOnce(): Promise<LiveRefresh> {
     const t0 = Date.now();
     let postgres: LiveRefresh['postgres'];
@@ -106,13 +110,15 @@ export class LiveEvents {
       added = await this.addBatches(db, files.map((f) => this.layout.resolve(f.bronze_path)));
       const name = `facts-${throughSeq}-${this.version}.parquet`;
       addedFacts = join(this.dir, name);
-      await db.run(`COPY facts_new TO ${literal(join(this.dir, name))} (FORMAT parquet)`);
+      this.eventCount += Number(await db.scalar(`COPY facts_new TO ${literal(addedFacts)} (FORMAT parquet)`));
       this.facts.push(name);
       if (this.facts.length > COMPACT_AFTER) {
         const all = `facts-${throughSeq}-${this.version}-all.parquet`;
-        await db.run(`COPY live_facts TO ${literal(join(this.dir, all))} (FORMAT parquet)`);
+        await db.run(`COPY (SELECT * FROM read_parquet(${literalList(this.factFiles)})) TO ${literal(join(this.dir, all))} (FORMAT parquet)`);
         this.facts = [all];
       }
+      // From here on `fact_events` in a model (the funnel) means published ∪ live.
+      await db.run(`CREATE OR REPLACE TEMP VIEW fact_events AS ${factEventsWithLive(this.factFiles)}`);
     }
     this.processedSeq = throughSeq;
     const empty = this.eventCount === 0;
@@ -151,14 +157,9 @@ export class LiveEvents {
     await db.run('CREATE TABLE IF NOT EXISTS live_silver AS SELECT * FROM live_new WHERE false');
     await db.run('INSERT INTO live_silver SELECT * FROM live_new');
     await db.run('CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM live_new');
+    // The overlay's facts are its Parquet files: they are what readers see, and an
+    // in-memory copy cost as much as writing them.
     await db.run(`CREATE OR REPLACE TEMP TABLE facts_new AS ${this.sql.fact_events}`);
-    await db.run('CREATE TABLE IF NOT EXISTS live_facts AS SELECT * FROM facts_new WHERE false');
-    await db.run('INSERT INTO live_facts SELECT * FROM facts_new');
-    // From here on `fact_events` in a model (the funnel) means published ∪ live.
-    await db.run(`CREATE OR REPLACE TEMP VIEW fact_events AS
-      SELECT * FROM wh.main.fact_events w WHERE NOT EXISTS (SELECT 1 FROM live_facts l WHERE l.event_id = w.event_id)
-      UNION ALL SELECT * FROM live_facts`);
-    this.eventCount = Number(await db.scalar('SELECT count(*) FROM live_facts'));
     return Number(await db.scalar('SELECT count(*) FROM live_new'));
   }
 
@@ -218,7 +219,7 @@ export class LiveEvents {
     this.processedSeq = this.base.seq;
     this.facts = [];
     this.eventCount = 0;
-    for (const t of ['live_silver', 'live_facts', 'live_activity']) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    for (const t of ['live_silver', 'live_activity']) await db.run(`DROP TABLE IF EXISTS ${t}`);
     for (const v of ['dim_customer', 'dim_product']) await db.run(`CREATE OR REPLACE TEMP VIEW ${v} AS SELECT * FROM wh.main.${v}`);
     return true;
   }

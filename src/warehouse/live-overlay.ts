@@ -52,6 +52,16 @@ export function liveFiles(liveDir: string, m: LiveManifest): string[] {
 }
 
 /**
+ * fact_events with the overlay's fact files laid over the warehouse's (attached as `wh`):
+ * a streamed event replaces the published row of the same event_id.
+ */
+export function factEventsWithLive(factFiles: readonly string[]): string {
+  const facts = `read_parquet(${literalList(factFiles)})`;
+  return `SELECT * FROM wh.main.fact_events w WHERE NOT EXISTS (SELECT 1 FROM ${facts} l WHERE l.event_id = w.event_id)
+          UNION ALL SELECT * FROM ${facts}`;
+}
+
+/**
  * Attaches the warehouse read-only as `wh` (made the default) and, when a live overlay
  * for exactly this warehouse exists, shadows the tables it extends with temp views of
  * the same names. Returns the overlay applied, if any, and the files the views read.
@@ -65,12 +75,7 @@ export async function attachWarehouse(db: DuckSession, warehouseDb: string, live
   const m = live.manifest;
   if (base?.run_id !== m.baseRunId) return { files: [] };
   const at = (f: string) => join(liveDir, f);
-  if (m.facts.length) {
-    const facts = `read_parquet(${literalList(m.facts.map(at))})`;
-    await db.run(`CREATE OR REPLACE TEMP VIEW fact_events AS
-      SELECT * FROM wh.main.fact_events w WHERE NOT EXISTS (SELECT 1 FROM ${facts} l WHERE l.event_id = w.event_id)
-      UNION ALL SELECT * FROM ${facts}`);
-  }
+  if (m.facts.length) await db.run(`CREATE OR REPLACE TEMP VIEW fact_events AS ${factEventsWithLive(m.facts.map(at))}`);
   if (m.activity) {
     await db.run(`CREATE OR REPLACE TEMP VIEW mart_user_activity_daily AS
       SELECT * FROM (SELECT * FROM wh.main.mart_user_activity_daily w WHERE w.date NOT IN (SELECT date FROM read_parquet(${literal(at(m.activity))}))
