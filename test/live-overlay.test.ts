@@ -83,8 +83,15 @@ test('live overlay: many micro-batches are compacted into one fact file and stil
       const n = (i + 1) * 3;
       await until(`micro-batch ${i + 1} in fact_events`, async () => ((await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-')"))[0]!.n === n ? true : undefined), 20_000);
     }
-    const manifest = (await readLiveManifest(new LakeLayout(home).live))!.manifest;
+    const layout = new LakeLayout(home);
+    const manifest = (await readLiveManifest(layout.live))!.manifest;
     assert.ok(manifest.facts.length < batches.length, `the overlay compacted its fact files (${manifest.facts.join(', ')})`);
+    // Each overlay was laid over the same locked session: it still reads no file outside the live folder.
+    for (const path of ['/etc/hostname', join(layout.lake, 'bronze', 'events', '*', '*.parquet')]) {
+      const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: `SELECT count(*) FROM read_text(${`'${path}'`})` }) });
+      assert.equal(res.status, 400, `reading ${path} is refused`);
+      assert.match(JSON.stringify(await res.json()), /Permission Error/);
+    }
     assert.equal(manifest.events, events.length);
     const live = await snapshot(query, known.day);
     const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });

@@ -3,20 +3,20 @@ import { join } from 'node:path';
 import { StatementType } from '@duckdb/node-api';
 import { DuckSession, literalList, type Params } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
-import { attachWarehouse } from '../warehouse/index.ts';
+import { applyLiveOverlay, attachWarehouse } from '../warehouse/index.ts';
 import type { QueryResult, TableColumn, WarehouseReader } from './warehouse-reader.ts';
 
 /**
  * The embedded warehouse as the server reads it: attached read-only in a session that
  * can touch no file but the live overlay's (external access off, configuration locked),
  * so neither a dashboard query nor a console user can write anything or read a file. A
- * publish replaces the warehouse file and a micro-batch the overlay's manifest, so the
- * session is rebuilt when either changes.
+ * publish replaces the warehouse file, and the session is rebuilt; a micro-batch replaces
+ * the overlay's manifest, and the new overlay is laid over the same session.
  */
 export class DuckdbWarehouseReader implements WarehouseReader {
   readonly kind = 'duckdb';
   private session: DuckSession | undefined;
-  private attachedStamp = '';
+  private attached: Stamp = { wh: 0, live: 0 };
   private opening: Promise<DuckSession> | undefined;
 
   constructor(private readonly warehouseDb: string, private readonly liveDir: string) {}
@@ -73,24 +73,38 @@ export class DuckdbWarehouseReader implements WarehouseReader {
     const mtime = (path: string) => stat(path).then((s) => s.mtimeMs, () => 0);
     const [wh, live] = await Promise.all([mtime(this.warehouseDb), mtime(join(this.liveDir, 'manifest.json'))]);
     if (wh === 0) throw new TransientError('warehouse_empty', 'nothing has been published yet', { subject: this.warehouseDb, hint: 'run the daily DAG first' });
-    const stamp = `${wh}/${live}`;
-    if (this.session && stamp === this.attachedStamp) return this.session;
-    this.opening ??= this.open(stamp).finally(() => (this.opening = undefined));
+    const stamp = { wh, live };
+    if (this.session && wh === this.attached.wh && live === this.attached.live) return this.session;
+    // A new overlay is laid over the open session; only a new warehouse needs a new one.
+    this.opening ??= (this.session && wh === this.attached.wh ? this.relay(this.session, stamp) : this.open(stamp)).finally(() => (this.opening = undefined));
     return this.opening;
   }
 
-  private async open(stamp: string): Promise<DuckSession> {
+  private async relay(db: DuckSession, stamp: Stamp): Promise<DuckSession> {
+    await applyLiveOverlay(db, this.liveDir);
+    this.attached = stamp;
+    return db;
+  }
+
+  private async open(stamp: Stamp): Promise<DuckSession> {
     const db = await DuckSession.open(':memory:', { memoryLimit: '512MB' });
-    const { files } = await attachWarehouse(db, this.warehouseDb, this.liveDir);
-    if (files.length) await db.run(`SET allowed_paths = ${literalList(files)}`);
+    await attachWarehouse(db, this.warehouseDb, this.liveDir);
+    // Overlays to come are read from the live folder; nothing else can be opened once this is locked.
+    await db.run(`SET allowed_directories = ${literalList([`${this.liveDir}/`])}`);
     await db.run('SET enable_external_access = false');
     await db.run('SET lock_configuration = true');
     // A request may have picked the old session just before it was replaced; it closes
     // later, and then only after the statements queued on it.
     const old = this.session;
     this.session = db;
-    this.attachedStamp = stamp;
+    this.attached = stamp;
     setTimeout(() => void old?.close(), 30_000).unref();
     return db;
   }
+}
+
+/** The modification times of the warehouse file and the overlay manifest a session reads. */
+interface Stamp {
+  wh: number;
+  live: number;
 }

@@ -61,31 +61,42 @@ export function factEventsWithLive(factFiles: readonly string[]): string {
           UNION ALL SELECT * FROM ${facts}`;
 }
 
-/**
- * Attaches the warehouse read-only as `wh` (made the default) and, when a live overlay
- * for exactly this warehouse exists, shadows the tables it extends with temp views of
- * the same names. Returns the overlay applied, if any, and the files the views read.
- */
-export async function attachWarehouse(db: DuckSession, warehouseDb: string, liveDir: string): Promise<{ overlay?: LiveManifest; files: string[] }> {
+/** The temp views an overlay lays over the warehouse's tables of the same names, and its summary. */
+const OVERLAY_VIEWS = ['fact_events', 'mart_user_activity_daily', 'mart_funnel', 'dim_date', '_live_info'];
+
+/** Attaches the warehouse read-only as `wh` (made the default) and lays its live overlay over it. */
+export async function attachWarehouse(db: DuckSession, warehouseDb: string, liveDir: string): Promise<LiveManifest | undefined> {
   await db.run(`ATTACH ${literal(warehouseDb)} AS wh (READ_ONLY)`);
   await db.run('USE wh');
+  return applyLiveOverlay(db, liveDir);
+}
+
+/**
+ * Lays the live overlay over the attached warehouse when it was made for exactly that
+ * warehouse: the tables it extends are shadowed by temp views of the same names. Whatever
+ * overlay was laid before is replaced, or removed, in one transaction, so a query sees the
+ * old overlay or the new one. Returns the overlay applied, if any.
+ */
+export async function applyLiveOverlay(db: DuckSession, liveDir: string): Promise<LiveManifest | undefined> {
   const live = await readLiveManifest(liveDir);
-  if (!live) return { files: [] };
-  const base = await db.one<{ run_id: string }>('SELECT run_id FROM wh.main._publish_info').catch(() => undefined);
-  const m = live.manifest;
-  if (base?.run_id !== m.baseRunId) return { files: [] };
-  const at = (f: string) => join(liveDir, f);
-  if (m.facts.length) await db.run(`CREATE OR REPLACE TEMP VIEW fact_events AS ${factEventsWithLive(m.facts.map(at))}`);
-  if (m.activity) {
-    await db.run(`CREATE OR REPLACE TEMP VIEW mart_user_activity_daily AS
-      SELECT * FROM (SELECT * FROM wh.main.mart_user_activity_daily w WHERE w.date NOT IN (SELECT date FROM read_parquet(${literal(at(m.activity))}))
-                     UNION ALL SELECT * FROM read_parquet(${literal(at(m.activity))}))
-      ORDER BY date`);
-  }
-  for (const [table, file] of [['mart_funnel', m.funnel], ['dim_date', m.dimDate]] as const) {
-    if (file) await db.run(`CREATE OR REPLACE TEMP VIEW ${ident(table)} AS SELECT * FROM read_parquet(${literal(at(file))})`);
-  }
-  await db.run(`CREATE OR REPLACE TEMP VIEW _live_info AS
-    SELECT ${literal(m.refreshedAt)}::TIMESTAMP AS refreshed_at, ${m.events}::BIGINT AS events, ${m.throughSeq}::BIGINT AS through_seq`);
-  return { overlay: m, files: liveFiles(liveDir, m) };
+  const base = live ? await db.one<{ run_id: string }>('SELECT run_id FROM wh.main._publish_info').catch(() => undefined) : undefined;
+  const m = live && base?.run_id === live.manifest.baseRunId ? live.manifest : undefined;
+  await db.transaction(async () => {
+    for (const v of OVERLAY_VIEWS) await db.run(`DROP VIEW IF EXISTS temp.main.${ident(v)}`);
+    if (!m) return;
+    const at = (f: string) => join(liveDir, f);
+    if (m.facts.length) await db.run(`CREATE TEMP VIEW fact_events AS ${factEventsWithLive(m.facts.map(at))}`);
+    if (m.activity) {
+      await db.run(`CREATE TEMP VIEW mart_user_activity_daily AS
+        SELECT * FROM (SELECT * FROM wh.main.mart_user_activity_daily w WHERE w.date NOT IN (SELECT date FROM read_parquet(${literal(at(m.activity))}))
+                       UNION ALL SELECT * FROM read_parquet(${literal(at(m.activity))}))
+        ORDER BY date`);
+    }
+    for (const [table, file] of [['mart_funnel', m.funnel], ['dim_date', m.dimDate]] as const) {
+      if (file) await db.run(`CREATE TEMP VIEW ${ident(table)} AS SELECT * FROM read_parquet(${literal(at(file))})`);
+    }
+    await db.run(`CREATE TEMP VIEW _live_info AS
+      SELECT ${literal(m.refreshedAt)}::TIMESTAMP AS refreshed_at, ${m.events}::BIGINT AS events, ${m.throughSeq}::BIGINT AS through_seq`);
+  });
+  return m;
 }
