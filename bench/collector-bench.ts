@@ -5,7 +5,7 @@
  *
  *   npm run bench:collector -- --seconds 20 --clients 32 --batch 100     as fast as the clients go
  *   npm run bench:collector -- --rate 20000                               paced at 20,000 events/s in all
- *   npm run bench:collector -- --rate 20000 --flush 500                   with the collector flushing every 500 ms
+ *   npm run bench:collector -- --rate 20000 --flush 1000                  with the collector flushing every second (default: the config's)
  *   npm run bench:collector -- --rate 20000 --profile                     and a V8 CPU profile of the server in <dir>/profile
  */
 import { spawn } from 'node:child_process';
@@ -18,7 +18,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { findServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string', default: '1000' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
@@ -34,7 +34,7 @@ await generateLanding({ out: join(values.dir, 'landing'), scale: 0.002, seed: 5,
 const configFile = join(values.dir, 'shoplake.config.json');
 await writeFile(configFile, JSON.stringify({
   home, landing: resolve(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
-  collector: { token: TOKEN, flushIntervalMs: Number(values.flush) },
+  collector: { token: TOKEN, ...(values.flush ? { flushIntervalMs: Number(values.flush) } : {}) },
 }));
 const child = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.dir, 'profile')}`] : []), new URL('../bin/shoplake.js', import.meta.url).pathname, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
 const childLog = (chunk: Buffer) => {

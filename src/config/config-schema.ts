@@ -169,8 +169,12 @@ export const ConfigSchema = z
       .object({
         /** Bearer token clients send to POST /v1/events and /v1/orders; without one the collector is off. */
         token: z.string().min(16, 'at least 16 characters').optional(),
-        /** Deliver buffered records to bronze at least this often, in ms. */
-        flushIntervalMs: z.number().int().positive().default(1000),
+        /**
+         * Deliver buffered records to bronze at least this often, in ms. A record waits up to
+         * this long before its delivery starts, so it bounds freshness; each delivery writes
+         * a bronze file per stream and day, so it also sets how many small files the lake gets.
+         */
+        flushIntervalMs: z.number().int().positive().default(500),
         /** ...or as soon as a stream's open segment holds this many MiB. */
         flushMb: z.number().positive().default(4),
         /**
@@ -204,7 +208,7 @@ export const ConfigSchema = z
         }).strict()).default([]),
       })
       .strict()
-      .default({ flushIntervalMs: 1000, flushMb: 4, dedupWindowMinutes: 60, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true, refreshGoldIntervalMs: 300_000, nats: [] }),
+      .default({ flushIntervalMs: 500, flushMb: 4, dedupWindowMinutes: 60, maxBufferMb: 256, maxBatchMb: 10, refreshGold: true, refreshGoldIntervalMs: 300_000, nats: [] }),
     alerts: z
       .object({
         /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */
