@@ -36,7 +36,7 @@ await writeFile(configFile, JSON.stringify({
   home, landing: resolve(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
   collector: { token: TOKEN, ...(values.flush ? { flushIntervalMs: Number(values.flush) } : {}) },
 }));
-const child = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.dir, 'profile')}`] : []), new URL('../bin/shoplake.js', import.meta.url).pathname, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.dir, 'profile')}`] : []), new URL('../bin/shoplake.cjs', import.meta.url).pathname, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
 const childLog = (chunk: Buffer) => {
   if (values.verbose) for (const line of chunk.toString().split('\n').filter(Boolean)) console.error(`${new Date().toISOString().slice(11, 23)} ${line}`);
 };

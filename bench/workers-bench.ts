@@ -37,7 +37,7 @@ if (!(await access(join(landing, '_truth')).then(() => true, () => false))) {
   await generateLanding({ out: landing, scale, seed: Number(values.seed), drops: 2, monthly: !values.whole });
 }
 const stateUrl = `${values.url}${values.url.includes('?') ? '&' : '?'}schema=shoplake_bench`;
-const BIN = fileURLToPath(new URL('../bin/shoplake.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/shoplake.cjs', import.meta.url));
 const rows: Array<Record<string, unknown>> = [];
 let oneWorker = { ingest: 0, transform: 0, run: 0 };
 

@@ -12,7 +12,7 @@ import type { DagRunRecord } from '../src/orchestrate/index.ts';
 import { startServer } from '../src/serve/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 const TOKEN = 'test-token-0123456789';
 
 const event = (id: string, i: number) => ({

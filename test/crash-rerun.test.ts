@@ -9,7 +9,7 @@ import { runPipeline } from '../src/orchestrate/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
 
-const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 
 /** Starts `shoplake run` and SIGKILLs it after `ms`; resolves with whether it was still running. */
 function runAndKill(home: string, landing: string, ms: number): Promise<boolean> {

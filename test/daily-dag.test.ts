@@ -8,7 +8,7 @@ import { LakeLayout } from '../src/lake/index.ts';
 import { loadModels } from '../src/transform/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
 
 test('a run is a daily DAG run: one task per model, history with attempts and logs, gold unloaded per logical date', async () => {

@@ -10,7 +10,7 @@ import { startServer } from '../src/serve/index.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 
 /** What the web app reads from a server on `home` whose readers use `warehouse`. */
 async function readThroughServer(home: string, landing: string, warehouse: Record<string, unknown>) {

@@ -93,7 +93,7 @@ test('shoplake run --state postgres://… keeps the daily run, its tasks and log
   const root = await tempDir('pgstate');
   await generateLanding({ out: join(root, 'landing'), scale: 0.002, seed: 4, drops: 1 });
   const url = `${POSTGRES_URL}?schema=${schema}`;
-  const bin = new URL('../bin/shoplake.js', import.meta.url).pathname;
+  const bin = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
   const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args, '--home', join(root, 'home'), '--state', url, '--json'], { encoding: 'utf8' });
   const ran = cli(['run', '--landing', join(root, 'landing'), '--date', '2024-03-01']);
   assert.equal(ran.status, 0, ran.stderr);

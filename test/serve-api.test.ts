@@ -12,7 +12,7 @@ import { serverInfoPath, startServer } from '../src/serve/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
 
-const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 
 /** The CLI in a process of its own, as a user runs it beside the server (async: the server lives in this process). */
 function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {

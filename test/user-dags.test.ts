@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 const EXAMPLE = new URL('../examples/dags/revenue-export.ts', import.meta.url).pathname;
 
 test('a DAG file from the config runs when the daily run refreshes the gold table it consumes', async () => {

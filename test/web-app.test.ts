@@ -14,7 +14,7 @@ import { tempDir } from './helpers/temp-dir.ts';
 
 const CHROMIUM = process.env['SHOPLAKE_CHROMIUM'] ?? '/usr/bin/chromium';
 const SHOTS = new URL('../test-output/screenshots/', import.meta.url).pathname;
-const BIN = new URL('../bin/shoplake.js', import.meta.url).pathname;
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 const WEB_BUILT = new URL('../web/dist/index.html', import.meta.url).pathname;
 
 /** Debian's chromium, started as the machine allows (no sandbox as root, no background network). */

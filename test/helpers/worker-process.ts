@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { until } from './until.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/shoplake.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/shoplake.cjs', import.meta.url));
 
 export interface WorkerProcess {
   proc: ChildProcess;
