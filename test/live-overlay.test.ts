@@ -102,6 +102,42 @@ test('live overlay: many micro-batches are compacted into one fact file and stil
   }
 });
 
+test('live overlay: streamed events that replace published ones (same event_id) take them out of the marts, as the next build does', async () => {
+  const { server, query } = await liveServer('live-replace', 47);
+  try {
+    const { known, events } = await firstBuild(server, query);
+    type Published = { event_id: string; ts: string; session_id: string; customer_id: string | null; event_type: string };
+    const pick = (where: string) => query<Published>(
+      `SELECT f.event_id, strftime(f.event_ts, '%Y-%m-%dT%H:%M:%SZ') AS ts, f.session_id, c.customer_id, f.event_type
+       FROM fact_events f LEFT JOIN dim_customer c ON c.customer_key = f.customer_key AND f.customer_key > 0
+       WHERE ${where} ORDER BY f.event_id LIMIT 3`,
+    );
+    const published = [
+      ...(await pick(`CAST(f.event_ts AS DATE) = CAST('${known.day}' AS DATE)`)),
+      ...(await pick(`f.event_type IN ('product_view', 'add_to_cart', 'checkout_start')
+                      AND f.event_id IN (SELECT max(event_id) FROM fact_events GROUP BY session_id, event_type HAVING count(*) = 1)`)),
+    ];
+    assert.equal(published.length, 6);
+    // On the last day: sent again as it was, moved to a new day as a purchase, or into
+    // another session; elsewhere, a session's only event of a funnel step moved to a new session.
+    const replacing = published.map((e, i) => ({
+      event_id: e.event_id, session_id: i === 2 || i >= 3 ? `RE-S${i}` : e.session_id, customer_id: e.customer_id, device: 'mobile',
+      event_ts: i === 1 ? '2031-03-02T09:00:00Z' : e.ts, event_type: i === 1 ? 'purchase' : e.event_type,
+    }));
+    await postEvents(server.url, [...events.slice(0, 20), ...replacing]);
+    await until('the stream in fact_events', async () => ((await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-')"))[0]!.n === 20 ? true : undefined), 20_000);
+    const ids = published.map((e) => `'${e.event_id}'`).join(', ');
+    const replaced = () => query(`SELECT event_id, event_ts::VARCHAR AS ts, session_id, event_type FROM fact_events WHERE event_id IN (${ids}) ORDER BY event_id`);
+    const live = { ...(await snapshot(query, known.day)), replaced: await replaced() };
+    assert.equal(live.replaced.length, 6, 'each replaced event is read once');
+    const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
+    assert.deepEqual(live, { ...(await snapshot(query, known.day)), replaced: await replaced() }, 'the overlay read exactly what the full build publishes');
+  } finally {
+    await server.close();
+  }
+});
+
 type LiveServer = Awaited<ReturnType<typeof liveServer>>;
 
 /**

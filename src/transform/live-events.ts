@@ -5,9 +5,10 @@ import { IS_STREAM_DELIVERY } from '../ingest/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
-import { factEventsWithLive, liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type LiveSync, type PostgresLiveOverlay } from '../warehouse/index.ts';
+import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type LiveSync, type PostgresLiveOverlay } from '../warehouse/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { createBronzeSources } from './bronze-sources.ts';
+import { LiveMarts } from './live-marts.ts';
 import type { Model } from './model-declaration.ts';
 import { MACROS_SQL_URL } from './macros-url.ts';
 
@@ -40,6 +41,9 @@ export class LiveEvents {
   // Names stay unique across restarts: a reader may still hold the files of the last manifest.
   private version = Date.now();
   private eventCount = 0;
+  /** The latest event time in the overlay (epoch ms), for the calendar. */
+  private lastEventMs: number | undefined;
+  private readonly marts = new LiveMarts();
   private running: Promise<LiveRefresh> | undefined;
   private queued: Promise<LiveRefresh> | undefined;
   private closed = false;
@@ -61,7 +65,12 @@ export class LiveEvents {
 
   refresh(): Promise<LiveRefresh> {
     if (this.running) return (this.queued ??= this.running.then(() => undefined, () => undefined).then(() => ((this.queued = undefined), this.refresh())));
-    this.running = this.refreshOnce().finally(() => (this.running = undefined));
+    this.running = this.refreshOnce().catch((err: unknown) => {
+      // The marts count each batch once; after a refresh that failed part way, the next
+      // one starts over from the published warehouse instead of counting twice.
+      this.base = undefined;
+      throw err;
+    }).finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -117,8 +126,6 @@ export class LiveEvents {
         await db.run(`COPY (SELECT * FROM read_parquet(${literalList(this.factFiles)})) TO ${literal(join(this.dir, all))} (FORMAT parquet)`);
         this.facts = [all];
       }
-      // From here on `fact_events` in a model (the funnel) means published ∪ live.
-      await db.run(`CREATE OR REPLACE TEMP VIEW fact_events AS ${factEventsWithLive(this.factFiles)}`);
     }
     this.processedSeq = throughSeq;
     const empty = this.eventCount === 0;
@@ -126,7 +133,7 @@ export class LiveEvents {
       baseRunId: this.base.runId, baseSeq: this.base.seq, throughSeq, refreshedAt: new Date().toISOString(), events: this.eventCount,
       facts: empty ? [] : this.facts,
       activity: empty ? null : await this.writeActivity(db),
-      funnel: empty ? null : await this.writeTable(db, 'funnel', this.sql.mart_funnel),
+      funnel: empty ? null : await this.writeFunnel(db),
       dimDate: empty ? null : await this.writeDimDate(db),
     };
     const previous = await readLiveManifest(this.dir);
@@ -152,10 +159,10 @@ export class LiveEvents {
     await createBronzeSources(db, { events: files });
     await db.run(`CREATE OR REPLACE TEMP TABLE stg_events AS ${this.sql.stg_events}`);
     await db.run(`CREATE OR REPLACE TEMP TABLE live_new AS ${this.sql.silver_events}`);
-    // Appended without a dedup: delivery already admits each event id into bronze once
-    // (stream_ids); a landing file's copy of an id is shadowed by the readers' anti-join.
-    await db.run('CREATE TABLE IF NOT EXISTS live_silver AS SELECT * FROM live_new WHERE false');
-    await db.run('INSERT INTO live_silver SELECT * FROM live_new');
+    // Not deduplicated against earlier batches: delivery already admits each event id into
+    // bronze once (stream_ids); a landing file's copy of an id is shadowed by the readers' anti-join.
+    const last = await db.scalar<number | null>('SELECT epoch_ms(max(event_ts)) FROM live_new');
+    if (last !== null && last !== undefined) this.lastEventMs = Math.max(this.lastEventMs ?? -Infinity, Number(last));
     await db.run('CREATE OR REPLACE TEMP VIEW silver_events AS SELECT * FROM live_new');
     // The overlay's facts are its Parquet files: they are what readers see, and an
     // in-memory copy cost as much as writing them.
@@ -163,34 +170,31 @@ export class LiveEvents {
     return Number(await db.scalar('SELECT count(*) FROM live_new'));
   }
 
-  /**
-   * mart_user_activity_daily for the days the new events fall on, from the published
-   * silver events of those days with the live ones laid over them (distinct counts cannot
-   * be added up, so each touched day is recomputed whole).
-   */
+  /** mart_user_activity_daily for the days the new events touch (see LiveMarts). */
   private async writeActivity(db: DuckSession): Promise<string | null> {
     const silver = join(this.layout.zone('silver'), 'silver_events.parquet');
     if (!(await stat(silver).then(() => true, () => false))) return null;
-    // Marts are written only when a batch came in (a rebase empties the overlay first).
-    await db.run('CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT event_ts::DATE FROM live_new');
-    await db.run(`CREATE OR REPLACE TEMP VIEW silver_events AS
-      SELECT * FROM read_parquet(${literal(silver)}) s
-      WHERE s.event_ts::DATE IN (FROM touched) AND NOT EXISTS (SELECT 1 FROM live_silver l WHERE l.event_id = s.event_id)
-      UNION ALL BY NAME SELECT * FROM live_silver WHERE event_ts::DATE IN (FROM touched)`);
-    await db.run(`CREATE OR REPLACE TEMP TABLE activity_new AS ${this.sql.mart_user_activity_daily}`);
+    await this.marts.addActivity(db, silver);
     await db.run('CREATE TABLE IF NOT EXISTS live_activity AS SELECT * FROM activity_new WHERE false');
     await db.run('DELETE FROM live_activity WHERE date IN (SELECT date FROM activity_new)');
     await db.run('INSERT INTO live_activity SELECT * FROM activity_new');
     return this.writeTable(db, 'activity', 'SELECT * FROM live_activity ORDER BY date');
   }
 
+  private async writeFunnel(db: DuckSession): Promise<string> {
+    await this.marts.addFunnel(db);
+    return this.writeTable(db, 'funnel', this.sql.mart_funnel);
+  }
+
   /** The calendar, when live events reach past the published one's last day. */
   private async writeDimDate(db: DuckSession): Promise<string | null> {
-    const beyond = await db.scalar<boolean>('SELECT (SELECT max(event_ts)::DATE FROM live_silver) > (SELECT max(date) FROM wh.main.dim_date)');
+    if (this.lastEventMs === undefined) return null;
+    const last = `epoch_ms(${Math.trunc(this.lastEventMs)}::BIGINT)`;
+    const beyond = await db.scalar<boolean>(`SELECT ${last}::DATE > (SELECT max(date) FROM wh.main.dim_date)`);
     if (!beyond) return null;
     await db.run('CREATE OR REPLACE TEMP VIEW silver_orders AS SELECT NULL::TIMESTAMP AS order_ts WHERE false');
     await db.run(`CREATE OR REPLACE TEMP VIEW silver_events AS
-      SELECT min(date)::TIMESTAMP AS event_ts FROM wh.main.dim_date WHERE date_key > 0 UNION ALL SELECT max(event_ts)::TIMESTAMP FROM live_silver`);
+      SELECT min(date)::TIMESTAMP AS event_ts FROM wh.main.dim_date WHERE date_key > 0 UNION ALL SELECT ${last}`);
     return this.writeTable(db, 'dim_date', this.sql.dim_date);
   }
 
@@ -219,7 +223,9 @@ export class LiveEvents {
     this.processedSeq = this.base.seq;
     this.facts = [];
     this.eventCount = 0;
-    for (const t of ['live_silver', 'live_activity']) await db.run(`DROP TABLE IF EXISTS ${t}`);
+    this.lastEventMs = undefined;
+    await db.run('DROP TABLE IF EXISTS live_activity');
+    await this.marts.reset(db);
     for (const v of ['dim_customer', 'dim_product']) await db.run(`CREATE OR REPLACE TEMP VIEW ${v} AS SELECT * FROM wh.main.${v}`);
     return true;
   }

@@ -1,3 +1,4 @@
+-- The live overlay keeps these figures incrementally between builds (src/transform/live-marts.ts): a change here is a change there.
 -- Read from silver: active_customers counts customer ids as delivered, known or not.
 SELECT event_ts::DATE AS date,
        count(DISTINCT customer_id) AS active_customers,
