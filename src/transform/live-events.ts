@@ -22,8 +22,12 @@ export interface LiveRefresh {
   postgres?: { sync: LiveSync } | { error: string };
 }
 
-/** Past this many fact files the overlay's facts are rewritten as one, so a read opens few files. */
-const COMPACT_AFTER = 16;
+/**
+ * This many fact files of one tier are merged into one file of the next (tier 0: one per
+ * micro-batch), so a read opens few files and an event is rewritten once per tier, not at
+ * every compaction as when all files were merged into one.
+ */
+const MERGE_AT = 16;
 
 /**
  * The streaming micro-batch: stream batches delivered to bronze after the last build go
@@ -37,7 +41,7 @@ export class LiveEvents {
   private db: DuckSession | undefined;
   private base: { runId: string; seq: number; mtimeMs: number } | undefined;
   private processedSeq = 0;
-  private facts: string[] = [];
+  private facts: Array<{ name: string; tier: number }> = [];
   // Names stay unique across restarts: a reader may still hold the files of the last manifest.
   private version = Date.now();
   private eventCount = 0;
@@ -87,10 +91,6 @@ export class LiveEvents {
     return this.layout.live;
   }
 
-  private get factFiles(): string[] {
-    return this.facts.map((f) => join(this.dir, f));
-  }
-
   private async refreshOnce(): Promise<LiveRefresh> {
     const t0 = Date.now();
     let postgres: LiveRefresh['postgres'];
@@ -120,18 +120,14 @@ export class LiveEvents {
       const name = `facts-${throughSeq}-${this.version}.parquet`;
       addedFacts = join(this.dir, name);
       this.eventCount += Number(await db.scalar(`COPY facts_new TO ${literal(addedFacts)} (FORMAT parquet)`));
-      this.facts.push(name);
-      if (this.facts.length > COMPACT_AFTER) {
-        const all = `facts-${throughSeq}-${this.version}-all.parquet`;
-        await db.run(`COPY (SELECT * FROM read_parquet(${literalList(this.factFiles)})) TO ${literal(join(this.dir, all))} (FORMAT parquet)`);
-        this.facts = [all];
-      }
+      this.facts.push({ name, tier: 0 });
+      await this.mergeFacts(db, throughSeq);
     }
     this.processedSeq = throughSeq;
     const empty = this.eventCount === 0;
     const manifest: LiveManifest = {
       baseRunId: this.base.runId, baseSeq: this.base.seq, throughSeq, refreshedAt: new Date().toISOString(), events: this.eventCount,
-      facts: empty ? [] : this.facts,
+      facts: empty ? [] : this.facts.map((f) => f.name),
       activity: empty ? null : await this.writeActivity(db),
       funnel: empty ? null : await this.writeFunnel(db),
       dimDate: empty ? null : await this.writeDimDate(db),
@@ -143,6 +139,18 @@ export class LiveEvents {
     if (this.postgres) postgres = await this.toPostgres(manifest, addedFacts);
     await this.removeUnlisted([manifest, previous?.manifest]);
     return result('refreshed', added);
+  }
+
+  /** Merges a full tier of fact files into one of the next tier, and on up. */
+  private async mergeFacts(db: DuckSession, throughSeq: number): Promise<void> {
+    for (let tier = 0; ; tier++) {
+      const full = this.facts.filter((f) => f.tier === tier);
+      if (full.length < MERGE_AT) return;
+      const merged = { name: `facts-${throughSeq}-${this.version}-t${tier + 1}.parquet`, tier: tier + 1 };
+      const files = literalList(full.map((f) => join(this.dir, f.name)));
+      await db.run(`COPY (SELECT * FROM read_parquet(${files})) TO ${literal(join(this.dir, merged.name))} (FORMAT parquet)`);
+      this.facts = [...this.facts.filter((f) => f.tier !== tier), merged];
+    }
   }
 
   /** The overlay into the PostgreSQL warehouse; a failure there leaves the one on disk serving and is reported. */
