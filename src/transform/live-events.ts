@@ -47,6 +47,8 @@ export class LiveEvents {
   private eventCount = 0;
   /** The latest event time in the overlay (epoch ms), for the calendar. */
   private lastEventMs: number | undefined;
+  /** The calendar file last written, and the last day it reaches. */
+  private calendar: { lastDay: string; file: string | null } | undefined;
   private readonly marts = new LiveMarts();
   private running: Promise<LiveRefresh> | undefined;
   private queued: Promise<LiveRefresh> | undefined;
@@ -197,9 +199,16 @@ export class LiveEvents {
   /** The calendar, when live events reach past the published one's last day. */
   private async writeDimDate(db: DuckSession): Promise<string | null> {
     if (this.lastEventMs === undefined) return null;
+    const lastDay = new Date(this.lastEventMs).toISOString().slice(0, 10);
+    // The calendar only changes when the last day does: the file written for it still holds.
+    if (this.calendar?.lastDay === lastDay) return this.calendar.file;
     const last = `epoch_ms(${Math.trunc(this.lastEventMs)}::BIGINT)`;
     const beyond = await db.scalar<boolean>(`SELECT ${last}::DATE > (SELECT max(date) FROM wh.main.dim_date)`);
-    if (!beyond) return null;
+    this.calendar = { lastDay, file: beyond ? await this.calendarTo(db, last) : null };
+    return this.calendar.file;
+  }
+
+  private async calendarTo(db: DuckSession, last: string): Promise<string> {
     await db.run('CREATE OR REPLACE TEMP VIEW silver_orders AS SELECT NULL::TIMESTAMP AS order_ts WHERE false');
     await db.run(`CREATE OR REPLACE TEMP VIEW silver_events AS
       SELECT min(date)::TIMESTAMP AS event_ts FROM wh.main.dim_date WHERE date_key > 0 UNION ALL SELECT ${last}`);
@@ -232,6 +241,7 @@ export class LiveEvents {
     this.facts = [];
     this.eventCount = 0;
     this.lastEventMs = undefined;
+    this.calendar = undefined;
     await db.run('DROP TABLE IF EXISTS live_activity');
     await this.marts.reset(db);
     for (const v of ['dim_customer', 'dim_product']) await db.run(`CREATE OR REPLACE TEMP VIEW ${v} AS SELECT * FROM wh.main.${v}`);
