@@ -32,10 +32,11 @@ const MERGE_AT = 16;
 /**
  * The streaming micro-batch: stream batches delivered to bronze after the last build go
  * through the same models as in the daily build (stg_events, silver_events, fact_events,
- * mart_user_activity_daily, mart_funnel, dim_date), against the published dimensions,
- * into the live overlay the warehouse readers apply. Each refresh handles only the
- * batches new since the previous one; a new publish starts the overlay over from the
- * sequence that build reached. One refresh runs at a time; calls during one share the next.
+ * mart_funnel, dim_date; mart_user_activity_daily as LiveMarts keeps it), against the
+ * published dimensions, into the live overlay the warehouse readers apply. Each refresh
+ * handles only the batches new since the previous one; a new publish starts the overlay
+ * over from the sequence that build reached. One refresh runs at a time; calls during one
+ * share the next.
  */
 export class LiveEvents {
   private db: DuckSession | undefined;
@@ -53,7 +54,7 @@ export class LiveEvents {
   private running: Promise<LiveRefresh> | undefined;
   private queued: Promise<LiveRefresh> | undefined;
   private closed = false;
-  private readonly sql: Record<'stg_events' | 'silver_events' | 'fact_events' | 'mart_user_activity_daily' | 'mart_funnel' | 'dim_date', string>;
+  private readonly sql: Record<'stg_events' | 'silver_events' | 'fact_events' | 'mart_funnel' | 'dim_date', string>;
   private manifest: LiveManifest | undefined;
 
   /** `postgres`: the PostgreSQL warehouse's copy of the overlay, kept in step with the one on disk. */
@@ -65,7 +66,7 @@ export class LiveEvents {
     };
     this.sql = {
       stg_events: sql('stg_events'), silver_events: sql('silver_events'), fact_events: sql('fact_events'),
-      mart_user_activity_daily: sql('mart_user_activity_daily'), mart_funnel: sql('mart_funnel'), dim_date: sql('dim_date'),
+      mart_funnel: sql('mart_funnel'), dim_date: sql('dim_date'),
     };
   }
 
