@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -153,8 +153,9 @@ console.log(formatTable([{
   'server cores': +(serverCpu / elapsed).toFixed(2), 'client cores': +((clientCpu.user + clientCpu.system) / 1e6 / elapsed).toFixed(2), 'facts / acked': `${facts} / ${acked}`, 'failed requests': [...failed].map(([status, k]) => `${k}×${status}`).join(' ') || 0,
 }]));
 
-/** CPU seconds (user + system, every thread) a process has used, from /proc (Linux). */
+/** CPU seconds (user + system, every thread) a process has used, from /proc (Linux; NaN elsewhere). */
 function cpuSeconds(pid: number): number {
+  if (!existsSync(`/proc/${pid}/stat`)) return NaN;
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
   // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the command name.
   return (Number(fields[11]) + Number(fields[12])) / 100;
