@@ -66,13 +66,25 @@ test('collector: token, JSON and gzipped NDJSON, per-record rejects to quarantin
     const big = Array.from({ length: 400 }, (_, i) => event(`live-big-${i}`, i));
     let status = 200;
     let retryAfter: string | null = null;
+    let bigAccepted = 0;
     for (let i = 0; i < 20 && status !== 429; i++) {
       const r = await post(server.url, 'events', JSON.stringify(big));
       status = r.status;
       retryAfter = r.headers.get('retry-after');
+      if (status === 200) bigAccepted++;
     }
     assert.equal(status, 429);
     assert.equal(retryAfter, '1');
+    const scrape = async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN);
+    };
+    let metric = await scrape();
+    const accepted = 5 + 400 * bigAccepted;
+    assert.equal(metric('shoplake_stream_records_total{stream="events",verdict="accepted"}'), accepted);
+    assert.equal(metric('shoplake_stream_records_total{stream="events",verdict="rejected"}'), 3);
+    assert.equal(metric('shoplake_stream_append_seconds_count{stream="events"}'), 2 + bigAccepted, 'one durable append per accepted batch');
+    assert.equal(metric('shoplake_stream_throttled_total{stream="events"}'), 1);
 
     // Delivered to bronze once each (live-1 was sent twice), then a gold refresh makes them facts.
     for (let i = 0; i < 300; i++) {
@@ -82,6 +94,12 @@ test('collector: token, JSON and gzipped NDJSON, per-record rejects to quarantin
       await new Promise((r) => setTimeout(r, 200));
     }
     const { bronze, facts } = await delivered(home);
+    metric = await scrape();
+    assert.equal(metric('shoplake_stream_delivered_records_total{stream="events",kind="new"}') + metric('shoplake_stream_delivered_records_total{stream="events",kind="repeat"}'), accepted,
+      'every accepted record delivered or dropped as a repeat');
+    assert.equal(metric('shoplake_stream_delivered_records_total{stream="events",kind="repeat"}'), 1, 'live-1 came twice');
+    assert.equal(metric('shoplake_stream_buffer_bytes'), 0);
+    assert.ok(metric('shoplake_stream_delivery_seconds_count{stream="events"}') >= 1);
     for (const id of ['live-1', 'live-2', 'live-3', 'live-4', 'live-big-0', 'live-big-399']) {
       assert.equal(bronze.get(id), 1, `${id} in bronze once`);
       assert.equal(facts.get(id), 1, `${id} in fact_events once`);

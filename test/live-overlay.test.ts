@@ -54,6 +54,10 @@ test('live overlay: streamed events are in the gold event tables within seconds,
     }
     assert.equal(visible, events.length, 'every posted event is a fact without a DAG run');
     console.log(`# visible in fact_events ${Date.now() - t0} ms after the collector's 200`);
+    const metrics = (await (await fetch(`${server.url}/metrics`)).text()).split('\n');
+    const metric = (name: string) => Number(metrics.find((l) => l.startsWith(`${name} `))?.split(' ')[1]);
+    assert.equal(metric('shoplake_live_events'), events.length, 'the metrics count the overlay\'s events');
+    assert.ok(metric('shoplake_live_refresh_seconds_count') >= 1);
     assert.equal((await (await fetch(`${server.url}/api/runs?dag=daily`)).json() as unknown[]).length, 1, 'no daily run was needed');
 
     const live = await snapshot(query, known.day);

@@ -11,7 +11,7 @@ import { STREAMS, type StreamIngestor, type StreamSpec } from '../ingest/index.t
  * detail}]}`; rejected records are quarantined, not dropped. A full buffer answers 429
  * with Retry-After instead of growing without bound.
  */
-export async function registerCollectorRoutes(app: FastifyInstance, ctx: { ingestor: StreamIngestor; token: string; maxBatchBytes: number }): Promise<void> {
+export async function registerCollectorRoutes(app: FastifyInstance, ctx: { ingestor: StreamIngestor; token: string; maxBatchBytes: number; onThrottled?: (stream: StreamSpec['name']) => void }): Promise<void> {
   const expected = Buffer.from(`Bearer ${ctx.token}`);
   await app.register(async (scope) => {
     // Bodies are read as bytes here: they may be gzip, and NDJSON is not JSON.
@@ -24,6 +24,7 @@ export async function registerCollectorRoutes(app: FastifyInstance, ctx: { inges
           return reply.status(401).header('www-authenticate', 'Bearer').send({ error: { code: 'unauthorized', kind: 'terminal', message: 'a valid bearer token is required', hint: 'send Authorization: Bearer <collector.token>' } });
         }
         if (ctx.ingestor.full) {
+          ctx.onThrottled?.(spec.name);
           throw Object.assign(new TransientError('buffer_full', 'the collector buffer is full; retry shortly', { subject: spec.name, hint: 'honour Retry-After' }), { retryAfter: 1 });
         }
         const records = parseBatch(req, spec);

@@ -19,6 +19,7 @@ import { registerQualityRoutes } from './quality-routes.ts';
 import { modelDocs } from './model-docs.ts';
 import { registerCollectorRoutes } from './collector-routes.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
+import { streamMetrics } from './stream-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
 
 export interface RunningServer {
@@ -73,6 +74,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   app.setErrorHandler(sendError);
   const registry = pipelineMetrics(orchestrator, dlq);
+  // Read when scraped, after the ingestor below exists.
+  const metrics = streamMetrics(registry, () => ingestor.pendingBytes);
   const startedAt = new Date().toISOString();
   // Unhealthy once another process owns the state store: a supervisor should stop this one.
   app.get('/healthz', async (_req, reply) => {
@@ -95,6 +98,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       postgresFailing = failure !== undefined;
       log(postgresFailing ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${failure}` : 'live overlay: copied to PostgreSQL again');
     }
+    metrics.refreshed(r);
     if (!r.added) return;
     log(`live overlay: +${r.added} events (${r.events} since the last build) in ${r.ms} ms`);
     liveFeed.emit('live', r);
@@ -104,7 +108,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const ingestor = new StreamIngestor(orchestrator.work, orchestrator.state, orchestrator.layout, {
     flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20), dedupWindowMs: c.dedupWindowMinutes * 60_000,
     onError: (err) => log(`stream: ${String(err)}`),
+    onAccepted: (stream, accepted, rejected, ms) => metrics.accepted(stream, accepted, rejected, ms / 1000),
     onDelivered: (d) => {
+      metrics.delivered(d);
       log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);
       if (d.some((x) => x.outcome?.entity === 'events')) refreshLive();
       if (c.refreshGold) refreshGold.call();
@@ -113,7 +119,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // A waiting landing run rebuilds gold too, so it covers a stream refresh.
   const refreshGold = throttle(() => void orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']).catch((err: unknown) => log(`stream: ${String(err)}`)), c.refreshGoldIntervalMs, { leading: false });
   const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor));
-  if (c.token) await registerCollectorRoutes(app, { ingestor, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20) });
+  if (c.token) await registerCollectorRoutes(app, { ingestor, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream) });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));
   registerUploadRoutes(app, { orchestrator, landing: config.landing, maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20) });

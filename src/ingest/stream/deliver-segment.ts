@@ -13,12 +13,15 @@ import type { SegmentShape } from './stream-log.ts';
 import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
 
 export interface SegmentDelivery {
+  stream: StreamSpec['name'];
   segment: string;
   /** Records new to bronze; the rest were delivered before (a client's retry, a redelivery after a crash). */
   delivered: number;
   duplicates: number;
   /** From what this process knew of the segment it wrote, or read line by line (one recovered after a crash). */
   read: 'as_written' | 'line_by_line';
+  /** How long the delivery took, waiting for the ledger lock included. */
+  ms: number;
   outcome?: FileOutcome;
 }
 
@@ -34,6 +37,7 @@ export interface SegmentDelivery {
  * kept then, and nothing is ingested twice.
  */
 export async function deliverSegment(db: DuckSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string, shape?: SegmentShape): Promise<SegmentDelivery> {
+  const started = performance.now();
   return withLedgerLock(state, async () => {
     const name = basename(segment, '.ndjson');
     const req = { path: segment, compression: 'none' as const, textBytes: 0, blankLines: false };
@@ -54,9 +58,11 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
     const { total, fresh } = (await db.one<{ total: number; fresh: number }>('SELECT (SELECT count(*) FROM stream_seg)::INTEGER AS total, (SELECT count(*) FROM stream_new)::INTEGER AS fresh'))!;
     const done = () => db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
     const read = shape ? 'as_written' : 'line_by_line';
+    const ended = (delivered: number, outcome?: FileOutcome): SegmentDelivery =>
+      ({ stream: spec.name, segment, delivered, duplicates: total - delivered, read, ms: performance.now() - started, ...(outcome ? { outcome } : {}) });
     if (fresh === 0) {
       await done();
-      return { segment, delivered: 0, duplicates: total, read };
+      return ended(0);
     }
     const keepIds = () => db.run('INSERT INTO stream_ids SELECT $stream, _id, now()::TIMESTAMP FROM stream_new', { stream: spec.name });
     const ledger = await FileLedger.forAppend(state, layout);
@@ -64,7 +70,7 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
     if (await ledger.isRecorded(rel)) {
       await keepIds();
       await done();
-      return { segment, delivered: 0, duplicates: total, read };
+      return ended(0);
     }
     // Not under <home>/tmp, which a build clears while deliveries go on.
     const scratch = join(layout.home, 'stream', '.scratch');
@@ -81,7 +87,7 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
       await ledger.record(outcome, batchId, ingestedAt);
       // A crash between these two is recognised by the next delivery of the segment (above).
       await keepIds();
-      return { segment, delivered: fresh, duplicates: total - fresh, read, outcome };
+      return ended(fresh, outcome);
     } finally {
       await bytes.dispose();
       await done();

@@ -23,6 +23,8 @@ export interface StreamIngestOptions {
   /** How long a delivered record's identity is remembered to drop repeats, in ms (default an hour). */
   dedupWindowMs?: number;
   onDelivered?: (deliveries: SegmentDelivery[]) => void;
+  /** A batch was checked and its good records made durable, `ms` after it came in. */
+  onAccepted?: (stream: StreamSpec['name'], accepted: number, rejected: number, ms: number) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -72,6 +74,7 @@ export class StreamIngestor {
 
   /** Checks and durably buffers a batch; one verdict per record, none lost. */
   async accept(stream: StreamSpec['name'], records: readonly unknown[], receivedAt = new Date().toISOString()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
+    const started = performance.now();
     const spec = STREAMS[stream];
     const good: string[] = [];
     const keys = new Set<string>();
@@ -90,6 +93,7 @@ export class StreamIngestor {
     });
     await Promise.all([good.length ? this.logs.get(stream)!.append(good, keys) : undefined, bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined]);
     if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) this.kick();
+    this.opts.onAccepted?.(stream, good.length, rejected.length, performance.now() - started);
     return { accepted: good.length, rejected };
   }
 
