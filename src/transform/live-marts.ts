@@ -15,8 +15,7 @@ import { literal, type DuckSession } from '../duck/index.ts';
  * `facts_new` (its facts) and the published warehouse attached as `wh`.
  */
 export class LiveMarts {
-  /** Days whose published events are in the counts; a day is loaded the first time it is touched. */
-  private readonly loadedDays = new Set<string>();
+  /** Whether the published facts are in the funnel's pairs (loaded with the first micro-batch, not at start-up). */
   private funnelLoaded = false;
 
   /** Forgets everything: the overlay starts over on a new published warehouse. */
@@ -26,7 +25,6 @@ export class LiveMarts {
     await db.run('CREATE TABLE act_sessions (date DATE, session_id VARCHAR, n BIGINT, purchases BIGINT, PRIMARY KEY (date, session_id))');
     await db.run('CREATE TABLE act_counts (date DATE PRIMARY KEY, events BIGINT, page_views BIGINT, product_views BIGINT, add_to_carts BIGINT, purchases BIGINT)');
     await db.run('CREATE TABLE funnel_pairs (event_type VARCHAR, session_id VARCHAR, n BIGINT, PRIMARY KEY (event_type, session_id))');
-    this.loadedDays.clear();
     this.funnelLoaded = false;
   }
 
@@ -41,13 +39,14 @@ export class LiveMarts {
       SELECT event_ts::DATE AS date, customer_id, session_id, event_type, 1 AS sign FROM live_new
       UNION ALL
       SELECT s.event_ts::DATE, s.customer_id, s.session_id, s.event_type, -1 FROM ${silver} s SEMI JOIN live_new l USING (event_id)`);
-    const days = (await db.all<{ d: string }>('SELECT DISTINCT date::VARCHAR AS d FROM act_delta WHERE date IS NOT NULL')).map((r) => r.d);
-    const toLoad = days.filter((d) => !this.loadedDays.has(d));
-    if (toLoad.length) {
-      // A day's published events, counted once, before any change to them is.
-      await db.run(`INSERT INTO act_delta SELECT event_ts::DATE, customer_id, session_id, event_type, 1 FROM ${silver} WHERE event_ts::DATE IN (${toLoad.map((d) => `${literal(d)}::DATE`).join(', ')})`);
-      for (const d of toLoad) this.loadedDays.add(d);
+    // A day is counted once touched (it has a row in act_counts): a day touched for the first
+    // time gets its published events counted, before any change to them is.
+    await db.run(`CREATE OR REPLACE TEMP TABLE act_new_days AS
+      SELECT DISTINCT d.date FROM act_delta d ANTI JOIN act_counts c USING (date) WHERE d.date IS NOT NULL`);
+    if (Number(await db.scalar('SELECT count(*) FROM act_new_days')) > 0) {
+      await db.run(`INSERT INTO act_delta SELECT event_ts::DATE, customer_id, session_id, event_type, 1 FROM ${silver} WHERE event_ts::DATE IN (SELECT date FROM act_new_days)`);
     }
+    await db.run('DROP TABLE act_new_days');
     await db.run(`INSERT INTO act_customers SELECT date, customer_id, sum(sign)::BIGINT FROM act_delta WHERE date IS NOT NULL AND customer_id IS NOT NULL GROUP BY ALL
                   ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n`);
     await db.run(`INSERT INTO act_sessions SELECT date, session_id, sum(sign)::BIGINT, coalesce(sum(sign) FILTER (WHERE event_type = 'purchase'), 0)::BIGINT

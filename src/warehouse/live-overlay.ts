@@ -51,16 +51,6 @@ export function liveFiles(liveDir: string, m: LiveManifest): string[] {
   return [...m.facts, m.activity, m.funnel, m.dimDate].filter((f): f is string => f !== null).map((f) => join(liveDir, f));
 }
 
-/**
- * fact_events with the overlay's fact files laid over the warehouse's (attached as `wh`):
- * a streamed event replaces the published row of the same event_id.
- */
-export function factEventsWithLive(factFiles: readonly string[]): string {
-  const facts = `read_parquet(${literalList(factFiles)})`;
-  return `SELECT * FROM wh.main.fact_events w WHERE NOT EXISTS (SELECT 1 FROM ${facts} l WHERE l.event_id = w.event_id)
-          UNION ALL SELECT * FROM ${facts}`;
-}
-
 /** The temp views an overlay lays over the warehouse's tables of the same names, and its summary. */
 const OVERLAY_VIEWS = ['fact_events', 'mart_user_activity_daily', 'mart_funnel', 'dim_date', '_live_info'];
 
@@ -85,7 +75,13 @@ export async function applyLiveOverlay(db: DuckSession, liveDir: string): Promis
     for (const v of OVERLAY_VIEWS) await db.run(`DROP VIEW IF EXISTS temp.main.${ident(v)}`);
     if (!m) return;
     const at = (f: string) => join(liveDir, f);
-    if (m.facts.length) await db.run(`CREATE TEMP VIEW fact_events AS ${factEventsWithLive(m.facts.map(at))}`);
+    if (m.facts.length) {
+      // A streamed event replaces the published row of the same event_id.
+      const facts = `read_parquet(${literalList(m.facts.map(at))})`;
+      await db.run(`CREATE TEMP VIEW fact_events AS
+        SELECT * FROM wh.main.fact_events w WHERE NOT EXISTS (SELECT 1 FROM ${facts} l WHERE l.event_id = w.event_id)
+        UNION ALL SELECT * FROM ${facts}`);
+    }
     if (m.activity) {
       await db.run(`CREATE TEMP VIEW mart_user_activity_daily AS
         SELECT * FROM (SELECT * FROM wh.main.mart_user_activity_daily w WHERE w.date NOT IN (SELECT date FROM read_parquet(${literal(at(m.activity))}))
