@@ -31,7 +31,7 @@ test('a run is a daily DAG run: one task per model, history with attempts and lo
   assert.equal(show.status, 0, show.stderr);
   const detail = JSON.parse(show.stdout) as { tasks: Array<{ task: string; state: string; attempt: number }>; logs: Array<{ task: string; message: string }> };
   const models = (await loadModels()).map((m) => m.name);
-  assert.deepEqual(detail.tasks.map((t) => t.task).sort(), ['check_landing', 'ingest', 'catalog', ...models, 'data_tests', 'publish', 'unload'].sort());
+  assert.deepEqual(detail.tasks.map((t) => t.task).sort(), ['check_landing', 'ingest', 'compact_stream', 'catalog', ...models, 'data_tests', 'publish', 'unload'].sort());
   assert.ok(detail.tasks.every((t) => t.state === 'success' && t.attempt === 1));
   assert.ok(detail.logs.some((l) => l.task === 'ingest' && /ingested/.test(l.message)));
 

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
@@ -101,6 +102,21 @@ test('live overlay: many micro-batches are compacted into one fact file and stil
     const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });
     assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
     assert.deepEqual(live, await snapshot(query, known.day), 'the overlay read exactly what the full build publishes');
+
+    // Two hours later, as the ledger tells it, with a few more events: the next run merges the
+    // closed hour's bronze files before it builds, and publishes what the overlay showed.
+    await server.orchestrator.state.run("UPDATE ingested_files SET ingested_at = ingested_at - INTERVAL 2 HOUR WHERE path LIKE 'stream/%'");
+    const bronzeFiles = async () => (await readdir(join(layout.bronze, 'events', 'stream'), { recursive: true })).filter((f) => f.endsWith('.parquet')).length;
+    const small = await bronzeFiles();
+    await postEvents(server.url, events.slice(0, 6).map((e) => ({ ...e, event_id: e.event_id.replace('ov-', 'ov-late-') })));
+    await until('the late events in fact_events', async () => ((await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-late-')"))[0]!.n === 6 ? true : undefined), 20_000);
+    const late = await snapshot(query, known.day);
+    const next = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(next.runId)).state, 'success');
+    const compacted = (await (await fetch(`${server.url}/api/runs/${next.runId}`)).json()) as { logs: Array<{ task: string; message: string }> };
+    assert.ok(compacted.logs.some((l) => l.task === 'compact_stream' && /^1 stream hours merged/.test(l.message)), JSON.stringify(compacted.logs.filter((l) => l.task === 'compact_stream')));
+    assert.ok(await bronzeFiles() < small, `the hour's ${small} bronze files were merged (${await bronzeFiles()} left, with the late delivery)`);
+    assert.deepEqual(late, await snapshot(query, known.day), 'the build over the merged files publishes what the overlay showed');
   } finally {
     await server.close();
   }

@@ -1,5 +1,5 @@
-import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { copyFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { ENTITIES, mapHeaders, missingKeyColumns, type EntityName, type FileRejectReason, type MappedColumn } from '../contract/index.ts';
 import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
@@ -7,6 +7,7 @@ import { inferColumnTypes, type CatalogColumn, type DriftEvent } from '../catalo
 import { LAKE_PARQUET, writeAtomically, type LakeLayout } from '../lake/index.ts';
 import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError, narrowStaged, releaseStaged } from './formats/index.ts';
 import { sniffFormat } from './sniff-format.ts';
+import { writePartitionedBronze } from './write-partitioned-bronze.ts';
 import type { FileBytes } from './read-landing-file.ts';
 
 export interface IngestContext {
@@ -123,7 +124,7 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
   let rowsOk: number;
   let bronzePath: string;
   if (ctx.partitionBy) {
-    ({ glob: bronzePath, rows: rowsOk } = await writePartitionedBronze(ctx, ctx.partitionBy, ctx.layout.bronzeStreamFiles(entity, ctx.partitionBy.name, seq, bytes.hash), select));
+    ({ glob: bronzePath, rows: rowsOk } = await writePartitionedBronze(ctx.db, ctx.partitionBy, ctx.layout.bronzeStreamFiles(entity, ctx.partitionBy.name, seq, bytes.hash), select));
   } else {
     bronzePath = ctx.layout.bronzeFile(entity, seq, bytes.hash);
     // Row order inside a bronze file carries no meaning (`_line` does), and letting DuckDB
@@ -151,37 +152,6 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
     ...base, ...how, status: 'ingested', rowsOk, rowsRejected, bronzePath, ...(rejectsPath ? { rejectsPath } : {}),
     columns,
   };
-}
-
-/**
- * Writes bronze split by day into a scratch folder (DuckDB's PARTITION_BY), then moves each
- * day's file into place. Until the ledger row commits no reader looks at them, and a
- * retry writes the same names, so a crash in between leaves nothing visible or doubled.
- */
-async function writePartitionedBronze(ctx: IngestContext, by: { column: string; name: string }, files: { dir: string; file: (day: string) => string; glob: string }, select: string): Promise<{ glob: string; rows: number }> {
-  const scratch = join(files.dir, `.${basename(files.glob)}.${process.pid}.tmp`);
-  await rm(scratch, { recursive: true, force: true });
-  await mkdir(files.dir, { recursive: true });
-  try {
-    const rows = Number(await ctx.db.scalar(
-      `COPY (SELECT *, coalesce(try_cast(try_cast(${ident(by.column)} AS TIMESTAMPTZ) AS DATE)::VARCHAR, 'unknown') AS ${ident(by.name)} FROM (${select}))
-       TO ${literal(scratch)} (${LAKE_PARQUET}, PARTITION_BY (${ident(by.name)}))`,
-    ));
-    let moved = 0;
-    for (const part of await readdir(scratch).catch(() => [] as string[])) {
-      const day = part.slice(by.name.length + 1);
-      const [written] = (await readdir(join(scratch, part))).filter((f) => f.endsWith('.parquet'));
-      if (!written) continue;
-      await mkdir(dirname(files.file(day)), { recursive: true });
-      await rename(join(scratch, part, written), files.file(day));
-      moved++;
-    }
-    // No row, no partition: an empty file keeps the ledger's glob matching something.
-    if (moved === 0) await writeAtomically(files.file('none'), (tmp) => ctx.db.run(`COPY (${select} LIMIT 0) TO ${literal(tmp)} (FORMAT parquet)`));
-    return { glob: files.glob, rows };
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
 }
 
 /** One bronze column per target; several sources of one target are coalesced in order. */

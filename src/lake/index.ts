@@ -1,4 +1,5 @@
 export { LakeLayout } from './lake-layout.ts';
+export type { StreamBronzeFiles } from './lake-layout.ts';
 export { writeAtomically, replaceDirectory, openNextDirectory, swapInNext, recoverSwap } from './atomic-write.ts';
 export { LAKE_PARQUET } from './parquet-format.ts';
 export { unloadPartition } from './unload-partition.ts';

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
  *   <home>/lake/bronze/<entity>/<seq>-<hash>.parquet        one file per ingested landing file
  *   <home>/lake/bronze/<entity>/stream/<event_date|order_date>=<day>/<seq>-<hash>.parquet
  *                                                           a stream delivery, one file per day of its records
+ *   <home>/lake/bronze/<entity>/stream/<event_date|order_date>=<day>/c<first>-<last>.parquet
+ *                                                           the deliveries of a closed hour, merged
  *   <home>/lake/silver/<entity>.parquet                     cleansed, typed, deduplicated
  *   <home>/lake/gold/<table>.parquet                        star schema and marts
  *   <home>/lake/processed/date=<day>/<table>.parquet        gold unloaded per logical date, for consumers
@@ -60,9 +62,12 @@ export class LakeLayout {
    * A stream delivery's bronze files, one per day of its records under `<partition>=<day>/`,
    * as the glob the ledger keeps (every reader lists bronze through the ledger).
    */
-  bronzeStreamFiles(entity: string, partition: string, seq: number, hash: string): { dir: string; file: (day: string) => string; glob: string } {
-    const dir = join(this.bronze, entity, 'stream');
-    return { dir, file: (day) => join(dir, `${partition}=${day}`, fileName(seq, hash)), glob: join(dir, `${partition}=*`, fileName(seq, hash)) };
+  bronzeStreamFiles(entity: string, partition: string, seq: number, hash: string): StreamBronzeFiles {
+    return streamFiles(join(this.bronze, entity, 'stream'), partition, fileName(seq, hash));
+  }
+  /** The bronze files of the stream deliveries `first`…`last` merged into one per day (see compactStreamBronze). */
+  bronzeStreamCompacted(entity: string, partition: string, first: number, last: number): StreamBronzeFiles {
+    return streamFiles(join(this.bronze, entity, 'stream'), partition, `c${String(first).padStart(8, '0')}-${String(last).padStart(8, '0')}.parquet`);
   }
   zone(name: 'silver' | 'gold'): string {
     return join(this.lake, name);
@@ -88,4 +93,15 @@ export class LakeLayout {
 
 function fileName(seq: number, hash: string): string {
   return `${String(seq).padStart(8, '0')}-${hash.slice(0, 16)}.parquet`;
+}
+
+/** Where one stream delivery's (or merge's) bronze files go: a file per day, and the glob the ledger keeps. */
+export interface StreamBronzeFiles {
+  dir: string;
+  file: (day: string) => string;
+  glob: string;
+}
+
+function streamFiles(dir: string, partition: string, name: string): StreamBronzeFiles {
+  return { dir, file: (day) => join(dir, `${partition}=${day}`, name), glob: join(dir, `${partition}=*`, name) };
 }

@@ -42,20 +42,26 @@ export async function filesOf(dir: string): Promise<Array<{ path: string; name: 
 /**
  * Files that never change once written (bronze and quarantine files are named by ledger
  * sequence and content hash) copied to S3 when the bucket lacks them or holds another size.
+ * Keys `prune` picks (relative to the prefix) that the folder no longer has are removed:
+ * stream deliveries merged by compaction.
  */
-export async function syncImmutable(store: S3Store, dir: string, to: S3Location): Promise<number> {
+export async function syncImmutable(store: S3Store, dir: string, to: S3Location, opts: { prune?: (rel: string) => boolean } = {}): Promise<{ uploaded: number; removed: number }> {
   const present = new Map((await store.list(to.bucket, to.prefix)).map((o) => [o.key, o.size]));
   const local = (await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []))
     .filter((e) => e.isFile() && !e.name.startsWith('.') && !/\.(tmp|part)$/.test(e.name))
     .map((e) => join(e.parentPath, e.name));
   let uploaded = 0;
+  const keys = new Set<string>();
   for (const path of local) {
     const key = `${to.prefix}${relative(dir, path).split(sep).join('/')}`;
+    keys.add(key);
     const size = (await stat(path)).size;
     if (present.get(key) === size) continue;
     await store.upload(path, to.bucket, key);
     uploaded++;
   }
-  return uploaded;
+  const prune = opts.prune;
+  const gone = prune ? [...present.keys()].filter((k) => !keys.has(k) && prune(k.slice(to.prefix.length))) : [];
+  if (gone.length) await store.remove(to.bucket, gone);
+  return { uploaded, removed: gone.length };
 }
-

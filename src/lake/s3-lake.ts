@@ -9,6 +9,7 @@ import { isS3Url, parseS3Url, type S3Location } from './s3-url.ts';
  * publish, laid out as the home's is.
  *
  *   <prefix>bronze/<entity>/<seq>-<hash>.parquet             immutable, uploaded once
+ *   <prefix>bronze/<entity>/stream/<day>/…                   stream deliveries; removed once merged into an hour's file
  *   <prefix>quarantine/files/… and quarantine/rows/bronze/…  immutable, uploaded once
  *   <prefix>silver/_manifest.json → silver/v=<run>/…         silver tables and silver_rejects
  *   <prefix>gold/_manifest.json → gold/v=<run>/…
@@ -31,7 +32,7 @@ export class S3Lake {
   /** Bronze and quarantine files the bucket lacks, then silver and gold as new versions. */
   async publishZones(layout: LakeLayout, version: string, meta: Record<string, unknown>, onStep?: (what: string) => void): Promise<void> {
     await withS3Store(this.opts, async (s3) => {
-      await syncImmutable(s3, layout.bronze, this.at('bronze/'));
+      await this.syncBronze(s3, layout);
       await syncImmutable(s3, join(layout.lake, 'quarantine', 'files'), this.at('quarantine/files/'));
       await syncImmutable(s3, layout.bronzeRejectsDir, this.at('quarantine/rows/bronze/'));
       onStep?.(`${this.url}bronze`);
@@ -41,6 +42,15 @@ export class S3Lake {
       await publishVersion(s3, await filesOf(layout.zone('gold')), this.at('gold/'), version, meta);
       onStep?.(`${this.url}gold`);
     });
+  }
+
+  /** Bronze files the bucket lacks uploaded; stream deliveries merged away locally (compactStreamBronze) removed. */
+  async publishBronze(layout: LakeLayout): Promise<{ uploaded: number; removed: number }> {
+    return withS3Store(this.opts, (s3) => this.syncBronze(s3, layout));
+  }
+
+  private syncBronze(s3: S3Store, layout: LakeLayout): Promise<{ uploaded: number; removed: number }> {
+    return syncImmutable(s3, layout.bronze, this.at('bronze/'), { prune: (rel) => /^[^/]+\/stream\/[^/]+\/[^/]+\.parquet$/.test(rel) });
   }
 
   /** One logical date's processed partition (a local folder) as a new version. */

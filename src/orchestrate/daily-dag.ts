@@ -4,7 +4,7 @@ import type { PipelineRun } from './pipeline-run.ts';
 import { retryPolicy } from './retry-policy.ts';
 
 /**
- * The built-in `daily` DAG: check landing → ingest → catalog → one task per model (from
+ * The built-in `daily` DAG: check landing → ingest → merge closed stream hours → catalog → one task per model (from
  * the model declarations, with their dependencies) → data tests → publish → unload. Model
  * tasks run side by side where the graph allows.
  */
@@ -60,7 +60,18 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
         },
       },
       {
-        name: 'catalog', group: 'catalog', dependsOn: ['ingest'],
+        name: 'compact_stream', group: 'ingest', dependsOn: ['ingest'],
+        async run(ctx) {
+          const hours = await ctx.resources.compactStream();
+          const failed = hours.filter((h) => h.status === 'failed');
+          for (const h of failed) ctx.log(`${h.stream} ${h.hour}: not merged (${h.error}); its ${h.deliveries} deliveries stay as they are`);
+          const merged = hours.filter((h) => h.status === 'compacted');
+          ctx.log(`${merged.length} stream hours merged (${merged.reduce((n, h) => n + h.merged, 0)} bronze files, ${merged.reduce((n, h) => n + h.rows, 0)} rows)${failed.length ? `, ${failed.length} failed` : ''}`);
+          return { output: { hours: merged.length, files: merged.reduce((n, h) => n + h.merged, 0), failed: failed.length } };
+        },
+      },
+      {
+        name: 'catalog', group: 'catalog', dependsOn: ['compact_stream'],
         async run(ctx) {
           const entities = await ctx.resources.openBuild();
           ctx.log(`bronze sources for ${entities.join(', ')}`);

@@ -2,7 +2,7 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { DuckSession, ident } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
-import { fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult } from '../ingest/index.ts';
+import { compactStreamBronze, fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult, type StreamCompaction } from '../ingest/index.ts';
 import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, type S3Location } from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, JobQueue, setKv, type StateDb } from '../state/index.ts';
@@ -138,6 +138,25 @@ export class PipelineRun {
     this.addStage(ingest.stats);
     tallyFiles(this.summary, ingest.result.discovered, ingest.result.unchanged, ingest.result.results);
     return this.opts.fullRefresh === true || !(await this.isPublished());
+  }
+
+  /**
+   * The stream deliveries of closed hours merged, one bronze file per hour and day, before
+   * the build lists bronze (and while no build of this process reads it). An hour that
+   * fails to merge keeps its small files, which read the same; it is tried again next run.
+   */
+  async compactStream(): Promise<StreamCompaction[]> {
+    const db = await this.work.fork();
+    const t0 = performance.now();
+    try {
+      const { result, stats } = await timeStage('compact', () => compactStreamBronze(db, this.state, this.layout, {
+        onHour: (c, done, total) => this.opts.progress?.({ stage: 'compact', done, total, unit: 'hours', rows: c.rows, elapsedMs: Math.round(performance.now() - t0), item: `${c.stream} ${c.hour}` }),
+      }), (r) => r.reduce((n, c) => n + (c.status === 'compacted' ? c.rows : 0), 0));
+      if (result.length) this.addStage(stats);
+      return result;
+    } finally {
+      await db.close();
+    }
   }
 
   /** The build database: cleansing macros and one bronze view per entity over the files the ledger lists. */

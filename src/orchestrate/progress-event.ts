@@ -6,7 +6,7 @@ export interface ProgressEvent {
   stage: string;
   done: number;
   total: number;
-  unit: 'files' | 'models' | 'tables' | 'tests';
+  unit: 'files' | 'models' | 'tables' | 'tests' | 'hours';
   rows?: number;
   bytes?: number;
   totalBytes?: number;

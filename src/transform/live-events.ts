@@ -119,7 +119,7 @@ export class LiveEvents {
     let added = 0;
     let addedFacts: string | undefined;
     if (files.length) {
-      added = await this.addBatches(db, files.map((f) => this.layout.resolve(f.bronze_path)));
+      added = await this.addBatches(db, files.map((f) => this.layout.resolve(f.bronze_path)), this.processedSeq);
       const name = `facts-${throughSeq}-${this.version}.parquet`;
       addedFacts = join(this.dir, name);
       this.eventCount += Number(await db.scalar(`COPY facts_new TO ${literal(addedFacts)} (FORMAT parquet)`));
@@ -166,8 +166,9 @@ export class LiveEvents {
   }
 
   /** New bronze stream batches → stg → silver → facts against the published dimensions. */
-  private async addBatches(db: DuckSession, files: string[]): Promise<number> {
-    await createBronzeSources(db, { events: files });
+  private async addBatches(db: DuckSession, files: string[], afterSeq: number): Promise<number> {
+    // A merged hour (compactStreamBronze) holds deliveries read before too.
+    await createBronzeSources(db, { events: files }, { after: afterSeq });
     await db.run(`CREATE OR REPLACE TEMP TABLE stg_events AS ${this.sql.stg_events}`);
     await db.run(`CREATE OR REPLACE TEMP TABLE live_new AS ${this.sql.silver_events}`);
     // Not deduplicated against earlier batches: delivery already admits each event id into

@@ -5,3 +5,5 @@ export type { StreamSpec } from './stream-spec.ts';
 export type { SegmentDelivery } from './deliver-segment.ts';
 export { JetStreamSource } from './jetstream-source.ts';
 export type { JetStreamSourceOptions } from './jetstream-source.ts';
+export { compactStreamBronze } from './compact-stream-bronze.ts';
+export type { StreamCompaction, CompactOptions } from './compact-stream-bronze.ts';
