@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal } from '../src/duck/index.ts';
@@ -44,6 +45,8 @@ test('a segment this process wrote is delivered from what it knows of it, exactl
     await ingestor.stop();
     const [known] = delivered;
     assert.deepEqual([known?.delivered, known?.duplicates, known?.read], [4, 3, 'as_written'], 'e-0 was delivered before; e-1 and e-2 repeat in the batch');
+    const text = RECORDS.map((r) => `${JSON.stringify(r)}\n`).join('');
+    assert.deepEqual([known?.outcome?.hash, known?.outcome?.file.size], [createHash('sha256').update(text).digest('hex'), Buffer.byteLength(text)], "the hash and size taken while writing are the file's");
 
     // The same lines as a segment left by a crash (no shape), with a torn last line that was never acknowledged.
     const segment = join(root, 'seg-00000000000002-000001.ndjson');

@@ -83,6 +83,15 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
 }
 
 /**
+ * The bytes of a file whose writer hashed it as it wrote it (a stream segment, see
+ * SegmentShape): nothing is read. Its lines are JSON texts, so none is empty or starts
+ * with a blank.
+ */
+export function writtenFileBytes(path: string, written: { sha256: string; bytes: number; head: Buffer }): FileBytes {
+  return { hash: written.sha256, head: written.head, textPath: path, textBytes: written.bytes, blankLines: false, indentedLines: false, dispose: async () => undefined };
+}
+
+/**
  * Whether text holds an empty line, or a line starting with a space or tab, looked for
  * with Buffer searches per chunk (native, not a loop over lines), minding a line break
  * split across two chunks.

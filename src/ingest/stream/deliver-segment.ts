@@ -7,7 +7,7 @@ import { FileLedger } from '../file-ledger.ts';
 import { rawLines } from '../formats/format-reader.ts';
 import { ingestFile, type FileOutcome } from '../ingest-file.ts';
 import { withLedgerLock } from '../ledger-lock.ts';
-import { readLandingFile } from '../read-landing-file.ts';
+import { readLandingFile, writtenFileBytes } from '../read-landing-file.ts';
 import { catalogued } from '../catalogued.ts';
 import type { SegmentShape } from './stream-log.ts';
 import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
@@ -74,9 +74,9 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
     }
     // Not under <home>/tmp, which a build clears while deliveries go on.
     const scratch = join(layout.home, 'stream', '.scratch');
-    const bytes = await readLandingFile(segment, scratch);
+    const bytes = shape ? writtenFileBytes(segment, shape) : await readLandingFile(segment, scratch);
     try {
-      const file = { rel, abs: segment, size: (await stat(segment)).size, mtimeMs: 0 };
+      const file = { rel, abs: segment, size: shape?.bytes ?? (await stat(segment)).size, mtimeMs: 0 };
       const ingestedAt = new Date().toISOString();
       const ingested = await ingestFile(
         { db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq,

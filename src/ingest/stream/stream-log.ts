@@ -1,15 +1,46 @@
+import { createHash, type Hash } from 'node:crypto';
 import { open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SNIFF_BYTES } from '../sniff-format.ts';
 
 /**
  * What the process that wrote a segment knows of it: every line is a JSON object, and
- * these are their keys in order of first appearance (line by line, then within the line).
- * A delivery that has it need not read the segment for its keys. A segment recovered after
- * a crash, or one a write failed on (it may hold part of a line), has none.
+ * these are their keys in order of first appearance (line by line, then within the line);
+ * its sha256, size and first bytes, taken as it was written. A delivery that has it need
+ * not read the segment for its keys nor hash it (a whole pass over the file on the event
+ * loop, which the collector's acknowledgements wait behind). A segment recovered after a
+ * crash, or one a write failed on (it may hold part of a line), has none.
  */
 export interface SegmentShape {
   keys: string[];
+  sha256: string;
+  bytes: number;
+  head: Buffer;
+}
+
+/** A segment's shape while it is written. */
+class Written {
+  readonly keys = new Set<string>();
+  private readonly hash: Hash = createHash('sha256');
+  private readonly head: Buffer[] = [];
+  private headBytes = 0;
+  private bytes = 0;
+
+  add(data: Buffer, keys: Iterable<Iterable<string>>): void {
+    this.hash.update(data);
+    this.bytes += data.length;
+    if (this.headBytes < SNIFF_BYTES) {
+      const part = Buffer.from(data.subarray(0, SNIFF_BYTES - this.headBytes));
+      this.head.push(part);
+      this.headBytes += part.length;
+    }
+    for (const k of keys) for (const key of k) this.keys.add(key);
+  }
+
+  seal(): SegmentShape {
+    return { keys: [...this.keys], sha256: this.hash.digest('hex'), bytes: this.bytes, head: Buffer.concat(this.head) };
+  }
 }
 
 /**
@@ -24,8 +55,10 @@ export class StreamLog {
   private current: string | undefined;
   private currentBytes = 0;
   private queue: Array<{ data: Buffer; keys: Iterable<string>; done: (err?: unknown) => void }> = [];
-  /** Keys of the segments this process wrote, by path (the open one under its `.open` name); undefined once a write failed. */
-  private readonly shapes = new Map<string, Set<string> | undefined>();
+  /** The open segment's shape while it is written; undefined once a write failed. */
+  private written: Written | undefined;
+  /** Shapes of the sealed segments this process wrote whole, by path. */
+  private readonly shapes = new Map<string, SegmentShape>();
   /** The write loop while it runs; settles when the queue is empty. */
   private writing: Promise<void> | undefined;
   /** File operations (a write loop, a seal, a close) run one after another: a seal never closes the file under a write. */
@@ -69,8 +102,8 @@ export class StreamLog {
       await this.fh.close();
       const sealed = this.current.replace(/\.open$/, '');
       await rename(this.current, sealed);
-      this.shapes.set(sealed, this.shapes.get(this.current));
-      this.shapes.delete(this.current);
+      if (this.written) this.shapes.set(sealed, this.written.seal());
+      this.written = undefined;
       this.fh = undefined;
       this.current = undefined;
       this.currentBytes = 0;
@@ -84,8 +117,7 @@ export class StreamLog {
 
   /** The shape of a sealed segment this process wrote whole; undefined for any other. */
   shapeOf(segment: string): SegmentShape | undefined {
-    const keys = this.shapes.get(segment);
-    return keys ? { keys: [...keys] } : undefined;
+    return this.shapes.get(segment);
   }
 
   async remove(segment: string, bytes: number): Promise<void> {
@@ -125,18 +157,17 @@ export class StreamLog {
           // Names sort in creation order: time, then a counter within the millisecond.
           this.current = join(this.dir, `seg-${Date.now().toString().padStart(14, '0')}-${String(++this.counter).padStart(6, '0')}.ndjson.open`);
           this.fh = await open(this.current, 'a');
-          this.shapes.set(this.current, new Set());
+          this.written = new Written();
         }
         const data = Buffer.concat(batch.map((b) => b.data));
         await this.fh.write(data);
         await this.fh.datasync();
         this.currentBytes += data.length;
-        const keys = this.shapes.get(this.current!);
-        if (keys) for (const b of batch) for (const k of b.keys) keys.add(k);
+        this.written?.add(data, batch.map((b) => b.keys));
         for (const b of batch) b.done();
       } catch (err) {
         // The file may now hold part of the batch: its lines are no longer known.
-        if (this.current) this.shapes.set(this.current, undefined);
+        this.written = undefined;
         for (const b of batch) {
           this.pendingBytes -= b.data.length;
           b.done(err);
