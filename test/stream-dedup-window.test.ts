@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { STREAMS } from '../src/ingest/index.ts';
+import { openStreamDb, STREAMS } from '../src/ingest/index.ts';
 import { deliverSegment, forgetStreamIds } from '../src/ingest/stream/deliver-segment.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { openStateStore } from '../src/state/index.ts';
@@ -34,5 +34,31 @@ test('stream repeats are dropped within the dedup window; identities past it are
     assert.equal(await db.scalar("SELECT count(*) FROM ingested_files WHERE starts_with(path, 'stream/events/')"), '3');
   } finally {
     await db.close();
+  }
+});
+
+test('the identities a home kept in state.duckdb move to the stream database, and still drop repeats there', async () => {
+  const root = await tempDir('stream-db');
+  const layout = new LakeLayout(join(root, 'home'));
+  const state = await openStateStore(layout.stateDb);
+  try {
+    await state.run("INSERT INTO stream_ids VALUES ('events', 'e-1', now()::TIMESTAMP), ('events', 'e-2', now()::TIMESTAMP)");
+    const db = await openStreamDb(layout, state);
+    try {
+      assert.deepEqual([await db.scalar('SELECT count(*) FROM stream_ids'), await state.scalar('SELECT count(*) FROM stream_ids')], ['2', '0']);
+      assert.equal(String(await db.scalar("SELECT current_setting('threads')")), '1');
+      const path = join(root, 'seg-00000000000001-000001.ndjson');
+      await writeFile(path, ['e-1', 'e-3'].map((id) => JSON.stringify({ event_id: id, event_ts: '2024-06-01T10:00:00Z', session_id: 'S-1', event_type: 'page_view' })).join('\n') + '\n');
+      const d = await deliverSegment(db, state, layout, STREAMS.events, path, 'b1');
+      assert.deepEqual([d.delivered, d.duplicates], [1, 1], 'e-1, moved, is still known');
+    } finally {
+      await db.close();
+    }
+    // Opened again (the move done): nothing is moved twice.
+    const again = await openStreamDb(layout, state);
+    assert.equal(await again.scalar('SELECT count(*) FROM stream_ids'), '3');
+    await again.close();
+  } finally {
+    await state.close();
   }
 });

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { TransientError } from '../errors/index.ts';
-import { DeadLetterQueue, JetStreamSource, StreamIngestor } from '../ingest/index.ts';
+import { DeadLetterQueue, JetStreamSource, openStreamDb, StreamIngestor } from '../ingest/index.ts';
 import { LandingWatcher, landingProbe, Orchestrator, orchestratorOptions, Scheduler, throttle, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
@@ -105,7 +105,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }).catch((err: unknown) => log(`live overlay: ${String(err)}`));
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   const c = config.collector;
-  const ingestor = new StreamIngestor(orchestrator.work, orchestrator.state, orchestrator.layout, {
+  const streamDb = await openStreamDb(orchestrator.layout, orchestrator.work);
+  const ingestor = new StreamIngestor(streamDb, orchestrator.state, orchestrator.layout, {
     flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20), dedupWindowMs: c.dedupWindowMinutes * 60_000,
     onError: (err) => log(`stream: ${String(err)}`),
     onAccepted: (stream, accepted, rejected, ms) => metrics.accepted(stream, accepted, rejected, ms / 1000),
@@ -142,6 +143,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     orchestrator.kick();
   } catch (err) {
     await app.close();
+    await streamDb.close();
     await orchestrator.close();
     throw err;
   }
@@ -155,6 +157,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await app.close();
       for (const source of sources) await source.stop();
       await ingestor.stop();
+      await streamDb.close();
       await live.close();
       await warehouse.close();
       await removeServerInfo(config.home);

@@ -252,7 +252,9 @@ export class LiveEvents {
 
   private async session(): Promise<DuckSession> {
     if (this.db) return this.db;
-    const db = await DuckSession.open(':memory:', { memoryLimit: '512MB' });
+    // One thread, as the stream's own database (openStreamDb) and for the same reason: a
+    // micro-batch is small, and a second thread competes with the collector's event loop.
+    const db = await DuckSession.open(':memory:', { memoryLimit: '512MB', threads: 1 });
     await db.run('SET preserve_insertion_order = false');
     await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
     this.db = db;

@@ -7,3 +7,4 @@ export { JetStreamSource } from './jetstream-source.ts';
 export type { JetStreamSourceOptions } from './jetstream-source.ts';
 export { compactStreamBronze } from './compact-stream-bronze.ts';
 export type { StreamCompaction, CompactOptions } from './compact-stream-bronze.ts';
+export { openStreamDb } from './open-stream-db.ts';
