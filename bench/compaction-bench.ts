@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatTable } from '../src/cli/output.ts';
 import { DuckSession } from '../src/duck/index.ts';
-import { compactStreamBronze, StreamIngestor } from '../src/ingest/index.ts';
+import { compactStreamBronze, openStreamDb, StreamIngestor } from '../src/ingest/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { openStateStore } from '../src/state/index.ts';
 import { createBronzeSources } from '../src/transform/index.ts';
@@ -24,7 +24,7 @@ const layout = new LakeLayout(resolve(values.dir, 'home'));
 const state = await openStateStore(layout.stateDb);
 const types = ['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'];
 
-const ingestor = new StreamIngestor(state, state, layout, { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30 }, () => 'bench');
+const ingestor = new StreamIngestor(await openStreamDb(layout, state), state, layout, { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30 }, () => 'bench');
 await ingestor.start();
 // The flush start() kicks off must be over, or the first records would ride on the second.
 await ingestor.flush();

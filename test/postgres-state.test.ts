@@ -6,7 +6,7 @@ import pg from 'pg';
 import { catalogView } from '../src/catalog/index.ts';
 import { DuckSession } from '../src/duck/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
-import { DeadLetterQueue, STREAMS } from '../src/ingest/index.ts';
+import { DeadLetterQueue, openStreamDb, STREAMS } from '../src/ingest/index.ts';
 import { deliverSegment } from '../src/ingest/stream/deliver-segment.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { homeStatus, Orchestrator, replayDeadLetters, type RunSummary } from '../src/orchestrate/index.ts';
@@ -132,7 +132,8 @@ test('PostgreSQL state store: a stream segment whose ledger row committed but wh
   const state = await PostgresStateDb.connect(tempStateUrl(t, 'shoplake_stream'));
   const root = await tempDir('pg-state-stream');
   const layout = new LakeLayout(join(root, 'home'));
-  const db = await openStateStore(layout.stateDb);
+  const work = await openStateStore(layout.stateDb);
+  const db = await openStreamDb(layout, work);
   try {
     const segment = join(root, 'seg-00000000000001-000001.ndjson');
     const events = [1, 2, 3].map((i) => JSON.stringify({ event_id: `e-${i}`, event_ts: `2024-06-0${i}T10:00:00Z`, session_id: 'S-1', customer_id: 'C000001', event_type: 'page_view', product_id: 'P00001' }));
@@ -152,6 +153,7 @@ test('PostgreSQL state store: a stream segment whose ledger row committed but wh
     assert.deepEqual([third.delivered, third.duplicates], [0, 3]);
   } finally {
     await db.close();
+    await work.close();
     await state.close();
   }
 });

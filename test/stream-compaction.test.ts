@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal, literalList } from '../src/duck/index.ts';
-import { compactStreamBronze, StreamIngestor } from '../src/ingest/index.ts';
+import { compactStreamBronze, openStreamDb, StreamIngestor } from '../src/ingest/index.ts';
 import { LakeLayout, S3Lake } from '../src/lake/index.ts';
 import { openStateStore, PostgresStateDb, type StateDb } from '../src/state/index.ts';
 import { createBronzeSources } from '../src/transform/index.ts';
@@ -41,7 +41,9 @@ async function files(dir: string): Promise<string[]> {
 }
 
 async function compactsHours(t: TestContext, state: StateDb, work: DuckSession, layout: LakeLayout, s3?: S3Lake): Promise<void> {
-  const ingestor = new StreamIngestor(work, state, layout, { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30 }, () => 'b1');
+  const streamDb = await openStreamDb(layout, work);
+  t.after(() => streamDb.close());
+  const ingestor = new StreamIngestor(streamDb, state, layout, { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30 }, () => 'b1');
   const db = await DuckSession.open(':memory:');
   t.after(() => db.close());
   await ingestor.start();

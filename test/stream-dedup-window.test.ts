@@ -11,29 +11,31 @@ import { tempDir } from './helpers/temp-dir.ts';
 test('stream repeats are dropped within the dedup window; identities past it are forgotten, so the check stays bounded', async () => {
   const root = await tempDir('dedup-window');
   const layout = new LakeLayout(join(root, 'home'));
-  const db = await openStateStore(layout.stateDb);
+  const state = await openStateStore(layout.stateDb);
+  const db = await openStreamDb(layout, state);
   const segment = async (name: string, ids: number[]) => {
     const path = join(root, `${name}.ndjson`);
     await writeFile(path, ids.map((i) => JSON.stringify({ event_id: `e-${i}`, event_ts: '2024-06-01T10:00:00Z', session_id: 'S-1', customer_id: 'C000001', event_type: 'page_view' })).join('\n') + '\n');
     return path;
   };
   try {
-    const first = await deliverSegment(db, db, layout, STREAMS.events, await segment('seg-00000000000001-000001', [1, 2, 3]), 'b1');
+    const first = await deliverSegment(db, state, layout, STREAMS.events, await segment('seg-00000000000001-000001', [1, 2, 3]), 'b1');
     assert.deepEqual([first.delivered, first.duplicates], [3, 0]);
     assert.equal(await db.scalar('SELECT count(*) FROM stream_ids WHERE delivered_at IS NOT NULL'), '3', 'each identity is kept with its delivery time');
 
-    const resent = await deliverSegment(db, db, layout, STREAMS.events, await segment('seg-00000000000002-000001', [2, 3, 4]), 'b2');
+    const resent = await deliverSegment(db, state, layout, STREAMS.events, await segment('seg-00000000000002-000001', [2, 3, 4]), 'b2');
     assert.deepEqual([resent.delivered, resent.duplicates], [1, 2], 'within the window only the new record is delivered');
 
     await forgetStreamIds(db, new Date(Date.now() - 3_600_000));
     assert.equal(await db.scalar('SELECT count(*) FROM stream_ids'), '4', 'nothing younger than the window is forgotten');
     await forgetStreamIds(db, new Date(Date.now() + 1000));
     assert.equal(await db.scalar('SELECT count(*) FROM stream_ids'), '0');
-    const late = await deliverSegment(db, db, layout, STREAMS.events, await segment('seg-00000000000003-000001', [1]), 'b3');
+    const late = await deliverSegment(db, state, layout, STREAMS.events, await segment('seg-00000000000003-000001', [1]), 'b3');
     assert.deepEqual([late.delivered, late.duplicates], [1, 0], 'past the window a repeat reaches bronze again (silver keeps one row per event_id)');
-    assert.equal(await db.scalar("SELECT count(*) FROM ingested_files WHERE starts_with(path, 'stream/events/')"), '3');
+    assert.equal(await state.scalar("SELECT count(*) FROM ingested_files WHERE starts_with(path, 'stream/events/')"), '3');
   } finally {
     await db.close();
+    await state.close();
   }
 });
 

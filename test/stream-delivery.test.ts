@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal } from '../src/duck/index.ts';
-import { STREAMS, StreamIngestor, type SegmentDelivery } from '../src/ingest/index.ts';
+import { openStreamDb, STREAMS, StreamIngestor, type SegmentDelivery } from '../src/ingest/index.ts';
 import { deliverSegment } from '../src/ingest/stream/deliver-segment.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { openStateStore } from '../src/state/index.ts';
@@ -21,11 +21,12 @@ const RECORDS = [
 
 async function home(root: string, name: string) {
   const layout = new LakeLayout(join(root, name));
-  const db = await openStateStore(layout.stateDb);
+  const state = await openStateStore(layout.stateDb);
+  const db = await openStreamDb(layout, state);
   const first = join(root, `${name}-first.ndjson`);
   await writeFile(first, `${JSON.stringify(ev('e-0'))}\n`);
-  await deliverSegment(db, db, layout, STREAMS.events, first, 'b0');
-  return { layout, db };
+  await deliverSegment(db, state, layout, STREAMS.events, first, 'b0');
+  return { layout, db, state, close: async () => { await db.close(); await state.close(); } };
 }
 
 const bronze = (layout: LakeLayout) =>
@@ -37,7 +38,7 @@ test('a segment this process wrote is delivered from what it knows of it, exactl
   const a = await home(root, 'known');
   const b = await home(root, 'read');
   const delivered: SegmentDelivery[] = [];
-  const ingestor = new StreamIngestor(a.db, a.db, a.layout, { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30, onDelivered: (d) => delivered.push(...d) }, () => 'b1');
+  const ingestor = new StreamIngestor(a.db, a.state, a.layout, { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30, onDelivered: (d) => delivered.push(...d) }, () => 'b1');
   try {
     await ingestor.start();
     assert.equal((await ingestor.accept('events', RECORDS)).accepted, RECORDS.length);
@@ -52,7 +53,7 @@ test('a segment this process wrote is delivered from what it knows of it, exactl
     const segment = join(root, 'seg-00000000000002-000001.ndjson');
     await writeFile(segment, RECORDS.map((r) => `${JSON.stringify(r)}\n`).join(''));
     await appendFile(segment, '{"event_id":"e-9","ev');
-    const read = await deliverSegment(b.db, b.db, b.layout, STREAMS.events, segment, 'b1');
+    const read = await deliverSegment(b.db, b.state, b.layout, STREAMS.events, segment, 'b1');
     assert.deepEqual([read.delivered, read.duplicates, read.read], [4, 3, 'line_by_line']);
     assert.equal(read.outcome?.rowsRejected, 0, 'the torn line is skipped, not rejected');
     assert.deepEqual(known?.outcome?.columns?.map((c) => c.source), ['event_id', 'event_ts', 'session_id', 'customer_id', 'event_type', '7', 'device', 'product_id', 'meta', 'referrer']);
@@ -68,7 +69,7 @@ test('a segment this process wrote is delivered from what it knows of it, exactl
       await db.close();
     }
   } finally {
-    await a.db.close();
-    await b.db.close();
+    await a.close();
+    await b.close();
   }
 });

@@ -10,6 +10,7 @@ import { withLedgerLock } from '../ledger-lock.ts';
 import { readLandingFile, writtenFileBytes } from '../read-landing-file.ts';
 import { catalogued } from '../catalogued.ts';
 import type { SegmentShape } from './stream-log.ts';
+import { STREAM_ID_HASH } from './open-stream-db.ts';
 import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
 
 export interface SegmentDelivery {
@@ -46,14 +47,14 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
     // a segment this process did not write whole is read line by line and broken lines skipped.
     await db.run(
       `CREATE OR REPLACE TEMP TABLE stream_seg AS
-       SELECT _line, ${spec.identitySql} AS _id FROM ${rawLines(req)} WITH ORDINALITY AS l(line, _line)${shape ? '' : ' WHERE json_valid(line)'}`,
+       SELECT _line, ${STREAM_ID_HASH(spec.identitySql)} AS _id FROM ${rawLines(req)} WITH ORDINALITY AS l(line, _line)${shape ? '' : ' WHERE json_valid(line)'}`,
+      { stream: spec.name },
     );
     await db.run(
       `CREATE OR REPLACE TEMP TABLE stream_new AS
        SELECT _line, _id FROM stream_seg s
-       WHERE NOT EXISTS (SELECT 1 FROM stream_ids d WHERE d.stream = $stream AND d.id = s._id)
+       WHERE NOT EXISTS (SELECT 1 FROM stream_ids d WHERE d.h = s._id)
        QUALIFY row_number() OVER (PARTITION BY _id ORDER BY _line) = 1`,
-      { stream: spec.name },
     );
     const { total, fresh } = (await db.one<{ total: number; fresh: number }>('SELECT (SELECT count(*) FROM stream_seg)::INTEGER AS total, (SELECT count(*) FROM stream_new)::INTEGER AS fresh'))!;
     const done = () => db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
@@ -64,7 +65,7 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
       await done();
       return ended(0);
     }
-    const keepIds = () => db.run('INSERT INTO stream_ids SELECT $stream, _id, now()::TIMESTAMP FROM stream_new', { stream: spec.name });
+    const keepIds = () => db.run('INSERT INTO stream_ids SELECT _id, now()::TIMESTAMP FROM stream_new');
     const ledger = await FileLedger.forAppend(state, layout);
     const rel = streamLedgerPath(spec, name);
     if (await ledger.isRecorded(rel)) {
