@@ -66,8 +66,9 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
           const failed = hours.filter((h) => h.status === 'failed');
           for (const h of failed) ctx.log(`${h.stream} ${h.hour}: not merged (${h.error}); its ${h.deliveries} deliveries stay as they are`);
           const merged = hours.filter((h) => h.status === 'compacted');
-          ctx.log(`${merged.length} stream hours merged (${merged.reduce((n, h) => n + h.merged, 0)} bronze files, ${merged.reduce((n, h) => n + h.rows, 0)} rows)${failed.length ? `, ${failed.length} failed` : ''}`);
-          return { output: { hours: merged.length, files: merged.reduce((n, h) => n + h.merged, 0), failed: failed.length } };
+          const files = merged.reduce((n, h) => n + h.merged, 0);
+          ctx.log(`${merged.length} stream hours merged (${files} bronze files, ${merged.reduce((n, h) => n + h.rows, 0)} rows)${failed.length ? `, ${failed.length} failed` : ''}`);
+          return { output: { hours: merged.length, files, failed: failed.length } };
         },
       },
       {

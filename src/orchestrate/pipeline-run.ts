@@ -148,10 +148,14 @@ export class PipelineRun {
   async compactStream(): Promise<StreamCompaction[]> {
     const db = await this.work.fork();
     const t0 = performance.now();
+    let rows = 0;
     try {
       const { result, stats } = await timeStage('compact', () => compactStreamBronze(db, this.state, this.layout, {
-        onHour: (c, done, total) => this.opts.progress?.({ stage: 'compact', done, total, unit: 'hours', rows: c.rows, elapsedMs: Math.round(performance.now() - t0), item: `${c.stream} ${c.hour}` }),
-      }), (r) => r.reduce((n, c) => n + (c.status === 'compacted' ? c.rows : 0), 0));
+        onHour: (c, done, total) => {
+          if (c.status === 'compacted') rows += c.rows;
+          this.opts.progress?.({ stage: 'compact', done, total, unit: 'hours', rows, elapsedMs: Math.round(performance.now() - t0), item: `${c.stream} ${c.hour}` });
+        },
+      }), () => rows);
       if (result.length) this.addStage(stats);
       return result;
     } finally {

@@ -31,8 +31,8 @@ export interface SegmentDelivery {
  * before are dropped (and repeats inside the segment kept once), the rest go through the
  * same path as a landing file (`ingestFile`: header mapping, catalog, bronze Parquet,
  * row rejects) into the ledger of `state`, and then the delivered identities into `db`,
- * the process's own DuckDB (they are checked against each segment's records there; with
- * the state in PostgreSQL the two are different databases). A crash before the ledger
+ * the stream's own DuckDB (`openStreamDb`; the identities are checked against each
+ * segment's records there, and the ledger is another database). A crash before the ledger
  * row commits leaves the segment to deliver again. One after it but before the
  * identities are kept is recognised by the segment's ledger path: its identities are
  * kept then, and nothing is ingested twice.
@@ -97,10 +97,9 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
 }
 
 /**
- * Forgets the identities delivered before `before` (and those kept before identities had
- * a time), so the repeat check of each delivery looks at a bounded window, not at
- * everything ever streamed.
+ * Forgets the identities delivered before `before`, so the repeat check of each delivery
+ * looks at a bounded window, not at everything ever streamed.
  */
 export async function forgetStreamIds(db: DuckSession, before: Date): Promise<void> {
-  await db.run('DELETE FROM stream_ids WHERE delivered_at IS NULL OR delivered_at < $before::TIMESTAMP', { before: before.toISOString() });
+  await db.run('DELETE FROM stream_ids WHERE delivered_at < $before::TIMESTAMP', { before: before.toISOString() });
 }
