@@ -7,6 +7,7 @@
  *   npm run bench:collector -- --rate 20000                               paced at 20,000 events/s in all
  *   npm run bench:collector -- --rate 20000 --flush 1000                  with the collector flushing every second (default: the config's)
  *   npm run bench:collector -- --rate 20000 --profile                     and a V8 CPU profile of the server in <dir>/profile
+ *   npm run bench:collector -- --rate 20000 --seconds 330 --engine-threads 1   builds (the 5-minute gold refresh) on one DuckDB thread
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -18,7 +19,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { findServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
@@ -35,6 +36,7 @@ const configFile = join(values.dir, 'shoplake.config.json');
 await writeFile(configFile, JSON.stringify({
   home, landing: resolve(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
   collector: { token: TOKEN, ...(values.flush ? { flushIntervalMs: Number(values.flush) } : {}) },
+  ...(values['engine-threads'] ? { engine: { threads: Number(values['engine-threads']) } } : {}),
 }));
 const child = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.dir, 'profile')}`] : []), new URL('../bin/shoplake.cjs', import.meta.url).pathname, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
 const childLog = (chunk: Buffer) => {
