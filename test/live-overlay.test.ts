@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
@@ -8,6 +7,7 @@ import { LakeLayout } from '../src/lake/index.ts';
 import { readLiveManifest } from '../src/warehouse/index.ts';
 import { DuckdbWarehouseReader } from '../src/serve/duckdb-warehouse-reader.ts';
 import { startServer } from '../src/serve/index.ts';
+import { filesUnder } from './helpers/files-under.ts';
 import { POSTGRES_URL, postgresAvailable, tempGoldSchema } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
@@ -106,7 +106,7 @@ test('live overlay: many micro-batches are compacted into one fact file and stil
     // Two hours later, as the ledger tells it, with a few more events: the next run merges the
     // closed hour's bronze files before it builds, and publishes what the overlay showed.
     await server.orchestrator.state.run("UPDATE ingested_files SET ingested_at = ingested_at - INTERVAL 2 HOUR WHERE path LIKE 'stream/%'");
-    const bronzeFiles = async () => (await readdir(join(layout.bronze, 'events', 'stream'), { recursive: true })).filter((f) => f.endsWith('.parquet')).length;
+    const bronzeFiles = async () => (await filesUnder(join(layout.bronze, 'events', 'stream'))).filter((f) => f.endsWith('.parquet')).length;
     const small = await bronzeFiles();
     await postEvents(server.url, events.slice(0, 6).map((e) => ({ ...e, event_id: e.event_id.replace('ov-', 'ov-late-') })));
     await until('the late events in fact_events', async () => ((await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-late-')"))[0]!.n === 6 ? true : undefined), 20_000);

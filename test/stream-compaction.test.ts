@@ -1,12 +1,13 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal, literalList } from '../src/duck/index.ts';
 import { compactStreamBronze, openStreamDb, StreamIngestor } from '../src/ingest/index.ts';
 import { LakeLayout, S3Lake } from '../src/lake/index.ts';
 import { openStateStore, PostgresStateDb, type StateDb } from '../src/state/index.ts';
 import { createBronzeSources } from '../src/transform/index.ts';
+import { filesUnder } from './helpers/files-under.ts';
 import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { startS3rver } from './helpers/s3rver.ts';
 import { tempDir } from './helpers/temp-dir.ts';
@@ -34,12 +35,6 @@ async function bronzeRows(db: DuckSession, state: StateDb, layout: LakeLayout, e
   return `SELECT * FROM read_parquet(${literalList(paths.map((r) => layout.resolve(r.p)))}, union_by_name = true, hive_partitioning = false)`;
 }
 
-async function files(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const day of (await readdir(dir)).filter((d) => !d.startsWith('.'))) for (const f of await readdir(join(dir, day))) out.push(`${day}/${f}`);
-  return out.sort();
-}
-
 async function compactsHours(t: TestContext, state: StateDb, work: DuckSession, layout: LakeLayout, s3?: S3Lake): Promise<void> {
   const streamDb = await openStreamDb(layout, work);
   t.after(() => streamDb.close());
@@ -52,7 +47,7 @@ async function compactsHours(t: TestContext, state: StateDb, work: DuckSession, 
   try {
     await deliver(ingestor, 1, 12);
     const eventsDir = join(layout.bronze, 'events', 'stream');
-    assert.equal((await files(eventsDir)).length, 24, 'twelve deliveries, each a file per day');
+    assert.equal((await filesUnder(eventsDir)).length, 24, 'twelve deliveries, each a file per day');
     const snapshot = async (entity: string) => db.all(`${await bronzeRows(db, state, layout, entity)} ORDER BY _file_seq, _line`);
     const before = { events: await snapshot('events'), orders: await snapshot('orders') };
     if (s3) assert.deepEqual(await s3.publishBronze(layout), { uploaded: 36, removed: 0 });
@@ -60,7 +55,7 @@ async function compactsHours(t: TestContext, state: StateDb, work: DuckSession, 
     assert.deepEqual(await compactStreamBronze(db, state, layout), [], 'the hour is not over: nothing is merged');
     const hours = await compactStreamBronze(db, state, layout, { now: new Date(Date.now() + TWO_HOURS) });
     assert.deepEqual(hours.map((h) => [h.stream, h.status, h.deliveries, h.merged, h.rows]), [['events', 'compacted', 12, 12, 60], ['orders', 'compacted', 12, 12, 24]]);
-    assert.deepEqual((await files(eventsDir)).map((f) => f.replace(/c\d+-\d+/, 'c')), ['event_date=2024-06-01/c.parquet', 'event_date=2024-06-02/c.parquet'], 'one file per day is left');
+    assert.deepEqual((await filesUnder(eventsDir)).map((f) => f.replace(/c\d+-\d+/, 'c')), ['event_date=2024-06-01/c.parquet', 'event_date=2024-06-02/c.parquet'], 'one file per day is left');
     assert.deepEqual({ events: await snapshot('events'), orders: await snapshot('orders') }, before, 'the merged files hold the same rows, lineage included');
     const paths = await state.all<{ p: string }>("SELECT DISTINCT bronze_path AS p FROM ingested_files WHERE path LIKE 'stream/events/%'");
     assert.deepEqual(paths.map((p) => p.p), [hours[0]!.bronzePath], 'every delivery of the hour points at the merge');
@@ -75,7 +70,7 @@ async function compactsHours(t: TestContext, state: StateDb, work: DuckSession, 
     await deliver(ingestor, 13, 2);
     const late = await compactStreamBronze(db, state, layout, { now: new Date(Date.now() + TWO_HOURS) });
     assert.deepEqual(late.map((h) => [h.stream, h.deliveries, h.merged, h.rows]), [['events', 14, 3, 70], ['orders', 14, 3, 28]]);
-    assert.equal((await files(eventsDir)).length, 2);
+    assert.equal((await filesUnder(eventsDir)).length, 2);
     assert.equal((await snapshot('events')).length, 70);
 
     // Left by crashes: a merge never switched in, a merged-away delivery file; and a file of a
@@ -86,7 +81,7 @@ async function compactsHours(t: TestContext, state: StateDb, work: DuckSession, 
     const pending = `${String(firstFree).padStart(8, '0')}-0123456789abcdef.parquet`;
     for (const f of [...strays, pending]) await writeFile(join(day, f), 'x');
     assert.deepEqual(await compactStreamBronze(db, state, layout, { now: new Date(Date.now() + TWO_HOURS) }), []);
-    const left = await files(eventsDir);
+    const left = await filesUnder(eventsDir);
     assert.ok(strays.every((f) => !left.includes(`event_date=2024-06-01/${f}`)), 'unreferenced files are swept');
     assert.ok(left.includes(`event_date=2024-06-01/${pending}`), 'a delivery in flight keeps its file');
     assert.equal(Number(await db.scalar(`SELECT count(*) FROM read_parquet(${literal(join(eventsDir, '*', 'c*.parquet'))})`)), 70);

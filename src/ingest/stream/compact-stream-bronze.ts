@@ -37,9 +37,11 @@ interface HourGroup {
   last: number;
 }
 
-/** The ledger rows of one stream's deliveries in one hour; the merge and the switch both select them by it. */
-const IN_HOUR = `entity = $entity AND status = 'ingested' AND ${IS_STREAM_DELIVERY}
-  AND seq BETWEEN $first AND $last AND date_trunc('hour', ingested_at) = CAST($hour AS TIMESTAMP)`;
+/** The ledger rows of one stream's deliveries (`$entity`). */
+const OF_STREAM = `entity = $entity AND status = 'ingested' AND ${IS_STREAM_DELIVERY}`;
+
+/** Those of one hour; the merge and the switch both select them by it. */
+const IN_HOUR = `${OF_STREAM} AND seq BETWEEN $first AND $last AND date_trunc('hour', ingested_at) = CAST($hour AS TIMESTAMP)`;
 
 /**
  * Merges stream deliveries into one bronze file per (closed hour, day): at a flush every
@@ -62,7 +64,7 @@ export async function compactStreamBronze(db: DuckSession, state: StateDb, layou
     const hours = await state.all<{ hour: string; first: number; last: number }>(
       `SELECT CAST(date_trunc('hour', ingested_at) AS VARCHAR) AS hour, min(seq) AS first, max(seq) AS last
        FROM ingested_files
-       WHERE entity = $entity AND status = 'ingested' AND ${IS_STREAM_DELIVERY} AND ingested_at < $closed::TIMESTAMP
+       WHERE ${OF_STREAM} AND ingested_at < $closed::TIMESTAMP
        GROUP BY 1 HAVING count(DISTINCT bronze_path) > 1 ORDER BY 1`,
       { entity: spec.entity, closed: closedBefore.toISOString() },
     );
@@ -104,6 +106,8 @@ async function compactHour(db: DuckSession, state: StateDb, layout: LakeLayout, 
     // Whatever the merge wrote is unreferenced: the sweep removes it.
     return { ...result, status: 'failed', error: errorMessage(err), ms: performance.now() - started };
   }
+  // Here, outside the ledger lock, rather than left to the sweep: removing an hour of small
+  // files (7,200 at 500 ms) under the lock would hold deliveries back for as long.
   await removeStreamFiles(target.dir, new Set(inputs.filter((p) => p !== bronzePath).map((p) => basename(p))));
   return { ...result, status: 'compacted', bronzePath, ms: performance.now() - started };
 }
@@ -123,7 +127,7 @@ async function sweepStrays(state: StateDb, layout: LakeLayout, spec: StreamSpec)
   await withLedgerLock(state, async () => {
     const firstFree = Number(await state.scalar('SELECT coalesce(max(seq), 0) + 1 FROM ingested_files'));
     const referenced = new Set((await state.all<{ p: string }>(
-      `SELECT DISTINCT bronze_path AS p FROM ingested_files WHERE entity = $entity AND ${IS_STREAM_DELIVERY} AND bronze_path IS NOT NULL`, { entity: spec.entity },
+      `SELECT DISTINCT bronze_path AS p FROM ingested_files WHERE ${OF_STREAM}`, { entity: spec.entity },
     )).map((r) => basename(r.p)));
     const stray = (name: string) => {
       if (referenced.has(name)) return false;
