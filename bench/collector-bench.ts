@@ -8,6 +8,8 @@
  *   npm run bench:collector -- --rate 20000 --flush 1000                  with the collector flushing every second (default: the config's)
  *   npm run bench:collector -- --rate 20000 --profile                     and a V8 CPU profile of the server in <dir>/profile
  *   npm run bench:collector -- --rate 20000 --seconds 330 --engine-threads 1   builds (the 5-minute gold refresh) on one DuckDB thread
+ *   npm run bench:collector -- --rate 20000 --seconds 150 --refresh-every 60   a gold refresh a minute (default: the config's five)
+ *   npm run bench:collector -- --rate 20000 --build-process inline             builds in the serving process (default: a child at nice +10)
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -19,7 +21,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { findServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, 'refresh-every': { type: 'string' }, 'build-process': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
@@ -35,8 +37,8 @@ await generateLanding({ out: join(values.dir, 'landing'), scale: 0.002, seed: 5,
 const configFile = join(values.dir, 'shoplake.config.json');
 await writeFile(configFile, JSON.stringify({
   home, landing: resolve(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
-  collector: { token: TOKEN, ...(values.flush ? { flushIntervalMs: Number(values.flush) } : {}) },
-  ...(values['engine-threads'] ? { engine: { threads: Number(values['engine-threads']) } } : {}),
+  collector: { token: TOKEN, ...(values.flush ? { flushIntervalMs: Number(values.flush) } : {}), ...(values['refresh-every'] ? { refreshGoldIntervalMs: Number(values['refresh-every']) * 1000 } : {}) },
+  engine: { ...(values['engine-threads'] ? { threads: Number(values['engine-threads']) } : {}), ...(values['build-process'] ? { buildProcess: values['build-process'] } : {}) },
 }));
 const child = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.dir, 'profile')}`] : []), new URL('../bin/shoplake.cjs', import.meta.url).pathname, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
 const childLog = (chunk: Buffer) => {

@@ -2,3 +2,5 @@ export { DuckSession } from './duck-session.ts';
 export type { DuckOptions, Params, Row } from './duck-session.ts';
 export { ident, literal, literalList } from './sql-text.ts';
 export { engineShare } from './engine-share.ts';
+export { SqlSession } from './sql-session.ts';
+export { ChildDuckSession, type EngineProcessOptions } from './child-duck-session.ts';

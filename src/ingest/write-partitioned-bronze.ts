@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ident, literal, type DuckSession } from '../duck/index.ts';
+import { ident, literal, type SqlSession } from '../duck/index.ts';
 import { LAKE_PARQUET, writeAtomically, type StreamBronzeFiles } from '../lake/index.ts';
 
 /**
@@ -8,7 +8,7 @@ import { LAKE_PARQUET, writeAtomically, type StreamBronzeFiles } from '../lake/i
  * day's file into place. Until the ledger row commits no reader looks at them, and a
  * retry writes the same names, so a crash in between leaves nothing visible or doubled.
  */
-export async function writePartitionedBronze(db: DuckSession, by: { column: string; name: string }, files: StreamBronzeFiles, select: string): Promise<{ glob: string; rows: number }> {
+export async function writePartitionedBronze(db: SqlSession, by: { column: string; name: string }, files: StreamBronzeFiles, select: string): Promise<{ glob: string; rows: number }> {
   const scratch = join(files.dir, `.${basename(files.glob)}.${process.pid}.tmp`);
   await rm(scratch, { recursive: true, force: true });
   await mkdir(files.dir, { recursive: true });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DuckSession, ident, literal } from '../duck/index.ts';
+import { ident, literal, type SqlSession } from '../duck/index.ts';
 import { replaceDirectory } from './atomic-write.ts';
 import { LAKE_PARQUET } from './parquet-format.ts';
 
@@ -14,12 +14,11 @@ export interface UnloadTable {
  * tables with that day's rows only, the others whole. The partition folder is replaced at
  * once, so reprocessing a day never leaves a mix of two runs.
  */
-export async function unloadPartition(opts: { warehouseDb: string; dir: string; logicalDate: string; tables: readonly UnloadTable[] }): Promise<Array<{ table: string; rows: number }>> {
+export async function unloadPartition(db: SqlSession, opts: { warehouseDb: string; dir: string; logicalDate: string; tables: readonly UnloadTable[] }): Promise<Array<{ table: string; rows: number }>> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.logicalDate)) throw new RangeError(`logical date "${opts.logicalDate}" is not YYYY-MM-DD`);
-  const db = await DuckSession.open(':memory:');
   const out: Array<{ table: string; rows: number }> = [];
+  await db.run(`ATTACH ${literal(opts.warehouseDb)} AS wh (READ_ONLY)`);
   try {
-    await db.run(`ATTACH ${literal(opts.warehouseDb)} AS wh (READ_ONLY)`);
     await replaceDirectory(opts.dir, async (next) => {
       for (const t of opts.tables) {
         const p = t.partitionBy;
@@ -34,6 +33,6 @@ export async function unloadPartition(opts: { warehouseDb: string; dir: string; 
     });
     return out;
   } finally {
-    await db.close();
+    await db.run('DETACH wh');
   }
 }

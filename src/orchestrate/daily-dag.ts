@@ -74,9 +74,9 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
       {
         name: 'catalog', group: 'catalog', dependsOn: ['compact_stream'],
         async run(ctx) {
-          const entities = await ctx.resources.openBuild();
-          ctx.log(`bronze sources for ${entities.join(', ')}`);
-          return { output: { entities } };
+          const { entities, engine } = await ctx.resources.openBuild();
+          ctx.log(`bronze sources for ${entities.join(', ')}; the build runs in ${engine}`);
+          return { output: { entities, engine } };
         },
       },
       ...modelTasks,

@@ -1,4 +1,4 @@
-import type { DuckSession } from '../duck/index.ts';
+import type { SqlSession } from '../duck/index.ts';
 import { TransientError } from '../errors/index.ts';
 import type { JobQueue } from '../state/index.ts';
 import { entityOfSource, MODEL_QUEUE, modelInputs, SOURCES, viewOverParquet, type Model, type ModelResult, type ModelTask } from '../transform/index.ts';
@@ -20,7 +20,7 @@ export interface ModelTaskContext {
  * each time) fails as transient; a model that fails (SQL, a blocking test) comes back as
  * its result, as when built here.
  */
-export async function buildModelOnWorker(jobs: JobQueue, db: DuckSession, model: Model, ctx: ModelTaskContext): Promise<ModelResult> {
+export async function buildModelOnWorker(jobs: JobQueue, db: SqlSession, model: Model, ctx: ModelTaskContext): Promise<ModelResult> {
   const inputs = modelInputs(model);
   const task: ModelTask = {
     model: model.name,

@@ -8,6 +8,7 @@ export function orchestratorOptions(config: ShoplakeConfig, purpose: string, pro
   const o = config.orchestrator;
   return {
     purpose, home: config.home, landing: config.landing, memoryLimit: config.engine.memoryLimit, ...(config.engine.threads ? { threads: config.engine.threads } : {}),
+    ...(purpose === 'serve' && config.engine.buildProcess === 'child' ? { buildProcess: { nice: config.engine.buildNice } } : {}),
     stateUrl: config.state.url, dagFiles: config.dags, restSources: config.sources.rest, fileAttempts: config.ingest.fileAttempts, retryDelayMs: config.ingest.retryDelayMs, ingestConcurrency: config.ingest.concurrency,
     dailySchedule: o.dailySchedule || undefined, catchup: o.catchup, dailySlaMs: o.slaMinutes ? o.slaMinutes * 60_000 : undefined,
     ...(config.warehouse.url !== 'duckdb' ? { postgresWarehouse: { url: config.warehouse.url, schema: config.warehouse.schema } } : {}),

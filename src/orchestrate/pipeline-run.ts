@@ -1,6 +1,6 @@
 import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { DuckSession, ident } from '../duck/index.ts';
+import { ChildDuckSession, DuckSession, ident, type SqlSession } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
 import { compactStreamBronze, fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult, type StreamCompaction } from '../ingest/index.ts';
 import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, type S3Location } from '../lake/index.ts';
@@ -24,7 +24,9 @@ const PUBLISHED_SEQ = 'published_through_seq';
  * step adds to. Each method is one step of the daily DAG.
  */
 export class PipelineRun {
-  private build: DuckSession | undefined;
+  /** The DuckDB the run's builds, merges and unloads work in, opened at first use. */
+  private engine: Promise<SqlSession> | undefined;
+  private build: SqlSession | undefined;
   private readers: ModelReaders;
   private readonly modelsByName: Map<string, Model>;
   private modelsDone = 0;
@@ -146,7 +148,7 @@ export class PipelineRun {
    * fails to merge keeps its small files, which read the same; it is tried again next run.
    */
   async compactStream(): Promise<StreamCompaction[]> {
-    const db = await this.work.fork();
+    const db = await (await this.openEngine()).fork();
     const t0 = performance.now();
     let rows = 0;
     try {
@@ -163,11 +165,12 @@ export class PipelineRun {
     }
   }
 
-  /** The build database: cleansing macros and one bronze view per entity over the files the ledger lists. */
-  async openBuild(): Promise<string[]> {
-    await rm(this.layout.tmp, { recursive: true, force: true });
-    await mkdir(this.layout.tmp, { recursive: true });
-    const db = await DuckSession.open(':memory:', { memoryLimit: this.opts.memoryLimit ?? '1200MB', tempDirectory: this.layout.tmp, ...(this.opts.threads ? { threads: this.opts.threads } : {}) });
+  /**
+   * The build database: cleansing macros and one bronze view per entity over the files the
+   * ledger lists. Returns the entities and where the build runs.
+   */
+  async openBuild(): Promise<{ entities: string[]; engine: string }> {
+    const db = await this.openEngine();
     this.build = db;
     // Every order that matters in a model is spelled out (ORDER BY, window orders, keys by
     // row_number over an ordering), so DuckDB may write tables in any order: faster, less memory.
@@ -182,7 +185,8 @@ export class PipelineRun {
     for (const r of bronze) (files[r.entity] ??= []).push(this.layout.resolve(r.bronze_path));
     await createBronzeSources(db, files);
     this.bronzeFiles = files;
-    return Object.keys(files);
+    const where = db instanceof ChildDuckSession ? `process ${db.pid} (nice +${this.opts.buildProcess?.nice ?? 0})` : 'this process';
+    return { entities: Object.keys(files), engine: where };
   }
 
   /**
@@ -279,7 +283,8 @@ export class PipelineRun {
     const tables = this.models.filter((m) => m.publish).map((m) => ({ name: m.name, partitionBy: m.partitionBy }));
     const dir = this.layout.processedPartition(logicalDate);
     await mkdir(dirname(dir), { recursive: true });
-    const unloaded = await unloadPartition({ warehouseDb: this.layout.warehouseDb, dir, logicalDate, tables });
+    const db = await (await this.openEngine()).fork();
+    const unloaded = await unloadPartition(db, { warehouseDb: this.layout.warehouseDb, dir, logicalDate, tables }).finally(() => db.close());
     await this.s3Lake?.publishProcessed(dir, logicalDate, this.summary.runId, { runId: this.summary.runId, logicalDate, tables: unloaded });
     return unloaded;
   }
@@ -292,7 +297,8 @@ export class PipelineRun {
   }
 
   async close(state: RunState): Promise<void> {
-    await this.build?.close();
+    await this.engine?.then((db) => db.close(), () => undefined);
+    this.engine = undefined;
     await this.jobs?.then((q) => q.close(), () => undefined);
     this.build = undefined;
     if (state === 'failed') this.summary.status = 'failed';
@@ -300,7 +306,21 @@ export class PipelineRun {
     await rm(this.layout.tmp, { recursive: true, force: true });
   }
 
-  private buildDb(): DuckSession {
+  /**
+   * An in-memory DuckDB spilling to <home>/tmp; with `buildProcess`, in a child process at a
+   * lower CPU priority, where every statement of the build, the merge and the unload runs.
+   */
+  private openEngine(): Promise<SqlSession> {
+    this.engine ??= (async () => {
+      await rm(this.layout.tmp, { recursive: true, force: true });
+      await mkdir(this.layout.tmp, { recursive: true });
+      const engine = { memoryLimit: this.opts.memoryLimit ?? '1200MB', tempDirectory: this.layout.tmp, ...(this.opts.threads ? { threads: this.opts.threads } : {}) };
+      return this.opts.buildProcess ? ChildDuckSession.open(engine, this.opts.buildProcess) : DuckSession.open(':memory:', engine);
+    })();
+    return this.engine;
+  }
+
+  private buildDb(): SqlSession {
     if (!this.build) throw new TerminalError('build_not_open', 'the build database is not open', { hint: 'the catalog task opens it; run the DAG from its start' });
     return this.build;
   }

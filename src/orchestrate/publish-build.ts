@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { literal, type DuckSession } from '../duck/index.ts';
+import { literal, type SqlSession } from '../duck/index.ts';
 import { swapInNext, writeAtomically, type LakeLayout, type S3Lake } from '../lake/index.ts';
 import type { Model } from '../transform/index.ts';
 import { DuckdbWarehouse, PostgresWarehouse, type PublishResult } from '../warehouse/index.ts';
 
 export interface PublishBuild {
   /** The build database: every model a table or a view over its zone file. */
-  db: DuckSession;
+  db: SqlSession;
   layout: LakeLayout;
   models: readonly Model[];
   runId: string;

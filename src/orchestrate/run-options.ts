@@ -1,3 +1,4 @@
+import type { EngineProcessOptions } from '../duck/index.ts';
 import type { RestSource } from '../ingest/index.ts';
 import type { S3Options } from '../lake/index.ts';
 import type { JobQueueOptions } from '../state/index.ts';
@@ -9,6 +10,12 @@ export interface RunOptions {
   fullRefresh?: boolean;
   memoryLimit?: string;
   threads?: number;
+  /**
+   * The build's DuckDB in a child process at this lower CPU priority (config
+   * `engine.buildProcess`), so the process running the pipeline keeps its cores for
+   * what must answer quickly; in this process when unset.
+   */
+  buildProcess?: EngineProcessOptions;
   progress?: ProgressSink;
   /** Attempts to read one landing file before it is dead-lettered, and the first delay between them. */
   fileAttempts?: number;

@@ -1,4 +1,4 @@
-import type { DuckSession } from '../duck/index.ts';
+import type { SqlSession } from '../duck/index.ts';
 import type { StateDb } from '../state/index.ts';
 
 /**
@@ -13,7 +13,7 @@ export interface QualityReport {
   duplicates: Record<string, { exactDuplicates: number; supersededVersions: number }>;
 }
 
-export async function computeQualityReport(db: DuckSession, ledger: StateDb): Promise<QualityReport> {
+export async function computeQualityReport(db: SqlSession, ledger: StateDb): Promise<QualityReport> {
   const n = async (sql: string, session: StateDb = db) => Number(await session.scalar(sql));
   const quarantined = await ledger.all<{ reason: string; n: number }>(
     "SELECT reason, count(*)::INTEGER AS n FROM ingested_files WHERE status = 'quarantined' GROUP BY reason ORDER BY reason",

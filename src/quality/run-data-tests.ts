@@ -1,4 +1,4 @@
-import type { DuckSession } from '../duck/index.ts';
+import type { SqlSession } from '../duck/index.ts';
 import type { Model } from '../transform/model-declaration.ts';
 import { compileTest } from './data-test-sql.ts';
 
@@ -11,7 +11,7 @@ export interface TestResult {
 }
 
 /** Runs a model's data tests; one result per test, whatever the others do. */
-export async function runDataTests(db: DuckSession, model: Model): Promise<TestResult[]> {
+export async function runDataTests(db: SqlSession, model: Model): Promise<TestResult[]> {
   const results: TestResult[] = [];
   for (const spec of model.tests ?? []) {
     const t = compileTest(model.name, spec);

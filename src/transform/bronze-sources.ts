@@ -1,5 +1,5 @@
 import { ENTITIES, ENTITY_NAMES } from '../contract/index.ts';
-import { ident, literalList, type DuckSession } from '../duck/index.ts';
+import { ident, literalList, type SqlSession } from '../duck/index.ts';
 import { sourceOf } from './model-registry.ts';
 
 const LINEAGE = ['_line', '_source_file', '_file_seq', '_batch_id', '_ingested_at'];
@@ -23,7 +23,7 @@ export interface BronzeSeqRange {
  * every canonical column present (NULL where no file delivered it); and the table
  * `bronze_files` of their lineage.
  */
-export async function createBronzeSources(db: DuckSession, files: Record<string, string[]>, seqs: BronzeSeqRange = {}): Promise<void> {
+export async function createBronzeSources(db: SqlSession, files: Record<string, string[]>, seqs: BronzeSeqRange = {}): Promise<void> {
   // Merged stream deliveries share a file (and a ledger path), so each file is read once,
   // and a reader wanting only later deliveries keeps rows by their own `_file_seq`. (A view
   // cannot hold a bound parameter; the bound is an integer.)

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ident, literal, type DuckSession } from '../duck/index.ts';
+import { ident, literal, type SqlSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { LAKE_PARQUET, writeAtomically } from '../lake/index.ts';
 import { runDataTests, type TestResult } from '../quality/index.ts';
@@ -23,7 +23,7 @@ export interface ModelResult {
  * name becomes a view over it: a model bound for a lake zone is encoded once, not kept
  * in memory and encoded again at publish.
  */
-export async function buildModel(db: DuckSession, model: Model, file?: string): Promise<ModelResult> {
+export async function buildModel(db: SqlSession, model: Model, file?: string): Promise<ModelResult> {
   const t0 = Date.now();
   try {
     if (file) {
@@ -48,7 +48,7 @@ export async function buildModel(db: DuckSession, model: Model, file?: string): 
 }
 
 /** Makes `name` read a Parquet file: how a model whose table is a file is seen by the models after it. */
-export async function viewOverParquet(db: DuckSession, name: string, file: string): Promise<void> {
+export async function viewOverParquet(db: SqlSession, name: string, file: string): Promise<void> {
   await db.run(`CREATE OR REPLACE VIEW ${ident(name)} AS SELECT * FROM read_parquet(${literal(resolve(file))})`);
 }
 

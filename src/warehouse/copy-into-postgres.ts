@@ -3,13 +3,13 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { literal, type DuckSession } from '../duck/index.ts';
+import { literal, type SqlSession } from '../duck/index.ts';
 
 /**
  * The rows of a DuckDB query into a PostgreSQL table: DuckDB writes them as CSV to `csv`,
  * and COPY streams the file in (never row inserts). Returns the rows copied.
  */
-export async function copyIntoPostgres(db: DuckSession, client: pg.Client, select: string, target: string, csv: string): Promise<number> {
+export async function copyIntoPostgres(db: SqlSession, client: pg.Client, select: string, target: string, csv: string): Promise<number> {
   try {
     await db.run(`COPY (${select}) TO ${literal(csv)} (FORMAT csv, HEADER false)`);
     const copy = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT csv)`));

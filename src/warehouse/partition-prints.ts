@@ -1,4 +1,4 @@
-import { ident, type DuckSession } from '../duck/index.ts';
+import { ident, type SqlSession } from '../duck/index.ts';
 import type { PartitionPrint } from './table-load-plan.ts';
 
 /**
@@ -6,7 +6,7 @@ import type { PartitionPrint } from './table-load-plan.ts';
  * XOR and the sum of every row's hash, so neither row order nor the way the build wrote
  * the table moves it, and any changed, added or dropped row does.
  */
-export async function partitionPrints(db: DuckSession, table: string, column: string): Promise<PartitionPrint[]> {
+export async function partitionPrints(db: SqlSession, table: string, column: string): Promise<PartitionPrint[]> {
   const rows = await db.all<{ part: string | null; rows: number | string; fingerprint: string }>(
     `SELECT ${ident(column)}::VARCHAR AS part, count(*) AS rows, bit_xor(hash(t))::VARCHAR || '-' || sum(hash(t)::HUGEINT)::VARCHAR AS fingerprint
      FROM ${ident(table)} t GROUP BY ALL ORDER BY part`,

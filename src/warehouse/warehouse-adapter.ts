@@ -1,4 +1,4 @@
-import type { DuckSession } from '../duck/index.ts';
+import type { SqlSession } from '../duck/index.ts';
 
 /**
  * A warehouse takes the gold tables of a finished build and makes them visible all at
@@ -6,7 +6,7 @@ import type { DuckSession } from '../duck/index.ts';
  */
 export interface PublishRequest {
   /** The build database holding the tables. */
-  build: DuckSession;
+  build: SqlSession;
   tables: readonly string[];
   runId: string;
   publishedAt: string;

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { literalList, type DuckSession } from '../../duck/index.ts';
+import { literalList, type SqlSession } from '../../duck/index.ts';
 import { errorMessage } from '../../errors/index.ts';
 import type { LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
@@ -56,7 +56,7 @@ const IN_HOUR = `${OF_STREAM} AND seq BETWEEN $first AND $last AND date_trunc('h
  * Only a caller that knows no build is reading bronze may call this (the `daily` DAG's
  * `compact_stream` task, before the build lists its files): the small files are removed.
  */
-export async function compactStreamBronze(db: DuckSession, state: StateDb, layout: LakeLayout, opts: CompactOptions = {}): Promise<StreamCompaction[]> {
+export async function compactStreamBronze(db: SqlSession, state: StateDb, layout: LakeLayout, opts: CompactOptions = {}): Promise<StreamCompaction[]> {
   const now = opts.now ?? new Date();
   const closedBefore = new Date(Math.floor((now.getTime() - (opts.graceMs ?? 120_000)) / 3_600_000) * 3_600_000);
   const groups: Array<{ spec: StreamSpec; hour: HourGroup }> = [];
@@ -80,7 +80,7 @@ export async function compactStreamBronze(db: DuckSession, state: StateDb, layou
   return out;
 }
 
-async function compactHour(db: DuckSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, g: HourGroup): Promise<StreamCompaction> {
+async function compactHour(db: SqlSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, g: HourGroup): Promise<StreamCompaction> {
   const started = performance.now();
   const params = { entity: spec.entity, first: g.first, last: g.last, hour: g.hour };
   const rows = await state.all<{ bronze_path: string; rows_ok: number }>(`SELECT bronze_path, rows_ok FROM ingested_files WHERE ${IN_HOUR}`, params);
