@@ -9,6 +9,7 @@
  *   npm run bench:collector -- --rate 20000 --profile                     and a V8 CPU profile of the server in <dir>/profile
  *   npm run bench:collector -- --rate 20000 --seconds 330 --engine-threads 1   builds (the 5-minute gold refresh) on one DuckDB thread
  *   npm run bench:collector -- --rate 20000 --seconds 150 --refresh-every 60   a gold refresh a minute (default: the config's five)
+ *   npm run bench:collector -- --rate 20000 --timeline                         and ack latency and freshness per ten seconds
  *   npm run bench:collector -- --rate 20000 --build-process inline             builds in the serving process (default: a child at nice +10)
  */
 import { spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { findServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, 'refresh-every': { type: 'string' }, 'build-process': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, 'refresh-every': { type: 'string' }, 'build-process': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
@@ -61,6 +62,9 @@ const query = async <T>(sql: string): Promise<T[]> => {
 await fetch(`${server.url}/api/dags/daily/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wait: true }) });
 
 const latencies: number[] = [];
+// With --timeline: [seconds since start, ack ms] and [seconds since start, freshness ms], for ten-second windows.
+const ackAt: Array<[number, number]> = [];
+const freshAt: Array<[number, number]> = [];
 let acked = 0;
 let throttled = 0;
 const failed = new Map<number, number>();
@@ -100,6 +104,7 @@ const poller = (async () => {
       for (const r of rows) {
         const k = Number(r.event_id.slice(2));
         fresh.push(Date.now() - ackedAt.get(k)!);
+        freshAt.push([(performance.now() - t0) / 1000, fresh.at(-1)!]);
         ackedAt.delete(k);
       }
     }
@@ -128,6 +133,7 @@ await Promise.all(Array.from({ length: clients }, async () => {
       continue;
     }
     latencies.push(performance.now() - start);
+    ackAt.push([(start - t0) / 1000, latencies.at(-1)!]);
     acked += batchSize;
     if (first % (batchSize * 50) === 0) ackedAt.set(first, Date.now());
   }
@@ -156,6 +162,15 @@ console.log(formatTable([{
   // Cores busy while sending: the server's (all its threads) and these clients' own.
   'server cores': +(serverCpu / elapsed).toFixed(2), 'client cores': +((clientCpu.user + clientCpu.system) / 1e6 / elapsed).toFixed(2), 'facts / acked': `${facts} / ${acked}`, 'failed requests': [...failed].map(([status, k]) => `${k}×${status}`).join(' ') || 0,
 }]));
+
+if (values.timeline) {
+  const windows = Math.ceil(elapsed / 10);
+  const within = (xs: Array<[number, number]>, w: number) => xs.filter(([t]) => t >= w * 10 && t < (w + 1) * 10).map(([, v]) => v);
+  console.log(formatTable(Array.from({ length: windows }, (_, w) => ({
+    from: `${w * 10} s`, acks: within(ackAt, w).length, 'ack p50 ms': +pct(within(ackAt, w), 0.5).toFixed(1), 'ack p99 ms': +pct(within(ackAt, w), 0.99).toFixed(1), 'ack max ms': +Math.max(...within(ackAt, w)).toFixed(1),
+    'fresh p99 s': +(pct(within(freshAt, w), 0.99) / 1000).toFixed(2),
+  }))));
+}
 
 /** CPU seconds (user + system, every thread) a process has used, from /proc (Linux; NaN elsewhere). */
 function cpuSeconds(pid: number): number {

@@ -179,6 +179,7 @@ export class LiveEvents {
     // The overlay's facts are its Parquet files: they are what readers see, and an
     // in-memory copy cost as much as writing them.
     await db.run(`CREATE OR REPLACE TEMP TABLE facts_new AS ${this.sql.fact_events}`);
+    await this.marts.findReplaced(db);
     return Number(await db.scalar('SELECT count(*) FROM live_new'));
   }
 

@@ -17,6 +17,8 @@ import { literal, type DuckSession } from '../duck/index.ts';
 export class LiveMarts {
   /** Whether the published facts are in the funnel's pairs (loaded with the first micro-batch, not at start-up). */
   private funnelLoaded = false;
+  /** Whether this micro-batch may replace published events (`replaced` holds their candidate ids). */
+  private replacing = false;
 
   /** Forgets everything: the overlay starts over on a new published warehouse. */
   async reset(db: DuckSession): Promise<void> {
@@ -25,7 +27,21 @@ export class LiveMarts {
     await db.run('CREATE TABLE act_sessions (date DATE, session_id VARCHAR, n BIGINT, purchases BIGINT, PRIMARY KEY (date, session_id))');
     await db.run('CREATE TABLE act_counts (date DATE PRIMARY KEY, events BIGINT, page_views BIGINT, product_views BIGINT, add_to_carts BIGINT, purchases BIGINT)');
     await db.run('CREATE TABLE funnel_pairs (event_type VARCHAR, session_id VARCHAR, n BIGINT, PRIMARY KEY (event_type, session_id))');
+    // The published event ids as 64-bit hashes, once per publish: a micro-batch looks its ids
+    // up here (60 ms at 6 M published events, one thread) instead of in the published silver
+    // file and facts (400 and 100 ms, growing with every event the day publishes).
+    await db.run('CREATE OR REPLACE TABLE published_ids AS SELECT hash(event_id) AS h FROM wh.main.fact_events');
     this.funnelLoaded = false;
+  }
+
+  /**
+   * The micro-batch's events (`live_new`) whose id may be a published one's, into
+   * `replaced`: a hash match, so the exact joins below decide; usually none, and then the
+   * published events are not read at all.
+   */
+  async findReplaced(db: DuckSession): Promise<void> {
+    await db.run('CREATE OR REPLACE TEMP TABLE replaced AS SELECT DISTINCT l.event_id FROM live_new l SEMI JOIN published_ids p ON p.h = hash(l.event_id)');
+    this.replacing = Number(await db.scalar('SELECT count(*) FROM replaced')) > 0;
   }
 
   /**
@@ -37,8 +53,7 @@ export class LiveMarts {
     const silver = `read_parquet(${literal(publishedSilver)})`;
     await db.run(`CREATE OR REPLACE TEMP TABLE act_delta AS
       SELECT event_ts::DATE AS date, customer_id, session_id, event_type, 1 AS sign FROM live_new
-      UNION ALL
-      SELECT s.event_ts::DATE, s.customer_id, s.session_id, s.event_type, -1 FROM ${silver} s SEMI JOIN live_new l USING (event_id)`);
+      ${this.replacing ? `UNION ALL SELECT s.event_ts::DATE, s.customer_id, s.session_id, s.event_type, -1 FROM ${silver} s SEMI JOIN replaced USING (event_id)` : ''}`);
     // A day is counted once touched (it has a row in act_counts): a day touched for the first
     // time gets its published events counted, before any change to them is.
     await db.run(`CREATE OR REPLACE TEMP TABLE act_new_days AS
@@ -79,7 +94,7 @@ export class LiveMarts {
   async addFunnel(db: DuckSession): Promise<void> {
     const pairs = (from: string, sign: number) => `SELECT event_type, session_id, ${sign} AS sign FROM ${from} WHERE session_id IS NOT NULL`;
     await db.run(`CREATE OR REPLACE TEMP TABLE funnel_delta AS
-      ${pairs('facts_new', 1)} UNION ALL ${pairs('(FROM wh.main.fact_events w SEMI JOIN facts_new f USING (event_id))', -1)}
+      ${pairs('facts_new', 1)} ${this.replacing ? `UNION ALL ${pairs('(FROM wh.main.fact_events w SEMI JOIN replaced USING (event_id))', -1)}` : ''}
       ${this.funnelLoaded ? '' : `UNION ALL ${pairs('wh.main.fact_events', 1)}`}`);
     this.funnelLoaded = true;
     await db.run(`INSERT INTO funnel_pairs SELECT event_type, session_id, sum(sign)::BIGINT FROM funnel_delta GROUP BY ALL
