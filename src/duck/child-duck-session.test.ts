@@ -72,3 +72,27 @@ test('an engine process whose parent is killed stops instead of building for nob
   for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(alive(), false, `engine process ${pid} outlived its parent`);
 });
+
+test('an engine process that cannot start fails the open as transient, naming the setting that avoids it', { skip: process.platform === 'win32' && 'no nice there' }, async () => {
+  const path = process.env['PATH'];
+  // No `nice` to be found: the spawn fails.
+  process.env['PATH'] = '/nonexistent';
+  try {
+    await assert.rejects(ChildDuckSession.open({}, { nice: 5 }), (err: Error & { code?: string; kind?: string; hint?: string }) =>
+      err.code === 'engine_process_failed' && err.kind === 'transient' && /buildProcess: inline/.test(err.hint ?? ''));
+  } finally {
+    process.env['PATH'] = path;
+  }
+});
+
+test('a database the engine process cannot open fails the open with DuckDB\'s error and ends the process', { timeout: 30_000 }, async () => {
+  const before = new Set(childPids());
+  await assert.rejects(ChildDuckSession.open({ memoryLimit: 'lots' }, { nice: 0 }), /config/i);
+  assert.deepEqual(childPids().filter((p) => !before.has(p)), []);
+});
+
+/** This process's children (Linux; none elsewhere). */
+function childPids(): number[] {
+  if (!existsSync('/proc/self/task')) return [];
+  return readFileSync(`/proc/self/task/${process.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}

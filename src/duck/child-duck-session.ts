@@ -39,7 +39,13 @@ export class ChildDuckSession extends SqlSession {
   /** Starts the engine process with an in-memory database; the session is its first connection. */
   static async open(options: DuckOptions, process_: EngineProcessOptions): Promise<ChildDuckSession> {
     const engine = new EngineProcess(process_);
-    await engine.request({ op: 'open', options });
+    try {
+      await engine.request({ op: 'open', options });
+    } catch (err) {
+      // A database that would not open (a bad memory limit, say) leaves no process behind.
+      await engine.stop();
+      throw err;
+    }
     return new ChildDuckSession(engine, 0);
   }
 
@@ -97,8 +103,12 @@ class EngineProcess {
         }));
         resolve();
       });
+      // A process that could not start never exits: nothing to wait for then.
+      this.child.on('error', (err) => {
+        this.end(new TransientError('engine_process_failed', `could not start the build's DuckDB process: ${err.message}`, { subject: 'engine process', hint: 'set engine.buildProcess: inline to build in this process' }));
+        if (this.child.pid === undefined) resolve();
+      });
     });
-    this.child.once('error', (err) => this.end(new TransientError('engine_process_failed', `could not start the build's DuckDB process: ${err.message}`, { subject: 'engine process', hint: 'set engine.buildProcess: inline to build in this process' })));
   }
 
   get pid(): number | undefined {
@@ -115,7 +125,8 @@ class EngineProcess {
   }
 
   send(req: EngineRequest): void {
-    if (!this.ended && this.child.connected) this.child.send(req);
+    // A failed send means the process is gone: its exit (or spawn error) fails the requests.
+    if (!this.ended && this.child.connected) this.child.send(req, () => undefined);
   }
 
   /** Closes the database and waits for the process to end; kills it if it does not. */
