@@ -6,6 +6,13 @@ export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
 
 /**
+ * SHOPLAKE_SLOW_SQL_MS=n writes every statement that ran n ms or longer to stderr, with
+ * the database it ran on (as PostgreSQL's log_min_duration_statement): where a slow run
+ * or a slow micro-batch spends its time.
+ */
+const SLOW_SQL_MS = Number(process.env['SHOPLAKE_SLOW_SQL_MS'] ?? 0);
+
+/**
  * One connection to a DuckDB database, wherever the database runs: in this process
  * (`DuckSession`) or in a child process (`ChildDuckSession`). Statements on one session
  * run one at a time, in the order they were sent; a transaction holds the session.
@@ -28,11 +35,22 @@ export abstract class SqlSession {
   protected abstract disconnect(): Promise<void>;
 
   async run(sql: string, params?: Params): Promise<void> {
-    await this.exclusive(() => this.execute(sql, params));
+    await this.exclusive(() => this.timed(sql, () => this.execute(sql, params)));
   }
 
   async all<T extends object = Row>(sql: string, params?: Params): Promise<T[]> {
-    return (await this.exclusive(() => this.query(sql, params))) as unknown as T[];
+    return (await this.exclusive(() => this.timed(sql, () => this.query(sql, params)))) as unknown as T[];
+  }
+
+  private async timed<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+    if (!SLOW_SQL_MS) return fn();
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      const ms = performance.now() - t0;
+      if (ms >= SLOW_SQL_MS) process.stderr.write(`${new Date().toISOString()} slow sql: ${Math.round(ms)} ms on ${this.path}: ${sql.replace(/\s+/g, ' ').slice(0, 240)}\n`);
+    }
   }
 
   async one<T extends object = Row>(sql: string, params?: Params): Promise<T | undefined> {

@@ -18,6 +18,7 @@ import { registerUploadRoutes } from './upload-routes.ts';
 import { registerQualityRoutes } from './quality-routes.ts';
 import { modelDocs } from './model-docs.ts';
 import { registerCollectorRoutes } from './collector-routes.ts';
+import { CollectorParsers } from './collector-parsers.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
 import { streamMetrics } from './stream-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
@@ -120,7 +121,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // A waiting landing run rebuilds gold too, so it covers a stream refresh.
   const refreshGold = throttle(() => void orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']).catch((err: unknown) => log(`stream: ${String(err)}`)), c.refreshGoldIntervalMs, { leading: false });
   const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor));
-  if (c.token) await registerCollectorRoutes(app, { ingestor, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream) });
+  const parsers = c.token ? new CollectorParsers(c.parseThreads) : undefined;
+  if (c.token) await registerCollectorRoutes(app, { ingestor, parsers: parsers!, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream) });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));
   registerUploadRoutes(app, { orchestrator, landing: config.landing, maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20) });
@@ -143,6 +145,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     orchestrator.kick();
   } catch (err) {
     await app.close();
+    await parsers?.close();
     await streamDb.close();
     await orchestrator.close();
     throw err;
@@ -155,6 +158,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       scheduler.stop();
       refreshGold.cancel();
       await app.close();
+      await parsers?.close();
       for (const source of sources) await source.stop();
       await ingestor.stop();
       await streamDb.close();

@@ -1,5 +1,7 @@
 export { StreamIngestor } from './stream-ingestor.ts';
-export type { StreamIngestOptions, RecordRejection } from './stream-ingestor.ts';
+export type { StreamIngestOptions } from './stream-ingestor.ts';
+export { parseBatchBody, prepareBatch } from './prepare-batch.ts';
+export type { PreparedBatch, RecordRejection } from './prepare-batch.ts';
 export { IS_STREAM_DELIVERY, STREAMS } from './stream-spec.ts';
 export type { StreamSpec } from './stream-spec.ts';
 export type { SegmentDelivery } from './deliver-segment.ts';

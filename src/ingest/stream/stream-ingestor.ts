@@ -6,7 +6,10 @@ import { writeAtomically, type LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
 import { deliverSegment, forgetStreamIds, type SegmentDelivery } from './deliver-segment.ts';
 import { StreamLog } from './stream-log.ts';
+import { prepareBatch, type PreparedBatch, type RecordRejection } from './prepare-batch.ts';
 import { STREAMS, type StreamSpec } from './stream-spec.ts';
+
+export type { RecordRejection } from './prepare-batch.ts';
 
 const REJECT_KEYS = ['reason', 'detail', 'raw', 'received_at', 'index'];
 
@@ -26,12 +29,6 @@ export interface StreamIngestOptions {
   /** A batch was checked and its good records made durable, `ms` after it came in. */
   onAccepted?: (stream: StreamSpec['name'], accepted: number, rejected: number, ms: number) => void;
   onError?: (err: unknown) => void;
-}
-
-export interface RecordRejection {
-  index: number;
-  reason: 'malformed_row' | 'missing_key';
-  detail: string;
 }
 
 /**
@@ -75,23 +72,13 @@ export class StreamIngestor {
   /** Checks and durably buffers a batch; one verdict per record, none lost. */
   async accept(stream: StreamSpec['name'], records: readonly unknown[], receivedAt = new Date().toISOString()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
     const started = performance.now();
-    const spec = STREAMS[stream];
-    const good: string[] = [];
-    const keys = new Set<string>();
-    const bad: string[] = [];
-    const rejected: RecordRejection[] = [];
-    records.forEach((r, index) => {
-      const verdict = check(spec, r);
-      if (verdict) {
-        rejected.push({ index, ...verdict });
-        bad.push(JSON.stringify({ reason: verdict.reason, detail: verdict.detail, raw: typeof r === 'string' ? r : JSON.stringify(r), received_at: receivedAt, index }));
-      } else {
-        // The keys in the order JSON.stringify writes them, which is Object.keys' order.
-        for (const k of Object.keys(r as object)) keys.add(k);
-        good.push(JSON.stringify(r));
-      }
-    });
-    await Promise.all([good.length ? this.logs.get(stream)!.append(good, keys) : undefined, bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined]);
+    return this.acceptPrepared(stream, prepareBatch(STREAMS[stream], records, receivedAt), started);
+  }
+
+  /** Durably buffers a batch already checked (`prepareBatch`, perhaps on another thread). */
+  async acceptPrepared(stream: StreamSpec['name'], batch: PreparedBatch, started = performance.now()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
+    const { good, bad, rejected } = batch;
+    await Promise.all([good.length ? this.logs.get(stream)!.append(good, new Set(batch.keys)) : undefined, bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined]);
     if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) this.kick();
     this.opts.onAccepted?.(stream, good.length, rejected.length, performance.now() - started);
     return { accepted: good.length, rejected };
@@ -176,11 +163,4 @@ export class StreamIngestor {
       await log.remove(segment, 0);
     }
   }
-}
-
-function check(spec: StreamSpec, r: unknown): Omit<RecordRejection, 'index'> | undefined {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return { reason: 'malformed_row', detail: `a JSON ${Array.isArray(r) ? 'array' : r === null ? 'null' : typeof r}, not an object` };
-  const key = (r as Record<string, unknown>)[spec.key];
-  if (key === undefined || key === null || String(key).trim() === '') return { reason: 'missing_key', detail: `${spec.key} is empty` };
-  return undefined;
 }

@@ -1,0 +1,27 @@
+/**
+ * Runs on a collector parse thread (CollectorParsers): a request body to the lines its
+ * stream's logs take. A bad body comes back as a coded error rather than a thrown one,
+ * so its code and hint survive the trip to the event loop.
+ */
+import { ShoplakeError, errorMessage } from '../errors/index.ts';
+import { parseBatchBody, prepareBatch, STREAMS, type PreparedBatch, type StreamSpec } from '../ingest/index.ts';
+
+export interface ParseTask {
+  stream: StreamSpec['name'];
+  body: Uint8Array;
+  gzip: boolean;
+  receivedAt: string;
+}
+
+export type ParseOutcome =
+  | { ok: true; batch: PreparedBatch }
+  | { ok: false; error: { code: string; message: string; subject?: string | undefined; hint?: string | undefined } };
+
+export default function parseTask(task: ParseTask): ParseOutcome {
+  const spec = STREAMS[task.stream];
+  try {
+    return { ok: true, batch: prepareBatch(spec, parseBatchBody(task.body, task.gzip, spec), task.receivedAt) };
+  } catch (err) {
+    return { ok: false, error: err instanceof ShoplakeError ? { code: err.code, message: err.message, subject: err.subject, hint: err.hint } : { code: 'bad_request', message: errorMessage(err) } };
+  }
+}
