@@ -61,6 +61,11 @@ export class DuckdbWarehouseReader implements WarehouseReader {
       return { columns, rows: rows.slice(0, maxRows), truncated: rows.length > maxRows };
     } catch (err) {
       throw new TerminalError('query_failed', errorMessage(err).split('\n')[0]!, { subject: 'sql', hint: 'check the SQL; the tables are listed on the data model page' });
+    } finally {
+      // Now, not when the garbage collector finalizes it: a prepared plan over the overlay
+      // holds every Parquet file's metadata, and a collection finalizing hundreds of them at
+      // once freed them on the event loop for 400 ms (perf: FileMetaData destructors).
+      prepared.destroySync();
     }
   }
 
