@@ -85,6 +85,9 @@ test('collector: token, JSON and gzipped NDJSON, per-record rejects to quarantin
     assert.equal(metric('shoplake_stream_records_total{stream="events",verdict="rejected"}'), 3);
     assert.equal(metric('shoplake_stream_append_seconds_count{stream="events"}'), 2 + bigAccepted, 'one durable append per accepted batch');
     assert.equal(metric('shoplake_stream_throttled_total{stream="events"}'), 1);
+    // Group commit: an fsync serves one batch or several, never none.
+    const syncs = metric('shoplake_stream_fsync_seconds_count{stream="events"}');
+    assert.ok(syncs >= 1 && syncs <= 2 + bigAccepted, `${syncs} fsyncs for ${2 + bigAccepted} appends`);
 
     // Delivered to bronze once each (live-1 was sent twice), then a gold refresh makes them facts.
     for (let i = 0; i < 300; i++) {

@@ -28,6 +28,8 @@ export interface StreamIngestOptions {
   onDelivered?: (deliveries: SegmentDelivery[]) => void;
   /** A batch was checked and its good records made durable, `ms` after it came in. */
   onAccepted?: (stream: StreamSpec['name'], accepted: number, rejected: number, ms: number) => void;
+  /** A group write to a stream's log was fsynced in `seconds` (the disk's share of an acknowledgement). */
+  onSynced?: (stream: StreamSpec['name'], seconds: number) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -49,7 +51,7 @@ export class StreamIngestor {
 
   constructor(private readonly db: DuckSession, private readonly state: StateDb, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
     for (const s of Object.values(STREAMS)) {
-      this.logs.set(s.name, new StreamLog(join(layout.home, 'stream', s.name)));
+      this.logs.set(s.name, new StreamLog(join(layout.home, 'stream', s.name), (seconds) => this.opts.onSynced?.(s.name, seconds)));
       this.rejects.set(s.name, new StreamLog(join(layout.home, 'stream', `${s.name}-rejects`)));
     }
   }

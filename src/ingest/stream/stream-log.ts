@@ -67,7 +67,8 @@ export class StreamLog {
   /** Bytes appended and not yet delivered (open and sealed segments). */
   pendingBytes = 0;
 
-  constructor(readonly dir: string) {}
+  /** `onSync`: each group write's fdatasync, in seconds (what every acknowledgement waits for). */
+  constructor(readonly dir: string, private readonly onSync?: (seconds: number) => void) {}
 
   /** Seals what a previous process left open and counts what waits for delivery. */
   async open(): Promise<void> {
@@ -161,7 +162,9 @@ export class StreamLog {
         }
         const data = Buffer.concat(batch.map((b) => b.data));
         await this.fh.write(data);
+        const syncing = performance.now();
         await this.fh.datasync();
+        this.onSync?.((performance.now() - syncing) / 1000);
         this.currentBytes += data.length;
         this.written?.add(data, batch.map((b) => b.keys));
         for (const b of batch) b.done();
