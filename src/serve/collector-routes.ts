@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { TransientError } from '../errors/index.ts';
-import { STREAMS, type StreamIngestor, type StreamSpec } from '../ingest/index.ts';
-import type { CollectorParsers } from './collector-parsers.ts';
+import { STREAMS, type BatchParsers, type StreamIngestor, type StreamSpec } from '../ingest/index.ts';
 
 /**
  * The collector: `POST /v1/events` and `POST /v1/orders` take a JSON array or NDJSON,
@@ -11,7 +10,7 @@ import type { CollectorParsers } from './collector-parsers.ts';
  * detail}]}`; rejected records are quarantined, not dropped. A full buffer answers 429
  * with Retry-After instead of growing without bound.
  */
-export async function registerCollectorRoutes(app: FastifyInstance, ctx: { ingestor: StreamIngestor; parsers: CollectorParsers; token: string; maxBatchBytes: number; onThrottled?: (stream: StreamSpec['name']) => void }): Promise<void> {
+export async function registerCollectorRoutes(app: FastifyInstance, ctx: { ingestor: StreamIngestor; parsers: BatchParsers; token: string; maxBatchBytes: number; onThrottled?: (stream: StreamSpec['name']) => void }): Promise<void> {
   const expected = Buffer.from(`Bearer ${ctx.token}`);
   await app.register(async (scope) => {
     // Bodies are read as bytes here: they may be gzip, and NDJSON is not JSON.

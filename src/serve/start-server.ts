@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { TransientError } from '../errors/index.ts';
-import { DeadLetterQueue, JetStreamSource, openStreamDb, StreamIngestor } from '../ingest/index.ts';
+import { BatchParsers, DeadLetterQueue, JetStreamSource, openStreamDb, StreamIngestor } from '../ingest/index.ts';
 import { LandingWatcher, landingProbe, Orchestrator, orchestratorOptions, Scheduler, throttle, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
@@ -18,7 +18,6 @@ import { registerUploadRoutes } from './upload-routes.ts';
 import { registerQualityRoutes } from './quality-routes.ts';
 import { modelDocs } from './model-docs.ts';
 import { registerCollectorRoutes } from './collector-routes.ts';
-import { CollectorParsers } from './collector-parsers.ts';
 import { pipelineMetrics } from './pipeline-metrics.ts';
 import { streamMetrics } from './stream-metrics.ts';
 import { removeServerInfo, writeServerInfo } from './server-info.ts';
@@ -122,7 +121,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   // A waiting landing run rebuilds gold too, so it covers a stream refresh.
   const refreshGold = throttle(() => void orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']).catch((err: unknown) => log(`stream: ${String(err)}`)), c.refreshGoldIntervalMs, { leading: false });
   const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor));
-  const parsers = c.token ? new CollectorParsers(c.parseThreads) : undefined;
+  const parsers = c.token ? new BatchParsers(c.parseThreads) : undefined;
   if (c.token) await registerCollectorRoutes(app, { ingestor, parsers: parsers!, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream) });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));

@@ -1,6 +1,7 @@
 export { StreamIngestor } from './stream-ingestor.ts';
 export type { StreamIngestOptions } from './stream-ingestor.ts';
 export { parseBatchBody, prepareBatch } from './prepare-batch.ts';
+export { BatchParsers } from './batch-parsers.ts';
 export type { PreparedBatch, RecordRejection } from './prepare-batch.ts';
 export { IS_STREAM_DELIVERY, STREAMS } from './stream-spec.ts';
 export type { StreamSpec } from './stream-spec.ts';

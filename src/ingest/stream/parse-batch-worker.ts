@@ -1,10 +1,11 @@
 /**
- * Runs on a collector parse thread (CollectorParsers): a request body to the lines its
- * stream's logs take. A bad body comes back as a coded error rather than a thrown one,
+ * Runs on a parse thread (BatchParsers): a collector request's body to the lines its
+ * stream's logs take. It imports only what parsing needs: each thread loads it. A bad body comes back as a coded error rather than a thrown one,
  * so its code and hint survive the trip to the event loop.
  */
-import { ShoplakeError, errorMessage } from '../errors/index.ts';
-import { parseBatchBody, prepareBatch, STREAMS, type PreparedBatch, type StreamSpec } from '../ingest/index.ts';
+import { ShoplakeError, errorMessage } from '../../errors/index.ts';
+import { parseBatchBody, prepareBatch, type PreparedBatch } from './prepare-batch.ts';
+import { STREAMS, type StreamSpec } from './stream-spec.ts';
 
 export interface ParseTask {
   stream: StreamSpec['name'];

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { CollectorParsers } from './collector-parsers.ts';
+import { BatchParsers } from './batch-parsers.ts';
 
 test('request bodies are parsed and checked on the parse threads, with a bad body refused by its code', { timeout: 30_000 }, async () => {
-  const parsers = new CollectorParsers(2);
+  const parsers = new BatchParsers(2);
   try {
     const body = gzipSync(JSON.stringify([{ event_id: 'e1' }, { device: 'web' }]));
     const batch = await parsers.parse('events', body, true, '2026-12-02T00:00:00.000Z');

@@ -1,7 +1,8 @@
 import { Piscina } from 'piscina';
-import { TerminalError } from '../errors/index.ts';
-import type { PreparedBatch, StreamSpec } from '../ingest/index.ts';
-import type { ParseOutcome, ParseTask } from './collector-parse-worker.ts';
+import { TerminalError } from '../../errors/index.ts';
+import type { ParseOutcome, ParseTask } from './parse-batch-worker.ts';
+import type { PreparedBatch } from './prepare-batch.ts';
+import type { StreamSpec } from './stream-spec.ts';
 
 /**
  * The collector's request bodies parsed and checked on worker threads (piscina), not on
@@ -11,12 +12,12 @@ import type { ParseOutcome, ParseTask } from './collector-parse-worker.ts';
  * Data::Resize under JsonParser), while every acknowledgement waited. On a thread of its
  * own such a pause holds only the request that thread has; the others go to the next.
  */
-export class CollectorParsers {
+export class BatchParsers {
   private readonly pool: Piscina<ParseTask, ParseOutcome>;
 
   constructor(threads: number) {
     this.pool = new Piscina({
-      filename: new URL('./collector-parse-worker.ts', import.meta.url).href,
+      filename: new URL('./parse-batch-worker.ts', import.meta.url).href,
       // The threads load TypeScript as this process does.
       execArgv: ['--import', import.meta.resolve('tsx')],
       minThreads: threads, maxThreads: threads, idleTimeout: Infinity,
