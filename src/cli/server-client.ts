@@ -1,4 +1,4 @@
-import { ShoplakeError, TransientError } from '../errors/index.ts';
+import { errorFromJson, TransientError, type ErrorJson } from '../errors/index.ts';
 import type { ShoplakeConfig } from '../config/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { findServer } from '../serve/index.ts';
@@ -34,7 +34,7 @@ export class ServerClient {
     const json = (await res.json().catch(() => ({}))) as { error?: { code: string; kind: string; message: string; subject?: string; hint?: string } };
     if (res.ok) return json as T;
     const e = json.error ?? { code: 'internal', kind: 'internal', message: `HTTP ${res.status}` };
-    if (e.kind === 'terminal' || e.kind === 'transient') throw new ShoplakeError(e.code, e.kind, e.message, { ...(e.subject ? { subject: e.subject } : {}), ...(e.hint ? { hint: e.hint } : {}) });
+    if (e.kind === 'terminal' || e.kind === 'transient') throw errorFromJson(e as ErrorJson);
     throw new Error(`server error: ${e.message}`);
   }
 }

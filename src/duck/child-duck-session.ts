@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { ShoplakeError, TerminalError, TransientError, type ErrorKind } from '../errors/index.ts';
+import { errorFromJson, TerminalError, TransientError, type ErrorJson } from '../errors/index.ts';
 import type { DuckOptions } from './duck-session.ts';
 import { SqlSession, type Params, type Row } from './sql-session.ts';
 
@@ -14,7 +14,7 @@ export type EngineRequest =
 
 export type EngineReply =
   | { id: number; ok: true; rows?: Row[]; conn?: number }
-  | { id: number; ok: false; error: { message: string; code?: string; kind?: ErrorKind; subject?: string; hint?: string } };
+  | { id: number; ok: false; error: ErrorJson };
 
 export interface EngineProcessOptions {
   /** How much lower than this process's the engine's CPU priority is (nice, 0–19 on Unix). */
@@ -142,7 +142,7 @@ class EngineProcess {
     if (!w) return;
     this.waiting.delete(reply.id);
     if (reply.ok) w.resolve(reply);
-    else w.reject(reply.error.code ? new ShoplakeError(reply.error.code, reply.error.kind ?? 'terminal', reply.error.message, { ...(reply.error.subject ? { subject: reply.error.subject } : {}), ...(reply.error.hint ? { hint: reply.error.hint } : {}) }) : new Error(reply.error.message));
+    else w.reject(errorFromJson(reply.error));
   }
 
   private end(err: Error): void {

@@ -2,7 +2,7 @@
  * The engine process behind ChildDuckSession: one in-memory DuckDB, a DuckSession per
  * connection the parent opened, requests answered over the IPC channel.
  */
-import { ShoplakeError, errorMessage } from '../errors/index.ts';
+import { errorToJson } from '../errors/index.ts';
 import type { EngineReply, EngineRequest } from './child-duck-session.ts';
 import { DuckSession } from './duck-session.ts';
 import type { Row } from './sql-session.ts';
@@ -28,7 +28,7 @@ async function handle(req: EngineRequest): Promise<void> {
   try {
     reply = { id: req.id, ok: true, ...(await answer(req)) };
   } catch (err) {
-    reply = { id: req.id, ok: false, error: err instanceof ShoplakeError ? { message: err.message, code: err.code, kind: err.kind, ...(err.subject ? { subject: err.subject } : {}), ...(err.hint ? { hint: err.hint } : {}) } : { message: errorMessage(err) } };
+    reply = { id: req.id, ok: false, error: errorToJson(err) };
   }
   closed ||= req.op === 'close' && req.conn === 0;
   process.send!(reply, () => {

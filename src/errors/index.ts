@@ -1,3 +1,5 @@
 export { ShoplakeError, TerminalError, TransientError, errorMessage } from './shoplake-error.ts';
 export type { ErrorKind, ErrorDetails } from './shoplake-error.ts';
 export { redactUrl } from './redact-url.ts';
+export { errorFromJson, errorToJson } from './error-json.ts';
+export type { ErrorJson } from './error-json.ts';

@@ -1,5 +1,5 @@
 import { Piscina } from 'piscina';
-import { TerminalError } from '../../errors/index.ts';
+import { errorFromJson } from '../../errors/index.ts';
 import type { ParseOutcome, ParseTask } from './parse-batch-worker.ts';
 import type { PreparedBatch } from './prepare-batch.ts';
 import type { StreamSpec } from './stream-spec.ts';
@@ -27,8 +27,7 @@ export class BatchParsers {
   async parse(stream: StreamSpec['name'], body: Uint8Array, gzip: boolean, receivedAt = new Date().toISOString()): Promise<PreparedBatch> {
     const outcome = await this.pool.run({ stream, body, gzip, receivedAt });
     if (outcome.ok) return outcome.batch;
-    const { code, message, subject, hint } = outcome.error;
-    throw new TerminalError(code, message, { ...(subject ? { subject } : {}), ...(hint ? { hint } : {}) });
+    throw errorFromJson(outcome.error);
   }
 
   close(): Promise<void> {

@@ -3,7 +3,7 @@
  * stream's logs take. It imports only what parsing needs: each thread loads it. A bad body comes back as a coded error rather than a thrown one,
  * so its code and hint survive the trip to the event loop.
  */
-import { ShoplakeError, errorMessage } from '../../errors/index.ts';
+import { errorMessage, errorToJson, TerminalError, type ErrorJson } from '../../errors/index.ts';
 import { parseBatchBody, prepareBatch, type PreparedBatch } from './prepare-batch.ts';
 import { STREAMS, type StreamSpec } from './stream-spec.ts';
 
@@ -16,13 +16,14 @@ export interface ParseTask {
 
 export type ParseOutcome =
   | { ok: true; batch: PreparedBatch }
-  | { ok: false; error: { code: string; message: string; subject?: string | undefined; hint?: string | undefined } };
+  | { ok: false; error: ErrorJson };
 
 export default function parseTask(task: ParseTask): ParseOutcome {
   const spec = STREAMS[task.stream];
   try {
     return { ok: true, batch: prepareBatch(spec, parseBatchBody(task.body, task.gzip, spec), task.receivedAt) };
   } catch (err) {
-    return { ok: false, error: err instanceof ShoplakeError ? { code: err.code, message: err.message, subject: err.subject, hint: err.hint } : { code: 'bad_request', message: errorMessage(err) } };
+    // Anything parsing throws is the body's fault: a terminal bad_request unless it says more.
+    return { ok: false, error: errorToJson(err instanceof TerminalError ? err : new TerminalError('bad_request', errorMessage(err), { subject: task.stream })) };
   }
 }

@@ -80,7 +80,7 @@ export class StreamIngestor {
   /** Durably buffers a batch already checked (`prepareBatch`, perhaps on another thread). */
   async acceptPrepared(stream: StreamSpec['name'], batch: PreparedBatch, started = performance.now()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
     const { good, bad, rejected } = batch;
-    await Promise.all([good.length ? this.logs.get(stream)!.append(good, new Set(batch.keys)) : undefined, bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined]);
+    await Promise.all([good.length ? this.logs.get(stream)!.append(good, batch.keys) : undefined, bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined]);
     if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) this.kick();
     this.opts.onAccepted?.(stream, good.length, rejected.length, performance.now() - started);
     return { accepted: good.length, rejected };
