@@ -21,7 +21,7 @@ const TOKEN = 'test-token-0123456789';
  * one of those tables reads the same as the overlay did.
  */
 /** A server on a small generated landing zone, collecting with a short flush, and its SQL console. */
-async function liveServer(name: string, seed: number, warehouse?: { url: string; schema: string }) {
+async function liveServer(name: string, seed: number, warehouse?: { url: string; schema: string }, onLog?: (line: string) => void) {
   const root = await tempDir(name);
   const landing = join(root, 'landing');
   const home = join(root, 'home');
@@ -30,7 +30,7 @@ async function liveServer(name: string, seed: number, warehouse?: { url: string;
     home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
     collector: { token: TOKEN, flushIntervalMs: 200, refreshGold: false }, ...(warehouse ? { warehouse } : {}),
   });
-  const server = await startServer({ config, log: (line) => console.log(`# ${line}`) });
+  const server = await startServer({ config, log: (line) => (console.log(`# ${line}`), onLog?.(line)) });
   const query = async <T = Record<string, unknown>>(sql: string): Promise<T[]> => {
     const res = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql, maxRows: 10_000 }) });
     const body = (await res.json()) as { rows: T[] };
@@ -153,6 +153,59 @@ test('live overlay: streamed events that replace published ones (same event_id) 
     const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });
     assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
     assert.deepEqual(live, { ...(await snapshot(query, known.day)), replaced: await replaced() }, 'the overlay read exactly what the full build publishes');
+  } finally {
+    await server.close();
+  }
+});
+
+test('live overlay: a publish hides nothing streamed; the new warehouse\'s overlay is caught up beside the serving one, takes over, and reads as the next build', async () => {
+  const lines: string[] = [];
+  const { server, query } = await liveServer('live-rebase', 53, undefined, (line) => lines.push(line));
+  try {
+    const { known } = await firstBuild(server, query);
+    const types = ['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'];
+    let sent = 0;
+    let posting = true;
+    // Batches keep coming while a daily run builds and publishes, so some are delivered after
+    // the sequence it builds through: the new warehouse's overlay has to catch up on them.
+    const poster = (async () => {
+      while (posting) {
+        const batch = Array.from({ length: 5 }, (_, i) => ({
+          event_id: `rb-${sent + i}`, event_ts: `${known.day}T12:${String((sent + i) % 60).padStart(2, '0')}:00Z`, session_id: `RB-S${Math.floor((sent + i) / 7)}`,
+          customer_id: known.customer_id, event_type: types[(sent + i) % 5], product_id: known.product_id, device: 'web',
+        }));
+        await postEvents(server.url, batch);
+        sent += batch.length;
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    })();
+    // What readers see of the stream never shrinks: not when the publish swaps the warehouse,
+    // nor while the new overlay catches up, nor when it takes over.
+    const seen: number[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        seen.push((await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'rb-')"))[0]!.n);
+        await new Promise((r) => setTimeout(r, 15));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 1000));
+    const fold = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
+    await new Promise((r) => setTimeout(r, 1500));
+    posting = false;
+    await poster;
+    await until('every event sent in fact_events, on the new warehouse\'s own overlay', async () =>
+      (await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'rb-')"))[0]!.n === sent && lines.some((l) => /took over/.test(l)) ? true : undefined, 30_000);
+    watching = false;
+    await watcher;
+    const drops = seen.flatMap((n, i) => (i > 0 && n < seen[i - 1]! ? [`${seen[i - 1]} → ${n}`] : []));
+    assert.deepEqual(drops, [], `streamed events visible never went missing (${seen.length} reads, ${sent} events)`);
+    assert.ok(lines.some((l) => /standing in for the new one/.test(l)), 'the serving overlay went on while the new one caught up');
+    const live = await snapshot(query, known.day);
+    const next = await server.orchestrator.trigger('daily', { runType: 'manual' });
+    assert.equal((await server.orchestrator.waitFor(next.runId)).state, 'success');
+    assert.deepEqual(live, await snapshot(query, known.day), 'the overlay that took over read exactly what the full build publishes');
   } finally {
     await server.close();
   }

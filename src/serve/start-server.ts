@@ -10,7 +10,7 @@ import { registerApiRoutes } from './api-routes.ts';
 import { registerEventStream } from './event-stream.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { openWarehouseReader } from './open-warehouse-reader.ts';
-import { LiveEvents } from '../transform/index.ts';
+import { LiveEvents, type LiveRefresh } from '../transform/index.ts';
 import { PostgresLiveOverlay } from '../warehouse/index.ts';
 import { join } from 'node:path';
 import { registerWebApp } from './web-app.ts';
@@ -89,20 +89,29 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const warehouse = openWarehouseReader(config);
   const { url: warehouseUrl, schema: goldSchema } = config.warehouse;
   const postgresLive = warehouseUrl === 'duckdb' ? undefined : new PostgresLiveOverlay({ url: warehouseUrl, schema: goldSchema, scratchDir: join(orchestrator.layout.live, '.postgres') });
-  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models, postgresLive);
+  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models, postgresLive, () => refreshLive());
   // PostgreSQL down means a failed copy every batch: said once, and again when it recovers.
   let postgresFailing = false;
-  const refreshLive = () => void live.refresh().then((r) => {
+  // Calls while a refresh runs share the next one: its outcome is handled once, not once per call.
+  let handled: Promise<unknown> | undefined;
+  const refreshLive = () => {
+    const refresh = live.refresh();
+    if (refresh === handled) return;
+    handled = refresh;
+    void refresh.then(onLiveRefreshed).catch((err: unknown) => log(`live overlay: ${String(err)}`));
+  };
+  const onLiveRefreshed = (r: LiveRefresh) => {
     const failure = r.postgres && 'error' in r.postgres ? r.postgres.error : undefined;
     if (r.postgres && (failure !== undefined) !== postgresFailing) {
       postgresFailing = failure !== undefined;
       log(postgresFailing ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${failure}` : 'live overlay: copied to PostgreSQL again');
     }
     metrics.refreshed(r);
+    if (r.rebase === 'rebased') log('live overlay: rebuilt on the new warehouse beside the serving one, and took over');
     if (!r.added) return;
-    log(`live overlay: +${r.added} events (${r.events} since the last build) in ${r.ms} ms`);
+    log(`live overlay: +${r.added} events (${r.events} since ${r.rebase === 'catching_up' ? 'the build before the last, standing in for the new one' : 'the last build'}) in ${r.ms} ms`);
     liveFeed.emit('live', r);
-  }).catch((err: unknown) => log(`live overlay: ${String(err)}`));
+  };
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   const c = config.collector;
   const streamDb = await openStreamDb(orchestrator.layout, orchestrator.work);

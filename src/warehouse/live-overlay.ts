@@ -51,6 +51,17 @@ export function liveFiles(liveDir: string, m: LiveManifest): string[] {
   return [...m.facts, m.activity, m.funnel, m.dimDate].filter((f): f is string => f !== null).map((f) => join(liveDir, f));
 }
 
+/**
+ * Whether an overlay applies to a published warehouse: the one it was built on, or a newer
+ * one it reaches past (built on the warehouse before, holding every batch the new one was
+ * built through). The server's overlay stands in for a publish so, until the new
+ * warehouse's own is caught up (LiveEvents): its events since the earlier build are a
+ * superset of what the new build folded in, and readers take each event once, by event_id.
+ */
+export function appliesTo(m: LiveManifest, published: { runId: string; seq: number | null }): boolean {
+  return m.baseRunId === published.runId || (published.seq !== null && m.baseSeq <= published.seq && m.throughSeq >= published.seq);
+}
+
 /** The temp views an overlay lays over the warehouse's tables of the same names, and its summary. */
 const OVERLAY_VIEWS = ['fact_events', 'mart_user_activity_daily', 'mart_funnel', 'dim_date', '_live_info'];
 
@@ -69,8 +80,8 @@ export async function attachWarehouse(db: DuckSession, warehouseDb: string, live
  */
 export async function applyLiveOverlay(db: DuckSession, liveDir: string): Promise<LiveManifest | undefined> {
   const live = await readLiveManifest(liveDir);
-  const base = live ? await db.one<{ run_id: string }>('SELECT run_id FROM wh.main._publish_info').catch(() => undefined) : undefined;
-  const m = live && base?.run_id === live.manifest.baseRunId ? live.manifest : undefined;
+  const base = live ? await db.one<{ run_id: string; seq: number | null }>('SELECT run_id, built_through_seq AS seq FROM wh.main._publish_info').catch(() => undefined) : undefined;
+  const m = live && base && appliesTo(live.manifest, { runId: base.run_id, seq: base.seq === null ? null : Number(base.seq) }) ? live.manifest : undefined;
   await db.transaction(async () => {
     for (const v of OVERLAY_VIEWS) await db.run(`DROP VIEW IF EXISTS temp.main.${ident(v)}`);
     if (!m) return;

@@ -17,6 +17,8 @@ export interface LiveChange {
   manifest: LiveManifest;
   /** The facts file this refresh added (absent when it added none). */
   addedFacts?: string | undefined;
+  /** The manifest's facts are not the last change's plus `addedFacts` (a new generation took over): copy them all. */
+  whole?: boolean;
 }
 
 export type LiveSync = 'full' | 'incremental' | 'waiting';
@@ -86,7 +88,7 @@ export class PostgresLiveOverlay {
       return 'waiting';
     }
     const current = await firstOf<string>(`${ident(this.live)}.live_state`, 'token');
-    const incremental = this.synced?.baseRunId === m.baseRunId && current === this.synced.token;
+    const incremental = !change.whole && this.synced?.baseRunId === m.baseRunId && current === this.synced.token;
     const token = incremental ? this.synced!.token : randomUUID();
     if (!incremental) await this.create(client);
     const copy = (table: string, files: string[]) => this.copyFiles(client, table, files);
