@@ -200,7 +200,7 @@ export const ConfigSchema = z
         /** Largest request body, in MiB. */
         maxBatchMb: z.number().positive().default(10),
         /**
-         * Threads that parse and check request bodies, off the event loop that acknowledges
+         * Threads that parse and check request bodies and JetStream messages, off the event loop that acknowledges
          * (a pause on one holds only its request). Two keep up with 20,000 events/s on two cores.
          */
         parseThreads: z.number().int().min(1).max(16).default(2),

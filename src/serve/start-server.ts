@@ -129,8 +129,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   }, () => `stream-${new Date().toISOString()}`);
   // A waiting landing run rebuilds gold too, so it covers a stream refresh.
   const refreshGold = throttle(() => void orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']).catch((err: unknown) => log(`stream: ${String(err)}`)), c.refreshGoldIntervalMs, { leading: false });
-  const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor));
-  const parsers = c.token ? new BatchParsers(c.parseThreads) : undefined;
+  const parsers = c.token || c.nats.length ? new BatchParsers(c.parseThreads) : undefined;
+  const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor, parsers));
   if (c.token) await registerCollectorRoutes(app, { ingestor, parsers: parsers!, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream) });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));

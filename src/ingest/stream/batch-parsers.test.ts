@@ -15,6 +15,10 @@ test('request bodies are parsed and checked on the parse threads, with a bad bod
     // Many at once, across both threads, each answered with its own records.
     const many = await Promise.all(Array.from({ length: 50 }, (_, i) => parsers.parse('events', Buffer.from(`{"event_id":"m${i}"}\n`), false)));
     assert.deepEqual(many.map((b) => b.good[0]), Array.from({ length: 50 }, (_, i) => `{"event_id":"m${i}"}`));
+    // JetStream messages, one batch of them: records indexed across the messages.
+    const messages = await parsers.parseMessages('events', [Buffer.from('{"event_id":"j1"}'), Buffer.from('[{"event_id":"j2"},{"x":1}]'), Buffer.from('')]);
+    assert.deepEqual(messages.good, ['{"event_id":"j1"}', '{"event_id":"j2"}']);
+    assert.deepEqual(messages.rejected.map((r) => r.index), [2]);
   } finally {
     await parsers.close();
   }

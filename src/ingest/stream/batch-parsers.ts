@@ -24,8 +24,18 @@ export class BatchParsers {
     });
   }
 
-  async parse(stream: StreamSpec['name'], body: Uint8Array, gzip: boolean, receivedAt = new Date().toISOString()): Promise<PreparedBatch> {
-    const outcome = await this.pool.run({ stream, body, gzip, receivedAt });
+  /** A collector request's body. */
+  parse(stream: StreamSpec['name'], body: Uint8Array, gzip: boolean, receivedAt = new Date().toISOString()): Promise<PreparedBatch> {
+    return this.run({ stream, body, gzip, receivedAt });
+  }
+
+  /** A batch of JetStream messages (each an object, an array or NDJSON), as one. */
+  parseMessages(stream: StreamSpec['name'], messages: Uint8Array[], receivedAt = new Date().toISOString()): Promise<PreparedBatch> {
+    return this.run({ stream, messages, receivedAt });
+  }
+
+  private async run(task: ParseTask): Promise<PreparedBatch> {
+    const outcome = await this.pool.run(task);
     if (outcome.ok) return outcome.batch;
     throw errorFromJson(outcome.error);
   }

@@ -1,5 +1,7 @@
 import { AckPolicy, connect, type JsMsg, type NatsConnection } from 'nats';
 import { errorMessage, TransientError } from '../../errors/index.ts';
+import type { BatchParsers } from './batch-parsers.ts';
+import { parseMessage } from './prepare-batch.ts';
 import type { StreamIngestor } from './stream-ingestor.ts';
 import type { StreamSpec } from './stream-spec.ts';
 
@@ -23,6 +25,8 @@ export interface JetStreamSourceOptions {
  * records are fsynced in the stream log that is delivered to bronze exactly once, so a
  * crash before the ack means redelivery, and a redelivered record is recognised by its
  * identity and not delivered twice. A message may hold one JSON object, an array, or NDJSON.
+ * With `parsers`, messages are parsed on their threads, as the collector's bodies are, not
+ * on the event loop that acknowledges.
  */
 export class JetStreamSource {
   private nc: NatsConnection | undefined;
@@ -30,7 +34,7 @@ export class JetStreamSource {
   private loop: Promise<void> | undefined;
   received = 0;
 
-  constructor(private readonly opts: JetStreamSourceOptions, private readonly ingestor: StreamIngestor) {}
+  constructor(private readonly opts: JetStreamSourceOptions, private readonly ingestor: StreamIngestor, private readonly parsers?: BatchParsers) {}
 
   async start(): Promise<void> {
     try {
@@ -62,8 +66,8 @@ export class JetStreamSource {
         const batch: JsMsg[] = [];
         for await (const m of await consumer.fetch({ max_messages: this.opts.batch ?? 500, expires: 1000 })) batch.push(m);
         if (batch.length === 0) continue;
-        const records = batch.flatMap((m) => decode(m.data));
-        await this.ingestor.accept(this.opts.target, records);
+        if (this.parsers) await this.ingestor.acceptPrepared(this.opts.target, await this.parsers.parseMessages(this.opts.target, batch.map((m) => m.data)));
+        else await this.ingestor.accept(this.opts.target, batch.flatMap((m) => parseMessage(m.data)));
         for (const m of batch) m.ack();
         this.received += batch.length;
       } catch (err) {
@@ -72,22 +76,5 @@ export class JetStreamSource {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-  }
-}
-
-function decode(data: Uint8Array): unknown[] {
-  const text = new TextDecoder().decode(data).trim();
-  if (text === '') return [];
-  try {
-    const v = JSON.parse(text) as unknown;
-    return Array.isArray(v) ? v : [v];
-  } catch {
-    return text.split('\n').filter((l) => l.trim()).map((l) => {
-      try {
-        return JSON.parse(l) as unknown;
-      } catch {
-        return l;
-      }
-    });
   }
 }

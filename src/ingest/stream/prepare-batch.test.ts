@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
-import { parseBatchBody, prepareBatch } from './prepare-batch.ts';
+import { parseBatchBody, parseMessage, prepareBatch } from './prepare-batch.ts';
 import { STREAMS } from './stream-spec.ts';
 
 const events = STREAMS.events;
@@ -14,6 +14,13 @@ test('a body is a JSON array or NDJSON, gzipped or not; a line that does not par
   assert.throws(() => parseBatchBody(bytes(''), false, events), refused('bad_request', /empty/));
   assert.throws(() => parseBatchBody(bytes('[{"event_id":'), false, events), refused('bad_request', /not a valid JSON array/));
   assert.throws(() => parseBatchBody(bytes('not gzip'), true, events), refused('bad_request', /not valid gzip/));
+});
+
+test('a JetStream message is one object, an array or NDJSON; an empty one holds no record', () => {
+  assert.deepEqual(parseMessage(bytes('{"event_id":"a"}')), [{ event_id: 'a' }]);
+  assert.deepEqual(parseMessage(bytes(' [{"event_id":"a"},{"event_id":"b"}]\n')), [{ event_id: 'a' }, { event_id: 'b' }]);
+  assert.deepEqual(parseMessage(bytes('{"event_id":"a"}\n{oops\n')), [{ event_id: 'a' }, '{oops']);
+  assert.deepEqual(parseMessage(bytes('  ')), []);
 });
 
 test('every record gets a verdict: good ones as log lines with their keys, bad ones quarantined with reason and index', () => {

@@ -71,6 +71,27 @@ export function parseBatchBody(bytes: Uint8Array, gzip: boolean, spec: StreamSpe
   });
 }
 
+/**
+ * A JetStream message's records: one JSON object, an array, or NDJSON (a line that does not
+ * parse is that record's rejection). An empty message holds none.
+ */
+export function parseMessage(data: Uint8Array): unknown[] {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8').trim();
+  if (text === '') return [];
+  try {
+    const v = JSON.parse(text) as unknown;
+    return Array.isArray(v) ? v : [v];
+  } catch {
+    return text.split('\n').filter((l) => l.trim()).map((l) => {
+      try {
+        return JSON.parse(l) as unknown;
+      } catch {
+        return l;
+      }
+    });
+  }
+}
+
 function check(spec: StreamSpec, r: unknown): Omit<RecordRejection, 'index'> | undefined {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return { reason: 'malformed_row', detail: `a JSON ${Array.isArray(r) ? 'array' : r === null ? 'null' : typeof r}, not an object` };
   const key = (r as Record<string, unknown>)[spec.key];
