@@ -103,6 +103,8 @@ test('collector: token, JSON and gzipped NDJSON, per-record rejects to quarantin
     assert.equal(metric('shoplake_stream_delivered_records_total{stream="events",kind="repeat"}'), 1, 'live-1 came twice');
     assert.equal(metric('shoplake_stream_buffer_bytes'), 0);
     assert.ok(metric('shoplake_stream_delivery_seconds_count{stream="events"}') >= 1);
+    assert.equal(metric('shoplake_stream_identities'), metric('shoplake_stream_delivered_records_total{stream="events",kind="new"}'), 'the filter holds each delivered identity');
+    assert.ok(metric('shoplake_stream_identity_filter_bytes') > 0);
     for (const id of ['live-1', 'live-2', 'live-3', 'live-4', 'live-big-0', 'live-big-399']) {
       assert.equal(bronze.get(id), 1, `${id} in bronze once`);
       assert.equal(facts.get(id), 1, `${id} in fact_events once`);

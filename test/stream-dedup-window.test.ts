@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openStreamDb, STREAMS } from '../src/ingest/index.ts';
 import { deliverSegment, forgetStreamIds } from '../src/ingest/stream/deliver-segment.ts';
+import { IdentityFilter } from '../src/ingest/stream/identity-filter.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { openStateStore } from '../src/state/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
@@ -60,6 +61,46 @@ test('the identities a home kept in state.duckdb move to the stream database, an
     const again = await openStreamDb(layout, state);
     assert.equal(await again.scalar('SELECT count(*) FROM stream_ids'), '3');
     await again.close();
+  } finally {
+    await state.close();
+  }
+});
+
+test('a new process loads the identities kept before into its filter; a repeat of one is still dropped, and new records skip reading them', async () => {
+  const root = await tempDir('dedup-filter');
+  const layout = new LakeLayout(join(root, 'home'));
+  const state = await openStateStore(layout.stateDb);
+  const segment = async (name: string, ids: number[]) => {
+    const path = join(root, `${name}.ndjson`);
+    await writeFile(path, ids.map((i) => JSON.stringify({ event_id: `f-${i}`, event_ts: '2024-06-01T10:00:00Z', session_id: 'S-1', event_type: 'page_view' })).join('\n') + '\n');
+    return path;
+  };
+  try {
+    const before = await openStreamDb(layout, state);
+    // Identities of an earlier process, more than a loading page of them.
+    await before.run("INSERT INTO stream_ids SELECT md5_number('events' || chr(0) || ('x-' || range::VARCHAR)), now()::TIMESTAMP FROM range(250000)");
+    const first = await deliverSegment(before, state, layout, STREAMS.events, await segment('seg-00000000000001-000001', [1, 2]), 'b1');
+    assert.deepEqual([first.delivered, first.duplicates], [2, 0]);
+    await before.close();
+
+    const db = await openStreamDb(layout, state);
+    try {
+      const filter = IdentityFilter.of(db);
+      assert.equal(filter, IdentityFilter.of(db), 'one filter per database session');
+      await filter.load();
+      assert.deepEqual(filter.stats.identities, 250_002, 'every identity kept before is in the filter');
+      assert.equal(await filter.mayHoldAny("(SELECT md5_number('events' || chr(0) || 'x-77') AS _id)"), true);
+      assert.equal(await filter.mayHoldAny("(SELECT md5_number('events' || chr(0) || 'never-sent') AS _id)"), false);
+      const again = await deliverSegment(db, state, layout, STREAMS.events, await segment('seg-00000000000002-000001', [2, 3]), 'b2');
+      assert.deepEqual([again.delivered, again.duplicates, again.repeatCheck], [1, 1, 'exact'], 'f-2, kept by the earlier process, is a repeat');
+      const fresh = await deliverSegment(db, state, layout, STREAMS.events, await segment('seg-00000000000003-000001', [4, 5, 5]), 'b3');
+      assert.deepEqual([fresh.delivered, fresh.duplicates, fresh.repeatCheck], [2, 1, 'filter'], 'new records skip reading the identities; a repeat inside the segment is still kept once');
+      assert.equal(filter.stats.identities, 250_005);
+      await forgetStreamIds(db, new Date(Date.now() + 10 * 60_000));
+      assert.equal(filter.stats.identities, 0, 'the filter forgets with the window');
+    } finally {
+      await db.close();
+    }
   } finally {
     await state.close();
   }

@@ -191,8 +191,10 @@ export const ConfigSchema = z
         /**
          * A record whose identity (event_id; an order record's content) was delivered within
          * this many minutes is a repeat and is not delivered again: client retries, re-sent
-         * batches, JetStream redeliveries. Older identities are forgotten so the check stays
-         * fast however long the collector runs; silver still keeps one row per event_id.
+         * batches, JetStream redeliveries. Older identities are forgotten; silver still keeps
+         * one row per event_id. The server holds the window's identities in memory (11–23
+         * bytes each, loaded in the background at start), so a window of tens of millions
+         * costs memory, not delivery time.
          */
         dedupWindowMinutes: z.number().positive().default(60),
         /** Answer 429 (Retry-After) while more than this many MiB wait for delivery. */

@@ -75,7 +75,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   app.setErrorHandler(sendError);
   const registry = pipelineMetrics(orchestrator, dlq);
   // Read when scraped, after the ingestor below exists.
-  const metrics = streamMetrics(registry, () => ingestor.pendingBytes);
+  const metrics = streamMetrics(registry, () => ingestor.pendingBytes, () => ingestor.identities);
   const startedAt = new Date().toISOString();
   // Unhealthy once another process owns the state store: a supervisor should stop this one.
   app.get('/healthz', async (_req, reply) => {

@@ -10,6 +10,7 @@ import { withLedgerLock } from '../ledger-lock.ts';
 import { readLandingFile, writtenFileBytes } from '../read-landing-file.ts';
 import { catalogued } from '../catalogued.ts';
 import type { SegmentShape } from './stream-log.ts';
+import { IdentityFilter } from './identity-filter.ts';
 import { STREAM_ID_HASH } from './open-stream-db.ts';
 import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
 
@@ -21,6 +22,8 @@ export interface SegmentDelivery {
   duplicates: number;
   /** From what this process knew of the segment it wrote, or read line by line (one recovered after a crash). */
   read: 'as_written' | 'line_by_line';
+  /** Whether the delivered identities were read (`exact`: the filter found a possible repeat, or had not loaded) or the filter sufficed. */
+  repeatCheck: 'filter' | 'exact';
   /** How long the delivery took, waiting for the ledger lock included. */
   ms: number;
   outcome?: FileOutcome;
@@ -50,22 +53,29 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
        SELECT _line, ${STREAM_ID_HASH(spec.identitySql)} AS _id FROM ${rawLines(req)} WITH ORDINALITY AS l(line, _line)${shape ? '' : ' WHERE json_valid(line)'}`,
       { stream: spec.name },
     );
+    // stream_ids is read only when the filter finds a record that may be a repeat (rarely:
+    // a client's retry, a redelivery); otherwise the check costs the segment's size alone.
+    const ids = IdentityFilter.of(db);
+    const repeats = await ids.mayHoldAny('stream_seg');
     await db.run(
       `CREATE OR REPLACE TEMP TABLE stream_new AS
        SELECT _line, _id FROM stream_seg s
-       WHERE NOT EXISTS (SELECT 1 FROM stream_ids d WHERE d.h = s._id)
+       ${repeats ? 'WHERE NOT EXISTS (SELECT 1 FROM stream_ids d WHERE d.h = s._id)' : ''}
        QUALIFY row_number() OVER (PARTITION BY _id ORDER BY _line) = 1`,
     );
     const { total, fresh } = (await db.one<{ total: number; fresh: number }>('SELECT (SELECT count(*) FROM stream_seg)::INTEGER AS total, (SELECT count(*) FROM stream_new)::INTEGER AS fresh'))!;
     const done = () => db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
     const read = shape ? 'as_written' : 'line_by_line';
     const ended = (delivered: number, outcome?: FileOutcome): SegmentDelivery =>
-      ({ stream: spec.name, segment, delivered, duplicates: total - delivered, read, ms: performance.now() - started, ...(outcome ? { outcome } : {}) });
+      ({ stream: spec.name, segment, delivered, duplicates: total - delivered, read, repeatCheck: repeats ? 'exact' : 'filter', ms: performance.now() - started, ...(outcome ? { outcome } : {}) });
     if (fresh === 0) {
       await done();
       return ended(0);
     }
-    const keepIds = () => db.run('INSERT INTO stream_ids SELECT _id, now()::TIMESTAMP FROM stream_new');
+    const keepIds = async () => {
+      await ids.keeping('stream_new');
+      await db.run('INSERT INTO stream_ids SELECT _id, now()::TIMESTAMP FROM stream_new');
+    };
     const ledger = await FileLedger.forAppend(state, layout);
     const rel = streamLedgerPath(spec, name);
     if (await ledger.isRecorded(rel)) {
@@ -102,4 +112,5 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
  */
 export async function forgetStreamIds(db: DuckSession, before: Date): Promise<void> {
   await db.run('DELETE FROM stream_ids WHERE delivered_at < $before::TIMESTAMP', { before: before.toISOString() });
+  IdentityFilter.of(db).forget(before);
 }

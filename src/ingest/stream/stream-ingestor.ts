@@ -5,6 +5,7 @@ import { errorMessage } from '../../errors/index.ts';
 import { writeAtomically, type LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
 import { deliverSegment, forgetStreamIds, type SegmentDelivery } from './deliver-segment.ts';
+import { IdentityFilter } from './identity-filter.ts';
 import { StreamLog } from './stream-log.ts';
 import { prepareBatch, type PreparedBatch, type RecordRejection } from './prepare-batch.ts';
 import { STREAMS, type StreamSpec } from './stream-spec.ts';
@@ -59,12 +60,19 @@ export class StreamIngestor {
   /** Recovers what a previous process buffered and starts the flush clock. */
   async start(): Promise<void> {
     for (const log of [...this.logs.values(), ...this.rejects.values()]) await log.open();
+    // In the background: deliveries check exactly until it has loaded.
+    void IdentityFilter.of(this.db).load();
     this.schedule();
     this.kick();
   }
 
   get pendingBytes(): number {
     return [...this.logs.values()].reduce((n, l) => n + l.pendingBytes, 0);
+  }
+
+  /** The dedup window's identities held in memory, and their bytes. */
+  get identities(): { identities: number; bytes: number } {
+    return IdentityFilter.of(this.db).stats;
   }
 
   get full(): boolean {
