@@ -64,9 +64,13 @@ export class IdentityFilter {
     for (const r of await this.db.all<{ hi: number; lo: number }>(`SELECT ${FINGERPRINT('_id')} FROM ${table}`)) slice.add(r.hi, r.lo);
   }
 
-  /** Forgets the slices wholly delivered before `before` (stream_ids forgets the rows themselves). */
+  /**
+   * Forgets the slices noted a slice or more before `before` (stream_ids forgets the rows
+   * themselves). The slice to spare covers the moments between noting an identity and
+   * the database stamping it: the filter may hold more than stream_ids, never less.
+   */
   forget(before: Date): void {
-    for (const index of this.slices.keys()) if ((index + 1) * SLICE_MS <= before.getTime()) this.slices.delete(index);
+    for (const index of this.slices.keys()) if ((index + 2) * SLICE_MS <= before.getTime()) this.slices.delete(index);
   }
 
   /** Identities held, and the bytes their tables take. */
@@ -93,16 +97,16 @@ export class IdentityFilter {
 
   /**
    * Pages by rowid: a range of rowids is read without a scan of the rest. Rows kept while
-   * it loads are noted by `keeping`; one read twice is added once.
+   * it loads are noted by `keeping`; one read twice is added once. What was kept before is
+   * noted as of now, not by its stored time (a TIMESTAMP in DuckDB's time zone): it stays a
+   * window longer than its rows do, which costs memory for one window, never a repeat.
    */
   private async loadPages(): Promise<void> {
+    const slice = this.slice(Math.floor(Date.now() / SLICE_MS));
     const last = Number((await this.db.scalar<number | string | null>('SELECT max(rowid) FROM stream_ids')) ?? -1);
     for (let from = 0; from <= last; from += LOAD_PAGE) {
-      const rows = await this.db.all<{ hi: number; lo: number; slice: number }>(
-        `SELECT ${FINGERPRINT('h')}, (epoch_ms(delivered_at) // ${SLICE_MS})::INTEGER AS slice FROM stream_ids WHERE rowid >= $from AND rowid < $to`,
-        { from, to: from + LOAD_PAGE },
-      );
-      for (const r of rows) this.slice(r.slice).add(r.hi, r.lo);
+      const rows = await this.db.all<{ hi: number; lo: number }>(`SELECT ${FINGERPRINT('h')} FROM stream_ids WHERE rowid >= $from AND rowid < $to`, { from, to: from + LOAD_PAGE });
+      for (const r of rows) slice.add(r.hi, r.lo);
     }
   }
 }
