@@ -111,6 +111,27 @@ const poller = (async () => {
     await new Promise((r) => setTimeout(r, 50));
   }
 })();
+// With --timeline: per ten-second window, the server's event-loop delay (its maximum since
+// the last scrape) and its log fsyncs, from /metrics: which of the two an acknowledgement waited on.
+const serverAt: Array<{ loopMaxMs: number; fsyncs: number; fsyncMeanMs: number; fsyncsOver50ms: number }> = [];
+const scraper = values.timeline ? (async () => {
+  const read = async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const value = (name: string) => Number(text.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN);
+    return {
+      loopMax: value('nodejs_eventloop_lag_max_seconds'), count: value('shoplake_stream_fsync_seconds_count{stream="events"}'),
+      sum: value('shoplake_stream_fsync_seconds_sum{stream="events"}'), upTo50: value('shoplake_stream_fsync_seconds_bucket{le="0.05",stream="events"}'),
+    };
+  };
+  let last = await read();
+  for (let w = 1; Date.now() < end; w++) {
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + w * 10_000 - performance.now())));
+    const now = await read();
+    const fsyncs = now.count - last.count;
+    serverAt.push({ loopMaxMs: now.loopMax * 1000, fsyncs, fsyncMeanMs: fsyncs ? ((now.sum - last.sum) / fsyncs) * 1000 : NaN, fsyncsOver50ms: fsyncs - (now.upTo50 - last.upTo50) });
+    last = now;
+  }
+})() : undefined;
 await Promise.all(Array.from({ length: clients }, async () => {
   let next = performance.now() + Math.random() * gapMs;
   while (Date.now() < end) {
@@ -143,6 +164,7 @@ const serverCpu = cpuSeconds(child.pid!) - serverCpuAtStart;
 const clientCpu = process.cpuUsage(clientCpuAtStart);
 sending = false;
 await poller;
+await scraper;
 // Zero loss: every acknowledged event is a fact exactly once.
 let facts = 0;
 for (let i = 0; i < 100 && facts < acked; i++) {
@@ -169,6 +191,8 @@ if (values.timeline) {
   console.log(formatTable(Array.from({ length: windows }, (_, w) => ({
     from: `${w * 10} s`, acks: within(ackAt, w).length, 'ack p50 ms': +pct(within(ackAt, w), 0.5).toFixed(1), 'ack p99 ms': +pct(within(ackAt, w), 0.99).toFixed(1), 'ack max ms': +Math.max(...within(ackAt, w)).toFixed(1),
     'fresh p99 s': +(pct(within(freshAt, w), 0.99) / 1000).toFixed(2),
+    'server loop max ms': +(serverAt[w]?.loopMaxMs ?? NaN).toFixed(1), fsyncs: serverAt[w]?.fsyncs ?? NaN,
+    'fsync mean ms': +(serverAt[w]?.fsyncMeanMs ?? NaN).toFixed(1), 'fsyncs > 50 ms': serverAt[w]?.fsyncsOver50ms ?? NaN,
   }))));
 }
 

@@ -36,9 +36,12 @@ test('workers: ingest and model tasks go through the PostgreSQL queue to worker 
     assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(onWorkers).warehouseDb), []);
     const took = (w: { out: () => string }) => (w.out().match(/ start (?!model )/g) ?? []).length;
     assert.equal(took(a) + took(b), first.files.discovered, 'every landing file was one task');
-    assert.ok(took(a) > 0 && took(b) > 0, `both workers took tasks (${took(a)} and ${took(b)})`);
     const built = (w: { out: () => string }) => [...w.out().matchAll(/done model (\w+): success/g)].map((m) => m[1]);
     assert.equal(built(a).length + built(b).length, first.models.length, 'every model was built by a worker');
+    // Over ingest and model tasks both: small files alone can all go to the worker that
+    // polled first (seen once in a full suite: 0 and 18).
+    const share = (w: typeof a) => took(w) + built(w).length;
+    assert.ok(share(a) > 0 && share(b) > 0, `both workers took tasks (${took(a)} + ${built(a).length} and ${took(b)} + ${built(b).length})`);
     assert.deepEqual(await zoneDiff(local, onWorkers), []);
   } finally {
     await a.stop();

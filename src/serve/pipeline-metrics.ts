@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeadLetterQueue } from '../ingest/index.ts';
 import type { Orchestrator } from '../orchestrate/index.ts';
 
@@ -9,6 +9,9 @@ import type { Orchestrator } from '../orchestrate/index.ts';
  */
 export function pipelineMetrics(orchestrator: Orchestrator, dlq: DeadLetterQueue): Registry {
   const registry = new Registry();
+  // The process's own: CPU, memory, garbage collection, and the event loop's delay since the
+  // last scrape (nodejs_eventloop_lag_*), which every acknowledgement waits behind.
+  collectDefaultMetrics({ register: registry });
   const runs = new Counter({ name: 'shoplake_dag_runs_total', help: 'DAG runs that ended, by DAG and final state', labelNames: ['dag', 'state'], registers: [registry] });
   const taskSeconds = new Histogram({
     name: 'shoplake_task_duration_seconds', help: 'Duration of task attempts that ended, by DAG, task and state', labelNames: ['dag', 'task', 'state'],
