@@ -89,8 +89,8 @@ test('a new process loads the identities kept before into its filter; a repeat o
       assert.equal(filter, IdentityFilter.of(db), 'one filter per database session');
       await filter.load();
       assert.deepEqual(filter.stats.identities, 250_002, 'every identity kept before is in the filter');
-      assert.equal(await filter.mayHoldAny("(SELECT md5_number('events' || chr(0) || 'x-77') AS _id)"), true);
-      assert.equal(await filter.mayHoldAny("(SELECT md5_number('events' || chr(0) || 'never-sent') AS _id)"), false);
+      assert.equal((await filter.check("(SELECT md5_number('events' || chr(0) || 'x-77') AS _id)")).repeats, true);
+      assert.equal((await filter.check("(SELECT md5_number('events' || chr(0) || 'never-sent') AS _id)")).repeats, false);
       const again = await deliverSegment(db, state, layout, STREAMS.events, await segment('seg-00000000000002-000001', [2, 3]), 'b2');
       assert.deepEqual([again.delivered, again.duplicates, again.repeatCheck], [1, 1, 'exact'], 'f-2, kept by the earlier process, is a repeat');
       const fresh = await deliverSegment(db, state, layout, STREAMS.events, await segment('seg-00000000000003-000001', [4, 5, 5]), 'b3');

@@ -56,7 +56,7 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
     // stream_ids is read only when the filter finds a record that may be a repeat (rarely:
     // a client's retry, a redelivery); otherwise the check costs the segment's size alone.
     const ids = IdentityFilter.of(db);
-    const repeats = await ids.mayHoldAny('stream_seg');
+    const { repeats, read: fingerprints } = await ids.check('stream_seg');
     await db.run(
       `CREATE OR REPLACE TEMP TABLE stream_new AS
        SELECT _line, _id FROM stream_seg s
@@ -73,7 +73,8 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
       return ended(0);
     }
     const keepIds = async () => {
-      await ids.keeping('stream_new');
+      // The segment's fingerprints, read for the check: its new records' and ones kept before.
+      await ids.keeping('stream_new', fingerprints);
       await db.run('INSERT INTO stream_ids SELECT _id, now()::TIMESTAMP FROM stream_new');
     };
     const ledger = await FileLedger.forAppend(state, layout);

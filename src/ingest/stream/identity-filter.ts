@@ -9,6 +9,12 @@ const LOAD_PAGE = 25_000;
 /** A 128-bit identity hash's first 64 bits, as two unsigned 32-bit words. */
 const FINGERPRINT = (column: string) => `(${column} >> 96)::UINTEGER AS hi, ((${column} >> 64) & 4294967295)::UINTEGER AS lo`;
 
+/** An identity's fingerprint as DuckDB returns it (FINGERPRINT). */
+interface Fingerprint {
+  hi: number;
+  lo: number;
+}
+
 const filters = new WeakMap<SqlSession, IdentityFilter>();
 
 /**
@@ -47,21 +53,26 @@ export class IdentityFilter {
     return this.loading;
   }
 
-  /** Whether a row of `table` (its `_id` column: identity hashes) may have been kept before. */
-  async mayHoldAny(table: string): Promise<boolean> {
+  /**
+   * Whether a row of `table` (its `_id` column: identity hashes) may have been kept before
+   * (`repeats`), and the fingerprints read to tell (none before the filter has loaded).
+   */
+  async check(table: string): Promise<{ repeats: boolean; read?: Fingerprint[] }> {
     void this.load();
-    if (!this.loaded) return true;
-    const rows = await this.db.all<{ hi: number; lo: number }>(`SELECT ${FINGERPRINT('_id')} FROM ${table}`);
-    return rows.some((r) => this.has(r.hi, r.lo));
+    if (!this.loaded) return { repeats: true };
+    const read = await this.db.all<Fingerprint>(`SELECT ${FINGERPRINT('_id')} FROM ${table}`);
+    return { repeats: read.some((r) => this.has(r.hi, r.lo)), read };
   }
 
   /**
    * Notes the identities of `table` (`_id`), about to be kept in `stream_ids` at `at`:
    * before the insert, so a failure between the two leaves only a candidate too many.
+   * `read`: fingerprints `check` read of a table that holds them all (a segment's, for its
+   * new records): noted instead of reading again; the extra ones were kept before.
    */
-  async keeping(table: string, at = Date.now()): Promise<void> {
+  async keeping(table: string, read?: Fingerprint[], at = Date.now()): Promise<void> {
     const slice = this.slice(Math.floor(at / SLICE_MS));
-    for (const r of await this.db.all<{ hi: number; lo: number }>(`SELECT ${FINGERPRINT('_id')} FROM ${table}`)) slice.add(r.hi, r.lo);
+    for (const r of read ?? (await this.db.all<Fingerprint>(`SELECT ${FINGERPRINT('_id')} FROM ${table}`))) slice.add(r.hi, r.lo);
   }
 
   /**
