@@ -85,14 +85,14 @@ export class IdentityFilter {
   }
 
   /** Identities held, and the bytes their tables take. */
-  get stats(): { identities: number; bytes: number; loaded: boolean } {
+  get stats(): { identities: number; bytes: number } {
     let identities = 0;
     let bytes = 0;
     for (const s of this.slices.values()) {
       identities += s.size;
       bytes += s.bytes;
     }
-    return { identities, bytes, loaded: this.loaded };
+    return { identities, bytes };
   }
 
   private has(hi: number, lo: number): boolean {
