@@ -11,6 +11,7 @@
  *   npm run bench:collector -- --rate 20000 --seconds 150 --refresh-every 60   a gold refresh a minute (default: the config's five)
  *   npm run bench:collector -- --rate 20000 --timeline                         and ack latency and freshness per ten seconds
  *   npm run bench:collector -- --rate 20000 --build-process inline             builds in the serving process (default: a child at nice +10)
+ *   npm run bench:collector -- --rate 20000 --build-nice 15                     the build child's nice (engine.buildNice, default 10)
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -22,7 +23,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { findServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, 'refresh-every': { type: 'string' }, 'build-process': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, 'refresh-every': { type: 'string' }, 'build-process': { type: 'string' }, 'build-nice': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
@@ -39,7 +40,7 @@ const configFile = join(values.dir, 'shoplake.config.json');
 await writeFile(configFile, JSON.stringify({
   home, landing: resolve(values.dir, 'landing'), server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
   collector: { token: TOKEN, ...(values.flush ? { flushIntervalMs: Number(values.flush) } : {}), ...(values['refresh-every'] ? { refreshGoldIntervalMs: Number(values['refresh-every']) * 1000 } : {}) },
-  engine: { ...(values['engine-threads'] ? { threads: Number(values['engine-threads']) } : {}), ...(values['build-process'] ? { buildProcess: values['build-process'] } : {}) },
+  engine: { ...(values['engine-threads'] ? { threads: Number(values['engine-threads']) } : {}), ...(values['build-process'] ? { buildProcess: values['build-process'] } : {}), ...(values['build-nice'] ? { buildNice: Number(values['build-nice']) } : {}) },
 }));
 const child = spawn(process.execPath, [...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(values.dir, 'profile')}`] : []), new URL('../bin/shoplake.cjs', import.meta.url).pathname, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
 const childLog = (chunk: Buffer) => {
