@@ -131,3 +131,41 @@ test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers
     await dropSchema(schema);
   }
 });
+
+test('PostgreSQL warehouse: a duplicate or missing key is refused as such, at once, and the published gold stays as it was', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const schema = `gold_d${process.pid}`;
+  const root = await tempDir('pg-dup');
+  const { build, tables, shapes } = await goldBuild(root, 53);
+  const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
+  const watcher = new pg.Client({ connectionString: POSTGRES_URL });
+  await watcher.connect();
+  const customers = `SELECT count(*)::int AS n FROM ${ident(schema)}.dim_customer`;
+  try {
+    await wh.publish({ build, tables, shapes, runId: 'r1', publishedAt: new Date().toISOString() });
+    const before = (await watcher.query<{ n: number }>(customers)).rows[0]!.n;
+    // A whole load (the fact table's key), a merge (a dimension's) and a null key (a mart's).
+    await watcher.query(`DROP TABLE ${ident(schema)}.fact_events`);
+    for (const [sql, table] of [
+      ['INSERT INTO fact_events SELECT * FROM fact_events LIMIT 1', 'fact_events'],
+      ['INSERT INTO dim_customer SELECT * FROM dim_customer LIMIT 1', 'dim_customer'],
+      ['UPDATE mart_product_sales SET product_id = NULL WHERE rowid = 0', 'mart_product_sales'],
+    ] as const) {
+      await build.run('BEGIN');
+      await build.run(sql);
+      const t0 = Date.now();
+      await assert.rejects(wh.publish({ build, tables, shapes, runId: 'r2', publishedAt: new Date().toISOString() }), (err: Error & { code?: string; subject?: string }) => {
+        assert.equal(err.code, 'warehouse_key_violated', err.message);
+        assert.equal(err.subject, table);
+        return true;
+      });
+      assert.ok(Date.now() - t0 < 10_000, 'refused at once, not retried as a lost connection');
+      await build.run('ROLLBACK');
+      assert.equal((await watcher.query<{ n: number }>(customers)).rows[0]!.n, before, `${table}: the published dimension is unchanged`);
+    }
+  } finally {
+    await watcher.end();
+    await build.close();
+    await dropSchema(schema);
+  }
+});

@@ -81,9 +81,15 @@ export const ConfigSchema = z
          * The streaming live overlay is laid over both (in PostgreSQL as `<schema>_live`).
          */
         read: z.enum(['auto', 'embedded']).default('auto'),
+        /**
+         * Connections a PostgreSQL publish copies tables and builds indexes on side by side
+         * (one more holds the publishing transaction). PostgreSQL parses a COPY and builds an
+         * index on one core each, so about the database server's free cores.
+         */
+        connections: z.number().int().min(1).max(32).default(2),
       })
       .strict()
-      .default({ url: 'duckdb', schema: 'gold', read: 'auto' }),
+      .default({ url: 'duckdb', schema: 'gold', read: 'auto', connections: 2 }),
     /**
      * The state store. `duckdb` keeps it in <home>/state.duckdb; a `postgres://` URL
      * (`?schema=name`, default `shoplake`) keeps it in that PostgreSQL database instead:

@@ -11,7 +11,7 @@ export function orchestratorOptions(config: ShoplakeConfig, purpose: string, pro
     ...(purpose === 'serve' && config.engine.buildProcess === 'child' ? { buildProcess: { nice: config.engine.buildNice } } : {}),
     stateUrl: config.state.url, dagFiles: config.dags, restSources: config.sources.rest, fileAttempts: config.ingest.fileAttempts, retryDelayMs: config.ingest.retryDelayMs, ingestConcurrency: config.ingest.concurrency,
     dailySchedule: o.dailySchedule || undefined, catchup: o.catchup, dailySlaMs: o.slaMinutes ? o.slaMinutes * 60_000 : undefined,
-    ...(config.warehouse.url !== 'duckdb' ? { postgresWarehouse: { url: config.warehouse.url, schema: config.warehouse.schema } } : {}),
+    ...(config.warehouse.url !== 'duckdb' ? { postgresWarehouse: { url: config.warehouse.url, schema: config.warehouse.schema, connections: config.warehouse.connections } } : {}),
     s3: config.s3, lakeUrl: config.lake.url,
     ...(config.workers.enabled ? {
       workers: { ...workerQueueOptions(config), idleMs: config.workers.idleSeconds * 1000, models: config.workers.models, modelTasksAtOnce: config.workers.modelTasksAtOnce },

@@ -11,7 +11,7 @@ export interface PublishBuild {
   models: readonly Model[];
   runId: string;
   builtThroughSeq: number;
-  postgresWarehouse?: { url: string; schema: string } | undefined;
+  postgresWarehouse?: { url: string; schema: string; connections?: number } | undefined;
   s3Lake?: S3Lake | undefined;
   /** Called as each table or zone is done, with how many steps there are in all. */
   tick: (item: string, total: number) => void;

@@ -25,7 +25,7 @@ export interface RunOptions {
   /** Paginated JSON APIs the run fetches into the landing zone first. */
   restSources?: readonly RestSource[];
   /** A PostgreSQL warehouse gold is published to as well (config `warehouse`). */
-  postgresWarehouse?: { url: string; schema: string };
+  postgresWarehouse?: { url: string; schema: string; connections?: number };
   /**
    * Ingest, and the models when `models`, on `shoplake worker` processes through these
    * task queues (config `workers`); `idleMs` without a worker taking a task fails the run.

@@ -12,10 +12,15 @@ import { literal, type SqlSession } from '../duck/index.ts';
 export async function copyIntoPostgres(db: SqlSession, client: pg.Client, select: string, target: string, csv: string): Promise<number> {
   try {
     await db.run(`COPY (${select}) TO ${literal(csv)} (FORMAT csv, HEADER false)`);
-    const copy = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT csv)`));
-    await pipeline(createReadStream(csv, { highWaterMark: 1 << 20 }), copy);
-    return copy.rowCount;
+    return await copyCsvFile(client, csv, target);
   } finally {
     await rm(csv, { force: true });
   }
+}
+
+/** A CSV file (as DuckDB writes it, without a header) streamed into a PostgreSQL table with COPY; returns the rows copied. */
+export async function copyCsvFile(client: pg.ClientBase, csv: string, target: string): Promise<number> {
+  const copy = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT csv)`));
+  await pipeline(createReadStream(csv, { highWaterMark: 1 << 20 }), copy);
+  return copy.rowCount;
 }

@@ -22,9 +22,10 @@ export class DuckdbWarehouse implements WarehouseAdapter {
     const tables: PublishResult['tables'] = [];
     try {
       for (const t of req.tables) {
+        const started = Date.now();
         await db.run(`CREATE TABLE wh_next.main.${ident(t)} AS SELECT * FROM main.${ident(t)}`);
         tables.push({ table: t, rows: Number(await db.scalar(`SELECT count(*) FROM wh_next.main.${ident(t)}`)) });
-        req.onTable?.(t, tables.at(-1)!.rows);
+        req.onTable?.(t, tables.at(-1)!.rows, Date.now() - started);
       }
       await db.run(
         `CREATE TABLE wh_next.main._publish_info AS

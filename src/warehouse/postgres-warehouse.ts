@@ -1,34 +1,26 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import pg from 'pg';
 import { ident } from '../duck/index.ts';
-import { copyIntoPostgres } from './copy-into-postgres.ts';
 import { liveSchemaOf } from './postgres-live-overlay.ts';
 import { errorMessage, redactUrl, TerminalError, TransientError } from '../errors/index.ts';
+import { stageTables, type StagedTable } from './postgres-staging.ts';
 import { postgresType } from './postgres-type.ts';
 import { partitionPrints } from './partition-prints.ts';
 import { PARTITIONS_TABLE, readPublishedState, type PublishedState } from './postgres-published-state.ts';
-import { planTableLoad, type PartitionPrint, type TableLoadPlan } from './table-load-plan.ts';
+import { planTableLoad, type TableLoadPlan } from './table-load-plan.ts';
 import type { PublishRequest, PublishResult, TableLoad, WarehouseAdapter } from './warehouse-adapter.ts';
 
 export interface PostgresWarehouseOptions {
   url: string;
   /** The schema readers query (`gold`); the load goes to `<schema>__staging` first. */
   schema: string;
-  /** Folder for the CSV files DuckDB writes for COPY (removed after each table). */
+  /** Folder for the CSV files DuckDB writes for COPY (each removed once copied). */
   scratchDir: string;
+  /** Connections that copy tables and build indexes side by side (default 2: the cores of the machines it was measured on). */
+  connections?: number;
+  /** PostgreSQL's maintenance_work_mem for the index builds of a publish (default 256MB; the server's default, 64MB, spills a fact table's sort to disk). */
+  maintenanceWorkMem?: string;
   /** Attempts of a whole publish when the connection drops or the server restarts (default 7: about 13 s of waiting in all, long enough for a restart). */
   attempts?: number;
-}
-
-/** A table staged for the apply transaction, with what its plan needs there. */
-interface StagedTable {
-  table: string;
-  plan: TableLoadPlan;
-  columns: Record<string, string>;
-  key: readonly string[];
-  partitionBy?: string;
-  prints?: PartitionPrint[];
 }
 
 /**
@@ -52,6 +44,8 @@ export class PostgresWarehouse implements WarehouseAdapter {
       try {
         return await this.publishOnce(req);
       } catch (err) {
+        // A key that does not hold is the build's fault: another attempt would fail the same way.
+        if (err instanceof TerminalError) throw err;
         if (!isConnectionError(err) || attempt >= attempts) {
           throw new TransientError('warehouse_publish_failed', `publishing to PostgreSQL schema "${this.opts.schema}" failed (attempt ${attempt}): ${errorMessage(err)}`, {
             subject: redactUrl(this.opts.url), hint: 'the published schema is unchanged; check the server and run again', cause: err,
@@ -66,31 +60,38 @@ export class PostgresWarehouse implements WarehouseAdapter {
     const t0 = Date.now();
     const { schema } = this.opts;
     const staging = `${schema}__staging`;
-    const client = new pg.Client({ connectionString: this.opts.url, connectionTimeoutMillis: 10_000 });
-    // A connection that dies mid-COPY is reported on the client as well as on the query.
-    client.on('error', () => undefined);
-    await client.connect();
-    await mkdir(this.opts.scratchDir, { recursive: true });
+    // One connection creates the staged tables and holds the apply transaction; the others copy and index.
+    const pool = new pg.Pool({
+      connectionString: this.opts.url, connectionTimeoutMillis: 10_000, max: (this.opts.connections ?? 2) + 1,
+      options: `-c maintenance_work_mem=${this.opts.maintenanceWorkMem ?? '256MB'}`,
+    });
+    // A connection that dies mid-COPY is reported on its client as well as on the query, and
+    // the pool listens on a client only while it is idle: without this, a checked-out one's
+    // error would be uncaught. The query's rejection is what counts (publish retries it).
+    pool.on('connect', (client) => client.on('error', () => undefined));
+    pool.on('error', () => undefined);
+    const client = await pool.connect();
     try {
       await client.query(`DROP SCHEMA IF EXISTS ${ident(staging)} CASCADE`);
       await client.query(`CREATE SCHEMA ${ident(staging)}`);
       const published = await readPublishedState(client, schema);
-      const staged: StagedTable[] = [];
-      const tables: PublishResult['tables'] = [];
-      for (const table of req.tables) {
-        const s = await this.planTable(req, published, table);
-        const shipped = await this.stage(client, req, staging, s);
-        const rows = Number(await req.build.scalar(`SELECT count(*) FROM ${ident(table)}`));
-        tables.push({ table, rows, load: describeLoad(s, shipped) });
-        staged.push(s);
-        req.onTable?.(table, rows);
-      }
+      // The largest first, so their long index builds overlap the small tables' copies.
+      const sizes = await Promise.all(req.tables.map(async (table) => ({ table, rows: Number(await req.build.scalar(`SELECT count(*) FROM ${ident(table)}`)) })));
+      const results = await stageTables(sizes.sort((a, b) => b.rows - a.rows), (table) => this.planTable(req, published, table), {
+        pool, ddl: client, build: req.build, staging, scratchDir: this.opts.scratchDir, ...(req.onTable ? { onStaged: req.onTable } : {}),
+      });
+      // In the request's order, as the embedded warehouse reports them.
+      const byTable = new Map(results.map((r) => [r.staged.table, r]));
+      const done = req.tables.map((t) => byTable.get(t)!);
+      const staged = done.map((r) => r.staged);
+      const tables: PublishResult['tables'] = done.map((r) => ({ table: r.staged.table, rows: r.rows, load: describeLoad(r.staged, r.shipped) }));
       const touched = await this.apply(client, req, published, staged, tables);
       for (const table of [...touched, PARTITIONS_TABLE, '_publish_info']) await client.query(`ANALYZE ${ident(schema)}.${ident(table)}`);
       await client.query(`DROP SCHEMA ${ident(staging)} CASCADE`);
       return { tables, ms: Date.now() - t0 };
     } finally {
-      await client.end().catch(() => undefined);
+      client.release();
+      await pool.end().catch(() => undefined);
     }
   }
 
@@ -107,34 +108,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
       columns, published: before?.columns, key,
       ...(prints ? { partitions: { build: prints, published: published.partitions.get(table) } } : {}),
     });
-    return { table, plan, columns, key, ...(shape?.partitionBy ? { partitionBy: shape.partitionBy } : {}), ...(prints ? { prints } : {}) };
-  }
-
-  /** The rows a table's plan ships into `<schema>__staging`; returns how many. */
-  private async stage(client: pg.Client, req: PublishRequest, staging: string, s: StagedTable): Promise<number> {
-    const { plan, table } = s;
-    if (plan.kind === 'partitions' && plan.replace.length === 0) return 0;
-    const target = `${ident(staging)}.${ident(table)}`;
-    await client.query(`CREATE TABLE ${target} (${Object.entries(s.columns).map(([c, type]) => `${ident(c)} ${type}`).join(', ')})`);
-    let select = `SELECT * FROM ${ident(table)}`;
-    if (plan.kind === 'partitions') {
-      await req.build.run('CREATE OR REPLACE TEMP TABLE _publish_parts AS SELECT unnest(from_json($parts, \'["VARCHAR"]\')) AS p', { parts: JSON.stringify(plan.replace) });
-      select += ` t WHERE EXISTS (SELECT 1 FROM _publish_parts WHERE p IS NOT DISTINCT FROM t.${ident(s.partitionBy!)}::VARCHAR)`;
-    }
-    const rows = await copyIntoPostgres(req.build, client, select, target, join(this.opts.scratchDir, `${table}.csv`));
-    // A table swapped in whole needs its key and indexes; a merge source needs its key for the join.
-    if (plan.kind !== 'partitions' && s.key.length) {
-      await client.query(`ALTER TABLE ${target} ADD PRIMARY KEY (${s.key.map(ident).join(', ')})`).catch((err: unknown) => {
-        throw new TerminalError('warehouse_key_violated', `${table}: key (${s.key.join(', ')}) is not unique or has nulls: ${errorMessage(err)}`, {
-          subject: table, hint: "the model's unique and not_null tests should have caught this; check the model",
-        });
-      });
-    }
-    if (plan.kind === 'full') {
-      for (const column of req.shapes?.[table]?.indexes ?? []) await client.query(`CREATE INDEX ON ${target} (${ident(column)})`);
-      await client.query(`ANALYZE ${target}`);
-    }
-    return rows;
+    return { table, plan, columns, key, indexes: shape?.indexes ?? [], ...(shape?.partitionBy ? { partitionBy: shape.partitionBy } : {}), ...(prints ? { prints } : {}) };
   }
 
   /**
@@ -142,7 +116,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
    * deleted and re-inserted, dimensions and marts merged, fingerprints and publish info
    * replaced. Returns the tables whose rows changed in place (to ANALYZE after the commit).
    */
-  private async apply(client: pg.Client, req: PublishRequest, published: PublishedState, staged: StagedTable[], tables: PublishResult['tables']): Promise<string[]> {
+  private async apply(client: pg.PoolClient, req: PublishRequest, published: PublishedState, staged: StagedTable[], tables: PublishResult['tables']): Promise<string[]> {
     const { schema } = this.opts;
     const staging = `${schema}__staging`;
     const touched: string[] = [];
@@ -193,7 +167,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
   }
 
   /** Partition fingerprints (what the next publish compares with) and the publish info readers show. */
-  private async recordPublish(client: pg.Client, req: PublishRequest, staged: StagedTable[], tables: PublishResult['tables']): Promise<void> {
+  private async recordPublish(client: pg.PoolClient, req: PublishRequest, staged: StagedTable[], tables: PublishResult['tables']): Promise<void> {
     const parts = `${ident(this.opts.schema)}.${PARTITIONS_TABLE}`;
     const info = `${ident(this.opts.schema)}._publish_info`;
     await client.query(`CREATE TABLE IF NOT EXISTS ${parts} (table_name text NOT NULL, part text, rows bigint NOT NULL, fingerprint text NOT NULL)`);

@@ -18,8 +18,8 @@ export interface PublishRequest {
    * incrementally.
    */
   shapes?: Record<string, { key?: readonly string[]; indexes?: readonly string[]; partitionBy?: string }>;
-  /** Called after each table is in place (for progress). */
-  onTable?: (table: string, rows: number) => void;
+  /** Called after each table is in place (for progress), with the ms it took (tables a warehouse loads side by side overlap). */
+  onTable?: (table: string, rows: number, ms: number) => void;
 }
 
 export interface PublishResult {
