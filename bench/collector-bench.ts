@@ -114,7 +114,10 @@ const poller = (async () => {
 })();
 // With --timeline: per ten-second window, the server's event-loop delay (its maximum since
 // the last scrape) and its log fsyncs, from /metrics: which of the two an acknowledgement waited on.
-const serverAt: Array<{ loopMaxMs: number; fsyncs: number; fsyncMeanMs: number; fsyncsOver50ms: number }> = [];
+// And how many requests the server itself held over 50 ms (from the handler's start to the
+// records durable), and how many of those were parsed that late: what the rest of a slow
+// acknowledgement was spent on (receiving the request and sending the answer) is the difference.
+const serverAt: Array<{ loopMaxMs: number; fsyncs: number; fsyncMeanMs: number; fsyncsOver50ms: number; heldOver50ms: number; parsedOver50ms: number }> = [];
 const scraper = values.timeline ? (async () => {
   const read = async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -122,6 +125,8 @@ const scraper = values.timeline ? (async () => {
     return {
       loopMax: value('nodejs_eventloop_lag_max_seconds'), count: value('shoplake_stream_fsync_seconds_count{stream="events"}'),
       sum: value('shoplake_stream_fsync_seconds_sum{stream="events"}'), upTo50: value('shoplake_stream_fsync_seconds_bucket{le="0.05",stream="events"}'),
+      held: value('shoplake_stream_append_seconds_count{stream="events"}') - value('shoplake_stream_append_seconds_bucket{le="0.05",stream="events"}'),
+      parsed: value('shoplake_stream_parse_seconds_count{stream="events"}') - value('shoplake_stream_parse_seconds_bucket{le="0.05",stream="events"}'),
     };
   };
   let last = await read();
@@ -129,7 +134,7 @@ const scraper = values.timeline ? (async () => {
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + w * 10_000 - performance.now())));
     const now = await read();
     const fsyncs = now.count - last.count;
-    serverAt.push({ loopMaxMs: now.loopMax * 1000, fsyncs, fsyncMeanMs: fsyncs ? ((now.sum - last.sum) / fsyncs) * 1000 : NaN, fsyncsOver50ms: fsyncs - (now.upTo50 - last.upTo50) });
+    serverAt.push({ loopMaxMs: now.loopMax * 1000, fsyncs, fsyncMeanMs: fsyncs ? ((now.sum - last.sum) / fsyncs) * 1000 : NaN, fsyncsOver50ms: fsyncs - (now.upTo50 - last.upTo50), heldOver50ms: now.held - last.held, parsedOver50ms: now.parsed - last.parsed });
     last = now;
   }
 })() : undefined;
@@ -194,6 +199,7 @@ if (values.timeline) {
     'fresh p99 s': +(pct(within(freshAt, w), 0.99) / 1000).toFixed(2),
     'server loop max ms': +(serverAt[w]?.loopMaxMs ?? NaN).toFixed(1), fsyncs: serverAt[w]?.fsyncs ?? NaN,
     'fsync mean ms': +(serverAt[w]?.fsyncMeanMs ?? NaN).toFixed(1), 'fsyncs > 50 ms': serverAt[w]?.fsyncsOver50ms ?? NaN,
+    'acks > 50 ms': within(ackAt, w).filter((ms) => ms > 50).length, 'held > 50 ms': serverAt[w]?.heldOver50ms ?? NaN, 'parsed > 50 ms': serverAt[w]?.parsedOver50ms ?? NaN,
   }))));
 }
 

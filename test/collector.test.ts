@@ -84,6 +84,7 @@ test('collector: token, JSON and gzipped NDJSON, per-record rejects to quarantin
     assert.equal(metric('shoplake_stream_records_total{stream="events",verdict="accepted"}'), accepted);
     assert.equal(metric('shoplake_stream_records_total{stream="events",verdict="rejected"}'), 3);
     assert.equal(metric('shoplake_stream_append_seconds_count{stream="events"}'), 2 + bigAccepted, 'one durable append per accepted batch');
+    assert.equal(metric('shoplake_stream_parse_seconds_count{stream="events"}'), 2 + bigAccepted, 'each of them parsed once on a parse thread');
     assert.equal(metric('shoplake_stream_throttled_total{stream="events"}'), 1);
     // Group commit: an fsync serves one batch or several, never none.
     const syncs = metric('shoplake_stream_fsync_seconds_count{stream="events"}');

@@ -10,7 +10,7 @@ import { STREAMS, type BatchParsers, type StreamIngestor, type StreamSpec } from
  * detail}]}`; rejected records are quarantined, not dropped. A full buffer answers 429
  * with Retry-After instead of growing without bound.
  */
-export async function registerCollectorRoutes(app: FastifyInstance, ctx: { ingestor: StreamIngestor; parsers: BatchParsers; token: string; maxBatchBytes: number; onThrottled?: (stream: StreamSpec['name']) => void }): Promise<void> {
+export async function registerCollectorRoutes(app: FastifyInstance, ctx: { ingestor: StreamIngestor; parsers: BatchParsers; token: string; maxBatchBytes: number; onThrottled?: (stream: StreamSpec['name']) => void; onParsed?: (stream: StreamSpec['name'], seconds: number) => void }): Promise<void> {
   const expected = Buffer.from(`Bearer ${ctx.token}`);
   await app.register(async (scope) => {
     // Bodies are read as bytes here: they may be gzip, and NDJSON is not JSON.
@@ -28,6 +28,7 @@ export async function registerCollectorRoutes(app: FastifyInstance, ctx: { inges
         }
         const started = performance.now();
         const batch = await ctx.parsers.parse(spec.name, (req.body as Buffer | undefined) ?? new Uint8Array(0), /gzip/i.test(String(req.headers['content-encoding'] ?? '')));
+        ctx.onParsed?.(spec.name, (performance.now() - started) / 1000);
         return reply.status(200).send(await ctx.ingestor.acceptPrepared(spec.name, batch, started));
       });
     }

@@ -131,7 +131,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const refreshGold = throttle(() => void orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']).catch((err: unknown) => log(`stream: ${String(err)}`)), c.refreshGoldIntervalMs, { leading: false });
   const parsers = c.token || c.nats.length ? new BatchParsers(c.parseThreads) : undefined;
   const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor, parsers));
-  if (c.token) await registerCollectorRoutes(app, { ingestor, parsers: parsers!, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream) });
+  if (c.token) await registerCollectorRoutes(app, { ingestor, parsers: parsers!, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream), onParsed: (stream, seconds) => metrics.parsed(stream, seconds) });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));
   registerUploadRoutes(app, { orchestrator, landing: config.landing, maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20) });

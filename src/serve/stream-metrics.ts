@@ -6,6 +6,8 @@ import type { LiveRefresh } from '../transform/index.ts';
 export interface StreamMetrics {
   /** A batch was checked and its good records made durable in `seconds`. */
   accepted(stream: StreamSpec['name'], accepted: number, rejected: number, seconds: number): void;
+  /** A collector request's body was parsed and checked on a parse thread in `seconds` (the first part of `accepted`'s). */
+  parsed(stream: StreamSpec['name'], seconds: number): void;
   /** A group write to a stream's log was fsynced in `seconds`. */
   synced(stream: StreamSpec['name'], seconds: number): void;
   /** A batch was refused with 429: the buffer was full. */
@@ -20,12 +22,13 @@ const WORK = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /**
  * The real-time path's Prometheus metrics on the server's registry: records by verdict,
  * the time a batch waits for its records to be durable (what the collector's answer waits
- * for) and the fsync inside it, 429s, the bytes waiting for delivery, records delivered and dropped as repeats,
+ * for), its parse and the fsync inside it, 429s, the bytes waiting for delivery, records delivered and dropped as repeats,
  * delivery and micro-batch durations, and the events in the live overlay.
  */
 export function streamMetrics(registry: Registry, pendingBytes: () => number, identities: () => { identities: number; bytes: number }): StreamMetrics {
   const records = new Counter({ name: 'shoplake_stream_records_total', help: 'Records the collector and JetStream sources received, by stream and verdict (accepted, rejected)', labelNames: ['stream', 'verdict'], registers: [registry] });
   const append = new Histogram({ name: 'shoplake_stream_append_seconds', help: 'Time from a batch received to its accepted records fsynced (the collector answers after it), by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
+  const parse = new Histogram({ name: 'shoplake_stream_parse_seconds', help: 'Time from a collector request received to its body parsed and checked on a parse thread (the first part of the append time), by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
   const sync = new Histogram({ name: 'shoplake_stream_fsync_seconds', help: 'fdatasync of one group write to a stream\'s log (every acknowledgement waits for one; slow when other writers load the disk), by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
   const throttled = new Counter({ name: 'shoplake_stream_throttled_total', help: 'Batches answered 429 because the buffer was full, by stream', labelNames: ['stream'], registers: [registry] });
   new Gauge({ name: 'shoplake_stream_buffer_bytes', help: 'Bytes accepted and not yet delivered to bronze', registers: [registry], collect() {
@@ -47,6 +50,7 @@ export function streamMetrics(registry: Registry, pendingBytes: () => number, id
       records.inc({ stream, verdict: 'rejected' }, bad);
       append.observe({ stream }, seconds);
     },
+    parsed: (stream, seconds) => parse.observe({ stream }, seconds),
     synced: (stream, seconds) => sync.observe({ stream }, seconds),
     throttled: (stream) => throttled.inc({ stream }),
     delivered(deliveries) {
