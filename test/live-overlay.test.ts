@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { readLiveManifest } from '../src/warehouse/index.ts';
+import { liveFiles, readLiveManifest } from '../src/warehouse/index.ts';
 import { DuckdbWarehouseReader } from '../src/serve/duckdb-warehouse-reader.ts';
 import { startServer } from '../src/serve/index.ts';
 import { filesUnder } from './helpers/files-under.ts';
@@ -77,18 +78,25 @@ test('live overlay: streamed events are in the gold event tables within seconds,
   }
 });
 
-test('live overlay: many micro-batches are compacted into one fact file and still read as the full build publishes', async () => {
+test('live overlay: many micro-batches are compacted into one fact file and still read as the full build publishes', async (t) => {
   const { server, query, home } = await liveServer('live-compact', 43);
   try {
     const { known, events } = await firstBuild(server, query);
+    const layout = new LakeLayout(home);
+    let early: { files: string[]; at: number } | undefined;
     // One micro-batch per post: more than the 16 fact files after which the overlay compacts.
     const batches = Array.from({ length: 20 }, (_, i) => events.slice(i * 3, i * 3 + 3));
     for (const [i, batch] of batches.entries()) {
       await postEvents(server.url, batch);
       const n = (i + 1) * 3;
       await until(`micro-batch ${i + 1} in fact_events`, async () => ((await query<{ n: number }>("SELECT count(*)::INTEGER AS n FROM fact_events WHERE starts_with(event_id, 'ov-')"))[0]!.n === n ? true : undefined), 20_000);
+      if (i === 1) early = { files: liveFiles(layout.live, (await readLiveManifest(layout.live))!.manifest), at: Date.now() };
     }
-    const layout = new LakeLayout(home);
+    // A reader may still be laying an overlay from many manifests back: its files outlive them for a while.
+    if (Date.now() - early!.at < 25_000) {
+      const gone = (await Promise.all(early!.files.map(async (f) => ((await stat(f).catch(() => undefined)) ? [] : [f])))).flat();
+      assert.deepEqual(gone, [], 'the files of the overlay 18 micro-batches back are still there');
+    } else t.diagnostic('the batches took 25 s or more: the files of the early overlay may be gone, not checked');
     const manifest = (await readLiveManifest(layout.live))!.manifest;
     assert.ok(manifest.facts.length < batches.length, `the overlay compacted its fact files (${manifest.facts.join(', ')})`);
     // Each overlay was laid over the same locked session: it still reads no file outside the live folder.

@@ -26,6 +26,15 @@ export interface LiveRefresh {
 /** A generation caught up beside the serving one takes over once at most this many batches are left for it. */
 const TAKE_OVER_AT = 2;
 
+/**
+ * How long an overlay file outlives the last manifest that listed it. A reader lays the
+ * overlay of the manifest it read (DuckDB opens the files as it creates the views) and then
+ * queries it; under load, micro-batches came faster than that, and a file removed with the
+ * manifest after next failed a reader's view ("No files found": the compaction test failed
+ * so in two runs of six, with deliveries timed a little differently than usual).
+ */
+const UNLISTED_GRACE_MS = 30_000;
+
 interface CatchingUp {
   gen: LiveGeneration;
   ready: boolean;
@@ -57,6 +66,8 @@ export class LiveEvents {
   private running: Promise<LiveRefresh> | undefined;
   private queued: Promise<LiveRefresh> | undefined;
   private closed = false;
+  /** Overlay files no manifest lists any more, and since when (removed after UNLISTED_GRACE_MS). */
+  private readonly unlistedSince = new Map<string, number>();
   private readonly sql: LiveModelSql;
   private manifest: LiveManifest | undefined;
 
@@ -208,14 +219,24 @@ export class LiveEvents {
   }
 
   /**
-   * Overlay files neither the new manifest nor the one before it lists (a reader may still
-   * hold that one), nor the generation being caught up writes.
+   * Overlay files neither the new manifest nor the one before it lists, nor the generation
+   * being caught up writes, once they have been so for UNLISTED_GRACE_MS.
    */
   private async removeUnlisted(manifests: Array<LiveManifest | undefined>): Promise<void> {
     const keep = new Set(manifests.flatMap((m) => (m ? liveFiles(this.dir, m) : [])));
-    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
-      const path = join(this.dir, name);
-      if (name.endsWith('.parquet') && !keep.has(path) && !this.next?.gen.owns(name)) await rm(path, { force: true });
+    const now = Date.now();
+    const names = new Set(await readdir(this.dir).catch(() => [] as string[]));
+    for (const name of this.unlistedSince.keys()) if (!names.has(name)) this.unlistedSince.delete(name);
+    for (const name of names) {
+      if (!name.endsWith('.parquet') || keep.has(join(this.dir, name)) || this.next?.gen.owns(name)) {
+        this.unlistedSince.delete(name);
+        continue;
+      }
+      const since = this.unlistedSince.get(name) ?? now;
+      this.unlistedSince.set(name, since);
+      if (now - since < UNLISTED_GRACE_MS) continue;
+      await rm(join(this.dir, name), { force: true });
+      this.unlistedSince.delete(name);
     }
   }
 }
