@@ -4,7 +4,7 @@
  * new), then again with nothing changed, then with one day of fact_orders changed. Prints
  * rows/s per table and each publish's time beside the gold build's. Asserts nothing.
  *
- *   npm run bench:postgres -- --scale 1 [--url postgres://postgres@127.0.0.1:5432/postgres]
+ *   npm run bench:postgres -- --scale 1 [--url postgres://postgres@127.0.0.1:5432/postgres] [--connections 2]
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +16,7 @@ import { loadModels } from '../src/transform/index.ts';
 import { PostgresWarehouse, type PublishResult } from '../src/warehouse/index.ts';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string', default: '1' }, dir: { type: 'string', default: '.bench' }, url: { type: 'string', default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' } },
+  options: { scale: { type: 'string', default: '1' }, connections: { type: 'string', default: '2' }, dir: { type: 'string', default: '.bench' }, url: { type: 'string', default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' } },
 });
 const home = join(values.dir, `home-s${values.scale}`);
 const layout = new LakeLayout(home);
@@ -38,7 +38,7 @@ await state.close();
 const client = new pg.Client({ connectionString: values.url });
 await client.connect();
 await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-const wh = new PostgresWarehouse({ url: values.url, schema, scratchDir: join(home, 'tmp', 'pg-bench') });
+const wh = new PostgresWarehouse({ url: values.url, schema, scratchDir: join(home, 'tmp', 'pg-bench'), connections: Number(values.connections) });
 
 async function timed(label: string): Promise<PublishResult> {
   const perTable: Array<Record<string, unknown>> = [];

@@ -75,7 +75,13 @@ export async function stageTables(
     if (failed) break;
     const started = Date.now();
     const exported = plan(table).then(async (staged) => ({ staged, files: await exportTable(staged, opts) })).catch(failing);
-    const copies = exported.then(({ staged, files }) => Promise.all(files.map((path) => copyFile(opts.pool, path, `${ident(opts.staging)}.${ident(table)}`, staged))));
+    const copies = exported.then(async ({ staged, files }) => {
+      try {
+        return await Promise.all(files.map((path) => copyFile(opts.pool, path, `${ident(opts.staging)}.${ident(table)}`, staged)));
+      } finally {
+        await rm(join(opts.scratchDir, table), { recursive: true, force: true });
+      }
+    });
     copied.push(copies);
     const result = Promise.all([exported, copies]).then(async ([{ staged }, counts]) => {
       await finishTable(staged, opts);
