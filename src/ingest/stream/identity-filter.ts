@@ -6,13 +6,19 @@ const SLICE_MS = 5 * 60_000;
 /** Rows of `stream_ids` read per statement while loading (about 1 µs each of the event loop: 25 ms a page). */
 const LOAD_PAGE = 25_000;
 
-/** A 128-bit identity hash's first 64 bits, as two unsigned 32-bit words. */
-const FINGERPRINT = (column: string) => `(${column} >> 96)::UINTEGER AS hi, ((${column} >> 64) & 4294967295)::UINTEGER AS lo`;
+/**
+ * The first 64 bits of a 128-bit identity hash column, as two unsigned 32-bit words, of
+ * every row: one row of two lists. Measured on 10,000 identities (a delivery's): 2.9 ms of
+ * the event loop and 272 KiB of heap, where a row object per identity took 5.6 ms and
+ * 990 KiB, garbage that the GC's marking then held up the acknowledgements for.
+ */
+const FINGERPRINTS = (column: string) =>
+  `coalesce(list((${column} >> 96)::UINTEGER), []) AS hi, coalesce(list(((${column} >> 64) & 4294967295)::UINTEGER), []) AS lo`;
 
-/** An identity's fingerprint as DuckDB returns it (FINGERPRINT). */
-interface Fingerprint {
-  hi: number;
-  lo: number;
+/** Identities' fingerprints as DuckDB returns them (FINGERPRINTS): the i-th is (hi[i], lo[i]). */
+interface Fingerprints {
+  hi: number[];
+  lo: number[];
 }
 
 const filters = new WeakMap<SqlSession, IdentityFilter>();
@@ -57,11 +63,11 @@ export class IdentityFilter {
    * Whether a row of `table` (its `_id` column: identity hashes) may have been kept before
    * (`repeats`), and the fingerprints read to tell (none before the filter has loaded).
    */
-  async check(table: string): Promise<{ repeats: boolean; read?: Fingerprint[] }> {
+  async check(table: string): Promise<{ repeats: boolean; read?: Fingerprints }> {
     void this.load();
     if (!this.loaded) return { repeats: true };
-    const read = await this.db.all<Fingerprint>(`SELECT ${FINGERPRINT('_id')} FROM ${table}`);
-    return { repeats: read.some((r) => this.has(r.hi, r.lo)), read };
+    const read = await this.fingerprints(table);
+    return { repeats: read.hi.some((hi, i) => this.has(hi, read.lo[i]!)), read };
   }
 
   /**
@@ -70,9 +76,10 @@ export class IdentityFilter {
    * `read`: fingerprints `check` read of a table that holds them all (a segment's, for its
    * new records): noted instead of reading again; the extra ones were kept before.
    */
-  async keeping(table: string, read?: Fingerprint[], at = Date.now()): Promise<void> {
+  async keeping(table: string, read?: Fingerprints, at = Date.now()): Promise<void> {
     const slice = this.slice(Math.floor(at / SLICE_MS));
-    for (const r of read ?? (await this.db.all<Fingerprint>(`SELECT ${FINGERPRINT('_id')} FROM ${table}`))) slice.add(r.hi, r.lo);
+    const { hi, lo } = read ?? (await this.fingerprints(table));
+    for (let i = 0; i < hi.length; i++) slice.add(hi[i]!, lo[i]!);
   }
 
   /**
@@ -93,6 +100,11 @@ export class IdentityFilter {
       bytes += s.bytes;
     }
     return { identities, bytes };
+  }
+
+  /** The fingerprints of a table's identity hashes (`_id` of a segment's tables; `h` of stream_ids). */
+  private async fingerprints(table: string, column = '_id', where = '', params?: Record<string, number>): Promise<Fingerprints> {
+    return (await this.db.one<Fingerprints>(`SELECT ${FINGERPRINTS(column)} FROM ${table} ${where}`, params))!;
   }
 
   private has(hi: number, lo: number): boolean {
@@ -116,8 +128,8 @@ export class IdentityFilter {
     const slice = this.slice(Math.floor(Date.now() / SLICE_MS));
     const last = Number((await this.db.scalar<number | string | null>('SELECT max(rowid) FROM stream_ids')) ?? -1);
     for (let from = 0; from <= last; from += LOAD_PAGE) {
-      const rows = await this.db.all<{ hi: number; lo: number }>(`SELECT ${FINGERPRINT('h')} FROM stream_ids WHERE rowid >= $from AND rowid < $to`, { from, to: from + LOAD_PAGE });
-      for (const r of rows) slice.add(r.hi, r.lo);
+      const { hi, lo } = await this.fingerprints('stream_ids', 'h', 'WHERE rowid >= $from AND rowid < $to', { from, to: from + LOAD_PAGE });
+      for (let i = 0; i < hi.length; i++) slice.add(hi[i]!, lo[i]!);
     }
   }
 }
