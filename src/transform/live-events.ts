@@ -30,8 +30,8 @@ const TAKE_OVER_AT = 2;
  * How long an overlay file outlives the last manifest that listed it. A reader lays the
  * overlay of the manifest it read (DuckDB opens the files as it creates the views) and then
  * queries it; under load, micro-batches came faster than that, and a file removed with the
- * manifest after next failed a reader's view ("No files found": the compaction test failed
- * so in two runs of six, with deliveries timed a little differently than usual).
+ * manifest after next failed a reader's view ("No files found": the compaction test of
+ * test/live-overlay.test.ts failed so in two runs of six on a loaded machine).
  */
 const UNLISTED_GRACE_MS = 30_000;
 

@@ -52,10 +52,11 @@ export interface StagingResult {
  * one before (all of one table's index builds at once: CREATE INDEX locks the table in a
  * mode that lets other index builds in). Measured on scale 1, one table after the other:
  * fact_events spent 1.5 s in DuckDB's export, 4–6 s in COPY and 5–7 s in its four index
- * builds, and the whole publish 21 s; overlapped, 13 s. DuckDB exports one table ahead of
- * the copies, so the scratch folder holds at most two tables' files. `tables` go in the
- * order given (the largest first keeps the cores busiest). On a failure, every started
- * step is let finish (or fail) before the first error is thrown, so the pool can be closed.
+ * builds, and the whole publish 21 s; overlapped, 10.9–15 s (bench:postgres, two cores).
+ * DuckDB exports one table ahead of the copies, so the scratch folder holds at most two
+ * tables' files. `tables` go in the order given (the largest first keeps the cores
+ * busiest). On a failure, every started step is let finish (or fail) before the first
+ * error is thrown, so the pool can be closed.
  */
 export async function stageTables(
   tables: ReadonlyArray<{ table: string; rows: number }>,
