@@ -18,6 +18,7 @@ import { Agent, request } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { findServer } from '../src/serve/index.ts';
@@ -117,7 +118,10 @@ const poller = (async () => {
 // And how many requests the server itself held over 50 ms (from the handler's start to the
 // records durable), and how many of those were parsed that late: what the rest of a slow
 // acknowledgement was spent on (receiving the request and sending the answer) is the difference.
-const serverAt: Array<{ loopMaxMs: number; fsyncs: number; fsyncMeanMs: number; fsyncsOver50ms: number; heldOver50ms: number; parsedOver50ms: number }> = [];
+// And the log's group writes whose oldest append waited over 25 ms to start, and whose
+// write(2) alone took that long; and the seconds spent on live micro-batches and deliveries,
+// which share the cores with the acknowledgements.
+const serverAt: Array<{ loopMaxMs: number; fsyncs: number; fsyncMeanMs: number; fsyncsOver50ms: number; heldOver50ms: number; parsedOver50ms: number; queuedOver25ms: number; writesOver25ms: number; refreshing: number; delivering: number; clientLoopMaxMs: number }> = [];
 const scraper = values.timeline ? (async () => {
   const read = async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
@@ -127,14 +131,22 @@ const scraper = values.timeline ? (async () => {
       sum: value('shoplake_stream_fsync_seconds_sum{stream="events"}'), upTo50: value('shoplake_stream_fsync_seconds_bucket{le="0.05",stream="events"}'),
       held: value('shoplake_stream_append_seconds_count{stream="events"}') - value('shoplake_stream_append_seconds_bucket{le="0.05",stream="events"}'),
       parsed: value('shoplake_stream_parse_seconds_count{stream="events"}') - value('shoplake_stream_parse_seconds_bucket{le="0.05",stream="events"}'),
+      queued: value('shoplake_stream_log_queue_seconds_count{stream="events"}') - value('shoplake_stream_log_queue_seconds_bucket{le="0.025",stream="events"}'),
+      written: value('shoplake_stream_log_write_seconds_count{stream="events"}') - value('shoplake_stream_log_write_seconds_bucket{le="0.025",stream="events"}'),
+      refreshing: value('shoplake_live_refresh_seconds_sum'), delivering: value('shoplake_stream_delivery_seconds_sum{stream="events"}'),
     };
   };
   let last = await read();
+  // This process's own event-loop delay: the clients' share of a slow acknowledgement.
+  const clientLoop = monitorEventLoopDelay({ resolution: 5 });
+  clientLoop.enable();
   for (let w = 1; Date.now() < end; w++) {
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + w * 10_000 - performance.now())));
     const now = await read();
+    const clientLoopMaxMs = clientLoop.max / 1e6;
+    clientLoop.reset();
     const fsyncs = now.count - last.count;
-    serverAt.push({ loopMaxMs: now.loopMax * 1000, fsyncs, fsyncMeanMs: fsyncs ? ((now.sum - last.sum) / fsyncs) * 1000 : NaN, fsyncsOver50ms: fsyncs - (now.upTo50 - last.upTo50), heldOver50ms: now.held - last.held, parsedOver50ms: now.parsed - last.parsed });
+    serverAt.push({ loopMaxMs: now.loopMax * 1000, fsyncs, fsyncMeanMs: fsyncs ? ((now.sum - last.sum) / fsyncs) * 1000 : NaN, fsyncsOver50ms: fsyncs - (now.upTo50 - last.upTo50), heldOver50ms: now.held - last.held, parsedOver50ms: now.parsed - last.parsed, queuedOver25ms: now.queued - last.queued, writesOver25ms: now.written - last.written, refreshing: now.refreshing - last.refreshing, delivering: now.delivering - last.delivering, clientLoopMaxMs });
     last = now;
   }
 })() : undefined;
@@ -197,9 +209,11 @@ if (values.timeline) {
   console.log(formatTable(Array.from({ length: windows }, (_, w) => ({
     from: `${w * 10} s`, acks: within(ackAt, w).length, 'ack p50 ms': +pct(within(ackAt, w), 0.5).toFixed(1), 'ack p99 ms': +pct(within(ackAt, w), 0.99).toFixed(1), 'ack max ms': +Math.max(...within(ackAt, w)).toFixed(1),
     'fresh p99 s': +(pct(within(freshAt, w), 0.99) / 1000).toFixed(2),
-    'server loop max ms': +(serverAt[w]?.loopMaxMs ?? NaN).toFixed(1), fsyncs: serverAt[w]?.fsyncs ?? NaN,
+    'server loop max ms': +(serverAt[w]?.loopMaxMs ?? NaN).toFixed(1), 'client loop max ms': +(serverAt[w]?.clientLoopMaxMs ?? NaN).toFixed(1), fsyncs: serverAt[w]?.fsyncs ?? NaN,
     'fsync mean ms': +(serverAt[w]?.fsyncMeanMs ?? NaN).toFixed(1), 'fsyncs > 50 ms': serverAt[w]?.fsyncsOver50ms ?? NaN,
     'acks > 50 ms': within(ackAt, w).filter((ms) => ms > 50).length, 'held > 50 ms': serverAt[w]?.heldOver50ms ?? NaN, 'parsed > 50 ms': serverAt[w]?.parsedOver50ms ?? NaN,
+    'log queue > 25 ms': serverAt[w]?.queuedOver25ms ?? NaN, 'log writes > 25 ms': serverAt[w]?.writesOver25ms ?? NaN,
+    'live refresh s': +(serverAt[w]?.refreshing ?? NaN).toFixed(1), 'delivery s': +(serverAt[w]?.delivering ?? NaN).toFixed(1),
   }))));
 }
 

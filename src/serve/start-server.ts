@@ -119,7 +119,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20), dedupWindowMs: c.dedupWindowMinutes * 60_000,
     onError: (err) => log(`stream: ${String(err)}`),
     onAccepted: (stream, accepted, rejected, ms) => metrics.accepted(stream, accepted, rejected, ms / 1000),
-    onSynced: (stream, seconds) => metrics.synced(stream, seconds),
+    onGroupWritten: (stream, timing) => metrics.groupWritten(stream, timing),
     onDelivered: (d) => {
       metrics.delivered(d);
       log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { SegmentDelivery, StreamSpec } from '../ingest/index.ts';
+import type { GroupTiming, SegmentDelivery, StreamSpec } from '../ingest/index.ts';
 import type { LiveRefresh } from '../transform/index.ts';
 
 /** What the collector, its deliveries and the live overlay report to the metrics. */
@@ -8,8 +8,8 @@ export interface StreamMetrics {
   accepted(stream: StreamSpec['name'], accepted: number, rejected: number, seconds: number): void;
   /** A collector request's body was parsed and checked on a parse thread in `seconds` (the first part of `accepted`'s). */
   parsed(stream: StreamSpec['name'], seconds: number): void;
-  /** A group write to a stream's log was fsynced in `seconds`. */
-  synced(stream: StreamSpec['name'], seconds: number): void;
+  /** A group write to a stream's log was made durable. */
+  groupWritten(stream: StreamSpec['name'], timing: GroupTiming): void;
   /** A batch was refused with 429: the buffer was full. */
   throttled(stream: StreamSpec['name']): void;
   delivered(deliveries: readonly SegmentDelivery[]): void;
@@ -30,6 +30,8 @@ export function streamMetrics(registry: Registry, pendingBytes: () => number, id
   const append = new Histogram({ name: 'shoplake_stream_append_seconds', help: 'Time from a batch received to its accepted records fsynced (the collector answers after it), by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
   const parse = new Histogram({ name: 'shoplake_stream_parse_seconds', help: 'Time from a collector request received to its body parsed and checked on a parse thread (the first part of the append time), by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
   const sync = new Histogram({ name: 'shoplake_stream_fsync_seconds', help: 'fdatasync of one group write to a stream\'s log (every acknowledgement waits for one; slow when other writers load the disk), by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
+  const queued = new Histogram({ name: 'shoplake_stream_log_queue_seconds', help: 'How long the oldest append of a group write to a stream\'s log waited for it to start (behind the group before, a seal or a new segment), by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
+  const write = new Histogram({ name: 'shoplake_stream_log_write_seconds', help: 'write(2) of one group write to a stream\'s log, before its fsync, by stream', labelNames: ['stream'], buckets: LATENCY, registers: [registry] });
   const throttled = new Counter({ name: 'shoplake_stream_throttled_total', help: 'Batches answered 429 because the buffer was full, by stream', labelNames: ['stream'], registers: [registry] });
   new Gauge({ name: 'shoplake_stream_buffer_bytes', help: 'Bytes accepted and not yet delivered to bronze', registers: [registry], collect() {
     this.set(pendingBytes());
@@ -51,7 +53,11 @@ export function streamMetrics(registry: Registry, pendingBytes: () => number, id
       append.observe({ stream }, seconds);
     },
     parsed: (stream, seconds) => parse.observe({ stream }, seconds),
-    synced: (stream, seconds) => sync.observe({ stream }, seconds),
+    groupWritten(stream, timing) {
+      queued.observe({ stream }, timing.queued);
+      write.observe({ stream }, timing.write);
+      sync.observe({ stream }, timing.sync);
+    },
     throttled: (stream) => throttled.inc({ stream }),
     delivered(deliveries) {
       for (const d of deliveries) {

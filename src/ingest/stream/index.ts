@@ -6,6 +6,7 @@ export type { PreparedBatch, RecordRejection } from './prepare-batch.ts';
 export { IS_STREAM_DELIVERY, STREAMS } from './stream-spec.ts';
 export type { StreamSpec } from './stream-spec.ts';
 export type { SegmentDelivery } from './deliver-segment.ts';
+export type { GroupTiming } from './stream-log.ts';
 export { JetStreamSource } from './jetstream-source.ts';
 export type { JetStreamSourceOptions } from './jetstream-source.ts';
 export { compactStreamBronze } from './compact-stream-bronze.ts';

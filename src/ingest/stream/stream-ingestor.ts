@@ -6,7 +6,7 @@ import { writeAtomically, type LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
 import { deliverSegment, forgetStreamIds, type SegmentDelivery } from './deliver-segment.ts';
 import { IdentityFilter } from './identity-filter.ts';
-import { StreamLog } from './stream-log.ts';
+import { StreamLog, type GroupTiming } from './stream-log.ts';
 import { prepareBatch, type PreparedBatch, type RecordRejection } from './prepare-batch.ts';
 import { STREAMS, type StreamSpec } from './stream-spec.ts';
 
@@ -29,8 +29,8 @@ export interface StreamIngestOptions {
   onDelivered?: (deliveries: SegmentDelivery[]) => void;
   /** A batch was checked and its good records made durable, `ms` after it came in. */
   onAccepted?: (stream: StreamSpec['name'], accepted: number, rejected: number, ms: number) => void;
-  /** A group write to a stream's log was fsynced in `seconds` (the disk's share of an acknowledgement). */
-  onSynced?: (stream: StreamSpec['name'], seconds: number) => void;
+  /** A group write to a stream's log was made durable: its queue wait, write and fsync (the log's share of an acknowledgement). */
+  onGroupWritten?: (stream: StreamSpec['name'], timing: GroupTiming) => void;
   onError?: (err: unknown) => void;
 }
 
@@ -52,7 +52,7 @@ export class StreamIngestor {
 
   constructor(private readonly db: DuckSession, private readonly state: StateDb, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
     for (const s of Object.values(STREAMS)) {
-      this.logs.set(s.name, new StreamLog(join(layout.home, 'stream', s.name), (seconds) => this.opts.onSynced?.(s.name, seconds)));
+      this.logs.set(s.name, new StreamLog(join(layout.home, 'stream', s.name), (timing) => this.opts.onGroupWritten?.(s.name, timing)));
       this.rejects.set(s.name, new StreamLog(join(layout.home, 'stream', `${s.name}-rejects`)));
     }
   }

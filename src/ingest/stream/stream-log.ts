@@ -19,6 +19,16 @@ export interface SegmentShape {
   head: Buffer;
 }
 
+/**
+ * One group write, in seconds: how long its oldest append waited in the queue (for the
+ * group before it, a seal, or a new segment's open), its write, and its fdatasync.
+ */
+export interface GroupTiming {
+  queued: number;
+  write: number;
+  sync: number;
+}
+
 /** A segment's shape while it is written. */
 class Written {
   readonly keys = new Set<string>();
@@ -54,7 +64,7 @@ export class StreamLog {
   private fh: FileHandle | undefined;
   private current: string | undefined;
   private currentBytes = 0;
-  private queue: Array<{ data: Buffer; keys: Iterable<string>; done: (err?: unknown) => void }> = [];
+  private queue: Array<{ data: Buffer; keys: Iterable<string>; at: number; done: (err?: unknown) => void }> = [];
   /** The open segment's shape while it is written; undefined once a write failed. */
   private written: Written | undefined;
   /** Shapes of the sealed segments this process wrote whole, by path. */
@@ -67,8 +77,8 @@ export class StreamLog {
   /** Bytes appended and not yet delivered (open and sealed segments). */
   pendingBytes = 0;
 
-  /** `onSync`: each group write's fdatasync, in seconds (what every acknowledgement waits for). */
-  constructor(readonly dir: string, private readonly onSync?: (seconds: number) => void) {}
+  /** `onGroup`: each group write's timing (what every acknowledgement in it waited for). */
+  constructor(readonly dir: string, private readonly onGroup?: (timing: GroupTiming) => void) {}
 
   /** Seals what a previous process left open and counts what waits for delivery. */
   async open(): Promise<void> {
@@ -87,7 +97,7 @@ export class StreamLog {
     const data = Buffer.from(lines.map((l) => `${l}\n`).join(''));
     this.pendingBytes += data.length;
     return new Promise((resolve, reject) => {
-      this.queue.push({ data, keys, done: (err) => (err ? reject(err) : resolve()) });
+      this.queue.push({ data, keys, at: performance.now(), done: (err) => (err ? reject(err) : resolve()) });
       void this.drain();
     });
   }
@@ -160,11 +170,12 @@ export class StreamLog {
           this.fh = await open(this.current, 'a');
           this.written = new Written();
         }
+        const writing = performance.now();
         const data = Buffer.concat(batch.map((b) => b.data));
         await this.fh.write(data);
         const syncing = performance.now();
         await this.fh.datasync();
-        this.onSync?.((performance.now() - syncing) / 1000);
+        this.onGroup?.({ queued: (writing - batch[0]!.at) / 1000, write: (syncing - writing) / 1000, sync: (performance.now() - syncing) / 1000 });
         this.currentBytes += data.length;
         this.written?.add(data, batch.map((b) => b.keys));
         for (const b of batch) b.done();
