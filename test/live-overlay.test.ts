@@ -267,7 +267,7 @@ test('live overlay on a PostgreSQL warehouse: its readers see the streamed event
     activity: await query("SELECT CAST(date AS VARCHAR) AS date, CAST(active_customers AS VARCHAR) AS a, CAST(sessions AS VARCHAR) AS s, CAST(purchases AS VARCHAR) AS p FROM mart_user_activity_daily WHERE date >= DATE '2031-01-01' OR date IN (SELECT max(date) FROM dim_date WHERE date < DATE '2031-01-01') ORDER BY date"),
     funnel: await query('SELECT step, CAST(sessions AS VARCHAR) AS s FROM mart_funnel ORDER BY step_order'),
     calendarEnd: await query('SELECT CAST(max(date) AS VARCHAR) AS d, CAST(count(*) AS INTEGER) AS n FROM dim_date'),
-    // Only while an overlay applies (it is laid again, empty, after a publish).
+    // Only while an overlay applies.
     live: await query('SELECT CAST(events AS INTEGER) AS events FROM _live_info').catch(() => []),
   });
   try {
@@ -289,7 +289,10 @@ test('live overlay on a PostgreSQL warehouse: its readers see the streamed event
     assert.equal((await server.orchestrator.waitFor(fold.runId)).state, 'success');
     const rebuilt = await neutral((sql) => onPostgres(sql));
     assert.deepEqual({ ...rebuilt, live: [] }, { ...live, live: [] }, 'the publish holds what the overlay showed');
-    assert.deepEqual(rebuilt.live, [], 'and the overlay is gone with the gold it was laid over');
+    // The overlay laid over the replaced gold was laid over the new one in the publish's
+    // transaction (or the one built on the new gold has been copied in since): PostgreSQL's
+    // readers never read gold without an overlay after a publish.
+    assert.equal(rebuilt.live.length, 1, 'an overlay is laid over the new gold');
   } finally {
     await embedded.close();
     await server.close();

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DuckSession, literal } from '../src/duck/index.ts';
 import { PostgresLiveOverlay, type LiveManifest } from '../src/warehouse/index.ts';
+import { detachLiveOverlay, relayLiveOverlay } from '../src/warehouse/postgres-live-overlay.ts';
 import { POSTGRES_URL, postgresAvailable, tempGoldSchema } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, starts over when a publish dropped it, and shows nothing over other gold', async (t) => {
+test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, starts over when dropped, stays laid over a publish of newer gold, and shows nothing over other gold', async (t) => {
   if (!(await postgresAvailable(t))) return;
   const schema = tempGoldSchema(t, 'gold_o');
   const dir = await tempDir('pg-live');
@@ -71,10 +72,47 @@ test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, s
     assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r1', [f1, f2], 3) }), 'full');
     assert.deepEqual(await read(), twice);
 
-    // Gold of another run under it (the views keep _publish_info from being dropped, so
-    // it is rewritten in place here): the overlay stays in PostgreSQL but shows nothing.
-    await client.query(`UPDATE ${schema}._publish_info SET run_id = 'r2'`);
-    assert.deepEqual(await read(), gold);
+    // A publish of newer gold (r2 folded in 'c'), as PostgresWarehouse makes one: the
+    // overlay laid over r1 is laid over r2 in the same transaction, and an overlay change
+    // meanwhile waits for it (they share a lock).
+    await client.query('BEGIN');
+    assert.equal(await detachLiveOverlay(client, schema), 'r1');
+    const f3 = await parquet('f3.parquet', "SELECT 'e' AS event_id, 4 AS n");
+    let applied = false;
+    const during = overlay.apply({ liveDir: dir, manifest: manifest('r1', [f1, f2, f3], 4), addedFacts: join(dir, f3) }).finally(() => (applied = true));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(applied, false, 'an overlay change waits for the publish holding the lock');
+    await client.query(`DROP TABLE ${schema}.fact_events CASCADE; CREATE TABLE ${schema}.fact_events (event_id text, n int);
+      INSERT INTO ${schema}.fact_events VALUES ('a', 1), ('b', 1), ('c', 1)`);
+    await publish('r2');
+    assert.equal(await relayLiveOverlay(client, schema, 'r1', 'r2'), true);
+    await client.query('COMMIT');
+    assert.equal(await during, 'incremental', 'the batch after the publish goes on over the new gold');
+    const relaid = await read();
+    assert.deepEqual(relaid.facts.map((r) => `${r.event_id}${r.n}`), ['a1', 'b2', 'c2', 'd3', 'e4'], 'the stream stays visible over the new gold');
+    assert.deepEqual(relaid.info, [{ events: 4 }]);
+
+    // The serving overlay's batches go on whatever run their manifest names (r3: published
+    // embedded, not yet in PostgreSQL); a copy made whole of r3's overlay waits for r3,
+    // and until then the overlay PostgreSQL holds stays.
+    assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r3', [f1, f2, f3], 4) }), 'incremental');
+    assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r3', [f3], 1), whole: true }), 'waiting');
+    assert.deepEqual((await read()).facts, relaid.facts);
+
+    // Gold of another run under it (as a publish that skipped the overlay would leave it):
+    // the overlay stays in PostgreSQL but shows nothing, and a publish then drops it.
+    await client.query(`UPDATE ${schema}._publish_info SET run_id = 'r9'`);
+    assert.deepEqual((await read()).facts, [{ event_id: 'a', n: 1 }, { event_id: 'b', n: 1 }, { event_id: 'c', n: 1 }]);
+    assert.deepEqual((await read()).info, []);
+    await client.query('BEGIN');
+    const laidOver = await detachLiveOverlay(client, schema);
+    assert.equal(laidOver, undefined, 'not laid over the gold being replaced');
+    await publish('r3');
+    assert.equal(await relayLiveOverlay(client, schema, laidOver, 'r3'), false);
+    await client.query('COMMIT');
+    assert.equal((await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [`${schema}_live`])).rowCount, 0, 'the overlay is dropped');
+    assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r3', [f3], 1), whole: true }), 'full');
+    assert.deepEqual((await read()).facts.map((r) => `${r.event_id}${r.n}`), ['a1', 'b1', 'c1', 'e4']);
   } finally {
     await overlay.close();
     await duck.close();

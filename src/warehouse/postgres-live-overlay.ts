@@ -35,12 +35,15 @@ const TABLES = [
  * The live overlay for gold in PostgreSQL: the streaming micro-batch's rows copied into
  * `<schema>_live`, with a view there for each overlaid table (published rows with the live
  * ones laid over them) that readers find first on their search path. Every change lands
- * in one transaction. The overlay applies only to the gold run it was built on: until
- * PostgreSQL holds that run it waits, and a publish drops the schema with the gold it
- * replaced (in its own transaction), after which the next change is copied whole.
+ * in one transaction, under the overlay's lock (`lockLiveOverlay`), which a publish takes
+ * too. A copy made whole waits until PostgreSQL holds the gold run its manifest names; the
+ * batches after it go on over whichever gold is under them: a publish lays the overlay
+ * over the new gold (`relayLiveOverlay`), as the embedded overlay stands in for a new
+ * warehouse until the one built on it has caught up.
  */
 export class PostgresLiveOverlay {
-  private synced: { baseRunId: string; token: string } | undefined;
+  /** The token of what this process last wrote to PostgreSQL's overlay. */
+  private synced: string | undefined;
   private db: DuckSession | undefined;
   private readonly live: string;
 
@@ -59,6 +62,7 @@ export class PostgresLiveOverlay {
     await client.connect();
     try {
       await client.query('BEGIN');
+      await lockLiveOverlay(client, this.opts.schema);
       const outcome = await this.applyIn(client, change);
       await client.query('COMMIT');
       return outcome;
@@ -79,33 +83,34 @@ export class PostgresLiveOverlay {
   private async applyIn(client: pg.Client, change: LiveChange): Promise<LiveSync> {
     const { manifest: m } = change;
     const gold = ident(this.opts.schema);
-    const firstOf = async <T>(table: string, column: string): Promise<T | undefined> => {
-      const { rows: [found] } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
-      return found?.ok ? (await client.query(`SELECT ${column} AS v FROM ${table}`)).rows[0]?.v as T : undefined;
-    };
-    if ((await firstOf<string>(`${gold}._publish_info`, 'run_id')) !== m.baseRunId) {
+    const live = ident(this.live);
+    const goldRun = await firstValue<string>(client, `${gold}._publish_info`, 'run_id');
+    const state = await firstValue<{ token: string; base: string }>(client, `${live}.live_state`, 'json_build_object(\'token\', token, \'base\', base_run_id)');
+    // PostgreSQL holds what this process last wrote, laid over the gold it holds: a batch
+    // of the same generation goes on over it, whichever run its manifest names (the embedded
+    // overlay's batches hold every event since their own build, so they stand in over a newer one).
+    const continuing = !change.whole && this.synced !== undefined && state?.token === this.synced && state.base === goldRun;
+    if (!continuing && goldRun !== m.baseRunId) {
       this.synced = undefined;
       return 'waiting';
     }
-    const current = await firstOf<string>(`${ident(this.live)}.live_state`, 'token');
-    const incremental = !change.whole && this.synced?.baseRunId === m.baseRunId && current === this.synced.token;
-    const token = incremental ? this.synced!.token : randomUUID();
-    if (!incremental) await this.create(client);
+    const token = continuing ? this.synced! : randomUUID();
+    if (!continuing) await this.create(client);
     const copy = (table: string, files: string[]) => this.copyFiles(client, table, files);
     const at = (f: string | null) => (f ? [join(change.liveDir, f)] : []);
     // Facts accumulate: a batch appends its file; a copy made whole takes every listed one.
-    await copy('live_fact_events', incremental ? (change.addedFacts ? [change.addedFacts] : []) : m.facts.map((f) => join(change.liveDir, f)));
+    await copy('live_fact_events', continuing ? (change.addedFacts ? [change.addedFacts] : []) : m.facts.map((f) => join(change.liveDir, f)));
     for (const [table, file] of [['live_activity', m.activity], ['live_funnel', m.funnel], ['live_dim_date', m.dimDate]] as const) {
-      await client.query(`DELETE FROM ${ident(this.live)}.${ident(table)}`);
+      await client.query(`DELETE FROM ${live}.${ident(table)}`);
       await copy(table, at(file));
     }
-    await client.query(`DELETE FROM ${ident(this.live)}.live_state`);
+    await client.query(`DELETE FROM ${live}.live_state`);
     await client.query(
-      `INSERT INTO ${ident(this.live)}.live_state VALUES ($1, $2, $3, $4::timestamp, $5, $6, $7)`,
-      [token, m.baseRunId, m.throughSeq, m.refreshedAt, m.events, m.funnel !== null, m.dimDate !== null],
+      `INSERT INTO ${live}.live_state VALUES ($1, $2, $3, $4::timestamp, $5, $6, $7)`,
+      [token, goldRun, m.throughSeq, m.refreshedAt, m.events, m.funnel !== null, m.dimDate !== null],
     );
-    this.synced = { baseRunId: m.baseRunId, token };
-    return incremental ? 'incremental' : 'full';
+    this.synced = token;
+    return continuing ? 'incremental' : 'full';
   }
 
   /** The overlay schema anew: row tables shaped like the published ones, and the views. */
@@ -117,24 +122,7 @@ export class PostgresLiveOverlay {
     for (const t of TABLES) await client.query(`CREATE TABLE ${live}.${ident(t.rows)} (LIKE ${gold}.${ident(t.gold)})`);
     await client.query(`CREATE INDEX ON ${live}.live_fact_events (event_id)`);
     await client.query(`CREATE TABLE ${live}.live_state (token text, base_run_id text, through_seq bigint, refreshed_at timestamp, events bigint, has_funnel boolean, has_dim_date boolean)`);
-    // What readers see of the overlay, and only while the published gold is the one it was built on.
-    await client.query(`CREATE VIEW ${live}._live_info AS
-      SELECT s.refreshed_at, s.events, s.through_seq, s.has_funnel, s.has_dim_date
-      FROM ${live}.live_state s JOIN ${gold}._publish_info p ON p.run_id = s.base_run_id`);
-    const on = `EXISTS (SELECT 1 FROM ${live}._live_info)`;
-    for (const t of TABLES) {
-      const rows = `${live}.${ident(t.rows)}`;
-      const published = `${gold}.${ident(t.gold)}`;
-      const body = t.combine === 'by_key'
-        ? `SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.event_id = w.event_id))
-           UNION ALL SELECT * FROM ${rows} WHERE ${on}`
-        : t.combine === 'by_day'
-          ? `SELECT * FROM (SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.date = w.date))
-                            UNION ALL SELECT * FROM ${rows} WHERE ${on}) u ORDER BY date`
-          : `SELECT * FROM ${rows} WHERE EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})
-             UNION ALL SELECT * FROM ${published} WHERE NOT EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})`;
-      await client.query(`CREATE VIEW ${live}.${ident(t.gold)} AS ${body}`);
-    }
+    await createViews(client, this.opts.schema);
   }
 
   /** Parquet files of the overlay into one of its row tables, columns matched by name. */
@@ -148,4 +136,83 @@ export class PostgresLiveOverlay {
     const select = `SELECT ${rows.map((r) => ident(r.name)).join(', ')} FROM read_parquet(${literalList(files)})`;
     await copyIntoPostgres(db, client, select, `${ident(this.live)}.${ident(table)}`, join(this.opts.scratchDir, `${table}.csv`));
   }
+}
+
+/** The value of `column` in the first row of `table`, or undefined when the table does not exist. */
+async function firstValue<T>(client: pg.ClientBase, table: string, column: string): Promise<T | undefined> {
+  const { rows: [found] } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
+  return found?.ok ? (await client.query(`SELECT ${column} AS v FROM ${table}`)).rows[0]?.v as T : undefined;
+}
+
+/** What readers see of the overlay (a view per overlaid table, over gold `schema`), and only while the published gold is the one it is laid over. */
+async function createViews(client: pg.ClientBase, schema: string): Promise<void> {
+  const gold = ident(schema);
+  const live = ident(liveSchemaOf(schema));
+  await client.query(`CREATE VIEW ${live}._live_info AS
+    SELECT s.refreshed_at, s.events, s.through_seq, s.has_funnel, s.has_dim_date
+    FROM ${live}.live_state s JOIN ${gold}._publish_info p ON p.run_id = s.base_run_id`);
+  const on = `EXISTS (SELECT 1 FROM ${live}._live_info)`;
+  for (const t of TABLES) {
+    const rows = `${live}.${ident(t.rows)}`;
+    const published = `${gold}.${ident(t.gold)}`;
+    const body = t.combine === 'by_key'
+      ? `SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.event_id = w.event_id))
+         UNION ALL SELECT * FROM ${rows} WHERE ${on}`
+      : t.combine === 'by_day'
+        ? `SELECT * FROM (SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.date = w.date))
+                          UNION ALL SELECT * FROM ${rows} WHERE ${on}) u ORDER BY date`
+        : `SELECT * FROM ${rows} WHERE EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})
+           UNION ALL SELECT * FROM ${published} WHERE NOT EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})`;
+    await client.query(`CREATE VIEW ${live}.${ident(t.gold)} AS ${body}`);
+  }
+}
+
+/**
+ * Serializes a transaction that changes the overlay of gold `schema` with every other
+ * (overlay changes and publishes): taken first in each, so neither waits on the other
+ * holding a table it needs (a copy reads `_publish_info`, a publish drops it).
+ */
+export async function lockLiveOverlay(client: pg.ClientBase, schema: string): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [liveSchemaOf(schema)]);
+}
+
+/**
+ * The first step of a publish's transaction: takes the overlay's lock and drops its views
+ * (they read the gold about to be replaced, and would keep `_publish_info` from being
+ * dropped). Returns the run the overlay is laid over when that is the gold being
+ * replaced, for `relayLiveOverlay`.
+ */
+export async function detachLiveOverlay(client: pg.ClientBase, schema: string): Promise<string | undefined> {
+  await lockLiveOverlay(client, schema);
+  const live = ident(liveSchemaOf(schema));
+  const replacedRun = await firstValue<string>(client, `${ident(schema)}._publish_info`, 'run_id');
+  const base = await firstValue<string>(client, `${live}.live_state`, 'base_run_id');
+  await client.query(`DROP VIEW IF EXISTS ${live}._live_info CASCADE`);
+  return base !== undefined && base === replacedRun ? base : undefined;
+}
+
+/**
+ * The last step of a publish's transaction: an overlay that was laid over the replaced
+ * gold (`laidOver`, from `detachLiveOverlay`) is laid over the new one, run `runId`. It
+ * holds every event streamed since the replaced gold's build, a superset of what the new
+ * one folded in (a published event's streamed copy shows once, by event_id), so PostgreSQL
+ * readers keep seeing the stream until the overlay built on the new gold is copied in.
+ * Any other overlay is dropped; so is one whose views no longer fit the new gold.
+ */
+export async function relayLiveOverlay(client: pg.ClientBase, schema: string, laidOver: string | undefined, runId: string): Promise<boolean> {
+  const live = ident(liveSchemaOf(schema));
+  if (laidOver !== undefined) {
+    await client.query('SAVEPOINT relay_live_overlay');
+    try {
+      await client.query(`UPDATE ${live}.live_state SET base_run_id = $1`, [runId]);
+      await createViews(client, schema);
+      await client.query('RELEASE SAVEPOINT relay_live_overlay');
+      return true;
+    } catch {
+      // A column the new gold added or dropped: the next copy lays a new overlay.
+      await client.query('ROLLBACK TO SAVEPOINT relay_live_overlay');
+    }
+  }
+  await client.query(`DROP SCHEMA IF EXISTS ${live} CASCADE`);
+  return false;
 }

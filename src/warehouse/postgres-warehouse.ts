@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { ident } from '../duck/index.ts';
-import { liveSchemaOf } from './postgres-live-overlay.ts';
+import { detachLiveOverlay, relayLiveOverlay } from './postgres-live-overlay.ts';
 import { errorMessage, redactUrl, TerminalError, TransientError } from '../errors/index.ts';
 import { stageTables, type StagedTable } from './postgres-staging.ts';
 import { postgresType } from './postgres-type.ts';
@@ -127,9 +127,8 @@ export class PostgresWarehouse implements WarehouseAdapter {
     const touched: string[] = [];
     await client.query('BEGIN');
     try {
-      // The live overlay was laid over the gold this replaces: it goes in the same
-      // transaction, and the server lays a new one over the new gold.
-      await client.query(`DROP SCHEMA IF EXISTS ${ident(liveSchemaOf(schema))} CASCADE`);
+      // The live overlay is laid over the gold this replaces: laid over the new one below.
+      const laidOver = await detachLiveOverlay(client, schema);
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${ident(schema)}`);
       for (const s of staged) {
         const live = `${ident(schema)}.${ident(s.table)}`;
@@ -163,6 +162,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
         }
       }
       await this.recordPublish(client, req, staged, tables);
+      await relayLiveOverlay(client, schema, laidOver, req.runId);
       await client.query('COMMIT');
       return touched;
     } catch (err) {
