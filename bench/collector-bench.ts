@@ -12,6 +12,7 @@
  *   npm run bench:collector -- --rate 20000 --timeline                         and ack latency and freshness per ten seconds
  *   npm run bench:collector -- --rate 20000 --build-process inline             builds in the serving process (default: a child at nice +10)
  *   npm run bench:collector -- --rate 20000 --build-nice 15                     the build child's nice (engine.buildNice, default 10)
+ *   npm run bench:collector -- --rate 20000 --poll-ms 250                      the freshness poll's interval (default 50 ms; each poll scans fact_events on the server)
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -24,7 +25,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { findServer } from '../src/serve/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
-const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, 'refresh-every': { type: 'string' }, 'build-process': { type: 'string' }, 'build-nice': { type: 'string' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
+const { values } = parseArgs({ options: { verbose: { type: 'boolean', default: false }, timeline: { type: 'boolean', default: false }, rate: { type: 'string' }, seconds: { type: 'string', default: '20' }, clients: { type: 'string', default: '32' }, batch: { type: 'string', default: '100' }, flush: { type: 'string' }, 'engine-threads': { type: 'string' }, 'refresh-every': { type: 'string' }, 'build-process': { type: 'string' }, 'build-nice': { type: 'string' }, 'poll-ms': { type: 'string', default: '50' }, profile: { type: 'boolean', default: false }, dir: { type: 'string', default: '.bench/collector' } } });
 const seconds = Number(values.seconds);
 const clients = Number(values.clients);
 const batchSize = Number(values.batch);
@@ -110,7 +111,7 @@ const poller = (async () => {
         ackedAt.delete(k);
       }
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, Number(values['poll-ms'])));
   }
 })();
 // With --timeline: per ten-second window, the server's event-loop delay (its maximum since
