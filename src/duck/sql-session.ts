@@ -32,6 +32,7 @@ export abstract class SqlSession {
   abstract interrupt(): void;
   protected abstract execute(sql: string, params: Params | undefined): Promise<void>;
   protected abstract query(sql: string, params: Params | undefined): Promise<Row[]>;
+  protected abstract queryUint32Columns(sql: string, params: Params | undefined): Promise<Uint32Array[]>;
   protected abstract disconnect(): Promise<void>;
 
   async run(sql: string, params?: Params): Promise<void> {
@@ -40,6 +41,14 @@ export abstract class SqlSession {
 
   async all<T extends object = Row>(sql: string, params?: Params): Promise<T[]> {
     return (await this.exclusive(() => this.timed(sql, () => this.query(sql, params)))) as unknown as T[];
+  }
+
+  /**
+   * A result of UINTEGER columns as one typed array per column (a NULL reads as 0): for
+   * results of many rows read on the event loop, no JavaScript value per row nor per item.
+   */
+  async uint32Columns(sql: string, params?: Params): Promise<Uint32Array[]> {
+    return this.exclusive(() => this.timed(sql, () => this.queryUint32Columns(sql, params)));
   }
 
   private async timed<T>(sql: string, fn: () => Promise<T>): Promise<T> {

@@ -94,7 +94,16 @@ export class StreamLog {
    * first appearance, are `keys`; resolves once they are on disk.
    */
   append(lines: readonly string[], keys: Iterable<string>): Promise<void> {
-    const data = Buffer.from(lines.map((l) => `${l}\n`).join(''));
+    // Each line written into one buffer: a line with its newline, then all of them joined,
+    // were two strings an append (most of the collector's allocation, bench:collector).
+    let size = lines.length;
+    for (const line of lines) size += Buffer.byteLength(line);
+    const data = Buffer.allocUnsafe(size);
+    let at = 0;
+    for (const line of lines) {
+      at += data.write(line, at);
+      data[at++] = 0x0a;
+    }
     this.pendingBytes += data.length;
     return new Promise((resolve, reject) => {
       this.queue.push({ data, keys, at: performance.now(), done: (err) => (err ? reject(err) : resolve()) });
