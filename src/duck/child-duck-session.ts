@@ -71,13 +71,6 @@ export class ChildDuckSession extends SqlSession {
     return (await this.engine.request({ op: 'all', conn: this.conn, sql, params: portable(params) })).rows ?? [];
   }
 
-  /** Through the child's rows: a child session's results cross a process boundary as values anyway. */
-  protected async queryUint32Columns(sql: string, params: Params | undefined): Promise<Uint32Array[]> {
-    const rows = await this.query(sql, params);
-    const names = rows[0] ? Object.keys(rows[0]) : [];
-    return names.map((name) => Uint32Array.from(rows, (r) => Number(r[name] ?? 0)));
-  }
-
   /** Closing the first connection closes the database and ends the process. */
   protected async disconnect(): Promise<void> {
     if (this.conn === 0) await this.engine.stop();

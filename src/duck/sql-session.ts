@@ -32,7 +32,6 @@ export abstract class SqlSession {
   abstract interrupt(): void;
   protected abstract execute(sql: string, params: Params | undefined): Promise<void>;
   protected abstract query(sql: string, params: Params | undefined): Promise<Row[]>;
-  protected abstract queryUint32Columns(sql: string, params: Params | undefined): Promise<Uint32Array[]>;
   protected abstract disconnect(): Promise<void>;
 
   async run(sql: string, params?: Params): Promise<void> {
@@ -43,15 +42,8 @@ export abstract class SqlSession {
     return (await this.exclusive(() => this.timed(sql, () => this.query(sql, params)))) as unknown as T[];
   }
 
-  /**
-   * A result of UINTEGER columns as one typed array per column (a NULL reads as 0): for
-   * results of many rows read on the event loop, no JavaScript value per row nor per item.
-   */
-  async uint32Columns(sql: string, params?: Params): Promise<Uint32Array[]> {
-    return this.exclusive(() => this.timed(sql, () => this.queryUint32Columns(sql, params)));
-  }
-
-  private async timed<T>(sql: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn`, a statement of this session's, reporting it when it took SHOPLAKE_SLOW_SQL_MS or more. */
+  protected async timed<T>(sql: string, fn: () => Promise<T>): Promise<T> {
     if (!SLOW_SQL_MS) return fn();
     const t0 = performance.now();
     try {

@@ -1,4 +1,4 @@
-import type { SqlSession } from '../../duck/index.ts';
+import type { DuckSession } from '../../duck/index.ts';
 import { FingerprintSet } from './fingerprint-set.ts';
 
 /** Identities are held in slices of this many ms of delivery time, each forgotten whole. */
@@ -21,7 +21,7 @@ interface Fingerprints {
   lo: Uint32Array;
 }
 
-const filters = new WeakMap<SqlSession, IdentityFilter>();
+const filters = new WeakMap<DuckSession, IdentityFilter>();
 
 /**
  * What the stream database's `stream_ids` may hold, in memory: the first 64 bits of each
@@ -41,10 +41,10 @@ export class IdentityFilter {
   private loaded = false;
   private loading: Promise<void> | undefined;
 
-  private constructor(private readonly db: SqlSession) {}
+  private constructor(private readonly db: DuckSession) {}
 
   /** The filter of the stream database open in `db`. */
-  static of(db: SqlSession): IdentityFilter {
+  static of(db: DuckSession): IdentityFilter {
     let filter = filters.get(db);
     if (!filter) filters.set(db, (filter = new IdentityFilter(db)));
     return filter;
