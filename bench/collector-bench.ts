@@ -70,7 +70,7 @@ const ackAt: Array<[number, number]> = [];
 const freshAt: Array<[number, number]> = [];
 let acked = 0;
 let throttled = 0;
-const failed = new Map<number, number>();
+const failed = new Map<number | string, number>();
 let n = 0;
 const ackedAt = new Map<number, number>();
 const body = (first: number) => JSON.stringify(Array.from({ length: batchSize }, (_, i) => ({
@@ -80,7 +80,7 @@ const body = (first: number) => JSON.stringify(Array.from({ length: batchSize },
 // with the server, and fetch's streams cost about twice the CPU per request.
 const agent = new Agent({ keepAlive: true, maxSockets: clients });
 const target = new URL('/v1/events', server.url);
-const post = (payload: string) => new Promise<{ status: number; text: string }>((resolve, reject) => {
+const post = (payload: string) => new Promise<{ status: number | string; text: string }>((resolve, reject) => {
   const req = request(target, { method: 'POST', agent, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
@@ -161,7 +161,8 @@ await Promise.all(Array.from({ length: clients }, async () => {
     const first = n;
     n += batchSize;
     const start = performance.now();
-    const res = await post(body(first));
+    // A socket error (the server dropped the connection) counts as a failed request, by its code.
+    const res = await post(body(first)).catch((err: NodeJS.ErrnoException) => ({ status: err.code ?? 'error', text: String(err) }));
     if (res.status === 429) {
       throttled++;
       await new Promise((r) => setTimeout(r, 200));
