@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DuckSession, literal } from '../src/duck/index.ts';
 import { PostgresLiveOverlay, type LiveManifest } from '../src/warehouse/index.ts';
-import { detachLiveOverlay, relayLiveOverlay } from '../src/warehouse/postgres-live-overlay.ts';
+import { detachLiveOverlay, relayLiveOverlay } from '../src/warehouse/postgres-live-relay.ts';
 import { POSTGRES_URL, postgresAvailable, tempGoldSchema } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 

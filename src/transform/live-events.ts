@@ -1,5 +1,5 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { IS_STREAM_DELIVERY } from '../ingest/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { errorMessage, TerminalError } from '../errors/index.ts';
@@ -223,12 +223,12 @@ export class LiveEvents {
    * being caught up writes, once they have been so for UNLISTED_GRACE_MS.
    */
   private async removeUnlisted(manifests: Array<LiveManifest | undefined>): Promise<void> {
-    const keep = new Set(manifests.flatMap((m) => (m ? liveFiles(this.dir, m) : [])));
+    const keep = new Set(manifests.flatMap((m) => (m ? liveFiles(this.dir, m).map((f) => basename(f)) : [])));
     const now = Date.now();
     const names = new Set(await readdir(this.dir).catch(() => [] as string[]));
     for (const name of this.unlistedSince.keys()) if (!names.has(name)) this.unlistedSince.delete(name);
     for (const name of names) {
-      if (!name.endsWith('.parquet') || keep.has(join(this.dir, name)) || this.next?.gen.owns(name)) {
+      if (!name.endsWith('.parquet') || keep.has(name) || this.next?.gen.owns(name)) {
         this.unlistedSince.delete(name);
         continue;
       }

@@ -139,13 +139,13 @@ export class PostgresLiveOverlay {
 }
 
 /** The value of `column` in the first row of `table`, or undefined when the table does not exist. */
-async function firstValue<T>(client: pg.ClientBase, table: string, column: string): Promise<T | undefined> {
+export async function firstValue<T>(client: pg.ClientBase, table: string, column: string): Promise<T | undefined> {
   const { rows: [found] } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
   return found?.ok ? (await client.query(`SELECT ${column} AS v FROM ${table}`)).rows[0]?.v as T : undefined;
 }
 
 /** What readers see of the overlay (a view per overlaid table, over gold `schema`), and only while the published gold is the one it is laid over. */
-async function createViews(client: pg.ClientBase, schema: string): Promise<void> {
+export async function createViews(client: pg.ClientBase, schema: string): Promise<void> {
   const gold = ident(schema);
   const live = ident(liveSchemaOf(schema));
   await client.query(`CREATE VIEW ${live}._live_info AS
@@ -174,45 +174,4 @@ async function createViews(client: pg.ClientBase, schema: string): Promise<void>
  */
 export async function lockLiveOverlay(client: pg.ClientBase, schema: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [liveSchemaOf(schema)]);
-}
-
-/**
- * The first step of a publish's transaction: takes the overlay's lock and drops its views
- * (they read the gold about to be replaced, and would keep `_publish_info` from being
- * dropped). Returns the run the overlay is laid over when that is the gold being
- * replaced, for `relayLiveOverlay`.
- */
-export async function detachLiveOverlay(client: pg.ClientBase, schema: string): Promise<string | undefined> {
-  await lockLiveOverlay(client, schema);
-  const live = ident(liveSchemaOf(schema));
-  const replacedRun = await firstValue<string>(client, `${ident(schema)}._publish_info`, 'run_id');
-  const base = await firstValue<string>(client, `${live}.live_state`, 'base_run_id');
-  await client.query(`DROP VIEW IF EXISTS ${live}._live_info CASCADE`);
-  return base !== undefined && base === replacedRun ? base : undefined;
-}
-
-/**
- * The last step of a publish's transaction: an overlay that was laid over the replaced
- * gold (`laidOver`, from `detachLiveOverlay`) is laid over the new one, run `runId`. It
- * holds every event streamed since the replaced gold's build, a superset of what the new
- * one folded in (a published event's streamed copy shows once, by event_id), so PostgreSQL
- * readers keep seeing the stream until the overlay built on the new gold is copied in.
- * Any other overlay is dropped; so is one whose views no longer fit the new gold.
- */
-export async function relayLiveOverlay(client: pg.ClientBase, schema: string, laidOver: string | undefined, runId: string): Promise<boolean> {
-  const live = ident(liveSchemaOf(schema));
-  if (laidOver !== undefined) {
-    await client.query('SAVEPOINT relay_live_overlay');
-    try {
-      await client.query(`UPDATE ${live}.live_state SET base_run_id = $1`, [runId]);
-      await createViews(client, schema);
-      await client.query('RELEASE SAVEPOINT relay_live_overlay');
-      return true;
-    } catch {
-      // A column the new gold added or dropped: the next copy lays a new overlay.
-      await client.query('ROLLBACK TO SAVEPOINT relay_live_overlay');
-    }
-  }
-  await client.query(`DROP SCHEMA IF EXISTS ${live} CASCADE`);
-  return false;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { ident } from '../duck/index.ts';
-import { detachLiveOverlay, relayLiveOverlay } from './postgres-live-overlay.ts';
+import { detachLiveOverlay, relayLiveOverlay } from './postgres-live-relay.ts';
 import { errorMessage, redactUrl, TerminalError, TransientError } from '../errors/index.ts';
 import { stageTables, type StagedTable } from './postgres-staging.ts';
 import { postgresType } from './postgres-type.ts';

@@ -102,6 +102,11 @@ export class FingerprintSet {
     this.table.put(hi, lo);
   }
 
+  /** Adds the fingerprints (hi[i], lo[i]) of two word arrays of one length. */
+  addAll(hi: Uint32Array, lo: Uint32Array): void {
+    for (let i = 0; i < hi.length; i++) this.add(hi[i]!, lo[i]!);
+  }
+
   /** Moves the next slots of the old table; drops it once all are moved. */
   private move(): void {
     const old = this.old!;
