@@ -16,7 +16,7 @@
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpuSeconds } from './process-cpu.ts';
 import { rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -217,12 +217,4 @@ if (values.timeline) {
     'log queue > 25 ms': serverAt[w]?.queuedOver25ms ?? NaN, 'log writes > 25 ms': serverAt[w]?.writesOver25ms ?? NaN,
     'live refresh s': +(serverAt[w]?.refreshing ?? NaN).toFixed(1), 'delivery s': +(serverAt[w]?.delivering ?? NaN).toFixed(1),
   }))));
-}
-
-/** CPU seconds (user + system, every thread) a process has used, from /proc (Linux; NaN elsewhere). */
-function cpuSeconds(pid: number): number {
-  if (!existsSync(`/proc/${pid}/stat`)) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  // utime and stime are fields 14 and 15 of stat(5), 12 and 13 after the command name.
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }

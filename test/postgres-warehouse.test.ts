@@ -38,6 +38,8 @@ test('PostgreSQL warehouse: the daily run publishes every gold table by COPY, id
     for (const m of models) assert.equal(byTable[m.name], m.key.join(','), `${m.name} has its declared key`);
     const indexed = (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1 AND tablename = 'fact_orders' AND indexdef NOT LIKE '%pkey%'", [schema])).rows[0]!.n;
     assert.ok(indexed >= 3, `fact_orders has indexes on its foreign keys (${indexed})`);
+    // As if the first publish had died between its commit and its last index build.
+    await client.query(`DROP INDEX ${ident(schema)}.fact_orders_store_key_idx`);
     const analyzed = (await client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND last_analyze IS NULL', [schema])).rows[0]!.n;
     assert.equal(analyzed, 0, 'every table was analyzed');
     const info = (await client.query(`SELECT run_id FROM ${ident(schema)}._publish_info`)).rows[0] as { run_id: string };
@@ -55,6 +57,7 @@ test('PostgreSQL warehouse: the daily run publishes every gold table by COPY, id
     const dimAfter = await count(`SELECT count(*)::int AS n FROM ${g}.dim_customer`);
     assert.ok(dimAfter > dimBefore, `dim_customer gained the new SCD2 versions by merge (${dimBefore} -> ${dimAfter})`);
     assert.equal((await client.query("SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND tablename = 'dim_customer' AND indexdef LIKE '%pkey%'", [schema])).rowCount, 1, 'the merged dimension kept its key');
+    assert.equal((await client.query("SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexname = 'fact_orders_store_key_idx'", [schema])).rowCount, 1, 'the next publish built the index the first left out');
     assert.equal(await count(`SELECT count(DISTINCT table_name)::int AS n FROM ${g}._partitions`), models.filter((m) => m.partitionBy).length, 'fingerprints are recorded for every partitioned table');
 
     // Three orders shipped: only their days' fact rows may be rewritten. xmin, the row

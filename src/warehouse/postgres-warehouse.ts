@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { ident } from '../duck/index.ts';
 import { detachLiveOverlay, relayLiveOverlay } from './postgres-live-relay.ts';
-import { errorMessage, redactUrl, TerminalError, TransientError } from '../errors/index.ts';
+import { errorMessage, redactUrl, ShoplakeError, TransientError } from '../errors/index.ts';
+import { buildIndexes, missingIndexes } from './postgres-indexes.ts';
 import { stageTables, type StagedTable } from './postgres-staging.ts';
 import { postgresType } from './postgres-type.ts';
 import { partitionPrints } from './partition-prints.ts';
@@ -32,11 +33,14 @@ const INDEX_BUILD_MEMORY = '256MB';
  * Gold in PostgreSQL. DuckDB writes each table's rows as CSV, streamed with COPY (never row
  * inserts) into a staging schema; what is shipped depends on the table (planTableLoad):
  * facts only the partitions whose fingerprint moved since the last publish, dimensions
- * and marts whole but merged by key, a new or reshaped table whole with its primary key,
- * foreign-key indexes and statistics. Then one transaction applies all of it to the
- * published schema, so a reader sees the whole old gold or the whole new one. A dropped
- * connection anywhere before that commit leaves the published schema as it was, and the
- * publish starts over.
+ * and marts whole but merged by key, a new or reshaped table whole with its primary key
+ * and statistics. Then one transaction applies all of it to the published schema, so a
+ * reader sees the whole old gold or the whole new one. A dropped connection anywhere
+ * before that commit leaves the published schema as it was, and the publish starts over.
+ * The foreign-key indexes of tables swapped in whole are built after that commit, on the
+ * published tables (readers are not kept waiting for them: they were half of a whole
+ * publish's work); a publish that fails among them is started over like any other, finds
+ * nothing to ship and builds the indexes still missing.
  */
 export class PostgresWarehouse implements WarehouseAdapter {
   readonly kind = 'postgres';
@@ -50,7 +54,8 @@ export class PostgresWarehouse implements WarehouseAdapter {
         return await this.publishOnce(req);
       } catch (err) {
         // A key that does not hold is the build's fault: another attempt would fail the same way.
-        if (err instanceof TerminalError) throw err;
+        // An index that would not build is said as such (the publish itself is visible).
+        if (err instanceof ShoplakeError) throw err;
         if (!isConnectionError(err) || attempt >= attempts) {
           throw new TransientError('warehouse_publish_failed', `publishing to PostgreSQL schema "${this.opts.schema}" failed (attempt ${attempt}): ${errorMessage(err)}`, {
             subject: redactUrl(this.opts.url), hint: 'the published schema is unchanged; check the server and run again', cause: err,
@@ -91,9 +96,20 @@ export class PostgresWarehouse implements WarehouseAdapter {
       const staged = done.map((r) => r.staged);
       const tables: PublishResult['tables'] = done.map((r) => ({ table: r.staged.table, rows: r.rows, load: describeLoad(r.staged, r.shipped) }));
       const touched = await this.apply(client, req, published, staged, tables);
+      const visibleMs = Date.now() - t0;
+      req.onVisible?.();
       for (const table of [...touched, PARTITIONS_TABLE, '_publish_info']) await client.query(`ANALYZE ${ident(schema)}.${ident(table)}`);
       await client.query(`DROP SCHEMA ${ident(staging)} CASCADE`);
-      return { tables, ms: Date.now() - t0 };
+      // Tables swapped in whole have none yet; a publish that failed after its commit left some out.
+      const declared = req.tables.flatMap((table) => (req.shapes?.[table]?.indexes ?? []).map((column) => ({ table, column })));
+      const missing = await missingIndexes(client, schema, declared);
+      await buildIndexes(pool, schema, missing).catch((err: unknown) => {
+        if (isConnectionError(err)) throw err;
+        throw new TransientError('warehouse_index_failed', `gold run ${req.runId} is published to PostgreSQL schema "${schema}", but building its indexes failed: ${errorMessage(err)}`, {
+          subject: missing.map((d) => `${d.table}.${d.column}`).join(', '), hint: 'queries work without them, only slower; the next publish builds the indexes still missing', cause: err,
+        });
+      });
+      return { tables, ms: Date.now() - t0, visibleMs };
     } finally {
       client.release();
       await pool.end().catch(() => undefined);
@@ -113,7 +129,7 @@ export class PostgresWarehouse implements WarehouseAdapter {
       columns, published: before?.columns, key,
       ...(prints ? { partitions: { build: prints, published: published.partitions.get(table) } } : {}),
     });
-    return { table, plan, columns, key, indexes: shape?.indexes ?? [], ...(shape?.partitionBy ? { partitionBy: shape.partitionBy } : {}), ...(prints ? { prints } : {}) };
+    return { table, plan, columns, key, ...(shape?.partitionBy ? { partitionBy: shape.partitionBy } : {}), ...(prints ? { prints } : {}) };
   }
 
   /**
