@@ -172,3 +172,36 @@ test('PostgreSQL warehouse: a duplicate or missing key is refused as such, at on
     await dropSchema(schema);
   }
 });
+
+test('PostgreSQL warehouse: an index that will not build fails the publish as such, with gold already visible, and the next publish builds it', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const schema = `gold_i${process.pid}`;
+  const root = await tempDir('pg-idx');
+  const { build, tables, shapes } = await goldBuild(root, 54);
+  const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
+  const watcher = new pg.Client({ connectionString: POSTGRES_URL });
+  await watcher.connect();
+  const indexed = async () => (await watcher.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'fact_orders' ORDER BY 1", [schema])).rows.map((r) => r.indexname);
+  try {
+    // A column the table has not: PostgreSQL refuses its index (not a lost connection, so no retry).
+    const withBadIndex = { ...shapes, fact_orders: { ...shapes['fact_orders']!, indexes: ['no_such_column', 'store_key'] } };
+    await assert.rejects(wh.publish({ build, tables, shapes: withBadIndex, runId: 'r1', publishedAt: new Date().toISOString() }), (err: Error & { code?: string; subject?: string }) => {
+      assert.equal(err.code, 'warehouse_index_failed', err.message);
+      assert.match(err.message, /is published/);
+      assert.equal(err.subject, 'fact_orders.no_such_column, fact_orders.store_key');
+      return true;
+    });
+    assert.equal((await watcher.query(`SELECT run_id FROM ${ident(schema)}._publish_info`)).rows[0]?.run_id, 'r1', 'gold was visible before the indexes');
+    assert.deepEqual(await indexed(), ['fact_orders_pkey', 'fact_orders_store_key_idx'], 'the index that could be built was');
+
+    const declared = { ...shapes, fact_orders: { ...shapes['fact_orders']!, indexes: ['store_key', 'product_key'] } };
+    const result = await wh.publish({ build, tables, shapes: declared, runId: 'r2', publishedAt: new Date().toISOString() });
+    assert.equal(result.tables.find((x) => x.table === 'fact_orders')?.load?.shipped, 0, 'nothing was shipped again');
+    assert.ok(result.visibleMs !== undefined && result.visibleMs <= result.ms);
+    assert.deepEqual(await indexed(), ['fact_orders_pkey', 'fact_orders_product_key_idx', 'fact_orders_store_key_idx'], 'the next publish built the declared index still missing');
+  } finally {
+    await watcher.end();
+    await build.close();
+    await dropSchema(schema);
+  }
+});
