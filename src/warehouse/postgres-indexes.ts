@@ -33,15 +33,12 @@ export async function missingIndexes(client: pg.ClientBase, schema: string, decl
 /**
  * Builds indexes on published tables, as many at once as the pool has connections. A
  * plain CREATE INDEX takes a SHARE lock, which readers pass: they query the table while
- * it is indexed, only writers (the next publish) wait. Returns the ms each took.
+ * it is indexed, only writers (the next publish) wait. Every build is let finish (or
+ * fail) before the first failure is thrown.
  */
-export async function buildIndexes(pool: pg.Pool, schema: string, indexes: readonly DeclaredIndex[]): Promise<Array<DeclaredIndex & { ms: number }>> {
-  const outcomes = await Promise.allSettled(indexes.map(async (d) => {
-    const t0 = Date.now();
-    await pool.query(`CREATE INDEX IF NOT EXISTS ${ident(indexName(d))} ON ${ident(schema)}.${ident(d.table)} (${ident(d.column)})`);
-    return { ...d, ms: Date.now() - t0 };
-  }));
+export async function buildIndexes(pool: pg.Pool, schema: string, indexes: readonly DeclaredIndex[]): Promise<void> {
+  const outcomes = await Promise.allSettled(indexes.map((d) =>
+    pool.query(`CREATE INDEX IF NOT EXISTS ${ident(indexName(d))} ON ${ident(schema)}.${ident(d.table)} (${ident(d.column)})`)));
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failure) throw failure.reason;
-  return outcomes.map((o) => (o as PromiseFulfilledResult<DeclaredIndex & { ms: number }>).value);
 }

@@ -50,7 +50,7 @@ export interface StagingResult {
  * before. Measured on scale 1, one table after the other: fact_events spent 1.5 s in
  * DuckDB's export, 4–6 s in COPY and 5–7 s in its four index builds, and the whole publish
  * 21 s; overlapped, 10.9–15 s (bench:postgres, two cores); with the foreign-key indexes
- * after the commit (postgres-warehouse.ts), gold is visible at 7.8–11 s.
+ * after the commit (postgres-warehouse.ts), gold is visible at 7.9–12.7 s.
  * DuckDB exports one table ahead of the copies, so the scratch folder holds at most two
  * tables' files. `tables` go in the order given (the largest first keeps the cores
  * busiest). On a failure, every started step is let finish (or fail) before the first
