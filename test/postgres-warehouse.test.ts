@@ -88,14 +88,9 @@ test('PostgreSQL warehouse: the daily run publishes every gold table by COPY, id
 
 test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers see the whole old gold until the commit', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const schema = `gold_k${process.pid}`;
-  const root = await tempDir('pg-kill');
-  const { build, tables, shapes } = await goldBuild(root, 52);
   // A big fact table (below), so that a COPY is running long enough to be killed.
-  const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
+  const { schema, build, tables, shapes, wh, watcher, close } = await publishFixture('k', 52);
   const factEvents = `SELECT count(*)::int AS n FROM ${ident(schema)}.fact_events`;
-  const watcher = new pg.Client({ connectionString: POSTGRES_URL });
-  await watcher.connect();
   try {
     await wh.publish({ build, tables, shapes, runId: 'r1', publishedAt: new Date().toISOString() });
     const oldRows = (await watcher.query<{ n: number }>(factEvents)).rows[0]!.n;
@@ -129,20 +124,13 @@ test('PostgreSQL warehouse: a connection killed mid-load is retried, and readers
     assert.equal(load?.kind, 'partitions', 'fact_events was replaced partition by partition');
     assert.equal((await watcher.query(`SELECT run_id FROM ${ident(schema)}._publish_info`)).rows[0]?.run_id, 'r2');
   } finally {
-    await watcher.end();
-    await build.close();
-    await dropSchema(schema);
+    await close();
   }
 });
 
 test('PostgreSQL warehouse: a duplicate or missing key is refused as such, at once, and the published gold stays as it was', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const schema = `gold_d${process.pid}`;
-  const root = await tempDir('pg-dup');
-  const { build, tables, shapes } = await goldBuild(root, 53);
-  const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
-  const watcher = new pg.Client({ connectionString: POSTGRES_URL });
-  await watcher.connect();
+  const { schema, build, tables, shapes, wh, watcher, close } = await publishFixture('d', 53);
   const customers = `SELECT count(*)::int AS n FROM ${ident(schema)}.dim_customer`;
   try {
     await wh.publish({ build, tables, shapes, runId: 'r1', publishedAt: new Date().toISOString() });
@@ -167,20 +155,13 @@ test('PostgreSQL warehouse: a duplicate or missing key is refused as such, at on
       assert.equal((await watcher.query<{ n: number }>(customers)).rows[0]!.n, before, `${table}: the published dimension is unchanged`);
     }
   } finally {
-    await watcher.end();
-    await build.close();
-    await dropSchema(schema);
+    await close();
   }
 });
 
 test('PostgreSQL warehouse: an index that will not build fails the publish as such, with gold already visible, and the next publish builds it', async (t) => {
   if (!(await postgresAvailable(t))) return;
-  const schema = `gold_i${process.pid}`;
-  const root = await tempDir('pg-idx');
-  const { build, tables, shapes } = await goldBuild(root, 54);
-  const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
-  const watcher = new pg.Client({ connectionString: POSTGRES_URL });
-  await watcher.connect();
+  const { schema, build, tables, shapes, wh, watcher, close } = await publishFixture('i', 54);
   const indexed = async () => (await watcher.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'fact_orders' ORDER BY 1", [schema])).rows.map((r) => r.indexname);
   try {
     // A column the table has not: PostgreSQL refuses its index (not a lost connection, so no retry).
@@ -200,8 +181,22 @@ test('PostgreSQL warehouse: an index that will not build fails the publish as su
     assert.ok(result.visibleMs !== undefined && result.visibleMs <= result.ms);
     assert.deepEqual(await indexed(), ['fact_orders_pkey', 'fact_orders_product_key_idx', 'fact_orders_store_key_idx'], 'the next publish built the declared index still missing');
   } finally {
+    await close();
+  }
+});
+
+/** A small run's gold to publish (goldBuild) into schema `gold_<tag><pid>`, with a warehouse for it and a reader's connection; `close` drops the schema. */
+async function publishFixture(tag: string, seed: number) {
+  const schema = `gold_${tag}${process.pid}`;
+  const root = await tempDir(`pg-${tag}`);
+  const { build, tables, shapes } = await goldBuild(root, seed);
+  const wh = new PostgresWarehouse({ url: POSTGRES_URL, schema, scratchDir: join(root, 'scratch') });
+  const watcher = new pg.Client({ connectionString: POSTGRES_URL });
+  await watcher.connect();
+  const close = async () => {
     await watcher.end();
     await build.close();
     await dropSchema(schema);
-  }
-});
+  };
+  return { schema, build, tables, shapes, wh, watcher, close };
+}
