@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { queueLocation } from '../src/orchestrate/index.ts';
-import { JobQueue } from '../src/state/index.ts';
+import { JobNotifier, JobQueue } from '../src/state/index.ts';
 import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 
 test('job queue: a run aborted while its jobs wait (a task timeout) throws the reason at once, and no worker takes them after', async (t) => {
@@ -37,5 +37,37 @@ test('job queue: a run aborted while its jobs wait (a task timeout) throws the r
   } finally {
     await worker.close();
     await submitter.close();
+  }
+});
+
+test('job notifier: a watch wakes at its queue\'s event, sent from another connection, at once if it came before the wait, and not for another queue', async (t) => {
+  if (!(await postgresAvailable(t))) return;
+  const { url } = queueLocation(tempStateUrl(t, 'shoplake_jn'));
+  const schema = `shoplake_jn${process.pid}`;
+  const listener = await JobNotifier.open(url, schema);
+  const sender = await JobNotifier.open(url, schema);
+  assert.ok(listener && sender, 'both connected');
+  const watch = listener.watch('models', 'settled');
+  try {
+    const elapsed = async (f: () => Promise<void>) => {
+      const t0 = Date.now();
+      await f();
+      return Date.now() - t0;
+    };
+    // Another queue's event, or this queue's other event, leaves the wait to its timeout.
+    await sender.notify('ingest', 'settled');
+    await sender.notify('models', 'created');
+    assert.ok(await elapsed(() => watch.wait(400)) >= 390, 'no wake for another queue or event');
+    const waited = await elapsed(() => Promise.all([watch.wait(10_000), new Promise((r) => setTimeout(r, 100)).then(() => sender.notify('models', 'settled'))]).then(() => undefined));
+    assert.ok(waited < 5_000, `woken by the notification after ${waited} ms, not the 10 s timeout`);
+    // One that came while nobody waited is kept for the next wait.
+    await sender.notify('models', 'settled');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(await elapsed(() => watch.wait(10_000)) < 100, 'the pending notification ends the next wait at once');
+    assert.ok(await elapsed(() => watch.wait(300)) >= 290, 'and only that one');
+  } finally {
+    watch.stop();
+    await listener.close();
+    await sender.close();
   }
 });

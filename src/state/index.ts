@@ -4,4 +4,5 @@ export { PostgresStateDb } from './postgres-state-db.ts';
 export { claimStateOwnership } from './state-owner-lock.ts';
 export type { StateOwnerLock } from './state-owner-lock.ts';
 export { JobQueue } from './job-queue.ts';
+export { JobNotifier } from './job-notifier.ts';
 export type { JobQueueOptions, JobSettled } from './job-queue.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
+import { JobNotifier } from './job-notifier.ts';
 import { errorMessage, redactUrl, TransientError } from '../errors/index.ts';
 
 const POLL_WINDOW = 32;
@@ -31,11 +32,12 @@ export type JobSettled<T, R> =
 export class JobQueue {
   private readonly created = new Set<string>();
 
-  private constructor(private readonly boss: PgBoss, private readonly opts: JobQueueOptions) {}
+  private constructor(private readonly boss: PgBoss, private readonly opts: JobQueueOptions, private readonly notifier: JobNotifier | undefined) {}
 
   static async open(opts: JobQueueOptions): Promise<JobQueue> {
+    const schema = opts.schema ?? 'shoplake_queue';
     const boss = new PgBoss({
-      connectionString: opts.url, schema: opts.schema ?? 'shoplake_queue', max: 4,
+      connectionString: opts.url, schema, max: 4,
       supervise: true, maintenanceIntervalSeconds: opts.superviseSeconds ?? 10, schedule: false,
     });
     boss.on('error', () => undefined);
@@ -45,7 +47,7 @@ export class JobQueue {
       await boss.stop({ graceful: false }).catch(() => undefined);
       throw new TransientError('queue_unavailable', `the task queue in ${redactUrl(opts.url)} is not reachable: ${errorMessage(err)}`, { subject: 'workers', hint: 'check state.url and that PostgreSQL is up', cause: err });
     }
-    return new JobQueue(boss, opts);
+    return new JobQueue(boss, opts, await JobNotifier.open(opts.url, schema));
   }
 
   /**
@@ -63,10 +65,25 @@ export class JobQueue {
     const rows = [...open].map(([id, data], i) => ({
       id, name: queue, data, priority: jobs.length - i, expireInSeconds: this.opts.taskTimeoutSeconds, retryLimit: this.opts.attempts - 1, retryDelay: 1,
     }));
-    for (let i = 0; i < rows.length; i += 1000) await this.boss.insert(rows.slice(i, i + 1000));
+    // Watched from before the insert: a worker may settle a job before the insert returns.
+    const settled = this.notifier?.watch(queue, 'settled');
+    try {
+      for (let i = 0; i < rows.length; i += 1000) await this.boss.insert(rows.slice(i, i + 1000));
+      await this.notifier?.notify(queue, 'created');
+      await this.collect(queue, open, onSettled, idle, settled?.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms))), signal);
+    } finally {
+      settled?.stop();
+    }
+  }
+
+  /** Polls the open jobs until each is settled: every 200 ms, or sooner when a worker says one is. */
+  private async collect<T extends object, R extends object>(
+    queue: string, open: Map<string, T>, onSettled: (s: JobSettled<T, R>) => Promise<void>, idle: { ms: number; error: (waiting: number) => Error },
+    wait: (ms: number) => Promise<void>, signal?: AbortSignal,
+  ): Promise<void> {
     let lastTaken = Date.now();
     while (open.size > 0) {
-      await new Promise((r) => setTimeout(r, 200));
+      await wait(200);
       if (signal?.aborted) {
         await this.boss.cancel(queue, [...open.keys()]).catch(() => undefined);
         signal.throwIfAborted();
@@ -99,18 +116,28 @@ export class JobQueue {
       let id = '';
       id = await this.boss.work<T>(queue, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
         try {
-          return await handler(job!.data);
+          const output = await handler(job!.data);
+          // Completed here rather than by pg-boss after the return (its own complete then finds
+          // the job done and changes nothing), so the run can be told it is settled.
+          await this.boss.complete(queue, job!.id, output);
+          await this.notifier?.notify(queue, 'settled');
+          return output;
         } finally {
           // pg-boss waits out the rest of its polling interval after every job, even with
           // more queued: half a second lost per small file. A notified worker fetches at once.
           this.boss.notifyWorker(id);
         }
       });
+      // A job submitted while this one waits out its poll is fetched at once.
+      this.notifier?.subscribe((q, event) => {
+        if (q === queue && event === 'created') this.boss.notifyWorker(id);
+      });
     }
   }
 
   async close(): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: 30_000 }).catch(() => undefined);
+    await this.notifier?.close();
   }
 
   private async ensure(queue: string): Promise<void> {

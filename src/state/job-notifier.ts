@@ -1,0 +1,95 @@
+import pg from 'pg';
+
+/** What a notification says happened to a queue's jobs. */
+export type JobEvent = 'created' | 'settled';
+
+/**
+ * PostgreSQL LISTEN/NOTIFY beside the job queues, so that a worker takes a job as soon as
+ * it is submitted and the run sees it settled as soon as a worker finishes it. pg-boss
+ * finds both by polling (an idle worker every half second, the run every 200 ms): a task
+ * submitted to an idle worker took 214 ms on average from submit to settled, 8 ms with
+ * notifications, and a small run's 31 model tasks on one worker 5.0–5.4 s instead of
+ * 3.6–3.9 (bench:workers at scale 0.1). The polls stay: a notification only cuts one
+ * short, so one lost with its connection costs nothing but that time.
+ */
+export class JobNotifier {
+  private readonly waiters = new Set<(queue: string, event: JobEvent) => void>();
+  private alive = true;
+
+  private constructor(private readonly client: pg.Client, private readonly channel: string) {
+    client.on('notification', (msg) => {
+      const [event, queue] = splitPayload(msg.payload ?? '');
+      if (!event || !queue) return;
+      for (const waiter of this.waiters) waiter(queue, event);
+    });
+    // Without notifications the polls go on alone.
+    client.on('error', () => {
+      this.alive = false;
+    });
+  }
+
+  /** Listens on the channel of the queues kept in `schema`; undefined when it cannot connect (the polls do without). */
+  static async open(url: string, schema: string): Promise<JobNotifier | undefined> {
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const channel = `${schema}_jobs`;
+      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
+      return new JobNotifier(client, channel);
+    } catch {
+      await client.end().catch(() => undefined);
+      return undefined;
+    }
+  }
+
+  /** Tells every listener that jobs of `queue` were created or settled. */
+  async notify(queue: string, event: JobEvent): Promise<void> {
+    if (!this.alive) return;
+    await this.client.query('SELECT pg_notify($1, $2)', [this.channel, `${event}:${queue}`]).catch(() => undefined);
+  }
+
+  /** Calls `fn` on every notification until the returned function is called. */
+  subscribe(fn: (queue: string, event: JobEvent) => void): () => void {
+    this.waiters.add(fn);
+    return () => this.waiters.delete(fn);
+  }
+
+  /**
+   * Watches for `event` on `queue`: each `wait(ms)` resolves at the next one, or at once
+   * if one came since the last wait, or after `ms`. `stop` ends the watch.
+   */
+  watch(queue: string, event: JobEvent): { wait: (ms: number) => Promise<void>; stop: () => void } {
+    let pending = false;
+    let wake: (() => void) | undefined;
+    const stop = this.subscribe((q, e) => {
+      if (q !== queue || e !== event) return;
+      pending = true;
+      wake?.();
+    });
+    const wait = async (ms: number): Promise<void> => {
+      if (!pending) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, ms);
+        });
+        clearTimeout(timer);
+        wake = undefined;
+      }
+      pending = false;
+    };
+    return { wait, stop: () => void stop() };
+  }
+
+  async close(): Promise<void> {
+    this.waiters.clear();
+    await this.client.end().catch(() => undefined);
+  }
+}
+
+function splitPayload(payload: string): [JobEvent | undefined, string | undefined] {
+  const at = payload.indexOf(':');
+  const event = payload.slice(0, at);
+  return event === 'created' || event === 'settled' ? [event, payload.slice(at + 1)] : [undefined, undefined];
+}
