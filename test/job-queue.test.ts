@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import pg from 'pg';
 import { queueLocation } from '../src/orchestrate/index.ts';
 import { JobNotifier, JobQueue } from '../src/state/index.ts';
 import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
@@ -65,6 +66,19 @@ test('job notifier: a watch wakes at its queue\'s event, sent from another conne
     await new Promise((r) => setTimeout(r, 300));
     assert.ok(await elapsed(() => watch.wait(10_000)) < 100, 'the pending notification ends the next wait at once');
     assert.ok(await elapsed(() => watch.wait(300)) >= 290, 'and only that one');
+
+    // The listening connection killed (as by a server restart): made again within seconds.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const killed = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = $1', [`LISTEN "${schema}_jobs"`]);
+    await admin.end();
+    assert.equal(killed.rowCount, 1, 'the listener\'s connection was found and ended');
+    let woken = false;
+    for (let i = 0; i < 50 && !woken; i++) {
+      await sender.notify('models', 'settled');
+      woken = (await elapsed(() => watch.wait(200))) < 150;
+    }
+    assert.ok(woken, 'notifications reach the watch again after the listener reconnected');
   } finally {
     watch.stop();
     await listener.close();

@@ -14,39 +14,64 @@ export type JobEvent = 'created' | 'settled';
  */
 export class JobNotifier {
   private readonly waiters = new Set<(queue: string, event: JobEvent) => void>();
-  private alive = true;
+  /** The listening connection; undefined while it is being made again. */
+  private client: pg.Client | undefined;
+  private closed = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly client: pg.Client, private readonly channel: string) {
+  private constructor(private readonly url: string, private readonly channel: string) {}
+
+  /**
+   * Listens on the channel of the queues kept in `schema`; undefined when it cannot connect
+   * (the polls do without). A connection lost later (a server restart) is made again,
+   * after 1 s, doubling to 30 s.
+   */
+  static async open(url: string, schema: string): Promise<JobNotifier | undefined> {
+    const notifier = new JobNotifier(url, `${schema}_jobs`);
+    return (await notifier.connect()) ? notifier : undefined;
+  }
+
+  private async connect(): Promise<boolean> {
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query(`LISTEN "${this.channel.replace(/"/g, '""')}"`);
+    } catch {
+      await client.end().catch(() => undefined);
+      return false;
+    }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      return false;
+    }
     client.on('notification', (msg) => {
       const [event, queue] = splitPayload(msg.payload ?? '');
       if (!event || !queue) return;
       for (const waiter of this.waiters) waiter(queue, event);
     });
-    // Without notifications the polls go on alone.
-    client.on('error', () => {
-      this.alive = false;
+    client.on('end', () => {
+      if (this.client === client) this.client = undefined;
+      this.reconnect(1_000);
     });
+    this.client = client;
+    return true;
   }
 
-  /** Listens on the channel of the queues kept in `schema`; undefined when it cannot connect (the polls do without). */
-  static async open(url: string, schema: string): Promise<JobNotifier | undefined> {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      const channel = `${schema}_jobs`;
-      await client.query(`LISTEN "${channel.replace(/"/g, '""')}"`);
-      return new JobNotifier(client, channel);
-    } catch {
-      await client.end().catch(() => undefined);
-      return undefined;
-    }
+  private reconnect(delay: number): void {
+    if (this.closed || this.reconnectTimer) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect().then((ok) => {
+        if (!ok) this.reconnect(Math.min(30_000, delay * 2));
+      });
+    }, delay);
+    this.reconnectTimer.unref();
   }
 
-  /** Tells every listener that jobs of `queue` were created or settled. */
+  /** Tells every listener that jobs of `queue` were created or settled (nobody, while the connection is being made again). */
   async notify(queue: string, event: JobEvent): Promise<void> {
-    if (!this.alive) return;
-    await this.client.query('SELECT pg_notify($1, $2)', [this.channel, `${event}:${queue}`]).catch(() => undefined);
+    await this.client?.query('SELECT pg_notify($1, $2)', [this.channel, `${event}:${queue}`]).catch(() => undefined);
   }
 
   /** Calls `fn` on every notification until the returned function is called. */
@@ -83,8 +108,10 @@ export class JobNotifier {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
     this.waiters.clear();
-    await this.client.end().catch(() => undefined);
+    await this.client?.end().catch(() => undefined);
   }
 }
 
