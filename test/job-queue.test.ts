@@ -50,7 +50,7 @@ test('job notifier: a watch wakes at its queue\'s event, sent from another conne
   assert.ok(listener && sender, 'both connected');
   const watch = listener.watch('models', 'settled');
   try {
-    const elapsed = async (f: () => Promise<void>) => {
+    const elapsed = async (f: () => Promise<unknown>) => {
       const t0 = Date.now();
       await f();
       return Date.now() - t0;
@@ -59,12 +59,16 @@ test('job notifier: a watch wakes at its queue\'s event, sent from another conne
     await sender.notify('ingest', 'settled');
     await sender.notify('models', 'created');
     assert.ok(await elapsed(() => watch.wait(400)) >= 390, 'no wake for another queue or event');
+    assert.equal(await watch.wait(50), undefined, 'a wait that times out says so');
     const waited = await elapsed(() => Promise.all([watch.wait(10_000), new Promise((r) => setTimeout(r, 100)).then(() => sender.notify('models', 'settled'))]).then(() => undefined));
     assert.ok(waited < 5_000, `woken by the notification after ${waited} ms, not the 10 s timeout`);
-    // One that came while nobody waited is kept for the next wait.
-    await sender.notify('models', 'settled');
+    // Those that came while nobody waited are kept for the next wait, with the jobs they name.
+    await sender.notify('models', 'settled', 'job-1');
+    await sender.notify('models', 'settled', 'job-2');
     await new Promise((r) => setTimeout(r, 300));
-    assert.ok(await elapsed(() => watch.wait(10_000)) < 100, 'the pending notification ends the next wait at once');
+    let ids: string[] | undefined;
+    assert.ok(await elapsed(async () => (ids = await watch.wait(10_000))) < 100, 'the pending notifications end the next wait at once');
+    assert.deepEqual(ids, ['job-1', 'job-2']);
     assert.ok(await elapsed(() => watch.wait(300)) >= 290, 'and only that one');
 
     // The listening connection killed (as by a server restart): made again within seconds.

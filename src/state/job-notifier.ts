@@ -13,7 +13,7 @@ export type JobEvent = 'created' | 'settled';
  * short, so one lost with its connection costs nothing but that time.
  */
 export class JobNotifier {
-  private readonly waiters = new Set<(queue: string, event: JobEvent) => void>();
+  private readonly waiters = new Set<(queue: string, event: JobEvent, id: string | undefined) => void>();
   /** The listening connection; undefined while it is being made again. */
   private client: pg.Client | undefined;
   private closed = false;
@@ -46,9 +46,9 @@ export class JobNotifier {
       return false;
     }
     client.on('notification', (msg) => {
-      const [event, queue] = splitPayload(msg.payload ?? '');
-      if (!event || !queue) return;
-      for (const waiter of this.waiters) waiter(queue, event);
+      const note = parsePayload(msg.payload ?? '');
+      if (!note) return;
+      for (const waiter of this.waiters) waiter(note.queue, note.event, note.id);
     });
     client.on('end', () => {
       if (this.client === client) this.client = undefined;
@@ -69,30 +69,34 @@ export class JobNotifier {
     this.reconnectTimer.unref();
   }
 
-  /** Tells every listener that jobs of `queue` were created or settled (nobody, while the connection is being made again). */
-  async notify(queue: string, event: JobEvent): Promise<void> {
-    await this.client?.query('SELECT pg_notify($1, $2)', [this.channel, `${event}:${queue}`]).catch(() => undefined);
+  /**
+   * Tells every listener that jobs of `queue` were created, or that job `id` settled
+   * (nobody, while the connection is being made again).
+   */
+  async notify(queue: string, event: JobEvent, id?: string): Promise<void> {
+    await this.client?.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ queue, event, id })]).catch(() => undefined);
   }
 
   /** Calls `fn` on every notification until the returned function is called. */
-  subscribe(fn: (queue: string, event: JobEvent) => void): () => void {
+  subscribe(fn: (queue: string, event: JobEvent, id: string | undefined) => void): () => void {
     this.waiters.add(fn);
     return () => this.waiters.delete(fn);
   }
 
   /**
-   * Watches for `event` on `queue`: each `wait(ms)` resolves at the next one, or at once
-   * if one came since the last wait, or after `ms`. `stop` ends the watch.
+   * Watches for `event` on `queue`: each `wait(ms)` resolves with the job ids the events
+   * since the last wait named (at once if there were any), at the next event, or with
+   * undefined after `ms`. `stop` ends the watch.
    */
-  watch(queue: string, event: JobEvent): { wait: (ms: number) => Promise<void>; stop: () => void } {
-    let pending = false;
+  watch(queue: string, event: JobEvent): { wait: (ms: number) => Promise<string[] | undefined>; stop: () => void } {
+    let pending: string[] | undefined;
     let wake: (() => void) | undefined;
-    const stop = this.subscribe((q, e) => {
+    const stop = this.subscribe((q, e, id) => {
       if (q !== queue || e !== event) return;
-      pending = true;
+      (pending ??= []).push(...(id ? [id] : []));
       wake?.();
     });
-    const wait = async (ms: number): Promise<void> => {
+    const wait = async (ms: number): Promise<string[] | undefined> => {
       if (!pending) {
         let timer: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
@@ -102,7 +106,9 @@ export class JobNotifier {
         clearTimeout(timer);
         wake = undefined;
       }
-      pending = false;
+      const ids = pending;
+      pending = undefined;
+      return ids;
     };
     return { wait, stop: () => void stop() };
   }
@@ -115,8 +121,12 @@ export class JobNotifier {
   }
 }
 
-function splitPayload(payload: string): [JobEvent | undefined, string | undefined] {
-  const at = payload.indexOf(':');
-  const event = payload.slice(0, at);
-  return event === 'created' || event === 'settled' ? [event, payload.slice(at + 1)] : [undefined, undefined];
+function parsePayload(payload: string): { queue: string; event: JobEvent; id?: string } | undefined {
+  try {
+    const note = JSON.parse(payload) as { queue?: unknown; event?: unknown; id?: unknown };
+    if (typeof note.queue !== 'string' || (note.event !== 'created' && note.event !== 'settled')) return undefined;
+    return { queue: note.queue, event: note.event, ...(typeof note.id === 'string' ? { id: note.id } : {}) };
+  } catch {
+    return undefined;
+  }
 }

@@ -70,27 +70,35 @@ export class JobQueue {
     try {
       for (let i = 0; i < rows.length; i += 1000) await this.boss.insert(rows.slice(i, i + 1000));
       await this.notifier?.notify(queue, 'created');
-      await this.collect(queue, open, onSettled, idle, settled?.wait ?? ((ms) => new Promise((r) => setTimeout(r, ms))), signal);
+      await this.collect(queue, open, onSettled, idle, settled?.wait ?? ((ms) => new Promise((r) => setTimeout(() => r(undefined), ms))), signal);
     } finally {
       settled?.stop();
     }
   }
 
-  /** Polls the open jobs until each is settled: every 200 ms, or sooner when a worker says one is. */
+  /**
+   * Looks up open jobs until each is settled: those a worker says it settled as soon as it
+   * says so, and every 200 ms the oldest open ones (a job that failed, or one whose
+   * notification was lost).
+   */
   private async collect<T extends object, R extends object>(
     queue: string, open: Map<string, T>, onSettled: (s: JobSettled<T, R>) => Promise<void>, idle: { ms: number; error: (waiting: number) => Error },
-    wait: (ms: number) => Promise<void>, signal?: AbortSignal,
+    wait: (ms: number) => Promise<string[] | undefined>, signal?: AbortSignal,
   ): Promise<void> {
     let lastTaken = Date.now();
+    let lastPoll = Date.now();
     while (open.size > 0) {
-      await wait(200);
+      const settled = (await wait(Math.max(0, lastPoll + 200 - Date.now()))) ?? [];
       if (signal?.aborted) {
         await this.boss.cancel(queue, [...open.keys()]).catch(() => undefined);
         signal.throwIfAborted();
       }
       // Workers take jobs oldest first, so only the oldest open ones are worth asking
       // about: a poll stays a few dozen lookups however many jobs the run has.
-      for (const [id, data] of [...open].slice(0, POLL_WINDOW)) {
+      const polled = Date.now() - lastPoll >= 200 ? [...open.keys()].slice(0, POLL_WINDOW) : [];
+      if (polled.length) lastPoll = Date.now();
+      for (const id of new Set([...settled.filter((s) => open.has(s)), ...polled])) {
+        const data = open.get(id)!;
         const job = await this.boss.getJobById<T>(queue, id, { includeArchive: true });
         if (!job || job.state === 'created') continue;
         lastTaken = Date.now();
@@ -120,7 +128,7 @@ export class JobQueue {
           // Completed here rather than by pg-boss after the return (its own complete then finds
           // the job done and changes nothing), so the run can be told it is settled.
           await this.boss.complete(queue, job!.id, output);
-          await this.notifier?.notify(queue, 'settled');
+          await this.notifier?.notify(queue, 'settled', job!.id);
           return output;
         } finally {
           // pg-boss waits out the rest of its polling interval after every job, even with
