@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /** What a notification says happened to a queue's jobs. */
@@ -27,7 +28,9 @@ export class JobNotifier {
    * after 1 s, doubling to 30 s.
    */
   static async open(url: string, schema: string): Promise<JobNotifier | undefined> {
-    const notifier = new JobNotifier(url, `${schema}_jobs`);
+    // A channel is an identifier: PostgreSQL cuts LISTEN's to 63 bytes and refuses a longer pg_notify one.
+    const channel = Buffer.byteLength(`${schema}_jobs`) <= 63 ? `${schema}_jobs` : `jobs_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
+    const notifier = new JobNotifier(url, channel);
     return (await notifier.connect()) ? notifier : undefined;
   }
 
