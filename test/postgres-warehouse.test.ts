@@ -9,6 +9,7 @@ import { LakeLayout } from '../src/lake/index.ts';
 import { runPipeline } from '../src/orchestrate/index.ts';
 import { loadModels } from '../src/transform/index.ts';
 import { PostgresWarehouse } from '../src/warehouse/index.ts';
+import { missingIndexes } from '../src/warehouse/postgres-indexes.ts';
 import { postgresGoldDiff } from './helpers/postgres-gold-diff.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
 import { goldBuild } from './helpers/gold-build.ts';
@@ -180,6 +181,10 @@ test('PostgreSQL warehouse: an index that will not build fails the publish as su
     assert.equal(result.tables.find((x) => x.table === 'fact_orders')?.load?.shipped, 0, 'nothing was shipped again');
     assert.ok(result.visibleMs !== undefined && result.visibleMs <= result.ms);
     assert.deepEqual(await indexed(), ['fact_orders_pkey', 'fact_orders_product_key_idx', 'fact_orders_store_key_idx'], 'the next publish built the declared index still missing');
+    const missing = await missingIndexes(watcher, schema, [
+      { table: 'fact_orders', column: 'store_key' }, { table: 'fact_orders', column: 'date_key' }, { table: 'no_such_table', column: 'x' },
+    ]);
+    assert.deepEqual(missing, [{ table: 'fact_orders', column: 'date_key' }], 'only the index that is not there is missing (a table that is not there has none missing)');
   } finally {
     await close();
   }

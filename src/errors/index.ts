@@ -1,5 +1,6 @@
 export { ShoplakeError, TerminalError, TransientError, errorMessage } from './shoplake-error.ts';
 export type { ErrorKind, ErrorDetails } from './shoplake-error.ts';
 export { redactUrl } from './redact-url.ts';
+export { settleAll } from './settle-all.ts';
 export { errorFromJson, errorToJson } from './error-json.ts';
 export type { ErrorJson } from './error-json.ts';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { ident } from '../duck/index.ts';
+import { settleAll } from '../errors/index.ts';
 
 /** A foreign-key index a published table is declared to have. */
 export interface DeclaredIndex {
@@ -21,13 +22,14 @@ export function indexName({ table, column }: DeclaredIndex): string {
 /** The declared indexes `schema` does not have yet, for tables it has. */
 export async function missingIndexes(client: pg.ClientBase, schema: string, declared: readonly DeclaredIndex[]): Promise<DeclaredIndex[]> {
   if (declared.length === 0) return [];
-  const { rows } = await client.query<{ tablename: string; indexname: string }>(
-    'SELECT tablename, indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = ANY($2)', [schema, [...new Set(declared.map((d) => d.table))]],
+  const { rows } = await client.query<{ tablename: string; indexes: string[] }>(
+    `SELECT t.tablename, coalesce(array_agg(i.indexname::text) FILTER (WHERE i.indexname IS NOT NULL), '{}') AS indexes
+     FROM pg_tables t LEFT JOIN pg_indexes i USING (schemaname, tablename)
+     WHERE t.schemaname = $1 AND t.tablename = ANY($2) GROUP BY t.tablename`,
+    [schema, [...new Set(declared.map((d) => d.table))]],
   );
-  const { rows: tables } = await client.query<{ tablename: string }>('SELECT tablename FROM pg_tables WHERE schemaname = $1', [schema]);
-  const present = new Set(rows.map((r) => `${r.tablename}\0${r.indexname}`));
-  const published = new Set(tables.map((r) => r.tablename));
-  return declared.filter((d) => published.has(d.table) && !present.has(`${d.table}\0${indexName(d)}`));
+  const present = new Map(rows.map((r) => [r.tablename, new Set(r.indexes)]));
+  return declared.filter((d) => present.has(d.table) && !present.get(d.table)!.has(indexName(d)));
 }
 
 /**
@@ -37,8 +39,6 @@ export async function missingIndexes(client: pg.ClientBase, schema: string, decl
  * fail) before the first failure is thrown.
  */
 export async function buildIndexes(pool: pg.Pool, schema: string, indexes: readonly DeclaredIndex[]): Promise<void> {
-  const outcomes = await Promise.allSettled(indexes.map((d) =>
+  await settleAll(indexes.map((d) =>
     pool.query(`CREATE INDEX IF NOT EXISTS ${ident(indexName(d))} ON ${ident(schema)}.${ident(d.table)} (${ident(d.column)})`)));
-  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failure) throw failure.reason;
 }

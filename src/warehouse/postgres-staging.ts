@@ -2,7 +2,7 @@ import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { ident, literal, type SqlSession } from '../duck/index.ts';
-import { errorMessage, TerminalError } from '../errors/index.ts';
+import { errorMessage, settleAll, TerminalError } from '../errors/index.ts';
 import { copyCsvFile } from './copy-into-postgres.ts';
 import type { PartitionPrint, TableLoadPlan } from './table-load-plan.ts';
 
@@ -92,10 +92,7 @@ export async function stageTables(
     results.push(result);
     await exported.catch(() => undefined);
   }
-  const outcomes = await Promise.allSettled(results);
-  const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-  if (failure) throw failure.reason;
-  return outcomes.map((o) => (o as PromiseFulfilledResult<StagingResult>).value);
+  return settleAll(results);
 }
 
 /** The table created in staging and its rows written as CSV files; returns the files (none when the plan ships nothing). */
