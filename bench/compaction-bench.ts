@@ -16,7 +16,13 @@ import { LakeLayout } from '../src/lake/index.ts';
 import { openStateStore } from '../src/state/index.ts';
 import { createBronzeSources } from '../src/transform/index.ts';
 
-const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '2000' }, batch: { type: 'string', default: '100' }, dir: { type: 'string', default: '.bench/compaction' } } });
+const { values } = parseArgs({
+  options: {
+    deliveries: { type: 'string', default: '2000' },
+    batch: { type: 'string', default: '100' },
+    dir: { type: 'string', default: '.bench/compaction' },
+  },
+});
 const deliveries = Number(values.deliveries);
 const batch = Number(values.batch);
 await rm(values.dir, { recursive: true, force: true });
@@ -24,25 +30,47 @@ const layout = new LakeLayout(resolve(values.dir, 'home'));
 const state = await openStateStore(layout.stateDb);
 const types = ['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'];
 
-const ingestor = new StreamIngestor(await openStreamDb(layout, state), state, layout, { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30 }, () => 'bench');
+const ingestor = new StreamIngestor(
+  await openStreamDb(layout, state),
+  state,
+  layout,
+  { flushIntervalMs: 3_600_000, flushBytes: 1 << 30, maxBufferBytes: 1 << 30 },
+  () => 'bench',
+);
 await ingestor.start();
 // The flush start() kicks off must be over, or the first records would ride on the second.
 await ingestor.flush();
 const t0 = performance.now();
 for (let d = 0; d < deliveries; d++) {
-  await ingestor.accept('events', Array.from({ length: batch }, (_, k) => {
-    const i = d * batch + k;
-    return { event_id: `E${i}`, event_ts: `2026-11-0${1 + Math.floor(i / (deliveries * batch / 2))}T${String(i % 24).padStart(2, '0')}:00:00Z`, session_id: `S${Math.floor(i / 7)}`, customer_id: `C${i % 5000}`, event_type: types[i % 5], product_id: `P${i % 800}`, device: i % 3 ? 'mobile' : 'desktop' };
-  }));
+  await ingestor.accept(
+    'events',
+    Array.from({ length: batch }, (_, k) => {
+      const i = d * batch + k;
+      return {
+        event_id: `E${i}`,
+        event_ts: `2026-11-0${1 + Math.floor(i / ((deliveries * batch) / 2))}T${String(i % 24).padStart(2, '0')}:00:00Z`,
+        session_id: `S${Math.floor(i / 7)}`,
+        customer_id: `C${i % 5000}`,
+        event_type: types[i % 5],
+        product_id: `P${i % 800}`,
+        device: i % 3 ? 'mobile' : 'desktop',
+      };
+    }),
+  );
   await ingestor.flush();
-  if ((d + 1) % 200 === 0) process.stderr.write(`\r${d + 1}/${deliveries} deliveries, ${((d + 1) / ((performance.now() - t0) / 1000)).toFixed(0)}/s`);
+  if ((d + 1) % 200 === 0)
+    process.stderr.write(
+      `\r${d + 1}/${deliveries} deliveries, ${((d + 1) / ((performance.now() - t0) / 1000)).toFixed(0)}/s`,
+    );
 }
 process.stderr.write('\n');
 await ingestor.stop();
 
 const db = await DuckSession.open(':memory:');
 const read = async (): Promise<{ files: number; ms: number; rows: number }> => {
-  const paths = await state.all<{ p: string }>("SELECT bronze_path AS p FROM ingested_files WHERE entity = 'events' AND status = 'ingested'");
+  const paths = await state.all<{ p: string }>(
+    "SELECT bronze_path AS p FROM ingested_files WHERE entity = 'events' AND status = 'ingested'",
+  );
   const started = performance.now();
   await createBronzeSources(db, { events: paths.map((p) => layout.resolve(p.p)) });
   const rows = Number(await db.scalar('SELECT count(*) FROM (SELECT DISTINCT ON (event_id) * FROM bronze_events)'));
@@ -53,11 +81,21 @@ const started = performance.now();
 const merged = await compactStreamBronze(state, state, layout, { now: new Date(Date.now() + 2 * 3_600_000) });
 const mergeMs = performance.now() - started;
 const after = await read();
-console.log(formatTable([
-  { step: `build's bronze read, ${before.files} delivery globs (${deliveries} × ${batch} events over two days)`, ms: before.ms.toFixed(0), rows: before.rows },
-  { step: `merge ${merged.reduce((n, h) => n + h.merged, 0)} deliveries of ${merged.length} hour(s)`, ms: mergeMs.toFixed(0), rows: merged.reduce((n, h) => n + h.rows, 0) },
-  { step: `build's bronze read, ${after.files} merged glob(s)`, ms: after.ms.toFixed(0), rows: after.rows },
-]));
+console.log(
+  formatTable([
+    {
+      step: `build's bronze read, ${before.files} delivery globs (${deliveries} × ${batch} events over two days)`,
+      ms: before.ms.toFixed(0),
+      rows: before.rows,
+    },
+    {
+      step: `merge ${merged.reduce((n, h) => n + h.merged, 0)} deliveries of ${merged.length} hour(s)`,
+      ms: mergeMs.toFixed(0),
+      rows: merged.reduce((n, h) => n + h.rows, 0),
+    },
+    { step: `build's bronze read, ${after.files} merged glob(s)`, ms: after.ms.toFixed(0), rows: after.rows },
+  ]),
+);
 await db.close();
 await state.close();
 console.log(`home: ${join(values.dir, 'home')}`);

@@ -17,7 +17,12 @@ import { runPipeline } from '../src/orchestrate/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
 const { values } = parseArgs({
-  options: { scale: { type: 'string' }, scales: { type: 'string' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' } },
+  options: {
+    scale: { type: 'string' },
+    scales: { type: 'string' },
+    seed: { type: 'string', default: '7' },
+    dir: { type: 'string', default: '.bench' },
+  },
 });
 const scales = (values.scales ?? values.scale ?? '1').split(',').map(Number);
 const seed = Number(values.seed);
@@ -25,7 +30,12 @@ const summary: Array<Record<string, unknown>> = [];
 
 for (const scale of scales) {
   const landing = join(values.dir, `landing-s${scale}-seed${seed}`);
-  if (!(await access(join(landing, '_truth')).then(() => true, () => false))) {
+  if (
+    !(await access(join(landing, '_truth')).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     console.log(`generating scale ${scale} into ${landing} (cached for later runs) ...`);
     await rm(landing, { recursive: true, force: true });
     const g = await generateLanding({ out: landing, scale, seed, drops: 2 });
@@ -39,14 +49,30 @@ for (const scale of scales) {
   if (run.status !== 'success') throw new Error(`pipeline failed: ${JSON.stringify(run.error)}`);
   const floorMs = await bareScanAndWrite(landing, join(values.dir, 'floor'));
 
-  console.log(`\nscale ${scale}: ${run.rows.bronze.toLocaleString('en-US')} landing rows, pipeline ${(pipelineMs / 1000).toFixed(1)} s`);
-  console.log(formatTable(run.stages.map((s) => ({
-    stage: s.stage, seconds: +(s.ms / 1000).toFixed(2), rows: s.rows, 'rows/s': Math.round(s.rows / Math.max(s.ms / 1000, 1e-3)), 'peak RSS MiB': s.peakRssMb,
-  }))));
-  console.log(`floor (bare DuckDB scan + Parquet write of the same files): ${(floorMs / 1000).toFixed(1)} s; pipeline/floor = ${(pipelineMs / floorMs).toFixed(2)}`);
+  console.log(
+    `\nscale ${scale}: ${run.rows.bronze.toLocaleString('en-US')} landing rows, pipeline ${(pipelineMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    formatTable(
+      run.stages.map((s) => ({
+        stage: s.stage,
+        seconds: +(s.ms / 1000).toFixed(2),
+        rows: s.rows,
+        'rows/s': Math.round(s.rows / Math.max(s.ms / 1000, 1e-3)),
+        'peak RSS MiB': s.peakRssMb,
+      })),
+    ),
+  );
+  console.log(
+    `floor (bare DuckDB scan + Parquet write of the same files): ${(floorMs / 1000).toFixed(1)} s; pipeline/floor = ${(pipelineMs / floorMs).toFixed(2)}`,
+  );
   summary.push({
-    scale, landing_rows: run.rows.bronze, pipeline_s: +(pipelineMs / 1000).toFixed(1), floor_s: +(floorMs / 1000).toFixed(1),
-    ratio: +(pipelineMs / floorMs).toFixed(2), 's per M rows': +(pipelineMs / 1000 / (run.rows.bronze / 1e6)).toFixed(2),
+    scale,
+    landing_rows: run.rows.bronze,
+    pipeline_s: +(pipelineMs / 1000).toFixed(1),
+    floor_s: +(floorMs / 1000).toFixed(1),
+    ratio: +(pipelineMs / floorMs).toFixed(2),
+    's per M rows': +(pipelineMs / 1000 / (run.rows.bronze / 1e6)).toFixed(2),
     'peak RSS MiB': Math.max(...run.stages.map((s) => s.peakRssMb)),
   });
 }
@@ -68,11 +94,14 @@ async function bareScanAndWrite(landing: string, out: string): Promise<number> {
     const sniffed = sniffFormat(head.subarray(0, bytesRead), f.size);
     if (!sniffed.ok) continue;
     const comp = literal(sniffed.compression === 'gzip' ? 'gzip' : 'none');
-    const scan = sniffed.format === 'csv'
-      ? `read_csv(${literal(f.abs)}, all_varchar = true, delim = ${literal(sniffed.delimiter)}, compression = ${comp}, ignore_errors = true)`
-      : `read_json(${literal(f.abs)}, format = ${sniffed.format === 'ndjson' ? "'newline_delimited'" : "'auto'"}, compression = ${comp === "'none'" ? "'uncompressed'" : comp}, ignore_errors = true)`;
+    const scan =
+      sniffed.format === 'csv'
+        ? `read_csv(${literal(f.abs)}, all_varchar = true, delim = ${literal(sniffed.delimiter)}, compression = ${comp}, ignore_errors = true)`
+        : `read_json(${literal(f.abs)}, format = ${sniffed.format === 'ndjson' ? "'newline_delimited'" : "'auto'"}, compression = ${comp === "'none'" ? "'uncompressed'" : comp}, ignore_errors = true)`;
     try {
-      await db.run(`COPY (SELECT * FROM ${scan}) TO ${literal(join(out, `${i++}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+      await db.run(
+        `COPY (SELECT * FROM ${scan}) TO ${literal(join(out, `${i++}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,
+      );
     } catch {
       // The floor skips what DuckDB alone cannot read; the pipeline quarantines it.
     }

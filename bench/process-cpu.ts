@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 /** Fields of /proc/<pid>/stat after the command name (stat(5) numbers them from 3), or undefined off Linux or once the process is gone. */
 function statFields(pid: number): string[] | undefined {
   try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
   } catch {
     return undefined;
   }
@@ -27,13 +29,16 @@ export function cpuSeconds(pid: number, reaped = false): number {
  */
 export function postgresServerCpu(): number {
   if (!existsSync('/proc')) return NaN;
-  const servers = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
-    } catch {
-      return false;
-    }
-  });
+  const servers = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    });
   if (servers.length === 0) return NaN;
   // The postmaster is the one whose parent is not a postgres process.
   const postmasters = servers.filter((pid) => !servers.includes(Number(statFields(pid)?.[1])));

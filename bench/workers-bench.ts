@@ -25,13 +25,27 @@ import { queueLocation, runPipeline } from '../src/orchestrate/index.ts';
 
 const { values } = parseArgs({
   options: {
-    scale: { type: 'string', default: '3' }, whole: { type: 'boolean', default: false }, 'local-models': { type: 'boolean', default: false }, workers: { type: 'string', default: '0,1,2,4' }, concurrency: { type: 'string', default: '1' }, seed: { type: 'string', default: '7' }, dir: { type: 'string', default: '.bench' },
-    url: { type: 'string', default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    scale: { type: 'string', default: '3' },
+    whole: { type: 'boolean', default: false },
+    'local-models': { type: 'boolean', default: false },
+    workers: { type: 'string', default: '0,1,2,4' },
+    concurrency: { type: 'string', default: '1' },
+    seed: { type: 'string', default: '7' },
+    dir: { type: 'string', default: '.bench' },
+    url: {
+      type: 'string',
+      default: process.env['SHOPLAKE_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    },
   },
 });
 const scale = Number(values.scale);
 const landing = join(values.dir, `landing-s${scale}-seed${values.seed}${values.whole ? '' : '-monthly'}`);
-if (!(await access(join(landing, '_truth')).then(() => true, () => false))) {
+if (
+  !(await access(join(landing, '_truth')).then(
+    () => true,
+    () => false,
+  ))
+) {
   console.log(`generating scale ${scale} into ${landing} (cached for later runs) ...`);
   await rm(landing, { recursive: true, force: true });
   await generateLanding({ out: landing, scale, seed: Number(values.seed), drops: 2, monthly: !values.whole });
@@ -50,34 +64,62 @@ for (const n of values.workers.split(',').map(Number)) {
   try {
     const t0 = performance.now();
     const run = await runPipeline({
-      home, landing, stateUrl,
-      ...(n > 0 ? { workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 900, attempts: 3, idleMs: 60_000, models: !values['local-models'] } } : {}),
+      home,
+      landing,
+      stateUrl,
+      ...(n > 0
+        ? {
+            workers: {
+              ...queueLocation(stateUrl),
+              taskTimeoutSeconds: 900,
+              attempts: 3,
+              idleMs: 60_000,
+              models: !values['local-models'],
+            },
+          }
+        : {}),
     });
     const ms = performance.now() - t0;
-    if (run.status !== 'success') throw new Error(`run with ${n} workers: ${run.status}: ${JSON.stringify(run.error ?? run.models.filter((m) => m.status !== "success"))} ${JSON.stringify(run.tests.failures)}`);
+    if (run.status !== 'success')
+      throw new Error(
+        `run with ${n} workers: ${run.status}: ${JSON.stringify(run.error ?? run.models.filter((m) => m.status !== 'success'))} ${JSON.stringify(run.tests.failures)}`,
+      );
     const ingest = run.stages.find((s) => s.stage === 'ingest')!;
     const transform = run.stages.find((s) => s.stage === 'transform')!;
     if (n === 1) oneWorker = { ingest: ingest.ms, transform: transform.ms, run: ms };
     const speedUp = (one: number, now: number) => (n > 0 && one ? +(one / now).toFixed(2) : '');
     rows.push({
-      workers: n === 0 ? 'none (in process)' : n, files: run.files.ingested + run.files.quarantined, 'ingest s': +(ingest.ms / 1000).toFixed(1),
-      'ingest rows/s': Math.round(ingest.rows / (ingest.ms / 1000)), 'transform s': +(transform.ms / 1000).toFixed(1), 'run s': +(ms / 1000).toFixed(1),
-      'ingest ×': speedUp(oneWorker.ingest, ingest.ms), 'transform ×': speedUp(oneWorker.transform, transform.ms), 'run ×': speedUp(oneWorker.run, ms),
+      workers: n === 0 ? 'none (in process)' : n,
+      files: run.files.ingested + run.files.quarantined,
+      'ingest s': +(ingest.ms / 1000).toFixed(1),
+      'ingest rows/s': Math.round(ingest.rows / (ingest.ms / 1000)),
+      'transform s': +(transform.ms / 1000).toFixed(1),
+      'run s': +(ms / 1000).toFixed(1),
+      'ingest ×': speedUp(oneWorker.ingest, ingest.ms),
+      'transform ×': speedUp(oneWorker.transform, transform.ms),
+      'run ×': speedUp(oneWorker.run, ms),
     });
     console.log(formatTable(rows.slice(-1)));
   } finally {
     // Workers stopping still talk to the queue: the next run's schema reset waits for them.
-    await Promise.all(procs.map((p) => new Promise((resolve) => {
-      p.once('exit', resolve);
-      p.kill('SIGTERM');
-    })));
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise((resolve) => {
+            p.once('exit', resolve);
+            p.kill('SIGTERM');
+          }),
+      ),
+    );
   }
 }
 console.log(`\nscale ${scale}, ${landing}\n${formatTable(rows)}`);
 await resetSchemas();
 
 function startWorker(): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, [BIN, 'worker', '--state', stateUrl, '--concurrency', values.concurrency], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [BIN, 'worker', '--state', stateUrl, '--concurrency', values.concurrency], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (b: Buffer) => {
@@ -91,6 +133,8 @@ function startWorker(): Promise<ChildProcess> {
 async function resetSchemas(): Promise<void> {
   const client = new pg.Client({ connectionString: values.url });
   await client.connect();
-  await client.query('DROP SCHEMA IF EXISTS shoplake_bench CASCADE; DROP SCHEMA IF EXISTS shoplake_bench_queue CASCADE');
+  await client.query(
+    'DROP SCHEMA IF EXISTS shoplake_bench CASCADE; DROP SCHEMA IF EXISTS shoplake_bench_queue CASCADE',
+  );
   await client.end();
 }

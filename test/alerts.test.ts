@@ -11,7 +11,10 @@ import { AlertDispatcher } from '../src/orchestrate/alerts/index.ts';
 import { defineDag, Orchestrator, retryPolicy } from '../src/orchestrate/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
-interface Received { text: string; shoplake: { event: string; dag: string; runId: string } }
+interface Received {
+  text: string;
+  shoplake: { event: string; dag: string; runId: string };
+}
 
 /** A Slack-style webhook receiver on loopback: the first POST is answered 500 (the sender must retry). */
 async function webhookReceiver(): Promise<{ url: string; got: Received[]; server: Server }> {
@@ -33,7 +36,9 @@ async function webhookReceiver(): Promise<{ url: string; got: Received[]; server
 async function smtpReceiver(): Promise<{ port: number; mails: string[]; server: SMTPServer }> {
   const mails: string[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onData(stream, _session, done) {
       let raw = '';
       stream.on('data', (d: Buffer) => (raw += d));
@@ -52,20 +57,36 @@ test('alerts: failure and retry exhaustion, an SLA miss, then recovery, to a web
   const hook = await webhookReceiver();
   const smtp = await smtpReceiver();
   const config = ConfigSchema.parse({
-    alerts: { webhooks: [{ url: hook.url }], email: { host: '127.0.0.1', port: smtp.port, from: 'shoplake@shop.test', to: ['data-team@shop.test'] }, baseUrl: 'http://shoplake.local' },
+    alerts: {
+      webhooks: [{ url: hook.url }],
+      email: { host: '127.0.0.1', port: smtp.port, from: 'shoplake@shop.test', to: ['data-team@shop.test'] },
+      baseUrl: 'http://shoplake.local',
+    },
   }).alerts;
   await mkdir(join(root, 'landing'));
   const flaky = defineDag({
-    name: 'flaky', description: 'fails while conf.fail is set', slaMs: 300,
-    tasks: [{
-      name: 'load', dependsOn: [], retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 10 }),
-      run: async (ctx) => {
-        await new Promise((r) => setTimeout(r, Number(ctx.conf['sleepMs'] ?? 0)));
-        if (ctx.conf['fail']) throw new TransientError('warehouse_down', 'the warehouse refused the connection', { hint: 'is it up?' });
+    name: 'flaky',
+    description: 'fails while conf.fail is set',
+    slaMs: 300,
+    tasks: [
+      {
+        name: 'load',
+        dependsOn: [],
+        retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 10 }),
+        run: async (ctx) => {
+          await new Promise((r) => setTimeout(r, Number(ctx.conf['sleepMs'] ?? 0)));
+          if (ctx.conf['fail'])
+            throw new TransientError('warehouse_down', 'the warehouse refused the connection', { hint: 'is it up?' });
+        },
       },
-    }],
+    ],
   });
-  const o = await Orchestrator.open({ purpose: 'test', home: join(root, 'home'), landing: join(root, 'landing'), extraDags: () => [flaky as never] });
+  const o = await Orchestrator.open({
+    purpose: 'test',
+    home: join(root, 'home'),
+    landing: join(root, 'landing'),
+    extraDags: () => [flaky as never],
+  });
   const alerts = new AlertDispatcher(config, { delayMs: () => 20 });
   alerts.attach(o);
   try {
@@ -77,17 +98,29 @@ test('alerts: failure and retry exhaustion, an SLA miss, then recovery, to a web
 
     // By run: the failing run failed and gave up; the slow one missed its SLA, then recovered.
     // (On a loaded machine the failing run may overrun its SLA too; that alert is not asserted.)
-    const of = (runId: string) => hook.got.filter((g) => g.shoplake.runId === runId).map((g) => g.shoplake.event).sort();
-    assert.deepEqual(of(failed.runId).filter((e) => e !== 'sla_missed'), ['failure', 'retry_exhausted']);
+    const of = (runId: string) =>
+      hook.got
+        .filter((g) => g.shoplake.runId === runId)
+        .map((g) => g.shoplake.event)
+        .sort();
+    assert.deepEqual(
+      of(failed.runId).filter((e) => e !== 'sla_missed'),
+      ['failure', 'retry_exhausted'],
+    );
     assert.deepEqual(of(slow.runId), ['recovery', 'sla_missed']);
     const failure = hook.got.find((g) => g.shoplake.event === 'failure')!;
     assert.equal(failure.shoplake.runId, failed.runId);
     assert.match(failure.text, /flaky run for .* FAILED/);
-    assert.match(JSON.stringify(hook.got.find((g) => g.shoplake.event === 'retry_exhausted')), /gave up after 2 attempts.*warehouse_down/);
+    assert.match(
+      JSON.stringify(hook.got.find((g) => g.shoplake.event === 'retry_exhausted')),
+      /gave up after 2 attempts.*warehouse_down/,
+    );
 
     assert.equal(smtp.mails.length, hook.got.length, 'every alert also by email');
     // Bodies come quoted-printable: undo its soft line breaks before reading them.
-    const failMail = smtp.mails.map((m) => m.replace(/=\r?\n/g, '')).find((m) => /Subject: shoplake: flaky run for .* FAILED/.test(m));
+    const failMail = smtp.mails
+      .map((m) => m.replace(/=\r?\n/g, ''))
+      .find((m) => /Subject: shoplake: flaky run for .* FAILED/.test(m));
     assert.ok(failMail, 'failure email');
     assert.match(failMail, /To: data-team@shop\.test/);
     assert.match(failMail, /warehouse_down/);

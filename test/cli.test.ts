@@ -9,7 +9,12 @@ const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 
 function shoplake(args: string[], cwd?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', ...(cwd ? { cwd } : {}) });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) as Record<string, unknown> };
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    json: () => JSON.parse(r.stdout) as Record<string, unknown>,
+  };
 }
 
 test('the README commands work, with --json, stable exit codes and coded errors', async () => {
@@ -36,10 +41,15 @@ test('the README commands work, with --json, stable exit codes and coded errors'
   const q = shoplake(['query', '--home', home, '--json', 'select count(*)::INTEGER AS n from fact_orders']);
   assert.equal(q.code, 0, q.stderr);
   assert.ok((JSON.parse(q.stdout) as Array<{ n: number }>)[0]!.n > 0);
-  const table = shoplake(['query', '--home', home, 'select date, revenue from mart_daily_revenue order by date limit 3']);
+  const table = shoplake([
+    'query',
+    '--home',
+    home,
+    'select date, revenue from mart_daily_revenue order by date limit 3',
+  ]);
   assert.match(table.stdout, /date\s+revenue\n─+/);
 
-  const write = shoplake(['query', '--home', home, "delete from fact_orders"]);
+  const write = shoplake(['query', '--home', home, 'delete from fact_orders']);
   assert.equal(write.code, 2);
   assert.match(write.stderr, /error \[query_failed\].*read-only/i);
 
@@ -51,7 +61,10 @@ test('the README commands work, with --json, stable exit codes and coded errors'
   const catalog = shoplake(['catalog', '--home', home, '--json']);
   assert.equal(catalog.code, 0, catalog.stderr);
   const drift = catalog.json()['drift'] as Array<{ kind: string }>;
-  assert.ok(drift.some((d) => d.kind === 'renamed'), 'drop 1 and drop 2 spell headers differently');
+  assert.ok(
+    drift.some((d) => d.kind === 'renamed'),
+    'drop 1 and drop 2 spell headers differently',
+  );
 
   const report = shoplake(['report', '--home', home, '--json']);
   assert.equal(report.code, 0, report.stderr);
@@ -72,7 +85,10 @@ test('a bad config is refused naming the field; a held home answers "try again l
   const home = join(other, 'home');
   await mkdir(home, { recursive: true });
   // This test's own process holds the lock: it is alive, so the lock is not stale.
-  await writeFile(join(home, 'shoplake.lock'), JSON.stringify({ pid: process.pid, purpose: 'test', since: new Date().toISOString() }));
+  await writeFile(
+    join(home, 'shoplake.lock'),
+    JSON.stringify({ pid: process.pid, purpose: 'test', since: new Date().toISOString() }),
+  );
   const locked = shoplake(['run', '--home', home, '--landing', other], other);
   assert.equal(locked.code, 3);
   assert.match(locked.stderr, /error \[home_locked\].*pid \d+/);

@@ -14,7 +14,9 @@ const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 /** Starts `shoplake run` and SIGKILLs it after `ms`; resolves with whether it was still running. */
 function runAndKill(home: string, landing: string, ms: number): Promise<boolean> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'run', '--home', home, '--landing', landing, '--json'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'run', '--home', home, '--landing', landing, '--json'], {
+      stdio: 'ignore',
+    });
     let killed = false;
     const timer = setTimeout(() => {
       killed = child.kill('SIGKILL');
@@ -43,8 +45,16 @@ test('a run killed at any point, then run again, gives the warehouse of an unint
     const home = join(root, `killed-${ms}`);
     if (await runAndKill(home, landing, ms)) killedMidRun++;
     const rerun = await runPipeline({ home, landing });
-    assert.equal(rerun.status === 'success' || rerun.status === 'nothing_new', true, `rerun after a kill at ${ms} ms: ${JSON.stringify(rerun.error)}`);
-    assert.deepEqual(await warehouseDiff(new LakeLayout(reference).warehouseDb, new LakeLayout(home).warehouseDb), [], `kill at ${ms} ms`);
+    assert.equal(
+      rerun.status === 'success' || rerun.status === 'nothing_new',
+      true,
+      `rerun after a kill at ${ms} ms: ${JSON.stringify(rerun.error)}`,
+    );
+    assert.deepEqual(
+      await warehouseDiff(new LakeLayout(reference).warehouseDb, new LakeLayout(home).warehouseDb),
+      [],
+      `kill at ${ms} ms`,
+    );
   }
   assert.ok(killedMidRun >= 3, `only ${killedMidRun} kills landed mid-run: the kill points need adjusting`);
 });
@@ -66,7 +76,8 @@ test('a second drop killed mid-run keeps the first drop published, then catches 
   const afterKill = await warehouseDiff(snapshot, new LakeLayout(home).warehouseDb);
   const reference = join(root, 'reference');
   await runPipeline({ home: reference, landing: full });
-  const matchesFinal = (await warehouseDiff(new LakeLayout(reference).warehouseDb, new LakeLayout(home).warehouseDb)).length === 0;
+  const matchesFinal =
+    (await warehouseDiff(new LakeLayout(reference).warehouseDb, new LakeLayout(home).warehouseDb)).length === 0;
   assert.ok(afterKill.length === 0 || matchesFinal, 'the warehouse is either the old one or the new one, never a mix');
 
   assert.notEqual((await runPipeline({ home, landing })).status, 'failed');

@@ -28,7 +28,12 @@ test('e2e on servers: two drops from an S3 landing zone, ingested by two workers
   const embedded = join(root, 'embedded');
   const servers = join(root, 'servers');
   const onServers: RunOptions & { stateUrl: string } = {
-    home: servers, landing: 's3://landing/shop', s3: s3.options, lakeUrl: 's3://lake/analytics', logicalDate: '2024-12-31', stateUrl,
+    home: servers,
+    landing: 's3://landing/shop',
+    s3: s3.options,
+    lakeUrl: 's3://lake/analytics',
+    logicalDate: '2024-12-31',
+    stateUrl,
     postgresWarehouse: { url: POSTGRES_URL, schema: goldSchema },
     workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 60, attempts: 3, idleMs: 60_000 },
   };
@@ -44,18 +49,37 @@ test('e2e on servers: two drops from an S3 landing zone, ingested by two workers
       }
       const local = await runPipeline({ home: embedded, landing, logicalDate: '2024-12-31' });
       assert.equal(local.status, 'success', JSON.stringify(local.error));
-      assert.deepEqual(await truthMismatches(embedded, await readTruth(landing, drop)), [], `the embedded run matches the truth after drop ${drop}`);
+      assert.deepEqual(
+        await truthMismatches(embedded, await readTruth(landing, drop)),
+        [],
+        `the embedded run matches the truth after drop ${drop}`,
+      );
 
       const remote = await runPipeline(onServers);
       assert.equal(remote.status, 'success', JSON.stringify(remote.error));
-      assert.deepEqual([remote.files.ingested, remote.files.quarantined, remote.files.duplicates], [local.files.ingested, local.files.quarantined, local.files.duplicates]);
-      assert.deepEqual(await postgresGoldDiff(new LakeLayout(embedded).warehouseDb, POSTGRES_URL, goldSchema), [], `PostgreSQL gold = embedded gold after drop ${drop}`);
-      assert.deepEqual(await warehouseDiff(new LakeLayout(embedded).warehouseDb, new LakeLayout(servers).warehouseDb), []);
+      assert.deepEqual(
+        [remote.files.ingested, remote.files.quarantined, remote.files.duplicates],
+        [local.files.ingested, local.files.quarantined, local.files.duplicates],
+      );
+      assert.deepEqual(
+        await postgresGoldDiff(new LakeLayout(embedded).warehouseDb, POSTGRES_URL, goldSchema),
+        [],
+        `PostgreSQL gold = embedded gold after drop ${drop}`,
+      );
+      assert.deepEqual(
+        await warehouseDiff(new LakeLayout(embedded).warehouseDb, new LakeLayout(servers).warehouseDb),
+        [],
+      );
     }
     const took = workers.map((w) => (w.out().match(/ done /g) ?? []).length);
-    assert.ok(took.every((n) => n > 0), `both workers ingested files (${took.join(', ')})`);
+    assert.ok(
+      took.every((n) => n > 0),
+      `both workers ingested files (${took.join(', ')})`,
+    );
     await store.download('lake', 'analytics/processed/date=2024-12-31/_manifest.json', join(root, 'manifest.json'));
-    const manifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as { files: Array<{ key: string }> };
+    const manifest = JSON.parse(await readFile(join(root, 'manifest.json'), 'utf8')) as {
+      files: Array<{ key: string }>;
+    };
     assert.ok(manifest.files.length >= 10, `the processed partition is on S3 (${manifest.files.length} files)`);
   } finally {
     for (const w of workers) await w.stop();

@@ -10,7 +10,8 @@ import { tempDir } from './helpers/temp-dir.ts';
 async function bronzeFiles(home: string): Promise<string[]> {
   const root = new LakeLayout(home).bronze;
   const out: string[] = [];
-  for (const entity of await readdir(root)) for (const f of await readdir(join(root, entity))) out.push(`${entity}/${f}`);
+  for (const entity of await readdir(root))
+    for (const f of await readdir(join(root, entity))) out.push(`${entity}/${f}`);
   return out.sort();
 }
 

@@ -24,10 +24,18 @@ test('a JetStream subject feeds the lake through a durable consumer; redelivered
     await nc.drain();
   });
   const js = nc.jetstream();
-  const event = (i: number) => ({ event_id: `js-${tag}-${i}`, event_ts: `2024-06-0${1 + (i % 9)}T12:00:00Z`, session_id: `S${i % 40}`, customer_id: 'C000001', event_type: 'page_view', device: 'desktop' });
+  const event = (i: number) => ({
+    event_id: `js-${tag}-${i}`,
+    event_ts: `2024-06-0${1 + (i % 9)}T12:00:00Z`,
+    session_id: `S${i % 40}`,
+    customer_id: 'C000001',
+    event_type: 'page_view',
+    device: 'desktop',
+  });
   // 300 messages of one event, 20 arrays of 5, and the first 50 events published a second time (what a redelivery looks like).
   for (let i = 0; i < 300; i++) await js.publish(subject, JSON.stringify(event(i)));
-  for (let b = 0; b < 20; b++) await js.publish(subject, JSON.stringify(Array.from({ length: 5 }, (_, k) => event(300 + b * 5 + k))));
+  for (let b = 0; b < 20; b++)
+    await js.publish(subject, JSON.stringify(Array.from({ length: 5 }, (_, k) => event(300 + b * 5 + k))));
   for (let i = 0; i < 50; i++) await js.publish(subject, JSON.stringify(event(i)));
 
   const root = await tempDir('jetstream');
@@ -36,15 +44,24 @@ test('a JetStream subject feeds the lake through a durable consumer; redelivered
   await generateLanding({ out: landing, scale: 0.002, seed: 33, drops: 1 });
   const server = await startServer({
     config: ConfigSchema.parse({
-      home, landing, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false },
-      collector: { flushIntervalMs: 200, refreshGoldIntervalMs: 0, nats: [{ url: NATS_URL, stream, subject, durable: `shoplake-${tag}`, target: 'events' }] },
+      home,
+      landing,
+      server: { port: 0 },
+      orchestrator: { dailySchedule: '', watchLanding: false },
+      collector: {
+        flushIntervalMs: 200,
+        refreshGoldIntervalMs: 0,
+        nats: [{ url: NATS_URL, stream, subject, durable: `shoplake-${tag}`, target: 'events' }],
+      },
     }),
   });
   const facts = async () => {
     const db = await DuckSession.open(':memory:');
     try {
       await db.run(`ATTACH ${literal(new LakeLayout(home).warehouseDb)} AS wh (READ_ONLY)`);
-      return await db.all<{ n: number; d: number }>(`SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS d FROM wh.fact_events WHERE starts_with(event_id, ${literal(`js-${tag}-`)})`);
+      return await db.all<{ n: number; d: number }>(
+        `SELECT count(*)::INTEGER AS n, count(DISTINCT event_id)::INTEGER AS d FROM wh.fact_events WHERE starts_with(event_id, ${literal(`js-${tag}-`)})`,
+      );
     } catch {
       return [{ n: 0, d: 0 }];
     } finally {

@@ -42,7 +42,9 @@ test('two drops, incrementally, match the truth; a full rebuild gives the same w
   // stores_d1.csv and its identical re-send are parsed side by side: one is kept, the
   // other recorded as a duplicate, and no bronze file is left for it.
   assert.equal(freshRun.files.duplicates, 1);
-  const bronzeFiles = (await readdir(new LakeLayout(fresh).bronze, { recursive: true })).filter((f) => f.endsWith('.parquet'));
+  const bronzeFiles = (await readdir(new LakeLayout(fresh).bronze, { recursive: true })).filter((f) =>
+    f.endsWith('.parquet'),
+  );
   assert.equal(bronzeFiles.length, freshRun.files.ingested);
   assert.deepEqual(await warehouseDiff(new LakeLayout(home).warehouseDb, new LakeLayout(fresh).warehouseDb), []);
   const refreshed = await runPipeline({ home, landing, fullRefresh: true });
@@ -60,7 +62,16 @@ test('a landing zone split by entity and month builds the warehouse the whole fi
   const a = await runPipeline({ home: join(root, 'home-whole'), landing: whole });
   const b = await runPipeline({ home: join(root, 'home-monthly'), landing: monthly });
   assert.equal(b.status, 'success', JSON.stringify(b.error));
-  assert.ok(b.files.ingested > a.files.ingested + 20, `many more files to ingest (${b.files.ingested} vs ${a.files.ingested})`);
+  assert.ok(
+    b.files.ingested > a.files.ingested + 20,
+    `many more files to ingest (${b.files.ingested} vs ${a.files.ingested})`,
+  );
   assert.deepEqual(await truthMismatches(join(root, 'home-monthly'), await readTruth(monthly, 1)), []);
-  assert.deepEqual(await warehouseDiff(new LakeLayout(join(root, 'home-whole')).warehouseDb, new LakeLayout(join(root, 'home-monthly')).warehouseDb), []);
+  assert.deepEqual(
+    await warehouseDiff(
+      new LakeLayout(join(root, 'home-whole')).warehouseDb,
+      new LakeLayout(join(root, 'home-monthly')).warehouseDb,
+    ),
+    [],
+  );
 });

@@ -20,7 +20,10 @@ test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, s
     await duck.run(`COPY (${sql}) TO ${literal(join(dir, name))} (FORMAT parquet)`);
     return name;
   };
-  const publish = (runId: string) => client.query(`DROP TABLE IF EXISTS ${schema}._publish_info; CREATE TABLE ${schema}._publish_info AS SELECT '${runId}'::text AS run_id`);
+  const publish = (runId: string) =>
+    client.query(
+      `DROP TABLE IF EXISTS ${schema}._publish_info; CREATE TABLE ${schema}._publish_info AS SELECT '${runId}'::text AS run_id`,
+    );
   const read = async () => {
     await client.query(`SET search_path = ${schema}_live, ${schema}`);
     const rows = async (sql: string) => (await client.query(sql)).rows;
@@ -45,27 +48,69 @@ test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, s
     await publish('r1');
     const gold = await read();
     const f1 = await parquet('f1.parquet', "SELECT * FROM (VALUES ('b', 2), ('c', 2)) v(event_id, n)");
-    const activity = await parquet('a1.parquet', "SELECT DATE '2030-01-02' AS date, 7 AS sessions UNION ALL SELECT DATE '2030-01-03', 1");
-    const funnel = await parquet('u1.parquet', "SELECT * FROM (VALUES ('view', 1, 11), ('buy', 2, 3)) v(step, step_order, sessions)");
+    const activity = await parquet(
+      'a1.parquet',
+      "SELECT DATE '2030-01-02' AS date, 7 AS sessions UNION ALL SELECT DATE '2030-01-03', 1",
+    );
+    const funnel = await parquet(
+      'u1.parquet',
+      "SELECT * FROM (VALUES ('view', 1, 11), ('buy', 2, 3)) v(step, step_order, sessions)",
+    );
     const manifest = (base: string, facts: string[], events: number): LiveManifest => ({
-      baseRunId: base, baseSeq: 1, throughSeq: 2, refreshedAt: '2030-01-03T00:00:00Z', events, facts, activity, funnel, dimDate: null,
+      baseRunId: base,
+      baseSeq: 1,
+      throughSeq: 2,
+      refreshedAt: '2030-01-03T00:00:00Z',
+      events,
+      facts,
+      activity,
+      funnel,
+      dimDate: null,
     });
 
-    assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r0', [f1], 2) }), 'waiting', 'PostgreSQL does not hold the gold the overlay was built on');
+    assert.equal(
+      await overlay.apply({ liveDir: dir, manifest: manifest('r0', [f1], 2) }),
+      'waiting',
+      'PostgreSQL does not hold the gold the overlay was built on',
+    );
     assert.deepEqual(await read(), gold);
 
-    assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r1', [f1], 2), addedFacts: join(dir, f1) }), 'full');
+    assert.equal(
+      await overlay.apply({ liveDir: dir, manifest: manifest('r1', [f1], 2), addedFacts: join(dir, f1) }),
+      'full',
+    );
     const once = await read();
-    assert.deepEqual(once.facts, [{ event_id: 'a', n: 1 }, { event_id: 'b', n: 2 }, { event_id: 'c', n: 2 }], 'a live event shadows its published copy');
-    assert.deepEqual(once.activity, [{ date: '2030-01-01', sessions: 5 }, { date: '2030-01-02', sessions: 7 }, { date: '2030-01-03', sessions: 1 }]);
-    assert.deepEqual(once.funnel, [{ step: 'view', sessions: 11 }, { step: 'buy', sessions: 3 }]);
+    assert.deepEqual(
+      once.facts,
+      [
+        { event_id: 'a', n: 1 },
+        { event_id: 'b', n: 2 },
+        { event_id: 'c', n: 2 },
+      ],
+      'a live event shadows its published copy',
+    );
+    assert.deepEqual(once.activity, [
+      { date: '2030-01-01', sessions: 5 },
+      { date: '2030-01-02', sessions: 7 },
+      { date: '2030-01-03', sessions: 1 },
+    ]);
+    assert.deepEqual(once.funnel, [
+      { step: 'view', sessions: 11 },
+      { step: 'buy', sessions: 3 },
+    ]);
     assert.deepEqual(once.days, gold.days, 'no calendar in the overlay: the published one');
     assert.deepEqual(once.info, [{ events: 2 }]);
 
     const f2 = await parquet('f2.parquet', "SELECT 'd' AS event_id, 3 AS n");
-    assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r1', [f1, f2], 3), addedFacts: join(dir, f2) }), 'incremental');
+    assert.equal(
+      await overlay.apply({ liveDir: dir, manifest: manifest('r1', [f1, f2], 3), addedFacts: join(dir, f2) }),
+      'incremental',
+    );
     const twice = await read();
-    assert.deepEqual(twice.facts.map((r) => r.event_id), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(
+      twice.facts.map((r) => r.event_id),
+      ['a', 'b', 'c', 'd'],
+    );
 
     // A publish of the same run again drops the overlay with the gold it replaced: copied whole next time.
     await client.query(`DROP SCHEMA ${schema}_live CASCADE`);
@@ -79,7 +124,9 @@ test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, s
     assert.equal(await detachLiveOverlay(client, schema), 'r1');
     const f3 = await parquet('f3.parquet', "SELECT 'e' AS event_id, 4 AS n");
     let applied = false;
-    const during = overlay.apply({ liveDir: dir, manifest: manifest('r1', [f1, f2, f3], 4), addedFacts: join(dir, f3) }).finally(() => (applied = true));
+    const during = overlay
+      .apply({ liveDir: dir, manifest: manifest('r1', [f1, f2, f3], 4), addedFacts: join(dir, f3) })
+      .finally(() => (applied = true));
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(applied, false, 'an overlay change waits for the publish holding the lock');
     await client.query(`DROP TABLE ${schema}.fact_events CASCADE; CREATE TABLE ${schema}.fact_events (event_id text, n int);
@@ -89,7 +136,11 @@ test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, s
     await client.query('COMMIT');
     assert.equal(await during, 'incremental', 'the batch after the publish goes on over the new gold');
     const relaid = await read();
-    assert.deepEqual(relaid.facts.map((r) => `${r.event_id}${r.n}`), ['a1', 'b2', 'c2', 'd3', 'e4'], 'the stream stays visible over the new gold');
+    assert.deepEqual(
+      relaid.facts.map((r) => `${r.event_id}${r.n}`),
+      ['a1', 'b2', 'c2', 'd3', 'e4'],
+      'the stream stays visible over the new gold',
+    );
     assert.deepEqual(relaid.info, [{ events: 4 }]);
 
     // The serving overlay's batches go on whatever run their manifest names (r3: published
@@ -102,7 +153,11 @@ test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, s
     // Gold of another run under it (as a publish that skipped the overlay would leave it):
     // the overlay stays in PostgreSQL but shows nothing, and a publish then drops it.
     await client.query(`UPDATE ${schema}._publish_info SET run_id = 'r9'`);
-    assert.deepEqual((await read()).facts, [{ event_id: 'a', n: 1 }, { event_id: 'b', n: 1 }, { event_id: 'c', n: 1 }]);
+    assert.deepEqual((await read()).facts, [
+      { event_id: 'a', n: 1 },
+      { event_id: 'b', n: 1 },
+      { event_id: 'c', n: 1 },
+    ]);
     assert.deepEqual((await read()).info, []);
     await client.query('BEGIN');
     const laidOver = await detachLiveOverlay(client, schema);
@@ -110,9 +165,16 @@ test('PostgreSQL live overlay: waits for its gold, copies whole then by batch, s
     await publish('r3');
     assert.equal(await relayLiveOverlay(client, schema, laidOver, 'r3'), false);
     await client.query('COMMIT');
-    assert.equal((await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [`${schema}_live`])).rowCount, 0, 'the overlay is dropped');
+    assert.equal(
+      (await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [`${schema}_live`])).rowCount,
+      0,
+      'the overlay is dropped',
+    );
     assert.equal(await overlay.apply({ liveDir: dir, manifest: manifest('r3', [f3], 1), whole: true }), 'full');
-    assert.deepEqual((await read()).facts.map((r) => `${r.event_id}${r.n}`), ['a1', 'b1', 'c1', 'e4']);
+    assert.deepEqual(
+      (await read()).facts.map((r) => `${r.event_id}${r.n}`),
+      ['a1', 'b1', 'c1', 'e4'],
+    );
   } finally {
     await overlay.close();
     await duck.close();

@@ -15,7 +15,13 @@ const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
 /** What the web app reads from a server on `home` whose readers use `warehouse`. */
 async function readThroughServer(home: string, landing: string, warehouse: Record<string, unknown>) {
   const server = await startServer({
-    config: ConfigSchema.parse({ home, landing, warehouse, server: { port: 0 }, orchestrator: { dailySchedule: '', watchLanding: false } }),
+    config: ConfigSchema.parse({
+      home,
+      landing,
+      warehouse,
+      server: { port: 0 },
+      orchestrator: { dailySchedule: '', watchLanding: false },
+    }),
   });
   try {
     const get = async (path: string) => {
@@ -29,14 +35,23 @@ async function readThroughServer(home: string, landing: string, warehouse: Recor
     const store = (options['stores'] as Array<{ id: string }>)[0]!.id;
     const models = (await get('/api/models'))['tables'] as Array<{ name: string; columns: Array<{ name: string }> }>;
     const query = async (sql: string) => {
-      const r = await fetch(`${server.url}/api/query`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql, maxRows: 5 }) });
-      return { status: r.status, body: (await r.json()) as { rows?: unknown[]; truncated?: boolean; error?: { code: string } } };
+      const r = await fetch(`${server.url}/api/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql, maxRows: 5 }),
+      });
+      return {
+        status: r.status,
+        body: (await r.json()) as { rows?: unknown[]; truncated?: boolean; error?: { code: string } },
+      };
     };
     return {
       options,
       all: await get(`/api/dashboard?from=${from}&to=${to}`),
       oneStore: await get(`/api/dashboard?from=${from}&to=${to}&store=${encodeURIComponent(store)}`),
-      columns: Object.fromEntries(models.filter((m) => m.columns.length).map((m) => [m.name, m.columns.map((c) => c.name)])),
+      columns: Object.fromEntries(
+        models.filter((m) => m.columns.length).map((m) => [m.name, m.columns.map((c) => c.name)]),
+      ),
       console: {
         read: await query('SELECT store_id, store_name FROM dim_store ORDER BY store_id'),
         write: await query('DELETE FROM dim_store'),
@@ -73,18 +88,46 @@ test('web app and shoplake query on the PostgreSQL warehouse: every dashboard fi
     assert.equal(c.read.body.rows?.length, 5);
     assert.equal(c.read.body.truncated, true);
     assert.equal(c.write.body.error?.code, 'query_refused');
-    assert.equal(c.sneakyWrite.body.error?.code, 'query_refused', 'a write hidden in a WITH is refused by the read-only transaction');
+    assert.equal(
+      c.sneakyWrite.body.error?.code,
+      'query_refused',
+      'a write hidden in a WITH is refused by the read-only transaction',
+    );
     assert.deepEqual(c.count.body.rows, embedded.console.count.body.rows, 'nothing was deleted');
 
     // The CLI reads the same warehouse, from the config.
     const config = join(root, 'shoplake.config.json');
     await writeFile(config, JSON.stringify({ home, landing, warehouse: { url: POSTGRES_URL, schema } }));
-    const cli = spawnSync(process.execPath, [BIN, 'query', '--config', config, '--json', 'SELECT count(*)::INTEGER AS n, sum(net_amount)::DOUBLE PRECISION AS total FROM fact_orders'], { encoding: 'utf8' });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'query',
+        '--config',
+        config,
+        '--json',
+        'SELECT count(*)::INTEGER AS n, sum(net_amount)::DOUBLE PRECISION AS total FROM fact_orders',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(cli.status, 0, cli.stderr);
-    const embeddedCli = spawnSync(process.execPath, [BIN, 'query', '--home', home, '--json', 'SELECT count(*)::INTEGER AS n, sum(net_amount)::DOUBLE PRECISION AS total FROM fact_orders'], { encoding: 'utf8' });
+    const embeddedCli = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'query',
+        '--home',
+        home,
+        '--json',
+        'SELECT count(*)::INTEGER AS n, sum(net_amount)::DOUBLE PRECISION AS total FROM fact_orders',
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(embeddedCli.status, 0, embeddedCli.stderr);
     assert.deepEqual(JSON.parse(cli.stdout), JSON.parse(embeddedCli.stdout));
-    const refused = spawnSync(process.execPath, [BIN, 'query', '--config', config, 'DROP TABLE fact_orders'], { encoding: 'utf8' });
+    const refused = spawnSync(process.execPath, [BIN, 'query', '--config', config, 'DROP TABLE fact_orders'], {
+      encoding: 'utf8',
+    });
     assert.notEqual(refused.status, 0);
     assert.match(refused.stderr, /query_refused/);
   } finally {

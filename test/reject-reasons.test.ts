@@ -20,9 +20,12 @@ async function writeLanding(dir: string, files: Landing): Promise<void> {
 }
 
 const GOOD = {
-  'stores/s.csv': 'store_id,store_name,channel,city,state,country,opened_date\nS1,Main,retail,Boston,MA,USA,2020-01-01\n',
-  'customers/c.csv': 'customer_id,first_name,last_name,email,signup_date,updated_at\nC1,Ada,Lovelace,ADA@Example.com ,2023-01-01,2023-01-01T00:00:00Z\n',
-  'products/p.json': '[{"product_id":"P1","product_name":"Lamp","category":"home","unit_price":"$1,234.50","updated_at":1700000000}]',
+  'stores/s.csv':
+    'store_id,store_name,channel,city,state,country,opened_date\nS1,Main,retail,Boston,MA,USA,2020-01-01\n',
+  'customers/c.csv':
+    'customer_id,first_name,last_name,email,signup_date,updated_at\nC1,Ada,Lovelace,ADA@Example.com ,2023-01-01,2023-01-01T00:00:00Z\n',
+  'products/p.json':
+    '[{"product_id":"P1","product_name":"Lamp","category":"home","unit_price":"$1,234.50","updated_at":1700000000}]',
 };
 
 test('every file-level reason quarantines the file with its bytes, and the other files still load', async () => {
@@ -40,7 +43,9 @@ test('every file-level reason quarantines the file with its bytes, and the other
   });
   const s = await runPipeline({ home: join(root, 'home'), landing });
   assert.equal(s.status, 'success', JSON.stringify(s.error));
-  const reasons = Object.fromEntries(s.fileResults.filter((f) => f.status === 'quarantined').map((f) => [f.path, f.reason]));
+  const reasons = Object.fromEntries(
+    s.fileResults.filter((f) => f.status === 'quarantined').map((f) => [f.path, f.reason]),
+  );
   assert.deepEqual(reasons, {
     'orders/empty.csv': 'empty_file',
     'order_items/cut.csv.gz': 'bad_compression',
@@ -59,29 +64,32 @@ test('every row-level reason lands in quarantine with file, line and raw content
   const landing = join(root, 'landing');
   await writeLanding(landing, {
     ...GOOD,
-    'orders/o.csv': [
-      'order_id,customer_id,store_id,order_ts,status,updated_at',
-      'O1,C1,S1,2024-01-05 10:00,placed,2024-01-05 10:00',
-      ',C1,S1,2024-01-05 10:00,placed,2024-01-05 10:00', // line 3: missing_key
-      'O2,C1,S1,yesterday,placed,2024-01-05 10:00', // line 4: bad_timestamp
-      'O3,C1,S1,01/06/2024 09:30,Shipped,2024-01-06 10:00',
-    ].join('\n') + '\n',
-    'order_items/i.csv': [
-      'order_id,line_number,product_id,quantity,unit_price,discount',
-      'O1,1,P1,2,10.00,1.00',
-      'O1,2,P1,three,10.00,0', // line 3: bad_number
-      'O1,3,P1,0,10.00,0', // line 4: invalid_value (quantity 0)
-      'O1,4,P1,1,10.00,11.00', // line 5: invalid_value (discount > gross)
-      'O1,5,P1', // line 6: malformed_row
-      'O3,1,P1,1,"$1,234.50",0',
-    ].join('\n') + '\n',
-    'events/e.ndjson': [
-      '{"event_id":"E1","event_ts":"2024-01-05T10:00:00Z","session_id":"S","event_type":"pageview"}',
-      '{"event_id":"E2","event_ts":"2024-01-05T10:00:00Z","session_id":"S","event_type":"teleport"}', // 2: invalid_value
-      '{"event_id":"E3","event_ts":', // 3: malformed_row
-      '',
-      '{"event_id":"E4","event_ts":1704448800000,"session_id":"S","type":"Add-To-Cart"}',
-    ].join('\n') + '\n',
+    'orders/o.csv':
+      [
+        'order_id,customer_id,store_id,order_ts,status,updated_at',
+        'O1,C1,S1,2024-01-05 10:00,placed,2024-01-05 10:00',
+        ',C1,S1,2024-01-05 10:00,placed,2024-01-05 10:00', // line 3: missing_key
+        'O2,C1,S1,yesterday,placed,2024-01-05 10:00', // line 4: bad_timestamp
+        'O3,C1,S1,01/06/2024 09:30,Shipped,2024-01-06 10:00',
+      ].join('\n') + '\n',
+    'order_items/i.csv':
+      [
+        'order_id,line_number,product_id,quantity,unit_price,discount',
+        'O1,1,P1,2,10.00,1.00',
+        'O1,2,P1,three,10.00,0', // line 3: bad_number
+        'O1,3,P1,0,10.00,0', // line 4: invalid_value (quantity 0)
+        'O1,4,P1,1,10.00,11.00', // line 5: invalid_value (discount > gross)
+        'O1,5,P1', // line 6: malformed_row
+        'O3,1,P1,1,"$1,234.50",0',
+      ].join('\n') + '\n',
+    'events/e.ndjson':
+      [
+        '{"event_id":"E1","event_ts":"2024-01-05T10:00:00Z","session_id":"S","event_type":"pageview"}',
+        '{"event_id":"E2","event_ts":"2024-01-05T10:00:00Z","session_id":"S","event_type":"teleport"}', // 2: invalid_value
+        '{"event_id":"E3","event_ts":', // 3: malformed_row
+        '',
+        '{"event_id":"E4","event_ts":1704448800000,"session_id":"S","type":"Add-To-Cart"}',
+      ].join('\n') + '\n',
   });
   const home = join(root, 'home');
   const s = await runPipeline({ home, landing });
@@ -93,30 +101,37 @@ test('every row-level reason lands in quarantine with file, line and raw content
     const silver = await db.all<{ entity: string; reason: string; _source_file: string; _line: number; raw: string }>(
       `SELECT entity, reason, _source_file, _line::INTEGER AS _line, raw FROM read_parquet(${literal(layout.silverRejects)}) ORDER BY entity, _line`,
     );
-    assert.deepEqual(silver.map((r) => `${r._source_file}:${r._line} ${r.reason}`), [
-      'events/e.ndjson:2 invalid_value',
-      'order_items/i.csv:3 bad_number',
-      'order_items/i.csv:4 invalid_value',
-      'order_items/i.csv:5 invalid_value',
-      'orders/o.csv:3 missing_key',
-      'orders/o.csv:4 bad_timestamp',
-    ]);
+    assert.deepEqual(
+      silver.map((r) => `${r._source_file}:${r._line} ${r.reason}`),
+      [
+        'events/e.ndjson:2 invalid_value',
+        'order_items/i.csv:3 bad_number',
+        'order_items/i.csv:4 invalid_value',
+        'order_items/i.csv:5 invalid_value',
+        'orders/o.csv:3 missing_key',
+        'orders/o.csv:4 bad_timestamp',
+      ],
+    );
     assert.match(silver.find((r) => r.reason === 'bad_timestamp')!.raw, /yesterday/);
     const bronze = await db.all<{ _source_file: string; _line: number; raw: string; reason: string }>(
       `SELECT _source_file, _line::INTEGER AS _line, raw, reason FROM read_parquet(${literal(join(layout.bronzeRejectsDir, '*.parquet'))}) ORDER BY _source_file`,
     );
-    assert.deepEqual(bronze.map((r) => `${r._source_file}:${r._line} ${r.reason} ${r.raw}`), [
-      'events/e.ndjson:3 malformed_row {"event_id":"E3","event_ts":',
-      'order_items/i.csv:6 malformed_row O1,5,P1',
-    ]);
+    assert.deepEqual(
+      bronze.map((r) => `${r._source_file}:${r._line} ${r.reason} ${r.raw}`),
+      ['events/e.ndjson:3 malformed_row {"event_id":"E3","event_ts":', 'order_items/i.csv:6 malformed_row O1,5,P1'],
+    );
 
     await db.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
-    const lines = await db.all('SELECT order_id, line_number::INTEGER AS l, net_amount::VARCHAR AS net, status FROM wh.fact_orders ORDER BY 1, 2');
+    const lines = await db.all(
+      'SELECT order_id, line_number::INTEGER AS l, net_amount::VARCHAR AS net, status FROM wh.fact_orders ORDER BY 1, 2',
+    );
     assert.deepEqual(lines, [
       { order_id: 'O1', l: 1, net: '19.00', status: 'placed' },
       { order_id: 'O3', l: 1, net: '1234.50', status: 'shipped' },
     ]);
-    const events = await db.all("SELECT event_id, event_type, strftime(event_ts, '%Y-%m-%d %H:%M') AS ts FROM wh.fact_events ORDER BY 1");
+    const events = await db.all(
+      "SELECT event_id, event_type, strftime(event_ts, '%Y-%m-%d %H:%M') AS ts FROM wh.fact_events ORDER BY 1",
+    );
     assert.deepEqual(events, [
       { event_id: 'E1', event_type: 'page_view', ts: '2024-01-05 10:00' },
       { event_id: 'E4', event_type: 'add_to_cart', ts: '2024-01-05 10:00' },

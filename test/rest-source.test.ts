@@ -12,14 +12,37 @@ import { tempDir } from './helpers/temp-dir.ts';
 const TOKEN = 'api-token-123';
 
 test('REST sources: every page through injected 500s, 429s and slow pages, then only what changed', async () => {
-  const api = await startMockApi({ seed: 1, orders: 1200, customers: 300, failRate: 0.15, ratePerSecond: 6, slowRate: 0.1, slowMs: 150, token: TOKEN });
+  const api = await startMockApi({
+    seed: 1,
+    orders: 1200,
+    customers: 300,
+    failRate: 0.15,
+    ratePerSecond: 6,
+    slowRate: 0.1,
+    slowMs: 150,
+    token: TOKEN,
+  });
   const root = await tempDir('rest');
   const landing = join(root, 'landing');
   const home = join(root, 'home');
   await generateLanding({ out: landing, scale: 0.002, seed: 41, drops: 1 });
   const restSources = [
-    RestSourceSchema.parse({ name: 'shop-orders', entity: 'orders', url: `${api.url}/orders`, pagination: { kind: 'page', size: 50 }, auth: { bearer: TOKEN }, incremental: { lookbackMinutes: 1 } }),
-    RestSourceSchema.parse({ name: 'shop-customers', entity: 'customers', url: `${api.url}/customers`, pagination: { kind: 'cursor', size: 25 }, auth: { apiKey: TOKEN }, incremental: { lookbackMinutes: 1 } }),
+    RestSourceSchema.parse({
+      name: 'shop-orders',
+      entity: 'orders',
+      url: `${api.url}/orders`,
+      pagination: { kind: 'page', size: 50 },
+      auth: { bearer: TOKEN },
+      incremental: { lookbackMinutes: 1 },
+    }),
+    RestSourceSchema.parse({
+      name: 'shop-customers',
+      entity: 'customers',
+      url: `${api.url}/customers`,
+      pagination: { kind: 'cursor', size: 25 },
+      auth: { apiKey: TOKEN },
+      incremental: { lookbackMinutes: 1 },
+    }),
   ];
   const o = await Orchestrator.open({ purpose: 'test', home, landing, restSources });
   const daily = async () => {
@@ -31,9 +54,13 @@ test('REST sources: every page through injected 500s, 429s and slow pages, then 
   const silverOrders = async () => {
     const db = await DuckSession.open(':memory:');
     try {
-      return new Map((await db.all<{ order_id: string; status: string }>(
-        `SELECT order_id, status FROM read_parquet(${literal(join(new LakeLayout(home).zone('silver'), 'silver_orders.parquet'))}) WHERE starts_with(order_id, 'API')`,
-      )).map((r) => [r.order_id, r.status]));
+      return new Map(
+        (
+          await db.all<{ order_id: string; status: string }>(
+            `SELECT order_id, status FROM read_parquet(${literal(join(new LakeLayout(home).zone('silver'), 'silver_orders.parquet'))}) WHERE starts_with(order_id, 'API')`,
+          )
+        ).map((r) => [r.order_id, r.status]),
+      );
     } finally {
       await db.close();
     }
@@ -55,7 +82,10 @@ test('REST sources: every page through injected 500s, 429s and slow pages, then 
     const fetched = api.stats.records - served;
     assert.ok(fetched >= 80 && fetched < 200, `second run fetched ${fetched} records, not only the changes`);
     assert.deepEqual(await silverOrders(), new Map(api.snapshot().orders.map((r) => [r.order_id!, r.status!])));
-    assert.ok([...(await silverOrders()).values()].some((s) => s !== 'placed'), 'status changes arrived');
+    assert.ok(
+      [...(await silverOrders()).values()].some((s) => s !== 'placed'),
+      'status changes arrived',
+    );
   } finally {
     await o.close();
     await api.close();

@@ -24,7 +24,15 @@ test('workers: ingest and model tasks go through the PostgreSQL queue to worker 
   await generateLanding({ out: landing, scale: 0.003, seed: 31, drops: 2, only: 1 });
   const local = join(root, 'local');
   const onWorkers = join(root, 'workers');
-  const workers: RunOptions['workers'] = { ...queueLocation(stateUrl), taskTimeoutSeconds: 4, attempts: 3, idleMs: 60_000, superviseSeconds: 1, models: true, modelTasksAtOnce: 4 };
+  const workers: RunOptions['workers'] = {
+    ...queueLocation(stateUrl),
+    taskTimeoutSeconds: 4,
+    attempts: 3,
+    idleMs: 60_000,
+    superviseSeconds: 1,
+    models: true,
+    modelTasksAtOnce: 4,
+  };
 
   const a = startWorker(stateUrl);
   const b = startWorker(stateUrl);
@@ -41,7 +49,10 @@ test('workers: ingest and model tasks go through the PostgreSQL queue to worker 
     // Over ingest and model tasks both: small files alone can all go to the worker that
     // polled first (seen once in a full suite: 0 and 18).
     const share = (w: typeof a) => took(w) + built(w).length;
-    assert.ok(share(a) > 0 && share(b) > 0, `both workers took tasks (${took(a)} + ${built(a).length} and ${took(b)} + ${built(b).length})`);
+    assert.ok(
+      share(a) > 0 && share(b) > 0,
+      `both workers took tasks (${took(a)} + ${built(a).length} and ${took(b)} + ${built(b).length})`,
+    );
     assert.deepEqual(await zoneDiff(local, onWorkers), []);
   } finally {
     await a.stop();
@@ -60,12 +71,19 @@ test('workers: ingest and model tasks go through the PostgreSQL queue to worker 
     await doomed.ready();
     const run = runPipeline({ home: onWorkers, landing, stateUrl, workers: { ...workers, taskTimeoutSeconds: 20 } });
     const killed = 'events/d2-bulk.jsonl';
-    await until('the bulky task to start', async () => (doomed.out().includes(`start ${killed}`) ? true : undefined), 60_000);
+    await until(
+      'the bulky task to start',
+      async () => (doomed.out().includes(`start ${killed}`) ? true : undefined),
+      60_000,
+    );
     doomed.proc.kill('SIGKILL');
     rescuer = startWorker(stateUrl);
     const second = await run;
     assert.equal(second.status, 'success', JSON.stringify(second.error));
-    assert.ok(rescuer.out().includes(`done ${killed}`), `the killed task was run by the other worker:\n${rescuer.out()}`);
+    assert.ok(
+      rescuer.out().includes(`done ${killed}`),
+      `the killed task was run by the other worker:\n${rescuer.out()}`,
+    );
     assert.ok(!doomed.out().includes(`done ${killed}`), 'the killed worker never finished it');
     assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(onWorkers).warehouseDb), []);
   } finally {
@@ -79,7 +97,12 @@ test('workers: with none running, the run fails as transient with no_workers and
   const stateUrl = tempStateUrl(t, 'shoplake_nw');
   const root = await tempDir('no-workers');
   await generateLanding({ out: join(root, 'landing'), scale: 0.002, seed: 3, drops: 1 });
-  const run = await runPipeline({ home: join(root, 'home'), landing: join(root, 'landing'), stateUrl, workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 5, attempts: 1, idleMs: 2000 } });
+  const run = await runPipeline({
+    home: join(root, 'home'),
+    landing: join(root, 'landing'),
+    stateUrl,
+    workers: { ...queueLocation(stateUrl), taskTimeoutSeconds: 5, attempts: 1, idleMs: 2000 },
+  });
   assert.equal(run.status, 'failed');
   assert.equal(run.error?.code, 'no_workers');
   assert.match(run.error?.hint ?? '', /shoplake worker/);
@@ -123,12 +146,25 @@ test('workers: a model task whose worker stops answering is taken by another aft
   let rescuer: ReturnType<typeof startWorker> | undefined;
   try {
     const home = join(root, 'home');
-    const run = runPipeline({ home, landing, stateUrl, workers: { ...queue, idleMs: 60_000, models: true, modelTasksAtOnce: 1 } });
-    await until('the frozen worker to take silver_events', async () => (taken.includes('silver_events') ? true : undefined), 60_000);
+    const run = runPipeline({
+      home,
+      landing,
+      stateUrl,
+      workers: { ...queue, idleMs: 60_000, models: true, modelTasksAtOnce: 1 },
+    });
+    await until(
+      'the frozen worker to take silver_events',
+      async () => (taken.includes('silver_events') ? true : undefined),
+      60_000,
+    );
     rescuer = startWorker(stateUrl);
     const result = await run;
     assert.equal(result.status, 'success', JSON.stringify(result.error));
-    assert.match(rescuer.out(), /done model silver_events: success/, 'the other worker built the model the frozen one held');
+    assert.match(
+      rescuer.out(),
+      /done model silver_events: success/,
+      'the other worker built the model the frozen one held',
+    );
     assert.deepEqual(await warehouseDiff(new LakeLayout(local).warehouseDb, new LakeLayout(home).warehouseDb), []);
   } finally {
     unfreeze(new Error('the test is over'));

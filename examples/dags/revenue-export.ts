@@ -23,8 +23,14 @@ export default (home: DagFileContext) =>
           try {
             await db.run(`ATTACH ${literal(home.warehouseDb)} AS wh (READ_ONLY)`);
             const rows = Number(await db.scalar('SELECT count(*) FROM wh.mart_daily_revenue'));
-            await writeAtomically(target, (tmp) => db.run(`COPY (SELECT * FROM wh.mart_daily_revenue ORDER BY date) TO ${literal(tmp)} (FORMAT csv, HEADER)`));
-            ctx.log(`${rows} days written to ${target} (after ${String(ctx.conf['upstreamRun'] ?? 'a manual trigger')})`);
+            await writeAtomically(target, (tmp) =>
+              db.run(
+                `COPY (SELECT * FROM wh.mart_daily_revenue ORDER BY date) TO ${literal(tmp)} (FORMAT csv, HEADER)`,
+              ),
+            );
+            ctx.log(
+              `${rows} days written to ${target} (after ${String(ctx.conf['upstreamRun'] ?? 'a manual trigger')})`,
+            );
             return { output: { rows, file: target } };
           } finally {
             await db.close();

@@ -5,7 +5,12 @@ export interface CatalogView {
     entity: string;
     files: number;
     latest: number;
-    versions: Array<{ version: number; first_file: string; created_at: string; columns: Array<Record<string, string>> }>;
+    versions: Array<{
+      version: number;
+      first_file: string;
+      created_at: string;
+      columns: Array<Record<string, string>>;
+    }>;
   }>;
   drift: Array<Record<string, unknown>>;
 }
@@ -13,7 +18,13 @@ export interface CatalogView {
 /** The schema catalog as the CLI and the API show it: per entity, files, schema versions and drift. */
 export async function catalogView(state: StateDb, entity?: string): Promise<CatalogView> {
   const params = { entity: entity ?? null };
-  const versions = await state.all<{ entity: string; version: number; columns: string; first_file: string; created_at: string }>(
+  const versions = await state.all<{
+    entity: string;
+    version: number;
+    columns: string;
+    first_file: string;
+    created_at: string;
+  }>(
     `SELECT entity, version, columns::VARCHAR AS columns, first_file, created_at::VARCHAR AS created_at FROM schema_versions
      WHERE $entity::VARCHAR IS NULL OR entity = $entity ORDER BY entity, version`,
     params,
@@ -31,7 +42,12 @@ export async function catalogView(state: StateDb, entity?: string): Promise<Cata
     return {
       entity: name,
       files: files.find((f) => f.entity === name)?.files ?? 0,
-      versions: vs.map((v) => ({ version: Number(v.version), first_file: v.first_file, created_at: v.created_at, columns: JSON.parse(v.columns) as Array<Record<string, string>> })),
+      versions: vs.map((v) => ({
+        version: Number(v.version),
+        first_file: v.first_file,
+        created_at: v.created_at,
+        columns: JSON.parse(v.columns) as Array<Record<string, string>>,
+      })),
       latest: Number(vs.at(-1)!.version),
     };
   });

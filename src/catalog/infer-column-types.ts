@@ -6,7 +6,12 @@ export type InferredType = 'integer' | 'decimal' | 'boolean' | 'timestamp' | 'da
  * What each text column of `table` looks like, judged on a sample of its non-null values
  * in one SQL pass. Bronze keeps text; this feeds the catalog's type-drift events.
  */
-export async function inferColumnTypes(db: DuckSession, table: string, columns: readonly string[], sample = 2000): Promise<Record<string, InferredType>> {
+export async function inferColumnTypes(
+  db: DuckSession,
+  table: string,
+  columns: readonly string[],
+  sample = 2000,
+): Promise<Record<string, InferredType>> {
   if (columns.length === 0) return {};
   const checks = columns.map((c, i) => {
     const v = `trim(${ident(c)})`;
@@ -21,13 +26,20 @@ export async function inferColumnTypes(db: DuckSession, table: string, columns: 
   const out: Record<string, InferredType> = {};
   columns.forEach((c, i) => {
     const r = row ?? {};
-    out[c] = Number(r[`n${i}`]) === 0 ? 'empty'
-      : r[`i${i}`] ? 'integer'
-      : r[`d${i}`] ? 'decimal'
-      : r[`b${i}`] ? 'boolean'
-      : r[`ts${i}`] ? 'timestamp'
-      : r[`dt${i}`] ? 'date'
-      : 'text';
+    out[c] =
+      Number(r[`n${i}`]) === 0
+        ? 'empty'
+        : r[`i${i}`]
+          ? 'integer'
+          : r[`d${i}`]
+            ? 'decimal'
+            : r[`b${i}`]
+              ? 'boolean'
+              : r[`ts${i}`]
+                ? 'timestamp'
+                : r[`dt${i}`]
+                  ? 'date'
+                  : 'text';
   });
   return out;
 }

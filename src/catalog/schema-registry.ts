@@ -25,14 +25,22 @@ export interface SchemaRegistration {
  * version, with drift events against the latest version: columns added or missing,
  * renamed (same canonical column under another header) or changed in type.
  */
-export async function registerSchema(db: StateDb, entity: string, file: string, columns: CatalogColumn[]): Promise<SchemaRegistration> {
+export async function registerSchema(
+  db: StateDb,
+  entity: string,
+  file: string,
+  columns: CatalogColumn[],
+): Promise<SchemaRegistration> {
   // Empty columns say nothing about type: they match any.
   const fingerprint = createHash('sha256')
     .update(JSON.stringify(columns.map((c) => [c.source, c.target])))
     .update(JSON.stringify(columns.map((c) => (c.type === 'empty' ? '' : c.type))))
     .digest('hex')
     .slice(0, 16);
-  const existing = await db.one<{ version: number }>('SELECT version FROM schema_versions WHERE entity = $entity AND fingerprint = $fingerprint', { entity, fingerprint });
+  const existing = await db.one<{ version: number }>(
+    'SELECT version FROM schema_versions WHERE entity = $entity AND fingerprint = $fingerprint',
+    { entity, fingerprint },
+  );
   if (existing) return { version: Number(existing.version), isNew: false, drift: [] };
 
   const latest = await db.one<{ version: number; columns: string }>(
@@ -42,11 +50,20 @@ export async function registerSchema(db: StateDb, entity: string, file: string, 
   const version = latest ? Number(latest.version) + 1 : 1;
   const drift = latest ? diffSchemas(JSON.parse(latest.columns) as CatalogColumn[], columns) : [];
   await db.run('INSERT INTO schema_versions VALUES ($entity, $version, $fingerprint, $columns::JSON, $file, now())', {
-    entity, version, fingerprint, columns: JSON.stringify(columns), file,
+    entity,
+    version,
+    fingerprint,
+    columns: JSON.stringify(columns),
+    file,
   });
   for (const d of drift) {
     await db.run('INSERT INTO drift_events VALUES ($entity, $version, $kind, $column, $detail, $file, now())', {
-      entity, version, kind: d.kind, column: d.column, detail: d.detail, file,
+      entity,
+      version,
+      kind: d.kind,
+      column: d.column,
+      detail: d.detail,
+      file,
     });
   }
   return { version, isNew: true, drift };
@@ -61,12 +78,15 @@ export function diffSchemas(before: readonly CatalogColumn[], after: readonly Ca
     if (!p) events.push({ kind: 'added', column: target, detail: `new column "${c.source}"` });
     else {
       // Case and spacing are not a rename: `Email` and `email` are one header.
-      if (normalizeHeader(p.source) !== normalizeHeader(c.source)) events.push({ kind: 'renamed', column: target, detail: `"${p.source}" is now "${c.source}" (${c.match})` });
-      if (p.type !== c.type && p.type !== 'empty' && c.type !== 'empty') events.push({ kind: 'type_changed', column: target, detail: `${p.type} -> ${c.type}` });
+      if (normalizeHeader(p.source) !== normalizeHeader(c.source))
+        events.push({ kind: 'renamed', column: target, detail: `"${p.source}" is now "${c.source}" (${c.match})` });
+      if (p.type !== c.type && p.type !== 'empty' && c.type !== 'empty')
+        events.push({ kind: 'type_changed', column: target, detail: `${p.type} -> ${c.type}` });
     }
   }
   for (const [target, p] of prev) {
-    if (!next.has(target)) events.push({ kind: 'missing', column: target, detail: `"${p.source}" no longer delivered` });
+    if (!next.has(target))
+      events.push({ kind: 'missing', column: target, detail: `"${p.source}" no longer delivered` });
   }
   return events;
 }

@@ -16,11 +16,23 @@ export function withCommonOptions(cmd: Command): Command {
     .option('--home <dir>', 'shoplake home: lake zones, state and warehouse (default from config, else demo/.shoplake)')
     .option('--state <url>', 'run history: duckdb (in the home, default) or a postgres:// URL')
     .option('--warehouse <url>', 'also publish gold to this postgres:// database (schema from config, default gold)')
-    .option('--lake <url>', 'also publish the lake to this s3://bucket/prefix (connection from the config\'s s3 block or AWS_* variables)')
+    .option(
+      '--lake <url>',
+      "also publish the lake to this s3://bucket/prefix (connection from the config's s3 block or AWS_* variables)",
+    )
     .option('--config <file>', 'config file (default: shoplake.config.{json,yaml} in the current folder)')
     .option('--json', 'machine-readable output');
 }
 
 export function configFor(opts: CommonOptions & { landing?: string }): Promise<ShoplakeConfig> {
-  return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { home: opts.home, landing: opts.landing, state: opts.state ? { url: opts.state } : undefined, warehouse: opts.warehouse ? { url: opts.warehouse } : undefined, lake: opts.lake ? { url: opts.lake } : undefined } });
+  return loadConfig({
+    ...(opts.config ? { file: opts.config } : {}),
+    overrides: {
+      home: opts.home,
+      landing: opts.landing,
+      state: opts.state ? { url: opts.state } : undefined,
+      warehouse: opts.warehouse ? { url: opts.warehouse } : undefined,
+      lake: opts.lake ? { url: opts.lake } : undefined,
+    },
+  });
 }

@@ -23,7 +23,25 @@ const program = new Command()
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of [registerGenerate, registerRun, registerQuery, registerStatus, registerCatalog, registerReport, registerDemo, registerDags, registerRuns, registerServe, registerTrigger, registerBackfill, registerDlq, registerSimulate, registerMockApi, registerWorker]) register(program);
+for (const register of [
+  registerGenerate,
+  registerRun,
+  registerQuery,
+  registerStatus,
+  registerCatalog,
+  registerReport,
+  registerDemo,
+  registerDags,
+  registerRuns,
+  registerServe,
+  registerTrigger,
+  registerBackfill,
+  registerDlq,
+  registerSimulate,
+  registerMockApi,
+  registerWorker,
+])
+  register(program);
 
 // A reader that stops early (`shoplake status | head`) closes the pipe: that ends the output, it is no failure.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

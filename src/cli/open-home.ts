@@ -13,7 +13,12 @@ import { PostgresStateDb, type StateDb } from '../state/index.ts';
 export async function openForReading(home: string, which: 'state' | 'warehouse'): Promise<DuckSession> {
   const layout = new LakeLayout(home);
   const path = which === 'state' ? layout.stateDb : layout.warehouseDb;
-  if (!(await access(path).then(() => true, () => false))) {
+  if (
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new TerminalError('home_empty', `no ${which} database in ${home}: nothing has run there yet`, {
       subject: path,
       hint: `run \`shoplake run --home ${home}\` first`,
@@ -24,10 +29,14 @@ export async function openForReading(home: string, which: 'state' | 'warehouse')
   } catch (err) {
     if (/lock/i.test(errorMessage(err))) {
       const holder = await readHolder(layout.lockFile);
-      throw new TransientError('home_busy', `${path} is in use${holder ? ` by pid ${holder.pid} (${holder.purpose})` : ''}`, {
-        subject: path,
-        hint: 'wait for the run to finish and try again',
-      });
+      throw new TransientError(
+        'home_busy',
+        `${path} is in use${holder ? ` by pid ${holder.pid} (${holder.purpose})` : ''}`,
+        {
+          subject: path,
+          hint: 'wait for the run to finish and try again',
+        },
+      );
     }
     throw err;
   }
@@ -37,8 +46,14 @@ export async function openForReading(home: string, which: 'state' | 'warehouse')
  * The state store the config names, for one command: the home's state file opened
  * read-only, or PostgreSQL; with the run history kept in it.
  */
-export async function withStateDb<T>(config: ShoplakeConfig, work: (state: StateDb, runs: RunStore) => Promise<T>): Promise<T> {
-  const state: PostgresStateDb | DuckSession = config.state.url !== 'duckdb' ? await PostgresStateDb.connect(config.state.url) : await openForReading(config.home, 'state');
+export async function withStateDb<T>(
+  config: ShoplakeConfig,
+  work: (state: StateDb, runs: RunStore) => Promise<T>,
+): Promise<T> {
+  const state: PostgresStateDb | DuckSession =
+    config.state.url !== 'duckdb'
+      ? await PostgresStateDb.connect(config.state.url)
+      : await openForReading(config.home, 'state');
   try {
     return await work(state, runStoreOf(state));
   } finally {

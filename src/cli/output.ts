@@ -34,17 +34,24 @@ export function formatTable(rows: ReadonlyArray<Record<string, unknown>>, column
     if (num && !LABEL_COLUMN.test(col)) {
       const text = String(v);
       const decimals = text.includes('.') ? text.split('.')[1]!.length : 0;
-      return Number(text).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: Math.max(decimals, 0) });
+      return Number(text).toLocaleString('en-US', {
+        minimumFractionDigits: decimals,
+        maximumFractionDigits: Math.max(decimals, 0),
+      });
     }
     if (typeof v === 'object') return JSON.stringify(v);
     return String(v);
   };
   const text = rows.map((r) => cols.map((c, i) => cell(r[c], c, numeric[i]!)));
   const widths = cols.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((t) => t[i]!.length))));
-  const fmt = (vals: string[]) => vals.map((v, i) => {
-    const s = v.length > widths[i]! ? v.slice(0, widths[i]! - 1) + '…' : v;
-    return numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!);
-  }).join('  ').trimEnd();
+  const fmt = (vals: string[]) =>
+    vals
+      .map((v, i) => {
+        const s = v.length > widths[i]! ? v.slice(0, widths[i]! - 1) + '…' : v;
+        return numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!);
+      })
+      .join('  ')
+      .trimEnd();
   return [fmt(cols), widths.map((w) => '─'.repeat(w)).join('  '), ...text.map(fmt)].join('\n');
 }
 

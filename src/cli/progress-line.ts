@@ -17,7 +17,8 @@ export function progressLine(stream: NodeJS.WriteStream = process.stderr): Progr
     lastWrite = now;
     const secs = Math.max(e.elapsedMs, 1) / 1000;
     const parts = [`${e.stage.padEnd(9)} ${e.done}/${e.total} ${e.unit}`];
-    if (e.rows !== undefined) parts.push(`${humanNumber(e.rows)} rows`, `${humanNumber(Math.round(e.rows / secs))} rows/s`);
+    if (e.rows !== undefined)
+      parts.push(`${humanNumber(e.rows)} rows`, `${humanNumber(Math.round(e.rows / secs))} rows/s`);
     const fraction = e.totalBytes ? (e.bytes ?? 0) / e.totalBytes : e.done / Math.max(e.total, 1);
     if (!final && fraction > 0) parts.push(`ETA ${humanMs((e.elapsedMs / fraction) * (1 - fraction))}`);
     if (final) parts.push(`in ${humanMs(e.elapsedMs)}`);

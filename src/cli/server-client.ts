@@ -27,11 +27,20 @@ export class ServerClient {
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response;
     try {
-      res = await fetch(`${this.url}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+      res = await fetch(`${this.url}${path}`, {
+        method,
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
     } catch (err) {
-      throw new TransientError('server_unreachable', `the shoplake server at ${this.url} did not answer: ${(err as Error).message}`, { subject: this.url, hint: 'is `shoplake serve` still running?' });
+      throw new TransientError(
+        'server_unreachable',
+        `the shoplake server at ${this.url} did not answer: ${(err as Error).message}`,
+        { subject: this.url, hint: 'is `shoplake serve` still running?' },
+      );
     }
-    const json = (await res.json().catch(() => ({}))) as { error?: { code: string; kind: string; message: string; subject?: string; hint?: string } };
+    const json = (await res.json().catch(() => ({}))) as {
+      error?: { code: string; kind: string; message: string; subject?: string; hint?: string };
+    };
     if (res.ok) return json as T;
     const e = json.error ?? { code: 'internal', kind: 'internal', message: `HTTP ${res.status}` };
     if (e.kind === 'terminal' || e.kind === 'transient') throw errorFromJson(e as ErrorJson);
@@ -43,7 +52,11 @@ export class ServerClient {
  * A read of the home: from the running server when one owns it (`apiPath`), else from
  * the state store the config names (`local`).
  */
-export async function readHome<T>(config: ShoplakeConfig, apiPath: string, local: (state: StateDb) => Promise<T>): Promise<T> {
+export async function readHome<T>(
+  config: ShoplakeConfig,
+  apiPath: string,
+  local: (state: StateDb) => Promise<T>,
+): Promise<T> {
   const server = await ServerClient.find(config.home);
   if (server) return server.get<T>(apiPath);
   return withStateDb(config, (state) => local(state));

@@ -22,7 +22,13 @@ export const ConfigSchema = z
          * every publish: bronze and quarantine files once, silver, gold and processed
          * partitions as versions behind a `_manifest.json` per zone (see S3Lake).
          */
-        url: z.string().regex(/^(local|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?)$/, 'either "local" or an s3://bucket/prefix URL').default('local'),
+        url: z
+          .string()
+          .regex(
+            /^(local|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?)$/,
+            'either "local" or an s3://bucket/prefix URL',
+          )
+          .default('local'),
       })
       .strict()
       .default({ url: 'local' }),
@@ -49,7 +55,10 @@ export const ConfigSchema = z
     engine: z
       .object({
         /** DuckDB's memory cap for a build; past it DuckDB spills to <home>/tmp. */
-        memoryLimit: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 1200MB or 2GB').default('1200MB'),
+        memoryLimit: z
+          .string()
+          .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as 1200MB or 2GB')
+          .default('1200MB'),
         /** Worker threads for DuckDB; default: one per core. */
         threads: z.number().int().positive().optional(),
         /**
@@ -72,9 +81,15 @@ export const ConfigSchema = z
          * Gold is always published to the embedded DuckDB file under home (what the server
          * reads). A `postgres://` URL publishes it to that PostgreSQL database too.
          */
-        url: z.string().regex(/^(duckdb|postgres(ql)?:\/\/.+)$/, 'either "duckdb" or a postgres:// URL').default('duckdb'),
+        url: z
+          .string()
+          .regex(/^(duckdb|postgres(ql)?:\/\/.+)$/, 'either "duckdb" or a postgres:// URL')
+          .default('duckdb'),
         /** The PostgreSQL schema gold is published to (staged in `<schema>__staging`, applied in one transaction). */
-        schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier').default('gold'),
+        schema: z
+          .string()
+          .regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case SQL identifier')
+          .default('gold'),
         /**
          * What the web app and `shoplake query` read: `auto` is the PostgreSQL warehouse
          * when `url` is one, else the embedded file; `embedded` is always the embedded file.
@@ -98,7 +113,10 @@ export const ConfigSchema = z
      */
     state: z
       .object({
-        url: z.string().regex(/^(duckdb|postgres(ql)?:\/\/.+)$/, 'either "duckdb" or a postgres:// URL').default('duckdb'),
+        url: z
+          .string()
+          .regex(/^(duckdb|postgres(ql)?:\/\/.+)$/, 'either "duckdb" or a postgres:// URL')
+          .default('duckdb'),
       })
       .strict()
       .default({ url: 'duckdb' }),
@@ -149,7 +167,15 @@ export const ConfigSchema = z
         settleMs: z.number().int().nonnegative().default(3000),
       })
       .strict()
-      .default({ dailySchedule: '0 2 * * *', catchup: false, maxCatchupRuns: 31, slaMinutes: 0, watchLanding: true, watchIntervalMs: 2000, settleMs: 3000 }),
+      .default({
+        dailySchedule: '0 2 * * *',
+        catchup: false,
+        maxCatchupRuns: 31,
+        slaMinutes: 0,
+        watchLanding: true,
+        watchIntervalMs: 2000,
+        settleMs: 3000,
+      }),
     ingest: z
       .object({
         /** Attempts to read one landing file within a run before it goes to the dead-letter queue. */
@@ -223,22 +249,48 @@ export const ConfigSchema = z
          */
         refreshGoldIntervalMs: z.number().int().nonnegative().default(300_000),
         /** NATS JetStream subjects read by durable consumers into the same streams as the HTTP collector. */
-        nats: z.array(z.object({
-          url: z.string().regex(/^nats:\/\/.+/, 'a nats://host:port URL').default('nats://127.0.0.1:4222'),
-          stream: z.string().min(1),
-          subject: z.string().min(1),
-          durable: z.string().regex(/^[A-Za-z0-9_-]+$/).default('shoplake'),
-          target: z.enum(['events', 'orders']),
-        }).strict()).default([]),
+        nats: z
+          .array(
+            z
+              .object({
+                url: z
+                  .string()
+                  .regex(/^nats:\/\/.+/, 'a nats://host:port URL')
+                  .default('nats://127.0.0.1:4222'),
+                stream: z.string().min(1),
+                subject: z.string().min(1),
+                durable: z
+                  .string()
+                  .regex(/^[A-Za-z0-9_-]+$/)
+                  .default('shoplake'),
+                target: z.enum(['events', 'orders']),
+              })
+              .strict(),
+          )
+          .default([]),
       })
       .strict()
-      .default({ flushIntervalMs: 500, flushMb: 4, dedupWindowMinutes: 60, maxBufferMb: 256, maxBatchMb: 10, parseThreads: 2, refreshGold: true, refreshGoldIntervalMs: 300_000, nats: [] }),
+      .default({
+        flushIntervalMs: 500,
+        flushMb: 4,
+        dedupWindowMinutes: 60,
+        maxBufferMb: 256,
+        maxBatchMb: 10,
+        parseThreads: 2,
+        refreshGold: true,
+        refreshGoldIntervalMs: 300_000,
+        nats: [],
+      }),
     alerts: z
       .object({
         /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */
-        on: z.array(z.enum(['failure', 'retry_exhausted', 'sla_missed', 'recovery'])).default(['failure', 'retry_exhausted', 'sla_missed', 'recovery']),
+        on: z
+          .array(z.enum(['failure', 'retry_exhausted', 'sla_missed', 'recovery']))
+          .default(['failure', 'retry_exhausted', 'sla_missed', 'recovery']),
         /** Slack-compatible incoming webhooks: each gets `{"text": ..., "blocks": [...]}` by POST. */
-        webhooks: z.array(z.object({ url: z.string().url(), headers: z.record(z.string(), z.string()).optional() }).strict()).default([]),
+        webhooks: z
+          .array(z.object({ url: z.string().url(), headers: z.record(z.string(), z.string()).optional() }).strict())
+          .default([]),
         /** Email through an SMTP server. */
         email: z
           .object({
@@ -261,7 +313,8 @@ export const ConfigSchema = z
   })
   .strict()
   .refine((c) => !c.workers.enabled || c.state.url.startsWith('postgres'), {
-    message: 'workers need the state in PostgreSQL (state.url: postgres://…), where their task queue lives', path: ['workers', 'enabled'],
+    message: 'workers need the state in PostgreSQL (state.url: postgres://…), where their task queue lives',
+    path: ['workers', 'enabled'],
   });
 
 export type ShoplakeConfig = z.infer<typeof ConfigSchema>;

@@ -11,13 +11,18 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path = '')
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
       const v = env[name];
-      if (v === undefined) throw new TerminalError('config_env_missing', `config ${path || 'value'} uses \${${name}}, which is not set`, { hint: `export ${name}=...` });
+      if (v === undefined)
+        throw new TerminalError('config_env_missing', `config ${path || 'value'} uses \${${name}}, which is not set`, {
+          hint: `export ${name}=...`,
+        });
       return v;
     });
   }
   if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, `${path}[${i}]`));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, path ? `${path}.${k}` : k)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, path ? `${path}.${k}` : k)]),
+    );
   }
   return value;
 }
@@ -26,13 +31,20 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path = '')
  * Loads the config file (`--config`, else shoplake.config.{json,yaml} in the current
  * folder, else none), applies command-line overrides, and validates the result.
  */
-export async function loadConfig(opts: { file?: string; overrides?: Record<string, unknown>; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<ShoplakeConfig> {
+export async function loadConfig(
+  opts: { file?: string; overrides?: Record<string, unknown>; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<ShoplakeConfig> {
   const cwd = opts.cwd ?? process.cwd();
   let file = opts.file ? resolve(cwd, opts.file) : undefined;
   if (!file) {
     for (const name of DEFAULT_FILES) {
       const candidate = resolve(cwd, name);
-      if (await access(candidate).then(() => true, () => false)) {
+      if (
+        await access(candidate).then(
+          () => true,
+          () => false,
+        )
+      ) {
         file = candidate;
         break;
       }
@@ -46,20 +58,32 @@ export async function loadConfig(opts: { file?: string; overrides?: Record<strin
     try {
       raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
     } catch (err) {
-      throw new TerminalError('config_syntax', `config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`, { subject: file });
+      throw new TerminalError(
+        'config_syntax',
+        `config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+        { subject: file },
+      );
     }
   }
   // An override of one field of a section (--warehouse sets warehouse.url) keeps the section's other fields.
   const base = raw as Record<string, unknown>;
-  const isSection = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isSection = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   const merged = {
     ...base,
-    ...Object.fromEntries(Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined).map(([k, v]) => [k, isSection(v) && isSection(base[k]) ? { ...base[k], ...v } : v])),
+    ...Object.fromEntries(
+      Object.entries(opts.overrides ?? {})
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, isSection(v) && isSection(base[k]) ? { ...base[k], ...v } : v]),
+    ),
   };
   const parsed = ConfigSchema.safeParse(substituteEnv(merged, opts.env ?? process.env));
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new TerminalError('config_invalid', `invalid config${file ? ` in ${file}` : ''}: ${issues}`, { subject: file, hint: 'fix the fields named; see the README for every option' });
+    throw new TerminalError('config_invalid', `invalid config${file ? ` in ${file}` : ''}: ${issues}`, {
+      subject: file,
+      hint: 'fix the fields named; see the README for every option',
+    });
   }
   return parsed.data;
 }

@@ -59,7 +59,8 @@ export function mapHeaders(entity: EntityName, headers: readonly string[]): Mapp
       target = norm;
       match = source === norm ? 'exact' : 'normalized';
     } else {
-      const alias = (entity === 'events' ? EVENT_ALIASES[norm] : undefined) ?? ALIASES[norm] ?? ALIASES[norm.replaceAll('_', '')];
+      const alias =
+        (entity === 'events' ? EVENT_ALIASES[norm] : undefined) ?? ALIASES[norm] ?? ALIASES[norm.replaceAll('_', '')];
       if (alias && canonical.has(alias)) {
         target = alias;
         match = 'alias';

@@ -7,7 +7,10 @@ import { ALLOCATOR_DECAY } from './allocator-decay.ts';
 function inChild(env: Record<string, string | undefined>, script: string): { stdout: string; stderr: string } {
   const childEnv = { ...process.env, ...env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete childEnv[k];
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: childEnv, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: childEnv,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   return { stdout: r.stdout, stderr: r.stderr };
 }
@@ -23,7 +26,7 @@ test("DuckDB's allocator keeps freed pages for reuse unless the user configured 
   assert.equal(inChild({ DUCKDB_JE_MALLOC_CONF: 'narenas:1' }, OPEN_AND_REPORT).stdout.trim(), 'narenas:1');
 });
 
-test('jemalloc takes a value set in process.env while the process runs, at DuckDB\'s first allocation', () => {
+test("jemalloc takes a value set in process.env while the process runs, at DuckDB's first allocation", () => {
   // stats_print makes jemalloc report its options at exit, so the child shows what it read.
   const script = `process.env.DUCKDB_JE_MALLOC_CONF = '${ALLOCATOR_DECAY},stats_print:true';` + OPEN_AND_REPORT;
   const out = inChild({}, script).stderr;

@@ -13,8 +13,7 @@ export type EngineRequest =
   | { id: number; op: 'interrupt'; conn: number };
 
 export type EngineReply =
-  | { id: number; ok: true; rows?: Row[]; conn?: number }
-  | { id: number; ok: false; error: ErrorJson };
+  { id: number; ok: true; rows?: Row[]; conn?: number } | { id: number; ok: false; error: ErrorJson };
 
 export interface EngineProcessOptions {
   /** How much lower than this process's the engine's CPU priority is (nice, 0–19 on Unix). */
@@ -32,7 +31,10 @@ const CHILD_MAIN = fileURLToPath(new URL('./duck-child-main.ts', import.meta.url
  * thread created them, so an in-process engine cannot be lowered reliably; a process can.
  */
 export class ChildDuckSession extends SqlSession {
-  private constructor(private readonly engine: EngineProcess, private readonly conn: number) {
+  private constructor(
+    private readonly engine: EngineProcess,
+    private readonly conn: number,
+  ) {
     super(':memory: (engine process)');
   }
 
@@ -83,7 +85,10 @@ type Request = EngineRequest extends infer R ? (R extends EngineRequest ? Omit<R
 /** The child process and the requests waiting for its replies. */
 class EngineProcess {
   private readonly child: ChildProcess;
-  private readonly waiting = new Map<number, { resolve: (r: Extract<EngineReply, { ok: true }>) => void; reject: (err: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: Extract<EngineReply, { ok: true }>) => void; reject: (err: Error) => void }
+  >();
   private nextId = 1;
   private ended: Error | undefined;
   private readonly exited: Promise<void>;
@@ -93,19 +98,34 @@ class EngineProcess {
     // `nice` sets the priority before node starts, so every thread of the child has it;
     // Windows has no `nice`, and its process priority covers every thread anyway.
     const unix = process.platform !== 'win32' && opts.nice > 0;
-    this.child = spawn(unix ? 'nice' : node[0]!, unix ? ['-n', String(opts.nice), ...node] : node.slice(1), { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+    this.child = spawn(unix ? 'nice' : node[0]!, unix ? ['-n', String(opts.nice), ...node] : node.slice(1), {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+    });
     if (!unix && opts.nice > 0 && this.child.pid) setPriority(this.child.pid, opts.nice);
     this.child.on('message', (reply: EngineReply) => this.settle(reply));
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
-        this.end(new TransientError('engine_process_exited', `the build's DuckDB process (pid ${this.child.pid}) exited ${signal ? `on ${signal}` : `with code ${code}`}`, {
-          subject: 'engine process', hint: 'it may have run out of memory (engine.memoryLimit) or been killed; the run\'s next attempt starts a new one, or set engine.buildProcess: inline',
-        }));
+        this.end(
+          new TransientError(
+            'engine_process_exited',
+            `the build's DuckDB process (pid ${this.child.pid}) exited ${signal ? `on ${signal}` : `with code ${code}`}`,
+            {
+              subject: 'engine process',
+              hint: "it may have run out of memory (engine.memoryLimit) or been killed; the run's next attempt starts a new one, or set engine.buildProcess: inline",
+            },
+          ),
+        );
         resolve();
       });
       // A process that could not start never exits: nothing to wait for then.
       this.child.on('error', (err) => {
-        this.end(new TransientError('engine_process_failed', `could not start the build's DuckDB process: ${err.message}`, { subject: 'engine process', hint: 'set engine.buildProcess: inline to build in this process' }));
+        this.end(
+          new TransientError('engine_process_failed', `could not start the build's DuckDB process: ${err.message}`, {
+            subject: 'engine process',
+            hint: 'set engine.buildProcess: inline to build in this process',
+          }),
+        );
         if (this.child.pid === undefined) resolve();
       });
     });
@@ -155,7 +175,10 @@ class EngineProcess {
 /** Parameters cross to the child by structured clone: DuckDB value objects would arrive as plain objects. */
 function portable(params: Params | undefined): Params | undefined {
   for (const v of params === undefined ? [] : Object.values(params)) {
-    if (v !== null && typeof v === 'object') throw new TerminalError('param_not_portable', 'a DuckDB value object cannot be sent to the engine process', { hint: 'bind it as a string, number, bigint or boolean and cast it in SQL' });
+    if (v !== null && typeof v === 'object')
+      throw new TerminalError('param_not_portable', 'a DuckDB value object cannot be sent to the engine process', {
+        hint: 'bind it as a string, number, bigint or boolean and cast it in SQL',
+      });
   }
   return params;
 }

@@ -29,22 +29,28 @@ test('a statement from another caller waits for an open transaction instead of l
   }
 });
 
-test('close waits for the statement running on the connection, then refuses new ones', { timeout: 30_000 }, async () => {
-  const db = await DuckSession.open(':memory:');
-  // Long enough to be running when close() is called (about 0.2-1 s).
-  const running = db.scalar<number>('SELECT count(*) FROM range(200000000) t(i) WHERE i % 7 = 0');
-  await new Promise((r) => setTimeout(r, 20));
-  // Closing under the statement deadlocked DuckDB's worker: `running` never settled.
-  await db.close();
-  assert.equal(Number(await running), Math.ceil(200_000_000 / 7));
-  await assert.rejects(db.all('SELECT 1'), (err: Error & { code?: string }) => err.code === 'session_closed');
-  await db.close();
-});
+test(
+  'close waits for the statement running on the connection, then refuses new ones',
+  { timeout: 30_000 },
+  async () => {
+    const db = await DuckSession.open(':memory:');
+    // Long enough to be running when close() is called (about 0.2-1 s).
+    const running = db.scalar<number>('SELECT count(*) FROM range(200000000) t(i) WHERE i % 7 = 0');
+    await new Promise((r) => setTimeout(r, 20));
+    // Closing under the statement deadlocked DuckDB's worker: `running` never settled.
+    await db.close();
+    assert.equal(Number(await running), Math.ceil(200_000_000 / 7));
+    await assert.rejects(db.all('SELECT 1'), (err: Error & { code?: string }) => err.code === 'session_closed');
+    await db.close();
+  },
+);
 
 test('uint32Columns: a typed array a column, across chunks, with words over 2^31 and NULL as 0; none for no rows; refuses other types', async () => {
   const db = await DuckSession.open(':memory:');
   try {
-    const [a, b] = await db.uint32Columns('SELECT i::UINTEGER AS a, CASE WHEN i = 7 THEN NULL ELSE 4294967295 - i END::UINTEGER AS b FROM range(5000) t(i) ORDER BY i');
+    const [a, b] = await db.uint32Columns(
+      'SELECT i::UINTEGER AS a, CASE WHEN i = 7 THEN NULL ELSE 4294967295 - i END::UINTEGER AS b FROM range(5000) t(i) ORDER BY i',
+    );
     assert.ok(a instanceof Uint32Array && b instanceof Uint32Array);
     assert.equal(a!.length, 5000, 'every row of three chunks');
     assert.equal(a![4999], 4999);
@@ -52,7 +58,10 @@ test('uint32Columns: a typed array a column, across chunks, with words over 2^31
     assert.equal(b![7], 0);
     assert.equal(b![4999], 4294962296);
     const empty = await db.uint32Columns('SELECT 1::UINTEGER AS a, 2::UINTEGER AS b WHERE false');
-    assert.deepEqual(empty.map((c) => c.length), [0, 0]);
+    assert.deepEqual(
+      empty.map((c) => c.length),
+      [0, 0],
+    );
     await assert.rejects(db.uint32Columns('SELECT 1::BIGINT AS a'), /not UINTEGER/);
   } finally {
     await db.close();

@@ -20,7 +20,11 @@ export interface DuckOptions {
  * as JSON-safe objects (BIGINT and DECIMAL as numbers or strings, never BigInt).
  */
 export class DuckSession extends SqlSession {
-  private constructor(path: string, readonly connection: DuckDBConnection, private readonly instance: DuckDBInstance) {
+  private constructor(
+    path: string,
+    readonly connection: DuckDBConnection,
+    private readonly instance: DuckDBInstance,
+  ) {
     super(path);
   }
 
@@ -30,7 +34,8 @@ export class DuckSession extends SqlSession {
     if (options.tempDirectory) config['temp_directory'] = options.tempDirectory;
     if (options.threads) config['threads'] = String(options.threads);
     if (options.readOnly) config['access_mode'] = 'READ_ONLY';
-    const instance = path === ':memory:' ? await DuckDBInstance.create(path, config) : await DuckDBInstance.fromCache(path, config);
+    const instance =
+      path === ':memory:' ? await DuckDBInstance.create(path, config) : await DuckDBInstance.fromCache(path, config);
     return DuckSession.on(path, instance);
   }
 
@@ -84,7 +89,8 @@ export class DuckSession extends SqlSession {
       let at = 0;
       for (const chunk of chunks) {
         const vector = chunk.getColumnVector(column);
-        if (!(vector instanceof DuckDBUIntegerVector)) throw new Error(`uint32Columns: column ${column} is ${vector.type.toString()}, not UINTEGER`);
+        if (!(vector instanceof DuckDBUIntegerVector))
+          throw new Error(`uint32Columns: column ${column} is ${vector.type.toString()}, not UINTEGER`);
         for (let i = 0; i < vector.itemCount; i++) out[at + i] = vector.getItem(i) ?? 0;
         at += vector.itemCount;
       }

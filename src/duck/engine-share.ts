@@ -13,6 +13,8 @@ export function engineShare(engine: DuckOptions, parts: number, cores: number): 
   const threads = Math.max(1, Math.floor((engine.threads ?? cores) / parts));
   const limit = engine.memoryLimit ? /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(engine.memoryLimit.trim()) : null;
   const bytes = limit ? Number(limit[1]) * (UNIT_BYTES[limit[2]!.toLowerCase()] ?? NaN) : NaN;
-  const memoryLimit = Number.isFinite(bytes) ? `${Math.max(64, Math.floor(bytes / parts / 1e6))}MB` : engine.memoryLimit;
+  const memoryLimit = Number.isFinite(bytes)
+    ? `${Math.max(64, Math.floor(bytes / parts / 1e6))}MB`
+    : engine.memoryLimit;
   return { ...engine, threads, ...(memoryLimit ? { memoryLimit } : {}) };
 }

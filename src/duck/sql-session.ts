@@ -50,7 +50,10 @@ export abstract class SqlSession {
       return await fn();
     } finally {
       const ms = performance.now() - t0;
-      if (ms >= SLOW_SQL_MS) process.stderr.write(`${new Date().toISOString()} slow sql: ${Math.round(ms)} ms on ${this.path}: ${sql.replace(/\s+/g, ' ').slice(0, 240)}\n`);
+      if (ms >= SLOW_SQL_MS)
+        process.stderr.write(
+          `${new Date().toISOString()} slow sql: ${Math.round(ms)} ms on ${this.path}: ${sql.replace(/\s+/g, ' ').slice(0, 240)}\n`,
+        );
     }
   }
 
@@ -72,17 +75,19 @@ export abstract class SqlSession {
    */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (SqlSession.inTransaction.getStore() === this) return work();
-    return this.exclusive(() => SqlSession.inTransaction.run(this, async () => {
-      await this.execute('BEGIN TRANSACTION', undefined);
-      try {
-        const out = await work();
-        await this.execute('COMMIT', undefined);
-        return out;
-      } catch (err) {
-        await this.execute('ROLLBACK', undefined).catch(() => undefined);
-        throw err;
-      }
-    }));
+    return this.exclusive(() =>
+      SqlSession.inTransaction.run(this, async () => {
+        await this.execute('BEGIN TRANSACTION', undefined);
+        try {
+          const out = await work();
+          await this.execute('COMMIT', undefined);
+          return out;
+        } catch (err) {
+          await this.execute('ROLLBACK', undefined).catch(() => undefined);
+          throw err;
+        }
+      }),
+    );
   }
 
   /**
@@ -91,7 +96,11 @@ export abstract class SqlSession {
    */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     if (SqlSession.inTransaction.getStore() === this) return fn();
-    if (this.closing) throw new TerminalError('session_closed', `the DuckDB connection to ${this.path} is closed`, { subject: this.path, hint: 'this is a bug in shoplake: a statement was sent after its session was closed' });
+    if (this.closing)
+      throw new TerminalError('session_closed', `the DuckDB connection to ${this.path} is closed`, {
+        subject: this.path,
+        hint: 'this is a bug in shoplake: a statement was sent after its session was closed',
+      });
     const before = this.turn;
     let release!: () => void;
     this.turn = new Promise<void>((resolve) => (release = resolve));

@@ -10,11 +10,16 @@ export interface ErrorJson {
 }
 
 export function errorToJson(err: unknown): ErrorJson {
-  return err instanceof ShoplakeError ? { message: err.message, code: err.code, kind: err.kind, subject: err.subject, hint: err.hint } : { message: errorMessage(err) };
+  return err instanceof ShoplakeError
+    ? { message: err.message, code: err.code, kind: err.kind, subject: err.subject, hint: err.hint }
+    : { message: errorMessage(err) };
 }
 
 /** The error again on this side: a ShoplakeError when it was one (so retries still see its kind), else a plain Error. */
 export function errorFromJson(json: ErrorJson): Error {
   if (!json.code || (json.kind !== 'terminal' && json.kind !== 'transient')) return new Error(json.message);
-  return new ShoplakeError(json.code, json.kind, json.message, { ...(json.subject ? { subject: json.subject } : {}), ...(json.hint ? { hint: json.hint } : {}) });
+  return new ShoplakeError(json.code, json.kind, json.message, {
+    ...(json.subject ? { subject: json.subject } : {}),
+    ...(json.hint ? { hint: json.hint } : {}),
+  });
 }

@@ -11,7 +11,9 @@ async function digest(dir: string): Promise<Record<string, string>> {
   for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!e.isFile()) continue;
     const p = join(e.parentPath, e.name);
-    out[relative(dir, p)] = createHash('sha256').update(await readFile(p)).digest('hex');
+    out[relative(dir, p)] = createHash('sha256')
+      .update(await readFile(p))
+      .digest('hex');
   }
   return out;
 }
@@ -28,8 +30,23 @@ test('the same seed writes the same bytes; another seed does not', async () => {
   assert.notDeepEqual(da, await digest(c));
   // Every format and both ways of naming an entity are present.
   const names = Object.keys(da);
-  for (const pattern of [/\.csv\.gz$/, /\.tsv$/, /\.json$/, /\.json\.gz$/, /_updates\.txt$/, /\.ndjson\.gz$/, /\.jsonl$/, /\.txt$/, /^orders\//, /^orders_/, /^_truth\/drop-2\.json$/]) {
-    assert.ok(names.some((n) => pattern.test(n)), `no file matches ${pattern}`);
+  for (const pattern of [
+    /\.csv\.gz$/,
+    /\.tsv$/,
+    /\.json$/,
+    /\.json\.gz$/,
+    /_updates\.txt$/,
+    /\.ndjson\.gz$/,
+    /\.jsonl$/,
+    /\.txt$/,
+    /^orders\//,
+    /^orders_/,
+    /^_truth\/drop-2\.json$/,
+  ]) {
+    assert.ok(
+      names.some((n) => pattern.test(n)),
+      `no file matches ${pattern}`,
+    );
   }
 });
 
@@ -55,7 +72,10 @@ test('monthly: the big files come one per entity and month, deterministically; f
   const names = Object.keys(da);
   const months = new Set(names.flatMap((n) => /^events\/month=(2024-\d\d)\//.exec(n)?.[1] ?? []));
   assert.equal(months.size, 12, `events of every month of the year (${[...months].join(', ')})`);
-  assert.ok(names.includes('events/month=unknown/d1-part-0.ndjson.gz'), 'the events made bad on purpose have a file of their own');
+  assert.ok(
+    names.includes('events/month=unknown/d1-part-0.ndjson.gz'),
+    'the events made bad on purpose have a file of their own',
+  );
   assert.ok(names.some((n) => /^orders_d2_updates\.month=2024-\d\d\.txt$/.test(n)));
   assert.ok(names.includes('customers/d1-customers.csv'), 'small files stay whole');
 });

@@ -46,7 +46,9 @@ async function writeWhole(db: DuckSession, out: string, f: LandingFile): Promise
 /** One file per month of the records, in the order the query gives them; returns their paths. */
 async function writeMonthly(db: DuckSession, out: string, f: LandingFile): Promise<string[]> {
   await db.run(`CREATE OR REPLACE TEMP TABLE g_file AS SELECT row_number() OVER () AS _n, * FROM (${f.sql})`);
-  const months = (await db.all<{ m: string | null }>('SELECT DISTINCT _month AS m FROM g_file ORDER BY m NULLS LAST')).map((r) => r.m);
+  const months = (
+    await db.all<{ m: string | null }>('SELECT DISTINCT _month AS m FROM g_file ORDER BY m NULLS LAST')
+  ).map((r) => r.m);
   const paths: string[] = [];
   for (const m of months) {
     const path = monthPath(f.path, m ?? 'unknown');
@@ -111,13 +113,15 @@ export async function generateLanding(opts: GenerateOptions): Promise<GenerateRe
         await db.run(`SET VARIABLE drop = ${d}`);
         const files = landingFiles(d, parts, { monthly: opts.monthly ?? false });
         for (const [i, f] of files.entries()) {
-          for (const path of f.monthly ? await writeMonthly(db, opts.out, f) : [await writeWhole(db, opts.out, f)]) written.push(path);
+          for (const path of f.monthly ? await writeMonthly(db, opts.out, f) : [await writeWhole(db, opts.out, f)])
+            written.push(path);
           opts.onFile?.(f.path, i + 1, files.length);
         }
       }
       // A drop not written now still counts toward the truth of the drops after it.
       const counts = drops.includes(d) ? await writeSpecialFiles(opts.out, d, opts.seed) : specialFileCounts(d);
-      for (const [r, c] of Object.entries(counts.fileRejects)) special.fileRejects[r] = (special.fileRejects[r] ?? 0) + c;
+      for (const [r, c] of Object.entries(counts.fileRejects))
+        special.fileRejects[r] = (special.fileRejects[r] ?? 0) + c;
       special.malformedRows += counts.malformedRows;
       special.duplicateDeliveries += counts.duplicateDeliveries;
       if (drops.includes(d)) {

@@ -23,7 +23,11 @@ export interface LandingFile {
 
 const D = "getvariable('drop')";
 
-export function landingFiles(drop: number, parts: { orders: number; items: number; events: number }, opts: { monthly?: boolean } = {}): LandingFile[] {
+export function landingFiles(
+  drop: number,
+  parts: { orders: number; items: number; events: number },
+  opts: { monthly?: boolean } = {},
+): LandingFile[] {
   const later = drop > 1;
   // The extra column the big files carry when they are split by month.
   const month = (ts: string) => (opts.monthly ? `, strftime(${ts}, '%Y-%m') AS _month` : '');
@@ -97,8 +101,11 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     m_ts(order_ts, 844, i) AS ${ts}, m_status(status, 845, i * 7 + length(status)) AS ${status},
     m_cat(payment_method, 847, i) AS ${pay}, m_ts(updated_at, 848, i * 7 + length(status)) AS ${upd}`;
   for (let p = 0; p < parts.orders; p++) {
-    const bad = p === 0 ? `UNION ALL (SELECT order_id, customer_id, store_id, order_ts, status, payment_method, updated_at${noMonth}
-                           FROM g_bad_orders WHERE drop_no = ${D} ORDER BY reason, n)` : '';
+    const bad =
+      p === 0
+        ? `UNION ALL (SELECT order_id, customer_id, store_id, order_ts, status, payment_method, updated_at${noMonth}
+                           FROM g_bad_orders WHERE drop_no = ${D} ORDER BY reason, n)`
+        : '';
     files.push({
       path: `orders/d${drop}-part-${p}.csv.gz`,
       sql: `SELECT * FROM (
@@ -119,8 +126,11 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
   });
 
   for (let p = 0; p < parts.items; p++) {
-    const bad = p === 0 ? `UNION ALL (SELECT order_id, line_number, product_id, quantity, unit_price, discount
-                           FROM g_bad_items WHERE drop_no = ${D} ORDER BY reason, n)` : '';
+    const bad =
+      p === 0
+        ? `UNION ALL (SELECT order_id, line_number, product_id, quantity, unit_price, discount
+                           FROM g_bad_items WHERE drop_no = ${D} ORDER BY reason, n)`
+        : '';
     files.push({
       path: `order_items/d${drop}-part-${p}.csv.gz`,
       sql: `SELECT * FROM (
@@ -144,8 +154,11 @@ export function landingFiles(drop: number, parts: { orders: number; items: numbe
     customer_id AS ${cust}, m_event_type(event_type, 863, s * 100 + j) AS ${type}, product_id, NULL AS order_id,
     page_url, m_cat(device, 866, s * 100 + j) AS device, referrer`;
   for (let p = 0; p < parts.events; p++) {
-    const bad = p === 0 ? `UNION ALL (SELECT event_id, event_ts, session_id, NULL, event_type, NULL, NULL, '/', 'desktop', NULL${noMonth}
-                           FROM g_bad_events WHERE drop_no = ${D} ORDER BY reason, n)` : '';
+    const bad =
+      p === 0
+        ? `UNION ALL (SELECT event_id, event_ts, session_id, NULL, event_type, NULL, NULL, '/', 'desktop', NULL${noMonth}
+                           FROM g_bad_events WHERE drop_no = ${D} ORDER BY reason, n)`
+        : '';
     files.push({
       path: `events/d${drop}-part-${p}.ndjson.gz`,
       sql: `SELECT * FROM (

@@ -15,7 +15,14 @@ export interface SimulatorOptions {
   malformed: number;
 }
 
-interface Session { id: string; customer: string | null; step: number; product: string; device: string; referrer: string }
+interface Session {
+  id: string;
+  customer: string | null;
+  step: number;
+  product: string;
+  device: string;
+  referrer: string;
+}
 
 const STEPS = ['page_view', 'product_view', 'add_to_cart', 'checkout_start', 'purchase'] as const;
 // Chance that a session goes on from each step to the next: most browse, few buy.
@@ -47,7 +54,8 @@ export class LiveSimulator {
       const type = faker.number.float() < 0.08 ? (s.step >= 2 ? 'remove_from_cart' : 'search') : STEPS[s.step]!;
       out.push({ stream: 'events', record: this.maybeBreak(this.event(s, type)) });
       if (type === 'purchase') out.push({ stream: 'orders', record: this.order(s) });
-      if (type === 'purchase' || (type === STEPS[s.step] && faker.number.float() > (GO_ON[s.step] ?? 0))) this.sessions.splice(idx, 1);
+      if (type === 'purchase' || (type === STEPS[s.step] && faker.number.float() > (GO_ON[s.step] ?? 0)))
+        this.sessions.splice(idx, 1);
       else if (type === STEPS[s.step]) s.step++;
     }
     return out;
@@ -56,7 +64,10 @@ export class LiveSimulator {
   private newSession(): Session {
     return {
       id: `LS-${this.runId}-${++this.n}`,
-      customer: faker.number.float() < 0.25 ? null : `C${String(faker.number.int({ min: 1, max: this.opts.customers })).padStart(6, '0')}`,
+      customer:
+        faker.number.float() < 0.25
+          ? null
+          : `C${String(faker.number.int({ min: 1, max: this.opts.customers })).padStart(6, '0')}`,
       step: 0,
       product: `P${String(faker.number.int({ min: 1, max: this.opts.products })).padStart(5, '0')}`,
       device: faker.helpers.arrayElement(['mobile', 'mobile', 'desktop', 'tablet']),
@@ -66,17 +77,28 @@ export class LiveSimulator {
 
   private event(s: Session, type: string): Record<string, unknown> {
     return {
-      event_id: `LE-${this.runId}-${++this.n}`, event_ts: new Date().toISOString(), session_id: s.id, customer_id: s.customer, event_type: type,
-      product_id: type === 'page_view' || type === 'search' ? null : s.product, page_url: type === 'page_view' ? '/' : `/p/${s.product}`, device: s.device, referrer: s.referrer,
+      event_id: `LE-${this.runId}-${++this.n}`,
+      event_ts: new Date().toISOString(),
+      session_id: s.id,
+      customer_id: s.customer,
+      event_type: type,
+      product_id: type === 'page_view' || type === 'search' ? null : s.product,
+      page_url: type === 'page_view' ? '/' : `/p/${s.product}`,
+      device: s.device,
+      referrer: s.referrer,
     };
   }
 
   private order(s: Session): Record<string, unknown> {
     const at = new Date().toISOString();
     return {
-      order_id: `LO-${this.runId}-${++this.n}`, customer_id: s.customer ?? `C${String(faker.number.int({ min: 1, max: this.opts.customers })).padStart(6, '0')}`,
-      store_id: `S${String(faker.number.int({ min: 1, max: this.opts.stores })).padStart(3, '0')}`, order_ts: at, status: 'placed',
-      payment_method: faker.helpers.arrayElement(['card', 'paypal', 'apple_pay', 'gift_card']), updated_at: at,
+      order_id: `LO-${this.runId}-${++this.n}`,
+      customer_id: s.customer ?? `C${String(faker.number.int({ min: 1, max: this.opts.customers })).padStart(6, '0')}`,
+      store_id: `S${String(faker.number.int({ min: 1, max: this.opts.stores })).padStart(3, '0')}`,
+      order_ts: at,
+      status: 'placed',
+      payment_method: faker.helpers.arrayElement(['card', 'paypal', 'apple_pay', 'gift_card']),
+      updated_at: at,
     };
   }
 

@@ -40,12 +40,23 @@ export async function startMockApi(opts: MockApiOptions): Promise<MockApi> {
   let clock = Date.parse('2024-06-01T00:00:00Z');
   const tick = () => new Date((clock += 1000)).toISOString();
   const customers = Array.from({ length: opts.customers }, (_, i) => ({
-    customer_id: `C${String(i + 1).padStart(6, '0')}`, first_name: faker.person.firstName(), last_name: faker.person.lastName(),
-    email: faker.internet.email().toLowerCase(), city: faker.location.city(), country: 'US', signup_date: '2024-01-15', updated_at: tick(),
+    customer_id: `C${String(i + 1).padStart(6, '0')}`,
+    first_name: faker.person.firstName(),
+    last_name: faker.person.lastName(),
+    email: faker.internet.email().toLowerCase(),
+    city: faker.location.city(),
+    country: 'US',
+    signup_date: '2024-01-15',
+    updated_at: tick(),
   }));
   const orders = Array.from({ length: opts.orders }, (_, i) => ({
-    order_id: `API${String(i + 1).padStart(7, '0')}`, customer_id: customers[i % customers.length]!.customer_id, store_id: `S00${1 + (i % 6)}`,
-    order_ts: new Date(Date.parse('2024-05-01T00:00:00Z') + i * 60_000).toISOString(), status: 'placed', payment_method: faker.helpers.arrayElement(['card', 'paypal', 'cash']), updated_at: tick(),
+    order_id: `API${String(i + 1).padStart(7, '0')}`,
+    customer_id: customers[i % customers.length]!.customer_id,
+    store_id: `S00${1 + (i % 6)}`,
+    order_ts: new Date(Date.parse('2024-05-01T00:00:00Z') + i * 60_000).toISOString(),
+    status: 'placed',
+    payment_method: faker.helpers.arrayElement(['card', 'paypal', 'cash']),
+    updated_at: tick(),
   }));
   const rng = faker.number;
   const stats = { requests: 0, served: 0, failed: 0, throttled: 0, records: 0 };
@@ -73,13 +84,19 @@ export async function startMockApi(opts: MockApiOptions): Promise<MockApi> {
   });
 
   const since = (q: Record<string, string | undefined>) => q['updated_since'] ?? '';
-  const byUpdate = <T extends { updated_at: string }>(rows: T[], key: keyof T) => [...rows].sort((a, b) => (a.updated_at < b.updated_at ? -1 : a.updated_at > b.updated_at ? 1 : String(a[key]) < String(b[key]) ? -1 : 1));
+  const byUpdate = <T extends { updated_at: string }>(rows: T[], key: keyof T) =>
+    [...rows].sort((a, b) =>
+      a.updated_at < b.updated_at ? -1 : a.updated_at > b.updated_at ? 1 : String(a[key]) < String(b[key]) ? -1 : 1,
+    );
 
   app.get('/orders', async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const page = Math.max(1, Number(q['page'] ?? 1));
     const per = Math.min(500, Math.max(1, Number(q['per_page'] ?? 100)));
-    const rows = byUpdate(orders.filter((o) => o.updated_at >= since(q)), 'order_id');
+    const rows = byUpdate(
+      orders.filter((o) => o.updated_at >= since(q)),
+      'order_id',
+    );
     const data = rows.slice((page - 1) * per, page * per);
     const pages = Math.max(1, Math.ceil(rows.length / per));
     if (page < pages) {
@@ -95,17 +112,24 @@ export async function startMockApi(opts: MockApiOptions): Promise<MockApi> {
   app.get('/customers', async (req) => {
     const q = req.query as Record<string, string | undefined>;
     const limit = Math.min(500, Math.max(1, Number(q['limit'] ?? 100)));
-    const rows = byUpdate(customers.filter((c) => c.updated_at >= since(q)), 'customer_id');
+    const rows = byUpdate(
+      customers.filter((c) => c.updated_at >= since(q)),
+      'customer_id',
+    );
     const start = q['cursor'] ? Number(Buffer.from(q['cursor'], 'base64url').toString()) : 0;
     const data = rows.slice(start, start + limit);
     stats.served++;
     stats.records += data.length;
-    return { data, next_cursor: start + limit < rows.length ? Buffer.from(String(start + limit)).toString('base64url') : null };
+    return {
+      data,
+      next_cursor: start + limit < rows.length ? Buffer.from(String(start + limit)).toString('base64url') : null,
+    };
   });
 
   const url = await app.listen({ host: '127.0.0.1', port: opts.port ?? 0 });
   return {
-    url, stats,
+    url,
+    stats,
     mutate(n: number) {
       clock = Math.max(clock, Date.now());
       for (let i = 0; i < n; i++) {

@@ -7,12 +7,30 @@ import type { DuckSession } from '../duck/index.ts';
  * count never touches JavaScript.
  */
 const PLACES: Array<[string, string, string]> = [
-  ['New York', 'NY', 'US'], ['Los Angeles', 'CA', 'US'], ['Chicago', 'IL', 'US'], ['Houston', 'TX', 'US'],
-  ['Phoenix', 'AZ', 'US'], ['Seattle', 'WA', 'US'], ['Denver', 'CO', 'US'], ['Boston', 'MA', 'US'],
-  ['Atlanta', 'GA', 'US'], ['Miami', 'FL', 'US'], ['Portland', 'OR', 'US'], ['Austin', 'TX', 'US'],
-  ['London', 'ENG', 'GB'], ['Manchester', 'ENG', 'GB'], ['Edinburgh', 'SCT', 'GB'], ['Toronto', 'ON', 'CA'],
-  ['Vancouver', 'BC', 'CA'], ['Berlin', 'BE', 'DE'], ['Munich', 'BY', 'DE'], ['Paris', 'IDF', 'FR'],
-  ['Lyon', 'ARA', 'FR'], ['Sydney', 'NSW', 'AU'], ['Melbourne', 'VIC', 'AU'], ['Mumbai', 'MH', 'IN'],
+  ['New York', 'NY', 'US'],
+  ['Los Angeles', 'CA', 'US'],
+  ['Chicago', 'IL', 'US'],
+  ['Houston', 'TX', 'US'],
+  ['Phoenix', 'AZ', 'US'],
+  ['Seattle', 'WA', 'US'],
+  ['Denver', 'CO', 'US'],
+  ['Boston', 'MA', 'US'],
+  ['Atlanta', 'GA', 'US'],
+  ['Miami', 'FL', 'US'],
+  ['Portland', 'OR', 'US'],
+  ['Austin', 'TX', 'US'],
+  ['London', 'ENG', 'GB'],
+  ['Manchester', 'ENG', 'GB'],
+  ['Edinburgh', 'SCT', 'GB'],
+  ['Toronto', 'ON', 'CA'],
+  ['Vancouver', 'BC', 'CA'],
+  ['Berlin', 'BE', 'DE'],
+  ['Munich', 'BY', 'DE'],
+  ['Paris', 'IDF', 'FR'],
+  ['Lyon', 'ARA', 'FR'],
+  ['Sydney', 'NSW', 'AU'],
+  ['Melbourne', 'VIC', 'AU'],
+  ['Mumbai', 'MH', 'IN'],
   ['Bengaluru', 'KA', 'IN'],
 ];
 const CATEGORIES: Array<[string, string[]]> = [
@@ -40,15 +58,31 @@ export async function loadNamePools(db: DuckSession, seed: number): Promise<void
   await db.run('CREATE OR REPLACE TABLE pool_place (idx BIGINT, city VARCHAR, state VARCHAR, country VARCHAR)');
   await db.run('CREATE OR REPLACE TABLE pool_word (kind VARCHAR, idx BIGINT, word VARCHAR)');
   await db.run('CREATE OR REPLACE TABLE pool_category (idx BIGINT, category VARCHAR, subcategory VARCHAR)');
-  await appendRows(db, 'pool_first', firstNames.map((n, i) => [i, n]));
-  await appendRows(db, 'pool_last', lastNames.map((n, i) => [i, n]));
-  await appendRows(db, 'pool_place', PLACES.map((p, i) => [i, ...p]));
+  await appendRows(
+    db,
+    'pool_first',
+    firstNames.map((n, i) => [i, n]),
+  );
+  await appendRows(
+    db,
+    'pool_last',
+    lastNames.map((n, i) => [i, n]),
+  );
+  await appendRows(
+    db,
+    'pool_place',
+    PLACES.map((p, i) => [i, ...p]),
+  );
   await appendRows(db, 'pool_word', [
     ...adjectives.map((w, i) => ['adjective', i, w]),
     ...materials.map((w, i) => ['material', i, w]),
     ...brands.map((w, i) => ['brand', i, w]),
   ]);
-  await appendRows(db, 'pool_category', CATEGORIES.flatMap(([c, subs]) => subs.map((s) => [c, s])).map((p, i) => [i, ...p]));
+  await appendRows(
+    db,
+    'pool_category',
+    CATEGORIES.flatMap(([c, subs]) => subs.map((s) => [c, s])).map((p, i) => [i, ...p]),
+  );
 }
 
 function uniq(values: string[]): string[] {

@@ -26,14 +26,25 @@ const REJECTED_FILES: readonly RejectedFile[] = [
     reason: 'bad_compression',
     path: 'order_items/d1-truncated.csv.gz',
     bytes: () => {
-      const gz = gzipSync('order_id,line_number,product_id,quantity,unit_price,discount\n' + 'O00000001,1,P00001,1,9.99,0\n'.repeat(400));
+      const gz = gzipSync(
+        'order_id,line_number,product_id,quantity,unit_price,discount\n' + 'O00000001,1,P00001,1,9.99,0\n'.repeat(400),
+      );
       return gz.subarray(0, Math.floor(gz.length / 2));
     },
   },
   { reason: 'not_text', path: 'events/d1-corrupt.ndjson', bytes: (seed) => binaryNoise(seed, 4096) },
-  { reason: 'unparseable', path: 'products/d1-broken.json', bytes: () => '[{"product_id": "P00001", "product_name": "Lamp", "unit_price": 12.5},\n{"product_id": "P00002", "product_name": ' },
+  {
+    reason: 'unparseable',
+    path: 'products/d1-broken.json',
+    bytes: () =>
+      '[{"product_id": "P00001", "product_name": "Lamp", "unit_price": 12.5},\n{"product_id": "P00002", "product_name": ',
+  },
   { reason: 'unknown_entity', path: 'suppliers_d1.csv', bytes: () => 'supplier_id,name\nSUP1,Acme\nSUP2,Globex\n' },
-  { reason: 'no_key_column', path: 'customers/d1-nokey.csv', bytes: () => 'first_name,last_name,email\nAda,Lovelace,ada@example.com\n' },
+  {
+    reason: 'no_key_column',
+    path: 'customers/d1-nokey.csv',
+    bytes: () => 'first_name,last_name,email\nAda,Lovelace,ada@example.com\n',
+  },
 ];
 
 /** Lines appended to good files: a CSV line short of fields, one with too many, and two broken JSON lines. */

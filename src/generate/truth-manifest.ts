@@ -28,7 +28,17 @@ export interface TruthManifest {
 }
 
 const TRUTH_SQL = readFileSync(new URL('./sql/truth.sql', import.meta.url), 'utf8');
-const MARTS = ['daily_revenue', 'monthly_revenue', 'store_sales', 'category_sales', 'product_sales', 'customer_ltv', 'day_of_week', 'user_activity_daily', 'funnel'];
+const MARTS = [
+  'daily_revenue',
+  'monthly_revenue',
+  'store_sales',
+  'category_sales',
+  'product_sales',
+  'customer_ltv',
+  'day_of_week',
+  'user_activity_daily',
+  'funnel',
+];
 const FULL_ROWS_UP_TO = 2000;
 
 export async function computeTruth(
@@ -65,11 +75,15 @@ export async function computeTruth(
     scd2: {
       versions: await n('SELECT count(*) FROM t_customer_versions'),
       customers: await n('SELECT count(DISTINCT customer_id) FROM t_customer_versions'),
-      customersWithHistory: await n('SELECT count(*) FROM (SELECT customer_id FROM t_customer_versions GROUP BY 1 HAVING count(*) > 1)'),
+      customersWithHistory: await n(
+        'SELECT count(*) FROM (SELECT customer_id FROM t_customer_versions GROUP BY 1 HAVING count(*) > 1)',
+      ),
     },
     quarantine: { files: files.fileRejects, rows },
     orphans: {
-      customer: await n(`SELECT count(*) FROM t_lines WHERE customer_id NOT IN (SELECT customer_id FROM g_customer_records WHERE drop_no <= getvariable('upto'))`),
+      customer: await n(
+        `SELECT count(*) FROM t_lines WHERE customer_id NOT IN (SELECT customer_id FROM g_customer_records WHERE drop_no <= getvariable('upto'))`,
+      ),
       product: await n('SELECT count(*) FROM t_lines WHERE product_id NOT IN (SELECT product_id FROM t_products)'),
       store: await n('SELECT count(*) FROM t_lines WHERE store_id NOT IN (SELECT store_id FROM g_stores)'),
     },
@@ -90,7 +104,11 @@ async function martTruth(db: DuckSession, view: string): Promise<MartTruth> {
   const sums = Object.fromEntries(numeric.map((c) => [c, Number(summary?.[c] ?? 0)]));
   const truth: MartTruth = { rows, sums };
   if (rows <= FULL_ROWS_UP_TO) {
-    const castCols = cols.map((c) => (numeric.includes(c.column_name) ? `${ident(c.column_name)}::DOUBLE AS ${ident(c.column_name)}` : `${ident(c.column_name)}::VARCHAR AS ${ident(c.column_name)}`));
+    const castCols = cols.map((c) =>
+      numeric.includes(c.column_name)
+        ? `${ident(c.column_name)}::DOUBLE AS ${ident(c.column_name)}`
+        : `${ident(c.column_name)}::VARCHAR AS ${ident(c.column_name)}`,
+    );
     truth.data = await db.all(`SELECT ${castCols.join(', ')} FROM ${ident(view)} ORDER BY ALL`);
   }
   return truth;

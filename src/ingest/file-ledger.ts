@@ -22,7 +22,10 @@ export class FileLedger {
   private hashes = new Set<string>();
   private nextSeq = 1;
 
-  private constructor(private readonly db: StateDb, private readonly layout: LakeLayout) {}
+  private constructor(
+    private readonly db: StateDb,
+    private readonly layout: LakeLayout,
+  ) {}
 
   /**
    * The ledger of the landing files, for deciding what to ingest. Stream deliveries (paths
@@ -31,7 +34,9 @@ export class FileLedger {
    */
   static async load(db: StateDb, layout: LakeLayout): Promise<FileLedger> {
     const ledger = await FileLedger.forAppend(db, layout);
-    const rows = await db.all<LedgerRow>(`SELECT path, content_hash, size, mtime_ms FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY} ORDER BY seq`);
+    const rows = await db.all<LedgerRow>(
+      `SELECT path, content_hash, size, mtime_ms FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY} ORDER BY seq`,
+    );
     for (const r of rows) {
       ledger.byPath.set(r.path, r);
       ledger.hashes.add(r.content_hash);
@@ -73,7 +78,9 @@ export class FileLedger {
 
   /** Every bronze and rejects file the ledger points at, as paths under the home. */
   async referencedFiles(): Promise<Set<string>> {
-    const rows = await this.db.all<{ p: string }>('SELECT bronze_path AS p FROM ingested_files WHERE bronze_path IS NOT NULL UNION ALL SELECT rejects_path FROM ingested_files WHERE rejects_path IS NOT NULL');
+    const rows = await this.db.all<{ p: string }>(
+      'SELECT bronze_path AS p FROM ingested_files WHERE bronze_path IS NOT NULL UNION ALL SELECT rejects_path FROM ingested_files WHERE rejects_path IS NOT NULL',
+    );
     return new Set(rows.map((r) => this.layout.resolve(r.p)));
   }
 
@@ -84,8 +91,21 @@ export class FileLedger {
   }
 
   /** A byte-identical re-delivery: recorded under its own sequence number, nothing written to the lake. */
-  async recordDuplicate(file: LandingFile, seq: number, hash: string, batchId: string, at: string): Promise<LedgerEntry & { status: 'duplicate'; detail: string }> {
-    const dup = { file, seq, hash, entity: entityOfPath(file.rel), status: 'duplicate' as const, detail: 'byte-identical to a file already ingested' };
+  async recordDuplicate(
+    file: LandingFile,
+    seq: number,
+    hash: string,
+    batchId: string,
+    at: string,
+  ): Promise<LedgerEntry & { status: 'duplicate'; detail: string }> {
+    const dup = {
+      file,
+      seq,
+      hash,
+      entity: entityOfPath(file.rel),
+      status: 'duplicate' as const,
+      detail: 'byte-identical to a file already ingested',
+    };
     await this.record(dup, batchId, at);
     return dup;
   }
@@ -95,16 +115,33 @@ export class FileLedger {
       `INSERT INTO ingested_files VALUES ($seq, $path, $hash, $size, $mtime, $entity, $status, $reason, $detail, $format,
          $compression, $delimiter, $rows_ok, $rows_rejected, $bronze, $rejects, $schema_version, $batch, $at::TIMESTAMP)`,
       {
-        seq: o.seq, path: o.file.rel, hash: o.hash, size: o.file.size, mtime: o.file.mtimeMs, entity: o.entity ?? null,
-        status: o.status, reason: o.reason ?? null, detail: o.detail ?? null,
-        format: o.format ?? null, compression: o.compression ?? null, delimiter: o.delimiter ?? null,
-        rows_ok: o.rowsOk ?? 0, rows_rejected: o.rowsRejected ?? 0,
+        seq: o.seq,
+        path: o.file.rel,
+        hash: o.hash,
+        size: o.file.size,
+        mtime: o.file.mtimeMs,
+        entity: o.entity ?? null,
+        status: o.status,
+        reason: o.reason ?? null,
+        detail: o.detail ?? null,
+        format: o.format ?? null,
+        compression: o.compression ?? null,
+        delimiter: o.delimiter ?? null,
+        rows_ok: o.rowsOk ?? 0,
+        rows_rejected: o.rowsRejected ?? 0,
         bronze: o.bronzePath ? relative(this.layout.home, o.bronzePath) : null,
         rejects: o.rejectsPath ? relative(this.layout.home, o.rejectsPath) : null,
-        schema_version: o.schemaVersion ?? null, batch: batchId, at,
+        schema_version: o.schemaVersion ?? null,
+        batch: batchId,
+        at,
       },
     );
-    this.byPath.set(o.file.rel, { path: o.file.rel, content_hash: o.hash, size: o.file.size, mtime_ms: o.file.mtimeMs });
+    this.byPath.set(o.file.rel, {
+      path: o.file.rel,
+      content_hash: o.hash,
+      size: o.file.size,
+      mtime_ms: o.file.mtimeMs,
+    });
     this.hashes.add(o.hash);
     this.nextSeq = Math.max(this.nextSeq, o.seq + 1);
   }
@@ -115,7 +152,21 @@ export class FileLedger {
  * delivery, which has only the identifying fields.
  */
 export type LedgerEntry = Pick<FileOutcome, 'file' | 'seq' | 'hash'> &
-  Partial<Pick<FileOutcome, 'reason' | 'detail' | 'format' | 'compression' | 'delimiter' | 'rowsOk' | 'rowsRejected' | 'bronzePath' | 'rejectsPath' | 'schemaVersion'>> & {
+  Partial<
+    Pick<
+      FileOutcome,
+      | 'reason'
+      | 'detail'
+      | 'format'
+      | 'compression'
+      | 'delimiter'
+      | 'rowsOk'
+      | 'rowsRejected'
+      | 'bronzePath'
+      | 'rejectsPath'
+      | 'schemaVersion'
+    >
+  > & {
     entity: string | undefined;
     status: FileOutcome['status'] | 'duplicate';
   };

@@ -11,7 +11,24 @@ export { pendingLandingFiles } from './pending-landing-files.ts';
 export { IngestQueue } from './tasks/ingest-queue.ts';
 export { runIngestTask } from './tasks/ingest-task.ts';
 export type { IngestTask, IngestTaskResult } from './tasks/ingest-task.ts';
-export { StreamIngestor, STREAMS, IS_STREAM_DELIVERY, JetStreamSource, compactStreamBronze, openStreamDb, parseBatchBody, prepareBatch, BatchParsers } from './stream/index.ts';
-export type { StreamSpec, SegmentDelivery, GroupTiming, RecordRejection, StreamCompaction, PreparedBatch } from './stream/index.ts';
+export {
+  StreamIngestor,
+  STREAMS,
+  IS_STREAM_DELIVERY,
+  JetStreamSource,
+  compactStreamBronze,
+  openStreamDb,
+  parseBatchBody,
+  prepareBatch,
+  BatchParsers,
+} from './stream/index.ts';
+export type {
+  StreamSpec,
+  SegmentDelivery,
+  GroupTiming,
+  RecordRejection,
+  StreamCompaction,
+  PreparedBatch,
+} from './stream/index.ts';
 export { fetchRestSource, RestSourceSchema } from './rest/index.ts';
 export type { RestSource, RestFetchResult } from './rest/index.ts';

@@ -1,11 +1,25 @@
 import { copyFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { ENTITIES, mapHeaders, missingKeyColumns, type EntityName, type FileRejectReason, type MappedColumn } from '../contract/index.ts';
+import {
+  ENTITIES,
+  mapHeaders,
+  missingKeyColumns,
+  type EntityName,
+  type FileRejectReason,
+  type MappedColumn,
+} from '../contract/index.ts';
 import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
 import { inferColumnTypes, type CatalogColumn, type DriftEvent } from '../catalog/index.ts';
 import { LAKE_PARQUET, writeAtomically, type LakeLayout } from '../lake/index.ts';
-import { FORMAT_READERS, STAGED, STAGED_REJECTS, isContentError, narrowStaged, releaseStaged } from './formats/index.ts';
+import {
+  FORMAT_READERS,
+  STAGED,
+  STAGED_REJECTS,
+  isContentError,
+  narrowStaged,
+  releaseStaged,
+} from './formats/index.ts';
 import { sniffFormat } from './sniff-format.ts';
 import { writePartitionedBronze } from './write-partitioned-bronze.ts';
 import type { FileBytes } from './read-landing-file.ts';
@@ -65,7 +79,14 @@ export interface FileOutcome {
  * or → quarantine with its contract reason. Never throws for bad content; only for a
  * failure of the machine itself (disk, permissions), which the caller reports per file.
  */
-export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number, hints: IngestHints = {}): Promise<FileOutcome> {
+export async function ingestFile(
+  ctx: IngestContext,
+  file: LandingFile,
+  bytes: FileBytes,
+  entity: EntityName | undefined,
+  seq: number,
+  hints: IngestHints = {},
+): Promise<FileOutcome> {
   await releaseStaged(ctx.db);
   let done = false;
   try {
@@ -80,24 +101,57 @@ export async function ingestFile(ctx: IngestContext, file: LandingFile, bytes: F
   }
 }
 
-async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileBytes, entity: EntityName | undefined, seq: number, hints: IngestHints): Promise<FileOutcome> {
-  const base: FileOutcome = { file, seq, hash: bytes.hash, entity, status: 'quarantined', rowsOk: 0, rowsRejected: 0, drift: [] };
-  const reject = async (reason: FileRejectReason, detail: string, extra: Partial<FileOutcome> = {}): Promise<FileOutcome> => {
+async function stageAndWrite(
+  ctx: IngestContext,
+  file: LandingFile,
+  bytes: FileBytes,
+  entity: EntityName | undefined,
+  seq: number,
+  hints: IngestHints,
+): Promise<FileOutcome> {
+  const base: FileOutcome = {
+    file,
+    seq,
+    hash: bytes.hash,
+    entity,
+    status: 'quarantined',
+    rowsOk: 0,
+    rowsRejected: 0,
+    drift: [],
+  };
+  const reject = async (
+    reason: FileRejectReason,
+    detail: string,
+    extra: Partial<FileOutcome> = {},
+  ): Promise<FileOutcome> => {
     const target = ctx.layout.quarantinedFile(bytes.hash, basename(file.rel));
     await writeAtomically(target, (tmp) => copyFile(file.abs, tmp));
     return { ...base, ...extra, reason, detail };
   };
 
-  if (!entity) return reject('unknown_entity', `no entity folder or name prefix in "${file.rel}"; expected one of ${Object.keys(ENTITIES).join(', ')}`);
+  if (!entity)
+    return reject(
+      'unknown_entity',
+      `no entity folder or name prefix in "${file.rel}"; expected one of ${Object.keys(ENTITIES).join(', ')}`,
+    );
   const sniffed = sniffFormat(bytes.head, file.size);
   if (!sniffed.ok) return reject(sniffed.reason, sniffed.detail);
   if (bytes.gzipError) return reject('bad_compression', `gzip stream is broken: ${bytes.gzipError}`);
-  const how = { format: sniffed.format, compression: sniffed.compression, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}) };
+  const how = {
+    format: sniffed.format,
+    compression: sniffed.compression,
+    ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
+  };
 
   let sourceColumns: string[];
   try {
     sourceColumns = await FORMAT_READERS[sniffed.format].stage(ctx.db, {
-      path: bytes.textPath, compression: 'none', textBytes: bytes.textBytes, blankLines: bytes.blankLines, indentedLines: bytes.indentedLines, ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
+      path: bytes.textPath,
+      compression: 'none',
+      textBytes: bytes.textBytes,
+      blankLines: bytes.blankLines,
+      indentedLines: bytes.indentedLines,
+      ...('delimiter' in sniffed ? { delimiter: sniffed.delimiter } : {}),
       ...(hints.knownKeys && sniffed.format === 'ndjson' ? { knownKeys: hints.knownKeys } : {}),
     });
     if (hints.onlyLines) await narrowStaged(ctx.db, hints.onlyLines);
@@ -109,7 +163,11 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
   const mapped = mapHeaders(entity, sourceColumns);
   const missing = missingKeyColumns(entity, mapped);
   if (missing.length > 0) {
-    return reject('no_key_column', `key column ${missing.join(', ')} not found among headers [${sourceColumns.join(', ')}]`, how);
+    return reject(
+      'no_key_column',
+      `key column ${missing.join(', ')} not found among headers [${sourceColumns.join(', ')}]`,
+      how,
+    );
   }
 
   const types = await inferColumnTypes(ctx.db, STAGED, sourceColumns);
@@ -124,7 +182,12 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
   let rowsOk: number;
   let bronzePath: string;
   if (ctx.partitionBy) {
-    ({ glob: bronzePath, rows: rowsOk } = await writePartitionedBronze(ctx.db, ctx.partitionBy, ctx.layout.bronzeStreamFiles(entity, ctx.partitionBy.name, seq, bytes.hash), select));
+    ({ glob: bronzePath, rows: rowsOk } = await writePartitionedBronze(
+      ctx.db,
+      ctx.partitionBy,
+      ctx.layout.bronzeStreamFiles(entity, ctx.partitionBy.name, seq, bytes.hash),
+      select,
+    ));
   } else {
     bronzePath = ctx.layout.bronzeFile(entity, seq, bytes.hash);
     // Row order inside a bronze file carries no meaning (`_line` does), and letting DuckDB
@@ -143,13 +206,20 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
   if (rowsRejected > 0) {
     rejectsPath = ctx.layout.bronzeRejects(seq, bytes.hash);
     await writeAtomically(rejectsPath, (tmp) =>
-      ctx.db.run(`COPY (SELECT ${literal(entity)} AS entity, 'malformed_row' AS reason, detail, raw, ${lineage('_line::BIGINT')}
+      ctx.db
+        .run(`COPY (SELECT ${literal(entity)} AS entity, 'malformed_row' AS reason, detail, raw, ${lineage('_line::BIGINT')}
                         FROM ${STAGED_REJECTS} ORDER BY _line)
                   TO ${literal(tmp)} (FORMAT parquet)`),
     );
   }
   return {
-    ...base, ...how, status: 'ingested', rowsOk, rowsRejected, bronzePath, ...(rejectsPath ? { rejectsPath } : {}),
+    ...base,
+    ...how,
+    status: 'ingested',
+    rowsOk,
+    rowsRejected,
+    bronzePath,
+    ...(rejectsPath ? { rejectsPath } : {}),
     columns,
   };
 }
@@ -158,9 +228,13 @@ async function stageAndWrite(ctx: IngestContext, file: LandingFile, bytes: FileB
 function selectMapped(mapped: readonly MappedColumn[]): string {
   const byTarget = new Map<string, string[]>();
   for (const m of mapped) byTarget.set(m.target, [...(byTarget.get(m.target) ?? []), `${ident(m.source)}::VARCHAR`]);
-  return [...byTarget].map(([target, sources]) => `${sources.length > 1 ? `coalesce(${sources.join(', ')})` : sources[0]} AS ${ident(target)}`).join(', ');
+  return [...byTarget]
+    .map(
+      ([target, sources]) =>
+        `${sources.length > 1 ? `coalesce(${sources.join(', ')})` : sources[0]} AS ${ident(target)}`,
+    )
+    .join(', ');
 }
-
 
 function firstLine(s: string): string {
   return s.split('\n')[0]!.slice(0, 300);

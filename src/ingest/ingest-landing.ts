@@ -69,18 +69,39 @@ async function ingestPending(opts: Parameters<typeof ingestLanding>[0]): Promise
     const letter = letters.get(f.rel);
     return !!letter && isDeadAndUnchanged(letter, f);
   };
-  const skipped: FileResult[] = pending.filter(dead).map((file) => ({ file, status: 'dead_lettered', deadLetter: letters.get(file.rel)!.id }));
-  const runner = opts.queue ?? new LocalTaskRunner({
-    db, concurrency: opts.concurrency ?? 2, attempts: opts.fileAttempts ?? 3, retryDelay: opts.retryDelay ?? (() => 0), scratchDir: join(layout.tmp, 'ingest'),
-  });
+  const skipped: FileResult[] = pending
+    .filter(dead)
+    .map((file) => ({ file, status: 'dead_lettered', deadLetter: letters.get(file.rel)!.id }));
+  const runner =
+    opts.queue ??
+    new LocalTaskRunner({
+      db,
+      concurrency: opts.concurrency ?? 2,
+      attempts: opts.fileAttempts ?? 3,
+      retryDelay: opts.retryDelay ?? (() => 0),
+      scratchDir: join(layout.tmp, 'ingest'),
+    });
   const done = await ingestTasks({
-    runner, state, ledger, dlq, home: layout.home, batchId, progress: opts.progress, files: pending.filter((f) => !dead(f)), hadLetter: (rel) => letters.has(rel), idleMs: opts.idleMs, signal: opts.signal,
+    runner,
+    state,
+    ledger,
+    dlq,
+    home: layout.home,
+    batchId,
+    progress: opts.progress,
+    files: pending.filter((f) => !dead(f)),
+    hadLetter: (rel) => letters.has(rel),
+    idleMs: opts.idleMs,
+    signal: opts.signal,
   });
   return { discovered: files.length, unchanged: files.length - pending.length, results: [...skipped, ...done] };
 }
 
 /** A dead letter stays dead while its file is the one that failed (same size and mtime). */
-export function isDeadAndUnchanged(letter: { status: string; size: number | null; mtimeMs: number | null }, file: LandingFile): boolean {
+export function isDeadAndUnchanged(
+  letter: { status: string; size: number | null; mtimeMs: number | null },
+  file: LandingFile,
+): boolean {
   return letter.status === 'dead' && letter.size === file.size && letter.mtimeMs === file.mtimeMs;
 }
 

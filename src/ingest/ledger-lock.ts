@@ -10,7 +10,10 @@ export async function withLedgerLock<T>(db: StateDb, work: () => Promise<T>): Pr
   const before = held.get(db) ?? Promise.resolve();
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
-  held.set(db, before.then(() => mine));
+  held.set(
+    db,
+    before.then(() => mine),
+  );
   await before;
   try {
     return await work();

@@ -10,7 +10,11 @@ import { isDeadAndUnchanged } from './ingest-landing.ts';
  * The landing files a run would read now: not handled before with this size and mtime,
  * and not a dead letter left alone until it is replayed or changes.
  */
-export async function pendingLandingFiles(db: StateDb, layout: LakeLayout, landing: string): Promise<{ files: LandingFile[]; pending: LandingFile[] }> {
+export async function pendingLandingFiles(
+  db: StateDb,
+  layout: LakeLayout,
+  landing: string,
+): Promise<{ files: LandingFile[]; pending: LandingFile[] }> {
   const files = await discoverLanding(landing);
   const ledger = await FileLedger.load(db, layout);
   const letters = await new DeadLetterQueue(db).open();

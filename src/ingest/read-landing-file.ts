@@ -54,8 +54,20 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
     },
   });
   if (!gzipped) {
-    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, new Writable({ write: (_chunk, _enc, done) => done() }));
-    return { hash: hash.digest('hex'), head, textPath: path, textBytes: size, blankLines: blanks.found, indentedLines: blanks.indented, dispose: async () => undefined };
+    await pipeline(
+      createReadStream(path, { highWaterMark: 1 << 20 }),
+      hashing,
+      new Writable({ write: (_chunk, _enc, done) => done() }),
+    );
+    return {
+      hash: hash.digest('hex'),
+      head,
+      textPath: path,
+      textBytes: size,
+      blankLines: blanks.found,
+      indentedLines: blanks.indented,
+      dispose: async () => undefined,
+    };
   }
 
   await mkdir(scratchDir, { recursive: true });
@@ -72,14 +84,29 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
   try {
     // 1 MiB chunks: with zlib's default 16 KiB, per-chunk stream overhead made inflating
     // an 8 MB events file take 1.3 s instead of 0.45 s.
-    await pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), hashing, createGunzip({ chunkSize: 1 << 20 }), counting, createWriteStream(textPath, { highWaterMark: 1 << 20 }));
+    await pipeline(
+      createReadStream(path, { highWaterMark: 1 << 20 }),
+      hashing,
+      createGunzip({ chunkSize: 1 << 20 }),
+      counting,
+      createWriteStream(textPath, { highWaterMark: 1 << 20 }),
+    );
   } catch (err) {
     gzipError = (err as Error).message;
     // Finish the hash over the bytes the failed inflate did not read.
     for await (const chunk of createReadStream(path, { start: size })) hash.update(chunk as Buffer);
   }
   const dispose = () => rm(textPath, { force: true });
-  return { hash: hash.digest('hex'), head, textPath, textBytes: inflated, blankLines: blanks.found, indentedLines: blanks.indented, ...(gzipError ? { gzipError } : {}), dispose };
+  return {
+    hash: hash.digest('hex'),
+    head,
+    textPath,
+    textBytes: inflated,
+    blankLines: blanks.found,
+    indentedLines: blanks.indented,
+    ...(gzipError ? { gzipError } : {}),
+    dispose,
+  };
 }
 
 /**
@@ -88,7 +115,15 @@ export async function readLandingFile(path: string, scratchDir: string): Promise
  * with a blank.
  */
 export function writtenFileBytes(path: string, written: { sha256: string; bytes: number; head: Buffer }): FileBytes {
-  return { hash: written.sha256, head: written.head, textPath: path, textBytes: written.bytes, blankLines: false, indentedLines: false, dispose: async () => undefined };
+  return {
+    hash: written.sha256,
+    head: written.head,
+    textPath: path,
+    textBytes: written.bytes,
+    blankLines: false,
+    indentedLines: false,
+    dispose: async () => undefined,
+  };
 }
 
 /**

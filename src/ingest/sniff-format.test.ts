@@ -36,10 +36,15 @@ test('a delimiter that quotes hide is not counted', () => {
 test('property: any table written with a delimiter is sniffed back with it', () => {
   const cell = fc.stringMatching(/^[A-Za-z0-9 _.-]{1,8}$/);
   fc.assert(
-    fc.property(fc.constantFrom(',', ';', '|', '\t'), fc.integer({ min: 2, max: 8 }), fc.array(fc.array(cell, { minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 20 }), (d, width, rows) => {
-      const text = rows.map((r) => r.slice(0, width).join(d)).join('\n');
-      const s = sniff(`${Array.from({ length: width }, (_, i) => `col${i}`).join(d)}\n${text}\n`);
-      return s.ok && s.format === 'csv' && s.delimiter === d;
-    }),
+    fc.property(
+      fc.constantFrom(',', ';', '|', '\t'),
+      fc.integer({ min: 2, max: 8 }),
+      fc.array(fc.array(cell, { minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 20 }),
+      (d, width, rows) => {
+        const text = rows.map((r) => r.slice(0, width).join(d)).join('\n');
+        const s = sniff(`${Array.from({ length: width }, (_, i) => `col${i}`).join(d)}\n${text}\n`);
+        return s.ok && s.format === 'csv' && s.delimiter === d;
+      },
+    ),
   );
 });

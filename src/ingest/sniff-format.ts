@@ -24,7 +24,11 @@ export function sniffFormat(head: Buffer, size: number): Sniffed {
       // A partial flush inflates what the head holds without requiring the stream's end.
       text = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
     } catch (err) {
-      return { ok: false, reason: 'bad_compression', detail: `gzip header found but the data does not inflate: ${(err as Error).message}` };
+      return {
+        ok: false,
+        reason: 'bad_compression',
+        detail: `gzip header found but the data does not inflate: ${(err as Error).message}`,
+      };
     }
   }
   if (text.length >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) text = text.subarray(3);
@@ -38,7 +42,10 @@ export function sniffFormat(head: Buffer, size: number): Sniffed {
   if (c === '[') return { ok: true, compression, format: 'json' };
   if (c === '{') return { ok: true, compression, format: jsonOrNdjson(str.slice(first)) };
 
-  const lines = str.slice(first).split(/\r?\n/).filter((l) => l.trim() !== '');
+  const lines = str
+    .slice(first)
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
   // The last line of a head may be cut short; leave it out unless it is the only one.
   const sample = lines.length > 1 && text.length >= SNIFF_BYTES ? lines.slice(0, -1) : lines;
   const delimiter = sniffDelimiter(sample.slice(0, 50));

@@ -49,7 +49,11 @@ export async function swapInNext(dir: string): Promise<void> {
 }
 
 export async function recoverSwap(dir: string): Promise<void> {
-  const exists = (p: string) => access(p).then(() => true, () => false);
+  const exists = (p: string) =>
+    access(p).then(
+      () => true,
+      () => false,
+    );
   if (!(await exists(dir)) && (await exists(`${dir}.old`))) {
     // Crashed between the two renames: the new folder was complete, the old one kept.
     if (await exists(`${dir}.next`)) await rename(`${dir}.next`, dir);

@@ -67,14 +67,19 @@ export class LakeLayout {
   }
   /** The bronze files of the stream deliveries `first`…`last` merged into one per day (see compactStreamBronze). */
   bronzeStreamCompacted(entity: string, partition: string, first: number, last: number): StreamBronzeFiles {
-    return streamFiles(join(this.bronze, entity, 'stream'), partition, `c${String(first).padStart(8, '0')}-${String(last).padStart(8, '0')}.parquet`);
+    return streamFiles(
+      join(this.bronze, entity, 'stream'),
+      partition,
+      `c${String(first).padStart(8, '0')}-${String(last).padStart(8, '0')}.parquet`,
+    );
   }
   zone(name: 'silver' | 'gold'): string {
     return join(this.lake, name);
   }
   /** The gold unload of one logical date (YYYY-MM-DD), replaced whole when that date is reprocessed. */
   processedPartition(logicalDate: string): string {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(logicalDate)) throw new RangeError(`logical date "${logicalDate}" is not YYYY-MM-DD`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(logicalDate))
+      throw new RangeError(`logical date "${logicalDate}" is not YYYY-MM-DD`);
     return join(this.lake, 'processed', `date=${logicalDate}`);
   }
   quarantinedFile(hash: string, name: string): string {

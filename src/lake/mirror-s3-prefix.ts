@@ -19,7 +19,12 @@ const INDEX = '.s3-mirror.json';
  * markers are left. The folder is then an ordinary landing folder: the run ingests from
  * it, and the ledger's content hashes still skip re-deliveries. Objects deleted in S3 stay.
  */
-export async function mirrorS3Prefix(store: S3Store, from: S3Location, dir: string, onFile?: (done: number, total: number, key: string) => void): Promise<MirrorResult> {
+export async function mirrorS3Prefix(
+  store: S3Store,
+  from: S3Location,
+  dir: string,
+  onFile?: (done: number, total: number, key: string) => void,
+): Promise<MirrorResult> {
   const { objects, wanted, index } = await unmirroredObjects(store, from, dir);
   let bytes = 0;
   for (const [i, o] of wanted.entries()) {
@@ -33,10 +38,23 @@ export async function mirrorS3Prefix(store: S3Store, from: S3Location, dir: stri
 }
 
 /** The prefix's objects, and those of them the local mirror lacks or holds an older version of. */
-export async function unmirroredObjects(store: S3Store, from: S3Location, dir: string): Promise<{ objects: S3Object[]; wanted: Array<S3Object & { rel: string }>; index: Record<string, string> }> {
-  const index: Record<string, string> = await readFile(join(dir, INDEX), 'utf8').then((t) => JSON.parse(t) as Record<string, string>, () => ({}));
-  const objects = (await store.list(from.bucket, from.prefix)).filter((o) => !o.key.endsWith('/') && !/\.(tmp|part)$/i.test(o.key));
-  const present = async (rel: string, size: number) => stat(join(dir, rel)).then((s) => s.size === size, () => false);
+export async function unmirroredObjects(
+  store: S3Store,
+  from: S3Location,
+  dir: string,
+): Promise<{ objects: S3Object[]; wanted: Array<S3Object & { rel: string }>; index: Record<string, string> }> {
+  const index: Record<string, string> = await readFile(join(dir, INDEX), 'utf8').then(
+    (t) => JSON.parse(t) as Record<string, string>,
+    () => ({}),
+  );
+  const objects = (await store.list(from.bucket, from.prefix)).filter(
+    (o) => !o.key.endsWith('/') && !/\.(tmp|part)$/i.test(o.key),
+  );
+  const present = async (rel: string, size: number) =>
+    stat(join(dir, rel)).then(
+      (s) => s.size === size,
+      () => false,
+    );
   const wanted = [];
   for (const o of objects) {
     const rel = o.key.slice(from.prefix.length);

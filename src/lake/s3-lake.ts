@@ -18,7 +18,10 @@ import { isS3Url, parseS3Url, type S3Location } from './s3-url.ts';
  * Readers follow the manifests (see publishVersion), so they always see one whole version.
  */
 export class S3Lake {
-  private constructor(private readonly opts: S3Options, readonly root: S3Location) {}
+  private constructor(
+    private readonly opts: S3Options,
+    readonly root: S3Location,
+  ) {}
 
   /** The S3 lake of a `lake.url`, or undefined for a local one. */
   static of(lakeUrl: string | undefined, opts: S3Options | undefined): S3Lake | undefined {
@@ -30,13 +33,21 @@ export class S3Lake {
   }
 
   /** Bronze and quarantine files the bucket lacks, then silver and gold as new versions. */
-  async publishZones(layout: LakeLayout, version: string, meta: Record<string, unknown>, onStep?: (what: string) => void): Promise<void> {
+  async publishZones(
+    layout: LakeLayout,
+    version: string,
+    meta: Record<string, unknown>,
+    onStep?: (what: string) => void,
+  ): Promise<void> {
     await withS3Store(this.opts, async (s3) => {
       await this.syncBronze(s3, layout);
       await syncImmutable(s3, join(layout.lake, 'quarantine', 'files'), this.at('quarantine/files/'));
       await syncImmutable(s3, layout.bronzeRejectsDir, this.at('quarantine/rows/bronze/'));
       onStep?.(`${this.url}bronze`);
-      const silver = [...(await filesOf(layout.zone('silver'))), { path: layout.silverRejects, name: 'silver_rejects.parquet' }];
+      const silver = [
+        ...(await filesOf(layout.zone('silver'))),
+        { path: layout.silverRejects, name: 'silver_rejects.parquet' },
+      ];
       await publishVersion(s3, silver, this.at('silver/'), version, meta);
       onStep?.(`${this.url}silver`);
       await publishVersion(s3, await filesOf(layout.zone('gold')), this.at('gold/'), version, meta);
@@ -50,12 +61,21 @@ export class S3Lake {
   }
 
   private syncBronze(s3: S3Store, layout: LakeLayout): Promise<{ uploaded: number; removed: number }> {
-    return syncImmutable(s3, layout.bronze, this.at('bronze/'), { prune: (rel) => /^[^/]+\/stream\/[^/]+\/[^/]+\.parquet$/.test(rel) });
+    return syncImmutable(s3, layout.bronze, this.at('bronze/'), {
+      prune: (rel) => /^[^/]+\/stream\/[^/]+\/[^/]+\.parquet$/.test(rel),
+    });
   }
 
   /** One logical date's processed partition (a local folder) as a new version. */
-  async publishProcessed(dir: string, logicalDate: string, version: string, meta: Record<string, unknown>): Promise<void> {
-    await withS3Store(this.opts, async (s3) => publishVersion(s3, await filesOf(dir), this.at(`processed/date=${logicalDate}/`), version, meta));
+  async publishProcessed(
+    dir: string,
+    logicalDate: string,
+    version: string,
+    meta: Record<string, unknown>,
+  ): Promise<void> {
+    await withS3Store(this.opts, async (s3) =>
+      publishVersion(s3, await filesOf(dir), this.at(`processed/date=${logicalDate}/`), version, meta),
+    );
   }
 
   private at(path: string): S3Location {

@@ -3,7 +3,13 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { errorMessage, TransientError } from '../errors/index.ts';
 
@@ -40,9 +46,12 @@ export class S3Store {
     this.attempts = opts.maxAttempts ?? 5;
     this.client = new S3Client({
       region: opts.region ?? process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? 'us-east-1',
-      forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined, maxAttempts: this.attempts,
+      forcePathStyle: opts.forcePathStyle ?? opts.endpoint !== undefined,
+      maxAttempts: this.attempts,
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-      ...(opts.accessKeyId && opts.secretAccessKey ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } } : {}),
+      ...(opts.accessKeyId && opts.secretAccessKey
+        ? { credentials: { accessKeyId: opts.accessKeyId, secretAccessKey: opts.secretAccessKey } }
+        : {}),
     });
   }
 
@@ -51,9 +60,16 @@ export class S3Store {
     const out: S3Object[] = [];
     let token: string | undefined;
     do {
-      const page = await this.call(`list s3://${bucket}/${prefix}`, () => this.client.send(new ListObjectsV2Command({
-        Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: this.opts.listPageSize ?? 1000,
-      })));
+      const page = await this.call(`list s3://${bucket}/${prefix}`, () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            ContinuationToken: token,
+            MaxKeys: this.opts.listPageSize ?? 1000,
+          }),
+        ),
+      );
       for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, size: o.Size ?? 0, etag: o.ETag ?? '' });
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -77,23 +93,39 @@ export class S3Store {
 
   /** A local file as one object; large files go in parts. The object appears whole, when the upload completes. */
   async upload(path: string, bucket: string, key: string): Promise<void> {
-    await this.call(`put s3://${bucket}/${key}`, () => new Upload({
-      client: this.client, params: { Bucket: bucket, Key: key, Body: createReadStream(path) },
-      partSize: this.opts.partSize ?? 8 * 2 ** 20, queueSize: 4, leavePartsOnError: false,
-    }).done());
+    await this.call(`put s3://${bucket}/${key}`, () =>
+      new Upload({
+        client: this.client,
+        params: { Bucket: bucket, Key: key, Body: createReadStream(path) },
+        partSize: this.opts.partSize ?? 8 * 2 ** 20,
+        queueSize: 4,
+        leavePartsOnError: false,
+      }).done(),
+    );
   }
 
   /** A small text object (a manifest) in one PUT: readers see the old object or the new one, whole. */
   async put(bucket: string, key: string, body: string, contentType = 'application/json'): Promise<void> {
-    await this.call(`put s3://${bucket}/${key}`, () => this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })));
+    await this.call(`put s3://${bucket}/${key}`, () =>
+      this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType })),
+    );
   }
 
   /** Deletes the keys, up to 1000 per request (S3's limit). */
   async remove(bucket: string, keys: readonly string[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 1000) {
       const batch = keys.slice(i, i + 1000);
-      const r = await this.call(`delete s3://${bucket}/${batch[0]}`, () => this.client.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } })));
-      if (r.Errors?.length) throw new TransientError('s3_failed', `deleting ${r.Errors.length} objects in s3://${bucket} failed: ${r.Errors[0]?.Message ?? r.Errors[0]?.Code}`, { subject: `s3://${bucket}/${r.Errors[0]?.Key ?? ''}` });
+      const r = await this.call(`delete s3://${bucket}/${batch[0]}`, () =>
+        this.client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
+        ),
+      );
+      if (r.Errors?.length)
+        throw new TransientError(
+          's3_failed',
+          `deleting ${r.Errors.length} objects in s3://${bucket} failed: ${r.Errors[0]?.Message ?? r.Errors[0]?.Code}`,
+          { subject: `s3://${bucket}/${r.Errors[0]?.Key ?? ''}` },
+        );
     }
   }
 
@@ -106,7 +138,9 @@ export class S3Store {
       return await fn();
     } catch (err) {
       throw new TransientError('s3_failed', `${what} failed after ${this.attempts} attempts: ${errorMessage(err)}`, {
-        subject: what.split(' ')[1], hint: 'check the endpoint, bucket and credentials (s3 in the config or the AWS_* environment variables)', cause: err,
+        subject: what.split(' ')[1],
+        hint: 'check the endpoint, bucket and credentials (s3 in the config or the AWS_* environment variables)',
+        cause: err,
       });
     }
   }

@@ -21,11 +21,22 @@ export function daysBetween(from: string, to: string, maxDays = 3660): string[] 
   const start = Date.parse(`${from}T00:00:00Z`);
   const end = Date.parse(`${to}T00:00:00Z`);
   if (!day.test(from) || !day.test(to) || Number.isNaN(start) || Number.isNaN(end)) {
-    throw new TerminalError('bad_date_range', `"${from}" to "${to}" is not a range of YYYY-MM-DD days`, { subject: 'from/to', hint: 'e.g. --from 2024-03-01 --to 2024-03-31' });
+    throw new TerminalError('bad_date_range', `"${from}" to "${to}" is not a range of YYYY-MM-DD days`, {
+      subject: 'from/to',
+      hint: 'e.g. --from 2024-03-01 --to 2024-03-31',
+    });
   }
-  if (end < start) throw new TerminalError('bad_date_range', `--to ${to} is before --from ${from}`, { subject: 'from/to', hint: 'swap the two dates' });
+  if (end < start)
+    throw new TerminalError('bad_date_range', `--to ${to} is before --from ${from}`, {
+      subject: 'from/to',
+      hint: 'swap the two dates',
+    });
   const n = (end - start) / 86_400_000 + 1;
-  if (n > maxDays) throw new TerminalError('bad_date_range', `${n} days is more than a backfill may cover (${maxDays})`, { subject: 'from/to', hint: 'split it into shorter ranges' });
+  if (n > maxDays)
+    throw new TerminalError('bad_date_range', `${n} days is more than a backfill may cover (${maxDays})`, {
+      subject: 'from/to',
+      hint: 'split it into shorter ranges',
+    });
   return Array.from({ length: n }, (_, i) => new Date(start + i * 86_400_000).toISOString().slice(0, 10));
 }
 
@@ -35,7 +46,11 @@ export function daysBetween(from: string, to: string, maxDays = 3660): string[] 
  * that ran is run again only as `reprocess` says. One item per day, never an exception
  * for one day's state.
  */
-export function planBackfill(days: readonly string[], existing: ReadonlyMap<string, DagRunRecord>, reprocess: Reprocess): BackfillItem[] {
+export function planBackfill(
+  days: readonly string[],
+  existing: ReadonlyMap<string, DagRunRecord>,
+  reprocess: Reprocess,
+): BackfillItem[] {
   return days.map((logicalDate) => {
     const run = existing.get(logicalDate);
     if (!run) return { logicalDate, action: 'queue' };

@@ -102,18 +102,25 @@ export interface Dag<R = unknown> extends Required<Omit<DagSpec<R>, 'schedule' |
  */
 export function defineDag<R>(spec: DagSpec<R>): Dag<R> {
   if (!/^[a-z][a-z0-9_-]*$/.test(spec.name)) {
-    throw new TerminalError('dag_invalid', `DAG name "${spec.name}" must be lower-case letters, digits, _ or -`, { subject: spec.name });
+    throw new TerminalError('dag_invalid', `DAG name "${spec.name}" must be lower-case letters, digits, _ or -`, {
+      subject: spec.name,
+    });
   }
   let order: TaskSpec<R>[];
   try {
     order = topologicalOrder(spec.tasks);
   } catch (err) {
     if (!(err instanceof TerminalError)) throw err;
-    throw new TerminalError(err.code, `DAG "${spec.name}": ${err.message}`, { subject: `${spec.name}.${err.subject ?? ''}`, ...(err.hint ? { hint: err.hint } : {}) });
+    throw new TerminalError(err.code, `DAG "${spec.name}": ${err.message}`, {
+      subject: `${spec.name}.${err.subject ?? ''}`,
+      ...(err.hint ? { hint: err.hint } : {}),
+    });
   }
   const maxActiveTasks = spec.maxActiveTasks ?? 2;
   if (!Number.isInteger(maxActiveTasks) || maxActiveTasks < 1) {
-    throw new TerminalError('dag_invalid', `DAG "${spec.name}": maxActiveTasks must be a whole number >= 1`, { subject: spec.name });
+    throw new TerminalError('dag_invalid', `DAG "${spec.name}": maxActiveTasks must be a whole number >= 1`, {
+      subject: spec.name,
+    });
   }
   return {
     name: spec.name,

@@ -18,10 +18,23 @@ async function store() {
 
 let n = 0;
 function newRun(dag: string): DagRunRecord {
-  return { runId: `r${++n}`, dag, logicalDate: '2024-03-01', runType: 'manual', state: 'queued', conf: {}, queuedAt: new Date().toISOString() };
+  return {
+    runId: `r${++n}`,
+    dag,
+    logicalDate: '2024-03-01',
+    runType: 'manual',
+    state: 'queued',
+    conf: {},
+    queuedAt: new Date().toISOString(),
+  };
 }
 
-const task = (name: string, dependsOn: string[], run: TaskSpec<unknown>['run'] = async () => undefined, extra: Partial<TaskSpec<unknown>> = {}): TaskSpec<unknown> => ({ name, dependsOn, run, ...extra });
+const task = (
+  name: string,
+  dependsOn: string[],
+  run: TaskSpec<unknown>['run'] = async () => undefined,
+  extra: Partial<TaskSpec<unknown>> = {},
+): TaskSpec<unknown> => ({ name, dependsOn, run, ...extra });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('independent tasks run in parallel up to the DAG limit, dependents after', async () => {
@@ -38,7 +51,17 @@ test('independent tasks run in parallel up to the DAG limit, dependents after', 
     order.push(name);
     active--;
   };
-  const dag = defineDag({ name: 'par', description: '', maxActiveTasks: 2, tasks: [task('a', [], work('a')), task('b', [], work('b')), task('c', [], work('c')), task('d', ['a', 'b', 'c'], work('d'))] });
+  const dag = defineDag({
+    name: 'par',
+    description: '',
+    maxActiveTasks: 2,
+    tasks: [
+      task('a', [], work('a')),
+      task('b', [], work('b')),
+      task('c', [], work('c')),
+      task('d', ['a', 'b', 'c'], work('d')),
+    ],
+  });
   const s = await store();
   const run = newRun('par');
   await s.createRun(run);
@@ -46,20 +69,27 @@ test('independent tasks run in parallel up to the DAG limit, dependents after', 
   assert.equal(r.state, 'success');
   assert.equal(peak, 2);
   assert.equal(order.at(-1), 'd');
-  assert.deepEqual((await s.tasks(run.runId)).map((t) => t.state), ['success', 'success', 'success', 'success']);
+  assert.deepEqual(
+    (await s.tasks(run.runId)).map((t) => t.state),
+    ['success', 'success', 'success', 'success'],
+  );
   assert.equal((await s.getRun(run.runId))?.state, 'success');
 });
 
 test('a transient failure is retried with backoff; each attempt is logged', async () => {
   let calls = 0;
   const dag = defineDag({
-    name: 'retry', description: '', retry: retryPolicy({ maxAttempts: 3, initialDelayMs: 20, jitter: 0 }),
-    tasks: [task('flaky', [], async (ctx) => {
-      calls++;
-      ctx.log(`try ${ctx.attempt}`);
-      if (calls < 3) throw new TransientError('io', 'disk busy');
-      return { output: { rows: 7 } };
-    })],
+    name: 'retry',
+    description: '',
+    retry: retryPolicy({ maxAttempts: 3, initialDelayMs: 20, jitter: 0 }),
+    tasks: [
+      task('flaky', [], async (ctx) => {
+        calls++;
+        ctx.log(`try ${ctx.attempt}`);
+        if (calls < 3) throw new TransientError('io', 'disk busy');
+        return { output: { rows: 7 } };
+      }),
+    ],
   });
   const s = await store();
   const run = newRun('retry');
@@ -72,17 +102,30 @@ test('a transient failure is retried with backoff; each attempt is logged', asyn
   assert.equal(t?.attempt, 3);
   assert.deepEqual(t?.output, { rows: 7 });
   const logs = (await s.logs(run.runId)).map((l) => `${l.attempt}:${l.message}`);
-  assert.deepEqual(logs, ['1:try 1', '1:attempt 1 failed: [io] disk busy; retrying in 20 ms', '2:try 2', '2:attempt 2 failed: [io] disk busy; retrying in 40 ms', '3:try 3']);
+  assert.deepEqual(logs, [
+    '1:try 1',
+    '1:attempt 1 failed: [io] disk busy; retrying in 20 ms',
+    '2:try 2',
+    '2:attempt 2 failed: [io] disk busy; retrying in 40 ms',
+    '3:try 3',
+  ]);
 });
 
 test('a terminal failure is not retried and marks everything downstream upstream_failed', async () => {
   let calls = 0;
   const dag = defineDag({
-    name: 'term', description: '', retry: retryPolicy({ maxAttempts: 5, initialDelayMs: 1 }),
-    tasks: [task('bad', [], async () => {
-      calls++;
-      throw new TerminalError('bad_input', 'file is broken');
-    }), task('next', ['bad']), task('last', ['next']), task('other', [])],
+    name: 'term',
+    description: '',
+    retry: retryPolicy({ maxAttempts: 5, initialDelayMs: 1 }),
+    tasks: [
+      task('bad', [], async () => {
+        calls++;
+        throw new TerminalError('bad_input', 'file is broken');
+      }),
+      task('next', ['bad']),
+      task('last', ['next']),
+      task('other', []),
+    ],
   });
   const s = await store();
   const run = newRun('term');
@@ -90,18 +133,36 @@ test('a terminal failure is not retried and marks everything downstream upstream
   const r = await executeRun(dag, run, { store: s });
   assert.equal(calls, 1);
   assert.equal(r.state, 'failed');
-  assert.deepEqual(Object.fromEntries(r.tasks.map((t) => [t.task, t.state])), { bad: 'failed', next: 'upstream_failed', last: 'upstream_failed', other: 'success' });
-  assert.deepEqual((await s.getRun(run.runId))?.error, { code: 'bad_input', message: 'file is broken', subject: 'bad' });
+  assert.deepEqual(Object.fromEntries(r.tasks.map((t) => [t.task, t.state])), {
+    bad: 'failed',
+    next: 'upstream_failed',
+    last: 'upstream_failed',
+    other: 'success',
+  });
+  assert.deepEqual((await s.getRun(run.runId))?.error, {
+    code: 'bad_input',
+    message: 'file is broken',
+    subject: 'bad',
+  });
 });
 
 test('an attempt past its timeout is aborted and fails as transient', async () => {
   let aborted = false;
   const dag = defineDag({
-    name: 'slow', description: '', retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 1, jitter: 0 }),
-    tasks: [task('hang', [], async (ctx) => {
-      ctx.signal.addEventListener('abort', () => (aborted = true));
-      await sleep(500);
-    }, { timeoutMs: 30 })],
+    name: 'slow',
+    description: '',
+    retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 1, jitter: 0 }),
+    tasks: [
+      task(
+        'hang',
+        [],
+        async (ctx) => {
+          ctx.signal.addEventListener('abort', () => (aborted = true));
+          await sleep(500);
+        },
+        { timeoutMs: 30 },
+      ),
+    ],
   });
   const s = await store();
   const run = newRun('slow');
@@ -114,31 +175,71 @@ test('an attempt past its timeout is aborted and fails as transient', async () =
 });
 
 test('a task with nothing to do skips what follows it; the run still succeeds', async () => {
-  const dag = defineDag({ name: 'skip', description: '', tasks: [task('check', [], async () => ({ skipDownstream: true })), task('work', ['check']), task('after', ['work'])] });
+  const dag = defineDag({
+    name: 'skip',
+    description: '',
+    tasks: [
+      task('check', [], async () => ({ skipDownstream: true })),
+      task('work', ['check']),
+      task('after', ['work']),
+    ],
+  });
   const s = await store();
   const run = newRun('skip');
   await s.createRun(run);
   const r = await executeRun(dag, run, { store: s });
   assert.equal(r.state, 'success');
-  assert.deepEqual(r.tasks.map((t) => t.state), ['success', 'skipped', 'skipped']);
+  assert.deepEqual(
+    r.tasks.map((t) => t.state),
+    ['success', 'skipped', 'skipped'],
+  );
 });
 
 test('a none_failed task runs after skipped dependencies but not after failed ones', async () => {
   const s = await store();
   const ran: string[] = [];
   const mark = (name: string) => async () => void ran.push(name);
-  const skipDag = defineDag({ name: 'nf', description: '', tasks: [task('check', [], async () => ({ skipDownstream: true })), task('work', ['check']), task('unload', ['work'], mark('unload'), { trigger: 'none_failed' })] });
+  const skipDag = defineDag({
+    name: 'nf',
+    description: '',
+    tasks: [
+      task('check', [], async () => ({ skipDownstream: true })),
+      task('work', ['check']),
+      task('unload', ['work'], mark('unload'), { trigger: 'none_failed' }),
+    ],
+  });
   const r1 = await executeRun(skipDag, newRun('nf'), { store: s });
-  assert.deepEqual(r1.tasks.map((t) => t.state), ['success', 'skipped', 'success']);
-  const failDag = defineDag({ name: 'nf2', description: '', tasks: [task('work', [], async () => { throw new TerminalError('bad', 'bad data'); }), task('unload', ['work'], mark('unload2'), { trigger: 'none_failed' })] });
+  assert.deepEqual(
+    r1.tasks.map((t) => t.state),
+    ['success', 'skipped', 'success'],
+  );
+  const failDag = defineDag({
+    name: 'nf2',
+    description: '',
+    tasks: [
+      task('work', [], async () => {
+        throw new TerminalError('bad', 'bad data');
+      }),
+      task('unload', ['work'], mark('unload2'), { trigger: 'none_failed' }),
+    ],
+  });
   const r2 = await executeRun(failDag, newRun('nf2'), { store: s });
-  assert.deepEqual(r2.tasks.map((t) => t.state), ['failed', 'upstream_failed']);
+  assert.deepEqual(
+    r2.tasks.map((t) => t.state),
+    ['failed', 'upstream_failed'],
+  );
   assert.deepEqual(ran, ['unload']);
 });
 
 test('cycles and unknown dependencies are refused when the DAG is defined, with the path named', () => {
-  assert.throws(() => defineDag({ name: 'cyc', description: '', tasks: [task('a', ['c']), task('b', ['a']), task('c', ['b'])] }), /DAG "cyc": dependency cycle: a -> c -> b -> a/);
-  assert.throws(() => defineDag({ name: 'unk', description: '', tasks: [task('a', ['nope'])] }), /DAG "unk": "a" depends on "nope"/);
+  assert.throws(
+    () => defineDag({ name: 'cyc', description: '', tasks: [task('a', ['c']), task('b', ['a']), task('c', ['b'])] }),
+    /DAG "cyc": dependency cycle: a -> c -> b -> a/,
+  );
+  assert.throws(
+    () => defineDag({ name: 'unk', description: '', tasks: [task('a', ['nope'])] }),
+    /DAG "unk": "a" depends on "nope"/,
+  );
 });
 
 test('one scheduled run per DAG and day; runs a dead process left running are failed', async () => {
@@ -167,7 +268,12 @@ test('a run whose task states cannot be saved stops starting tasks and fails wit
     ran.push(name);
     await sleep(300);
   };
-  const dag = defineDag({ name: 'store_down', description: 'a chain of three', maxActiveTasks: 1, tasks: [task('a', [], step('a')), task('b', ['a'], step('b')), task('c', ['b'], step('c'))] });
+  const dag = defineDag({
+    name: 'store_down',
+    description: 'a chain of three',
+    maxActiveTasks: 1,
+    tasks: [task('a', [], step('a')), task('b', ['a'], step('b')), task('c', ['b'], step('c'))],
+  });
   const run = newRun('store_down');
   await s.createRun(run);
   await assert.rejects(executeRun(dag, run, { store: failing }), /state store went away/);

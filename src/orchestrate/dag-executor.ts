@@ -58,25 +58,57 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
   const datasets = new Set<string>();
   const attemptOf = async (spec: TaskSpec<R>, attempt: number): Promise<void> => {
     const started = Date.now();
-    save({ ...inst.get(spec.name)!, state: 'running', attempt, startedAt: new Date(started).toISOString(), finishedAt: undefined, durationMs: undefined, error: undefined });
+    save({
+      ...inst.get(spec.name)!,
+      state: 'running',
+      attempt,
+      startedAt: new Date(started).toISOString(),
+      finishedAt: undefined,
+      durationMs: undefined,
+      error: undefined,
+    });
     const log = logger(store, run.runId, spec.name, attempt);
     try {
       const outcome = await withTimeout(spec, dag.timeoutMs, (signal) =>
-        spec.run({ runId: run.runId, dag: dag.name, task: spec.name, attempt, logicalDate: run.logicalDate, conf: run.conf, resources: resources.value, signal, log: log.write }),
+        spec.run({
+          runId: run.runId,
+          dag: dag.name,
+          task: spec.name,
+          attempt,
+          logicalDate: run.logicalDate,
+          conf: run.conf,
+          resources: resources.value,
+          signal,
+          log: log.write,
+        }),
       );
       if (outcome?.skipDownstream) skipping.add(spec.name);
       for (const d of outcome?.datasets ?? []) datasets.add(d);
       records.enqueue(() => log.flush());
-      save({ ...inst.get(spec.name)!, state: 'success', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, ...(outcome?.output ? { output: outcome.output } : {}) });
+      save({
+        ...inst.get(spec.name)!,
+        state: 'success',
+        finishedAt: new Date().toISOString(),
+        durationMs: Date.now() - started,
+        ...(outcome?.output ? { output: outcome.output } : {}),
+      });
     } catch (err) {
       const error = describe(err);
       const policy = spec.retry ?? dag.retry;
       const retry = error.kind !== 'terminal' && canRetry(policy, attempt);
       const delay = retry ? retryDelay(policy, attempt, random()) : 0;
-      log.write(`attempt ${attempt} failed: [${error.code}] ${error.message}${retry ? `; retrying in ${delay} ms` : ''}`);
+      log.write(
+        `attempt ${attempt} failed: [${error.code}] ${error.message}${retry ? `; retrying in ${delay} ms` : ''}`,
+      );
       records.enqueue(() => log.flush());
       if (retry) retryAt.set(spec.name, Date.now() + delay);
-      save({ ...inst.get(spec.name)!, state: retry ? 'up_for_retry' : 'failed', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error });
+      save({
+        ...inst.get(spec.name)!,
+        state: retry ? 'up_for_retry' : 'failed',
+        finishedAt: new Date().toISOString(),
+        durationMs: Date.now() - started,
+        error,
+      });
     }
   };
 
@@ -87,21 +119,30 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
         const t = inst.get(spec.name)!;
         if (t.state !== 'queued') continue;
         const deps = spec.dependsOn.map((d) => inst.get(d)!);
-        if (deps.some((d) => d.state === 'failed' || d.state === 'upstream_failed')) save({ ...t, state: 'upstream_failed' });
-        else if (spec.trigger !== 'none_failed' && deps.some((d) => d.state === 'skipped' || (d.state === 'success' && skipping.has(d.task)))) save({ ...t, state: 'skipped' });
+        if (deps.some((d) => d.state === 'failed' || d.state === 'upstream_failed'))
+          save({ ...t, state: 'upstream_failed' });
+        else if (
+          spec.trigger !== 'none_failed' &&
+          deps.some((d) => d.state === 'skipped' || (d.state === 'success' && skipping.has(d.task)))
+        )
+          save({ ...t, state: 'skipped' });
       }
       const now = Date.now();
       const ready = dag.order.filter((spec) => {
         const t = inst.get(spec.name)!;
         if (running.has(spec.name)) return false;
         if (t.state === 'up_for_retry') return (retryAt.get(spec.name) ?? 0) <= now;
-        const done = (d: string) => inst.get(d)!.state === 'success' || (spec.trigger === 'none_failed' && inst.get(d)!.state === 'skipped');
+        const done = (d: string) =>
+          inst.get(d)!.state === 'success' || (spec.trigger === 'none_failed' && inst.get(d)!.state === 'skipped');
         return t.state === 'queued' && spec.dependsOn.every(done);
       });
       for (const spec of ready) {
         if (running.size >= dag.maxActiveTasks) break;
         const attempt = inst.get(spec.name)!.attempt + 1;
-        running.set(spec.name, attemptOf(spec, attempt).finally(() => running.delete(spec.name)));
+        running.set(
+          spec.name,
+          attemptOf(spec, attempt).finally(() => running.delete(spec.name)),
+        );
       }
       const waiting = [...retryAt].filter(([name]) => inst.get(name)!.state === 'up_for_retry' && !running.has(name));
       if (running.size === 0 && waiting.length === 0) break;
@@ -109,27 +150,45 @@ export async function executeRun<R>(dag: Dag<R>, run: DagRunRecord, opts: Execut
       await Promise.race([...running.values(), ...(wake !== undefined ? [sleep(wake)] : [])]);
       records.check();
     }
-    final = [...inst.values()].some((t) => t.state === 'failed' || t.state === 'upstream_failed') ? 'failed' : 'success';
+    final = [...inst.values()].some((t) => t.state === 'failed' || t.state === 'upstream_failed')
+      ? 'failed'
+      : 'success';
   } finally {
     await Promise.allSettled(running.values());
     const failed = [...inst.values()].find((t) => t.state === 'failed');
-    await resources.close(final, failed?.error ? { task: failed.task, ...failed.error } : undefined).catch(() => undefined);
+    await resources
+      .close(final, failed?.error ? { task: failed.task, ...failed.error } : undefined)
+      .catch(() => undefined);
   }
   await records.flush();
   const failedTask = [...inst.values()].find((t) => t.state === 'failed');
-  const error = failedTask?.error ? { code: failedTask.error.code, message: failedTask.error.message, subject: failedTask.task } : undefined;
+  const error = failedTask?.error
+    ? { code: failedTask.error.code, message: failedTask.error.message, subject: failedTask.task }
+    : undefined;
   await store.updateRun(run.runId, { state: final, finishedAt: new Date().toISOString(), ...(error ? { error } : {}) });
-  return { state: final, tasks: dag.order.map((t) => inst.get(t.name)!), ...(error ? { error } : {}), datasets: [...datasets] };
+  return {
+    state: final,
+    tasks: dag.order.map((t) => inst.get(t.name)!),
+    ...(error ? { error } : {}),
+    datasets: [...datasets],
+  };
 }
 
 /** Runs an attempt against its timeout; on expiry the signal aborts and the attempt fails as transient. */
-async function withTimeout<T>(spec: TaskSpec<unknown>, dagTimeoutMs: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withTimeout<T>(
+  spec: TaskSpec<unknown>,
+  dagTimeoutMs: number,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const ms = spec.timeoutMs ?? dagTimeoutMs;
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new TransientError('task_timeout', `task "${spec.name}" did not finish within ${ms} ms`, { subject: spec.name, hint: 'raise the task timeout or find what makes it slow' });
+      const err = new TransientError('task_timeout', `task "${spec.name}" did not finish within ${ms} ms`, {
+        subject: spec.name,
+        hint: 'raise the task timeout or find what makes it slow',
+      });
       controller.abort(err);
       reject(err);
     }, ms);
@@ -142,7 +201,8 @@ async function withTimeout<T>(spec: TaskSpec<unknown>, dagTimeoutMs: number, wor
 }
 
 function describe(err: unknown): NonNullable<TaskInstanceRecord['error']> {
-  if (err instanceof ShoplakeError) return { code: err.code, kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+  if (err instanceof ShoplakeError)
+    return { code: err.code, kind: err.kind, message: err.message, ...(err.hint ? { hint: err.hint } : {}) };
   // Not ours (disk, memory, a dropped connection): worth another attempt.
   return { code: 'task_error', kind: 'transient', message: errorMessage(err) };
 }

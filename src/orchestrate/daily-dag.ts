@@ -8,7 +8,17 @@ import { retryPolicy } from './retry-policy.ts';
  * the model declarations, with their dependencies) → data tests → publish → unload. Model
  * tasks run side by side where the graph allows.
  */
-export function dailyDag(models: readonly Model[], opts: { schedule?: string; catchup?: boolean; slaMs?: number; fetchApis?: boolean; maxActiveTasks?: number; resources?: Dag<PipelineRun>['resources'] } = {}): Dag<PipelineRun> {
+export function dailyDag(
+  models: readonly Model[],
+  opts: {
+    schedule?: string;
+    catchup?: boolean;
+    slaMs?: number;
+    fetchApis?: boolean;
+    maxActiveTasks?: number;
+    resources?: Dag<PipelineRun>['resources'];
+  } = {},
+): Dag<PipelineRun> {
   const modelTasks: TaskSpec<PipelineRun>[] = models.map((m) => ({
     name: m.name,
     group: m.layer,
@@ -21,7 +31,8 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
   }));
   return defineDag<PipelineRun>({
     name: 'daily',
-    description: 'Landing files to bronze, silver, gold, data tests, the lake zones, the warehouse and the processed unload.',
+    description:
+      'Landing files to bronze, silver, gold, data tests, the lake zones, the warehouse and the processed unload.',
     ...(opts.schedule ? { schedule: opts.schedule } : {}),
     ...(opts.catchup !== undefined ? { catchup: opts.catchup } : {}),
     ...(opts.slaMs ? { slaMs: opts.slaMs } : {}),
@@ -34,45 +45,74 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
     retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 5_000 }),
     ...(opts.resources ? { resources: opts.resources } : {}),
     tasks: [
-      ...(opts.fetchApis ? [{
-        name: 'fetch_api', group: 'ingest', dependsOn: [],
-        async run(ctx: Parameters<TaskSpec<PipelineRun>['run']>[0]) {
-          const results = await ctx.resources.fetchApis();
-          for (const r of results) ctx.log(`${r.source}: ${r.records} records in ${r.pages} pages (${r.retries} retries), cursor ${r.cursor ?? 'none'}`);
-          return { output: { records: results.reduce((n, r) => n + r.records, 0), pages: results.reduce((n, r) => n + r.pages, 0) } };
-        },
-      } satisfies TaskSpec<PipelineRun>] : []),
+      ...(opts.fetchApis
+        ? [
+            {
+              name: 'fetch_api',
+              group: 'ingest',
+              dependsOn: [],
+              async run(ctx: Parameters<TaskSpec<PipelineRun>['run']>[0]) {
+                const results = await ctx.resources.fetchApis();
+                for (const r of results)
+                  ctx.log(
+                    `${r.source}: ${r.records} records in ${r.pages} pages (${r.retries} retries), cursor ${r.cursor ?? 'none'}`,
+                  );
+                return {
+                  output: {
+                    records: results.reduce((n, r) => n + r.records, 0),
+                    pages: results.reduce((n, r) => n + r.pages, 0),
+                  },
+                };
+              },
+            } satisfies TaskSpec<PipelineRun>,
+          ]
+        : []),
       {
-        name: 'check_landing', group: 'ingest', dependsOn: opts.fetchApis ? ['fetch_api'] : [],
+        name: 'check_landing',
+        group: 'ingest',
+        dependsOn: opts.fetchApis ? ['fetch_api'] : [],
         async run(ctx) {
           const c = await ctx.resources.checkLanding();
-          ctx.log(`${c.discovered} landing files, ${c.pending} new or changed${c.upToDate ? '; the warehouse is up to date' : ''}`);
+          ctx.log(
+            `${c.discovered} landing files, ${c.pending} new or changed${c.upToDate ? '; the warehouse is up to date' : ''}`,
+          );
           return { skipDownstream: c.upToDate, output: c };
         },
       },
       {
-        name: 'ingest', group: 'ingest', dependsOn: ['check_landing'],
+        name: 'ingest',
+        group: 'ingest',
+        dependsOn: ['check_landing'],
         async run(ctx) {
           const more = await ctx.resources.ingest(ctx.signal);
           const f = ctx.resources.summary.files;
-          ctx.log(`${f.ingested} ingested, ${f.quarantined} quarantined, ${f.duplicates} duplicates, ${f.failed} failed`);
+          ctx.log(
+            `${f.ingested} ingested, ${f.quarantined} quarantined, ${f.duplicates} duplicates, ${f.failed} failed`,
+          );
           return { skipDownstream: !more, output: { ...f } };
         },
       },
       {
-        name: 'compact_stream', group: 'ingest', dependsOn: ['ingest'],
+        name: 'compact_stream',
+        group: 'ingest',
+        dependsOn: ['ingest'],
         async run(ctx) {
           const hours = await ctx.resources.compactStream();
           const failed = hours.filter((h) => h.status === 'failed');
-          for (const h of failed) ctx.log(`${h.stream} ${h.hour}: not merged (${h.error}); its ${h.deliveries} deliveries stay as they are`);
+          for (const h of failed)
+            ctx.log(`${h.stream} ${h.hour}: not merged (${h.error}); its ${h.deliveries} deliveries stay as they are`);
           const merged = hours.filter((h) => h.status === 'compacted');
           const files = merged.reduce((n, h) => n + h.merged, 0);
-          ctx.log(`${merged.length} stream hours merged (${files} bronze files, ${merged.reduce((n, h) => n + h.rows, 0)} rows)${failed.length ? `, ${failed.length} failed` : ''}`);
+          ctx.log(
+            `${merged.length} stream hours merged (${files} bronze files, ${merged.reduce((n, h) => n + h.rows, 0)} rows)${failed.length ? `, ${failed.length} failed` : ''}`,
+          );
           return { output: { hours: merged.length, files, failed: failed.length } };
         },
       },
       {
-        name: 'catalog', group: 'catalog', dependsOn: ['compact_stream'],
+        name: 'catalog',
+        group: 'catalog',
+        dependsOn: ['compact_stream'],
         async run(ctx) {
           const { entities, engine } = await ctx.resources.openBuild();
           ctx.log(`bronze sources for ${entities.join(', ')}; the build runs in ${engine}`);
@@ -81,7 +121,9 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
       },
       ...modelTasks,
       {
-        name: 'data_tests', group: 'quality', dependsOn: models.map((m) => m.name),
+        name: 'data_tests',
+        group: 'quality',
+        dependsOn: models.map((m) => m.name),
         async run(ctx) {
           await ctx.resources.finishTransform();
           const t = ctx.resources.summary.tests;
@@ -90,7 +132,9 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
         },
       },
       {
-        name: 'publish', group: 'publish', dependsOn: ['data_tests'],
+        name: 'publish',
+        group: 'publish',
+        dependsOn: ['data_tests'],
         async run(ctx) {
           await ctx.resources.publish();
           const tables = ctx.resources.summary.published.map((p) => p.table);
@@ -101,10 +145,17 @@ export function dailyDag(models: readonly Model[], opts: { schedule?: string; ca
       {
         // Runs after a publish and also when there was nothing new, so a backfill or a
         // re-run of any day writes that day's partition from what is published.
-        name: 'unload', group: 'publish', dependsOn: ['publish'], trigger: 'none_failed',
+        name: 'unload',
+        group: 'publish',
+        dependsOn: ['publish'],
+        trigger: 'none_failed',
         async run(ctx) {
           const tables = await ctx.resources.unload(ctx.logicalDate);
-          ctx.log(tables.length ? `${tables.length} gold tables unloaded for ${ctx.logicalDate} (${tables.reduce((n, t) => n + t.rows, 0)} rows)` : 'nothing published yet: nothing to unload');
+          ctx.log(
+            tables.length
+              ? `${tables.length} gold tables unloaded for ${ctx.logicalDate} (${tables.reduce((n, t) => n + t.rows, 0)} rows)`
+              : 'nothing published yet: nothing to unload',
+          );
           return { output: { tables: tables.length, rows: tables.reduce((n, t) => n + t.rows, 0) } };
         },
       },

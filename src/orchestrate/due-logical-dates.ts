@@ -43,8 +43,13 @@ export function parseSchedule(schedule: string): Cron {
   try {
     return new Cron(schedule, { timezone: 'UTC', paused: true });
   } catch (err) {
-    throw new TerminalError('bad_schedule', `schedule "${schedule}" is not a cron expression: ${(err as Error).message}`, {
-      subject: schedule, hint: 'use five or six cron fields, e.g. "0 2 * * *" for 02:00 UTC every day',
-    });
+    throw new TerminalError(
+      'bad_schedule',
+      `schedule "${schedule}" is not a cron expression: ${(err as Error).message}`,
+      {
+        subject: schedule,
+        hint: 'use five or six cron fields, e.g. "0 2 * * *" for 02:00 UTC every day',
+      },
+    );
   }
 }

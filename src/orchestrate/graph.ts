@@ -10,16 +10,26 @@ export interface GraphNode {
   dependsOn: readonly string[];
 }
 
-export function topologicalOrder<T extends GraphNode>(nodes: readonly T[], external: ReadonlySet<string> = new Set()): T[] {
+export function topologicalOrder<T extends GraphNode>(
+  nodes: readonly T[],
+  external: ReadonlySet<string> = new Set(),
+): T[] {
   const byName = new Map<string, T>();
   for (const n of nodes) {
-    if (byName.has(n.name)) throw new TerminalError('graph_duplicate_node', `two nodes are named "${n.name}"`, { subject: n.name, hint: 'give every node a unique name' });
+    if (byName.has(n.name))
+      throw new TerminalError('graph_duplicate_node', `two nodes are named "${n.name}"`, {
+        subject: n.name,
+        hint: 'give every node a unique name',
+      });
     byName.set(n.name, n);
   }
   for (const n of nodes) {
     for (const d of n.dependsOn) {
       if (!byName.has(d) && !external.has(d)) {
-        throw new TerminalError('graph_unknown_dependency', `"${n.name}" depends on "${d}", which does not exist`, { subject: n.name, hint: `declare "${d}" or remove it from dependsOn` });
+        throw new TerminalError('graph_unknown_dependency', `"${n.name}" depends on "${d}", which does not exist`, {
+          subject: n.name,
+          hint: `declare "${d}" or remove it from dependsOn`,
+        });
       }
     }
   }
@@ -30,7 +40,10 @@ export function topologicalOrder<T extends GraphNode>(nodes: readonly T[], exter
     if (s === 'done') return;
     if (s === 'visiting') {
       const cycle = [...path.slice(path.indexOf(n.name)), n.name];
-      throw new TerminalError('graph_cycle', `dependency cycle: ${cycle.join(' -> ')}`, { subject: n.name, hint: 'break the cycle in the declarations' });
+      throw new TerminalError('graph_cycle', `dependency cycle: ${cycle.join(' -> ')}`, {
+        subject: n.name,
+        hint: 'break the cycle in the declarations',
+      });
     }
     state.set(n.name, 'visiting');
     // Sorted so the order is the same on every machine.

@@ -22,10 +22,14 @@ export async function acquireHomeLock(lockFile: string, purpose: string): Promis
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = await readHolder(lockFile);
       if (holder && isAlive(holder.pid)) {
-        throw new TransientError('home_locked', `another shoplake process (pid ${holder.pid}, ${holder.purpose}) owns this home since ${holder.since}`, {
-          subject: lockFile,
-          hint: 'wait for it to finish, or send your command to the running server',
-        });
+        throw new TransientError(
+          'home_locked',
+          `another shoplake process (pid ${holder.pid}, ${holder.purpose}) owns this home since ${holder.since}`,
+          {
+            subject: lockFile,
+            hint: 'wait for it to finish, or send your command to the running server',
+          },
+        );
       }
       await rm(lockFile, { force: true });
     }
@@ -33,7 +37,9 @@ export async function acquireHomeLock(lockFile: string, purpose: string): Promis
   throw new TransientError('home_locked', 'could not take the home lock', { subject: lockFile });
 }
 
-export async function readHolder(lockFile: string): Promise<{ pid: number; purpose: string; since: string } | undefined> {
+export async function readHolder(
+  lockFile: string,
+): Promise<{ pid: number; purpose: string; since: string } | undefined> {
   try {
     return JSON.parse(await readFile(lockFile, 'utf8')) as { pid: number; purpose: string; since: string };
   } catch {

@@ -14,7 +14,8 @@ export interface LandingProbe {
 export function landingProbe(landing: string, state: StateDb, layout: LakeLayout, s3?: S3Options): LandingProbe {
   if (!isS3Url(landing)) {
     return {
-      snapshot: async () => (await discoverLanding(landing).catch(() => [])).map((f) => `${f.rel}\0${f.size}\0${f.mtimeMs}`).join('\n'),
+      snapshot: async () =>
+        (await discoverLanding(landing).catch(() => [])).map((f) => `${f.rel}\0${f.size}\0${f.mtimeMs}`).join('\n'),
       pending: async () => (await pendingLandingFiles(state, layout, landing)).pending.length,
       close: () => undefined,
     };
@@ -24,7 +25,8 @@ export function landingProbe(landing: string, state: StateDb, layout: LakeLayout
   const store = new S3Store(s3);
   const mirror = layout.landingMirror(from.bucket, from.prefix);
   return {
-    snapshot: async () => (await store.list(from.bucket, from.prefix)).map((o) => `${o.key}\0${o.size}\0${o.etag}`).join('\n'),
+    snapshot: async () =>
+      (await store.list(from.bucket, from.prefix)).map((o) => `${o.key}\0${o.size}\0${o.etag}`).join('\n'),
     pending: async () => (await unmirroredObjects(store, from, mirror)).wanted.length,
     close: () => store.close(),
   };

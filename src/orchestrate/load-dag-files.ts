@@ -12,14 +12,21 @@ export interface DagFileContext {
   layout: LakeLayout;
 }
 
-type DagExport = Dag<unknown> | Dag<unknown>[] | ((ctx: DagFileContext) => Dag<unknown> | Dag<unknown>[] | Promise<Dag<unknown> | Dag<unknown>[]>);
+type DagExport =
+  | Dag<unknown>
+  | Dag<unknown>[]
+  | ((ctx: DagFileContext) => Dag<unknown> | Dag<unknown>[] | Promise<Dag<unknown> | Dag<unknown>[]>);
 
 /**
  * Loads user DAGs from TypeScript or JavaScript modules (config `dags`). A module's default
  * export is a DAG made with `defineDag`, a list of them, or a function of the home that
  * returns either. A file that does not load or export DAGs is refused, naming the file.
  */
-export async function loadDagFiles(files: readonly string[], ctx: DagFileContext, cwd = process.cwd()): Promise<Dag<unknown>[]> {
+export async function loadDagFiles(
+  files: readonly string[],
+  ctx: DagFileContext,
+  cwd = process.cwd(),
+): Promise<Dag<unknown>[]> {
   const out: Dag<unknown>[] = [];
   for (const file of files) {
     const path = resolve(cwd, file);
@@ -27,13 +34,20 @@ export async function loadDagFiles(files: readonly string[], ctx: DagFileContext
     try {
       exported = ((await import(pathToFileURL(path).href)) as { default: DagExport }).default;
     } catch (err) {
-      throw new TerminalError('dag_file_invalid', `cannot load DAG file ${path}: ${errorMessage(err).split('\n')[0]}`, { subject: path, hint: 'fix the file, or remove it from `dags` in the config', cause: err });
+      throw new TerminalError('dag_file_invalid', `cannot load DAG file ${path}: ${errorMessage(err).split('\n')[0]}`, {
+        subject: path,
+        hint: 'fix the file, or remove it from `dags` in the config',
+        cause: err,
+      });
     }
     const made = typeof exported === 'function' ? await exported(ctx) : exported;
     const dags = Array.isArray(made) ? made : [made];
     for (const d of dags) {
       if (!d || typeof d !== 'object' || typeof d.name !== 'string' || !Array.isArray(d.order)) {
-        throw new TerminalError('dag_file_invalid', `${path} does not export DAGs made with defineDag()`, { subject: path, hint: 'export default defineDag({ name, description, tasks })' });
+        throw new TerminalError('dag_file_invalid', `${path} does not export DAGs made with defineDag()`, {
+          subject: path,
+          hint: 'export default defineDag({ name, description, tasks })',
+        });
       }
       out.push(d);
     }

@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { literal, type DuckSession } from '../duck/index.ts';
 import { TerminalError, TransientError } from '../errors/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { claimStateOwnership, openStateDb, openStateStore, PostgresStateDb, type StateDb, type StateOwnerLock } from '../state/index.ts';
+import {
+  claimStateOwnership,
+  openStateDb,
+  openStateStore,
+  PostgresStateDb,
+  type StateDb,
+  type StateOwnerLock,
+} from '../state/index.ts';
 import { loadModels, type Model } from '../transform/index.ts';
 import { daysBetween, planBackfill, type BackfillItem, type Reprocess } from './backfill-plan.ts';
 import { dailyDag } from './daily-dag.ts';
@@ -66,7 +73,10 @@ export interface OrchestratorEvents {
 export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly dags: ReadonlyMap<string, Dag<unknown>>;
   private readonly summaries = new Map<string, RunSummary>();
-  private readonly waiters = new Map<string, Array<{ resolve: (r: DagRunRecord) => void; reject: (err: Error) => void }>>();
+  private readonly waiters = new Map<
+    string,
+    Array<{ resolve: (r: DagRunRecord) => void; reject: (err: Error) => void }>
+  >();
   /** Set when the state store's ownership went to another process: this one starts no run after. */
   private lost: TransientError | undefined;
   private draining: Promise<void> | undefined;
@@ -97,12 +107,23 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       ...(opts.dailySlaMs ? { slaMs: opts.dailySlaMs } : {}),
       fetchApis: (opts.restSources?.length ?? 0) > 0,
       ...(opts.workers?.models ? { maxActiveTasks: opts.workers.modelTasksAtOnce ?? 4 } : {}),
-      resources: (run) => PipelineRun.open(run, { state, work, models, opts: { ...opts, progress }, onClose: (s) => this.summaries.set(run.runId, s) }),
+      resources: (run) =>
+        PipelineRun.open(run, {
+          state,
+          work,
+          models,
+          opts: { ...opts, progress },
+          onClose: (s) => this.summaries.set(run.runId, s),
+        }),
     });
     const all = [daily as Dag<unknown>, ...(opts.extraDags?.({ layout, models }) ?? []), ...fromFiles];
     const dags = new Map<string, Dag<unknown>>();
     for (const d of all) {
-      if (dags.has(d.name)) throw new TerminalError('dag_invalid', `two DAGs are named "${d.name}"`, { subject: d.name, hint: 'rename one of them' });
+      if (dags.has(d.name))
+        throw new TerminalError('dag_invalid', `two DAGs are named "${d.name}"`, {
+          subject: d.name,
+          hint: 'rename one of them',
+        });
       dags.set(d.name, d);
     }
     this.dags = dags;
@@ -114,24 +135,36 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const homeLock = await acquireHomeLock(layout.lockFile, opts.purpose);
     let ownership: StateOwnerLock | undefined;
     let orchestrator: Orchestrator | undefined;
-    const lock: HomeLock = { release: async () => {
-      await ownership?.release();
-      await homeLock.release();
-    } };
+    const lock: HomeLock = {
+      release: async () => {
+        await ownership?.release();
+        await homeLock.release();
+      },
+    };
     let work: DuckSession | undefined;
     let state: PostgresStateDb | DuckSession | undefined;
     try {
       work = await openStateStore(layout.stateDb);
       await work.run('SET memory_limit = ' + literal(opts.memoryLimit ?? '1200MB'));
       state = await openStateDb(opts.stateUrl ?? 'duckdb', work);
-      if (state instanceof PostgresStateDb) ownership = await claimStateOwnership(state, { home: layout.home, purpose: opts.purpose, onLost: (err) => orchestrator?.loseOwnership(err) });
+      if (state instanceof PostgresStateDb)
+        ownership = await claimStateOwnership(state, {
+          home: layout.home,
+          purpose: opts.purpose,
+          onLost: (err) => orchestrator?.loseOwnership(err),
+        });
       const store = opts.store ?? runStoreOf(state);
       // This process holds the home lock (and owns a PostgreSQL state store), so a run still
       // marked running belongs to a process that died; runs still queued never started and
       // are simply run now.
       await store.failOrphanedRuns('the process running it exited before it finished', ['running']);
       await state.run("UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP WHERE status = 'running'");
-      const fromFiles = await loadDagFiles(opts.dagFiles ?? [], { home: opts.home, landing: opts.landing, warehouseDb: layout.warehouseDb, layout });
+      const fromFiles = await loadDagFiles(opts.dagFiles ?? [], {
+        home: opts.home,
+        landing: opts.landing,
+        warehouseDb: layout.warehouseDb,
+        layout,
+      });
       orchestrator = new Orchestrator(layout, state, work, store, await loadModels(), lock, opts, fromFiles);
       return orchestrator;
     } catch (err) {
@@ -144,7 +177,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 
   dag(name: string): Dag<unknown> {
     const dag = this.dags.get(name);
-    if (!dag) throw new TerminalError('dag_not_found', `no DAG named "${name}"`, { subject: name, hint: `known DAGs: ${[...this.dags.keys()].join(', ')}` });
+    if (!dag)
+      throw new TerminalError('dag_not_found', `no DAG named "${name}"`, {
+        subject: name,
+        hint: `known DAGs: ${[...this.dags.keys()].join(', ')}`,
+      });
     return dag;
   }
 
@@ -154,12 +191,25 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const dag = this.dag(dagName);
     const logicalDate = req.logicalDate ?? new Date().toISOString().slice(0, 10);
     daysBetween(logicalDate, logicalDate);
-    const run: DagRunRecord = { runId: newRunId(), dag: dag.name, logicalDate, runType: req.runType ?? 'manual', state: 'queued', conf: req.conf ?? {}, queuedAt: new Date().toISOString() };
+    const run: DagRunRecord = {
+      runId: newRunId(),
+      dag: dag.name,
+      logicalDate,
+      runType: req.runType ?? 'manual',
+      state: 'queued',
+      conf: req.conf ?? {},
+      queuedAt: new Date().toISOString(),
+    };
     if (!(await this.store.createRun(run, { rerun: req.rerun === true }))) {
       const existing = await this.store.findRun(dag.name, logicalDate, ['scheduled', 'backfill']);
-      throw new TerminalError('run_exists', `DAG "${dag.name}" already has a ${existing?.runType ?? 'scheduled'} run for ${logicalDate} (${existing?.runId ?? '?'}, ${existing?.state ?? '?'})`, {
-        subject: `${dag.name}@${logicalDate}`, hint: 'reprocess it with `shoplake backfill --reprocess all`, or wait until it finishes',
-      });
+      throw new TerminalError(
+        'run_exists',
+        `DAG "${dag.name}" already has a ${existing?.runType ?? 'scheduled'} run for ${logicalDate} (${existing?.runId ?? '?'}, ${existing?.state ?? '?'})`,
+        {
+          subject: `${dag.name}@${logicalDate}`,
+          hint: 'reprocess it with `shoplake backfill --reprocess all`, or wait until it finishes',
+        },
+      );
     }
     this.emit('run', run, undefined);
     this.watchSla(run);
@@ -171,7 +221,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
    * Queues a run unless one of the given types is already waiting for this DAG: a waiting
    * run will see everything that arrived before it starts, so a burst makes one run.
    */
-  async triggerUnlessQueued(dagName: string, runType: RunType, coveredBy: readonly RunType[] = [runType]): Promise<DagRunRecord | undefined> {
+  async triggerUnlessQueued(
+    dagName: string,
+    runType: RunType,
+    coveredBy: readonly RunType[] = [runType],
+  ): Promise<DagRunRecord | undefined> {
     const queued = await this.store.listRuns({ dag: dagName, state: 'queued', limit: 100 });
     if (queued.some((r) => coveredBy.includes(r.runType))) return undefined;
     return this.trigger(dagName, { runType });
@@ -189,7 +243,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     const plan = planBackfill(days, existing, range.reprocess ?? 'none');
     for (const item of plan) {
       if (item.action !== 'queue' && item.action !== 'rerun') continue;
-      const run = await this.trigger(dag.name, { logicalDate: item.logicalDate, runType: 'backfill', rerun: item.action === 'rerun', conf: { backfill: `${range.from}..${range.to}` } });
+      const run = await this.trigger(dag.name, {
+        logicalDate: item.logicalDate,
+        runType: 'backfill',
+        rerun: item.action === 'rerun',
+        conf: { backfill: `${range.from}..${range.to}` },
+      });
       item.runId = run.runId;
     }
     return plan;
@@ -198,10 +257,16 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** Resolves when the run has ended (success, failed or skipped). */
   async waitFor(runId: string): Promise<DagRunRecord> {
     // Listen first, then look: a run ending between the two is still seen.
-    const ended = new Promise<DagRunRecord>((resolve, reject) => this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), { resolve, reject }]));
+    const ended = new Promise<DagRunRecord>((resolve, reject) =>
+      this.waiters.set(runId, [...(this.waiters.get(runId) ?? []), { resolve, reject }]),
+    );
     ended.catch(() => undefined);
     const run = await this.store.getRun(runId);
-    if (!run) throw new TerminalError('run_not_found', `no run "${runId}"`, { subject: runId, hint: 'list runs with `shoplake runs`' });
+    if (!run)
+      throw new TerminalError('run_not_found', `no run "${runId}"`, {
+        subject: runId,
+        hint: 'list runs with `shoplake runs`',
+      });
     if (run.state !== 'queued' && run.state !== 'running') return run;
     if (this.lost && runId !== this.current) throw this.lost;
     return ended;
@@ -278,7 +343,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     this.watchSla(run);
     try {
       if (!dag) {
-        await this.store.updateRun(run.runId, { state: 'failed', finishedAt: new Date().toISOString(), error: { code: 'dag_not_found', message: `no DAG named "${run.dag}" in this version`, subject: run.dag } });
+        await this.store.updateRun(run.runId, {
+          state: 'failed',
+          finishedAt: new Date().toISOString(),
+          error: { code: 'dag_not_found', message: `no DAG named "${run.dag}" in this version`, subject: run.dag },
+        });
       } else {
         // The run that ended last before this one (for recovery alerts); queued ones do not count.
         const previous = (await this.store.listRuns({ dag: run.dag, limit: 200 }))
@@ -305,7 +374,11 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** Data-aware triggers: every DAG consuming a refreshed dataset gets a run. */
   private async triggerConsumers(upstream: DagRunRecord, datasets: string[]): Promise<void> {
     for (const c of datasetConsumers(this.dags.values(), upstream.dag, datasets)) {
-      await this.trigger(c.dag, { logicalDate: upstream.logicalDate, runType: 'dataset', conf: { upstreamRun: upstream.runId, datasets: c.datasets } });
+      await this.trigger(c.dag, {
+        logicalDate: upstream.logicalDate,
+        runType: 'dataset',
+        conf: { upstreamRun: upstream.runId, datasets: c.datasets },
+      });
     }
   }
 

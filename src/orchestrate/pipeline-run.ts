@@ -2,11 +2,38 @@ import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ChildDuckSession, DuckSession, ident, type SqlSession } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
-import { compactStreamBronze, fetchRestSource, ingestLanding, IngestQueue, IS_STREAM_DELIVERY, pendingLandingFiles, type RestFetchResult, type StreamCompaction } from '../ingest/index.ts';
-import { isS3Url, LakeLayout, mirrorS3Prefix, openNextDirectory, parseS3Url, recoverSwap, S3Lake, unloadPartition, withS3Store, type S3Location } from '../lake/index.ts';
+import {
+  compactStreamBronze,
+  fetchRestSource,
+  ingestLanding,
+  IngestQueue,
+  IS_STREAM_DELIVERY,
+  pendingLandingFiles,
+  type RestFetchResult,
+  type StreamCompaction,
+} from '../ingest/index.ts';
+import {
+  isS3Url,
+  LakeLayout,
+  mirrorS3Prefix,
+  openNextDirectory,
+  parseS3Url,
+  recoverSwap,
+  S3Lake,
+  unloadPartition,
+  withS3Store,
+  type S3Location,
+} from '../lake/index.ts';
 import { computeQualityReport } from '../quality/index.ts';
 import { getKv, JobQueue, setKv, type StateDb } from '../state/index.ts';
-import { buildModel, createBronzeSources, lakeZoneOf, MACROS_SQL_URL, ModelReaders, type Model } from '../transform/index.ts';
+import {
+  buildModel,
+  createBronzeSources,
+  lakeZoneOf,
+  MACROS_SQL_URL,
+  ModelReaders,
+  type Model,
+} from '../transform/index.ts';
 import type { RunInfo, RunResources, RunState } from './dag-definition.ts';
 import { buildModelOnWorker } from './model-on-worker.ts';
 import { publishBuild } from './publish-build.ts';
@@ -57,7 +84,9 @@ export class PipelineRun {
     this.modelsByName = new Map(models.map((m) => [m.name, m]));
     this.s3Lake = S3Lake.of(opts.lakeUrl, opts.s3);
     this.s3Landing = isS3Url(opts.landing) ? parseS3Url(opts.landing) : undefined;
-    this.landingDir = this.s3Landing ? layout.landingMirror(this.s3Landing.bucket, this.s3Landing.prefix) : opts.landing;
+    this.landingDir = this.s3Landing
+      ? layout.landingMirror(this.s3Landing.bucket, this.s3Landing.prefix)
+      : opts.landing;
   }
 
   /**
@@ -65,28 +94,62 @@ export class PipelineRun {
    * when it starts and when it ends. `conf.fullRefresh` forgets every ingested file first
    * and rebuilds the lake from the landing folder (run history stays).
    */
-  static async open(run: RunInfo, home: { state: StateDb; work: DuckSession; opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>; models: readonly Model[]; onClose?: (s: RunSummary) => void }): Promise<RunResources<PipelineRun>> {
+  static async open(
+    run: RunInfo,
+    home: {
+      state: StateDb;
+      work: DuckSession;
+      opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>;
+      models: readonly Model[];
+      onClose?: (s: RunSummary) => void;
+    },
+  ): Promise<RunResources<PipelineRun>> {
     const fullRefresh = run.conf['fullRefresh'] === true;
     const landing = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
     const layout = new LakeLayout(home.opts.home);
     const summary = emptySummary(run.runId, fullRefresh ? 'full_refresh' : 'incremental');
     const { state } = home;
     if (fullRefresh) await forgetLandingFiles(state, layout);
-    await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', { id: run.runId, at: summary.startedAt, status: 'running', mode: summary.mode });
-    const pipeline = new PipelineRun(summary, layout, state, home.work, { ...home.opts, landing, fullRefresh }, home.models);
+    await state.run('INSERT INTO runs VALUES ($id, $at::TIMESTAMP, NULL, $status, $mode, NULL, NULL)', {
+      id: run.runId,
+      at: summary.startedAt,
+      status: 'running',
+      mode: summary.mode,
+    });
+    const pipeline = new PipelineRun(
+      summary,
+      layout,
+      state,
+      home.work,
+      { ...home.opts, landing, fullRefresh },
+      home.models,
+    );
     return {
       value: pipeline,
       close: async (final, failure) => {
         await pipeline.close(final);
         if (failure) {
           const kind = failure.kind === 'terminal' || failure.kind === 'transient' ? failure.kind : 'internal';
-          summary.error = { code: failure.code, kind, message: failure.message, subject: failure.task, ...(failure.hint ? { hint: failure.hint } : {}) };
+          summary.error = {
+            code: failure.code,
+            kind,
+            message: failure.message,
+            subject: failure.task,
+            ...(failure.hint ? { hint: failure.hint } : {}),
+          };
         }
         summary.finishedAt = new Date().toISOString();
         summary.ms = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
-        await state.run('UPDATE runs SET finished_at = $at::TIMESTAMP, status = $status, summary = $summary::JSON, error = $error::JSON WHERE run_id = $id', {
-          at: summary.finishedAt, status: summary.status, summary: JSON.stringify({ ...summary, fileResults: undefined }), error: summary.error ? JSON.stringify(summary.error) : null, id: run.runId,
-        });
+        await state.run(
+          'UPDATE runs SET finished_at = $at::TIMESTAMP, status = $status, summary = $summary::JSON, error = $error::JSON WHERE run_id = $id',
+          {
+            at: summary.finishedAt,
+            status: summary.status,
+            summary: JSON.stringify({ ...summary, fileResults: undefined }),
+            error: summary.error ? JSON.stringify(summary.error) : null,
+            id: run.runId,
+          },
+        );
         home.onClose?.(summary);
       },
     };
@@ -105,14 +168,23 @@ export class PipelineRun {
     for (const source of this.opts.restSources ?? []) {
       const key = `rest_cursor:${source.name}`;
       try {
-        const r = await fetchRestSource(source, { landing: this.landingDir, cursor: await getKv(this.state, key), delayMs: (a) => retryDelay(policy, a, Math.random()), runStamp });
+        const r = await fetchRestSource(source, {
+          landing: this.landingDir,
+          cursor: await getKv(this.state, key),
+          delayMs: (a) => retryDelay(policy, a, Math.random()),
+          runStamp,
+        });
         if (r.cursor) await setKv(this.state, key, r.cursor);
         results.push(r);
       } catch (err) {
         failures.push(`${source.name}: ${errorMessage(err)}`);
       }
     }
-    if (failures.length) throw new TransientError('api_fetch_failed', `${failures.length} API source(s) failed: ${failures.join('; ')}`, { subject: 'fetch_api', hint: 'pages already landed stay; the retry resumes from the saved cursors' });
+    if (failures.length)
+      throw new TransientError('api_fetch_failed', `${failures.length} API source(s) failed: ${failures.join('; ')}`, {
+        subject: 'fetch_api',
+        hint: 'pages already landed stay; the retry resumes from the saved cursors',
+      });
     return results;
   }
 
@@ -124,19 +196,38 @@ export class PipelineRun {
     const pending = waiting.length;
     this.summary.files.discovered = files.length;
     this.summary.files.unchanged = files.length - pending;
-    return { discovered: files.length, pending, upToDate: pending === 0 && !this.opts.fullRefresh && (await this.isPublished()) };
+    return {
+      discovered: files.length,
+      pending,
+      upToDate: pending === 0 && !this.opts.fullRefresh && (await this.isPublished()),
+    };
   }
 
   /** Landing → bronze for every new file. Returns false when nothing new needs publishing. */
   async ingest(signal?: AbortSignal): Promise<boolean> {
-    const policy = retryPolicy({ maxAttempts: this.opts.fileAttempts ?? 3, initialDelayMs: this.opts.retryDelayMs ?? 500 });
+    const policy = retryPolicy({
+      maxAttempts: this.opts.fileAttempts ?? 3,
+      initialDelayMs: this.opts.retryDelayMs ?? 500,
+    });
     const queue = this.opts.workers ? new IngestQueue(await this.jobQueue()) : undefined;
-    const ingest = await timeStage('ingest', () => ingestLanding({
-      landing: this.landingDir, state: this.state, db: this.work, layout: this.layout, batchId: this.summary.runId, ...(this.opts.progress ? { progress: this.opts.progress } : {}),
-      fileAttempts: policy.maxAttempts, retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()), ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}), ...(this.opts.ingestConcurrency ? { concurrency: this.opts.ingestConcurrency } : {}),
-      ...(signal ? { signal } : {}),
-    }),
-      (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0));
+    const ingest = await timeStage(
+      'ingest',
+      () =>
+        ingestLanding({
+          landing: this.landingDir,
+          state: this.state,
+          db: this.work,
+          layout: this.layout,
+          batchId: this.summary.runId,
+          ...(this.opts.progress ? { progress: this.opts.progress } : {}),
+          fileAttempts: policy.maxAttempts,
+          retryDelay: (attempt) => retryDelay(policy, attempt, Math.random()),
+          ...(queue ? { queue, idleMs: this.opts.workers!.idleMs } : {}),
+          ...(this.opts.ingestConcurrency ? { concurrency: this.opts.ingestConcurrency } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+      (r) => r.results.reduce((n, f) => n + ('rowsOk' in f ? f.rowsOk : 0), 0),
+    );
     this.addStage(ingest.stats);
     tallyFiles(this.summary, ingest.result.discovered, ingest.result.unchanged, ingest.result.results);
     return this.opts.fullRefresh === true || !(await this.isPublished());
@@ -152,12 +243,25 @@ export class PipelineRun {
     const t0 = performance.now();
     let rows = 0;
     try {
-      const { result, stats } = await timeStage('compact', () => compactStreamBronze(db, this.state, this.layout, {
-        onHour: (c, done, total) => {
-          if (c.status === 'compacted') rows += c.rows;
-          this.opts.progress?.({ stage: 'compact', done, total, unit: 'hours', rows, elapsedMs: Math.round(performance.now() - t0), item: `${c.stream} ${c.hour}` });
-        },
-      }), () => rows);
+      const { result, stats } = await timeStage(
+        'compact',
+        () =>
+          compactStreamBronze(db, this.state, this.layout, {
+            onHour: (c, done, total) => {
+              if (c.status === 'compacted') rows += c.rows;
+              this.opts.progress?.({
+                stage: 'compact',
+                done,
+                total,
+                unit: 'hours',
+                rows,
+                elapsedMs: Math.round(performance.now() - t0),
+                item: `${c.stream} ${c.hour}`,
+              });
+            },
+          }),
+        () => rows,
+      );
       if (result.length) this.addStage(stats);
       return result;
     } finally {
@@ -176,16 +280,25 @@ export class PipelineRun {
     // row_number over an ordering), so DuckDB may write tables in any order: faster, less memory.
     await db.run('SET preserve_insertion_order = false');
     await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
-    this.zoneNext = { silver: await openNextDirectory(this.layout.zone('silver')), gold: await openNextDirectory(this.layout.zone('gold')) };
+    this.zoneNext = {
+      silver: await openNextDirectory(this.layout.zone('silver')),
+      gold: await openNextDirectory(this.layout.zone('gold')),
+    };
     // What this build reads is the ledger as of now: stream batches delivered while it runs
     // are left for the next build, and the published sequence says so.
     this.builtThroughSeq = await this.maxSeq();
-    const bronze = await this.state.all<{ entity: string; bronze_path: string }>("SELECT entity, bronze_path FROM ingested_files WHERE status = 'ingested' AND seq <= $seq ORDER BY seq", { seq: this.builtThroughSeq });
+    const bronze = await this.state.all<{ entity: string; bronze_path: string }>(
+      "SELECT entity, bronze_path FROM ingested_files WHERE status = 'ingested' AND seq <= $seq ORDER BY seq",
+      { seq: this.builtThroughSeq },
+    );
     const files: Record<string, string[]> = {};
     for (const r of bronze) (files[r.entity] ??= []).push(this.layout.resolve(r.bronze_path));
     await createBronzeSources(db, files);
     this.bronzeFiles = files;
-    const where = db instanceof ChildDuckSession ? `process ${db.pid} (nice +${this.opts.buildProcess?.nice ?? 0})` : 'this process';
+    const where =
+      db instanceof ChildDuckSession
+        ? `process ${db.pid} (nice +${this.opts.buildProcess?.nice ?? 0})`
+        : 'this process';
     return { entities: Object.keys(files), engine: where };
   }
 
@@ -202,17 +315,35 @@ export class PipelineRun {
     const onWorkers = this.opts.workers?.models === true;
     try {
       const result = onWorkers
-        ? await buildModelOnWorker(await this.jobQueue(), db, model, { bronzeFiles: this.bronzeFiles, tableFile: (m) => this.sharedFile(m), idleMs: this.opts.workers!.idleMs, signal })
+        ? await buildModelOnWorker(await this.jobQueue(), db, model, {
+            bronzeFiles: this.bronzeFiles,
+            tableFile: (m) => this.sharedFile(m),
+            idleMs: this.opts.workers!.idleMs,
+            signal,
+          })
         : await buildModel(db, model, this.zoneFile(model));
       tallyModel(this.summary, result);
       // One commit for the model's tests, not one per test.
       await this.state.transaction(async () => {
         for (const t of result.tests) {
-          await this.state.run('INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)', { run: this.summary.runId, model: t.model, test: t.test, severity: t.severity, status: t.status, failures: t.failures });
+          await this.state.run(
+            'INSERT INTO test_results VALUES ($run, $model, $test, $severity, $status, $failures, NULL)',
+            {
+              run: this.summary.runId,
+              model: t.model,
+              test: t.test,
+              severity: t.severity,
+              status: t.status,
+              failures: t.failures,
+            },
+          );
         }
       });
       if (result.status === 'failed') {
-        throw new TerminalError('model_failed', `model "${model.name}" failed: ${result.error}`, { subject: model.name, hint: 'the warehouse keeps its last good state; fix the data or the model and run again' });
+        throw new TerminalError('model_failed', `model "${model.name}" failed: ${result.error}`, {
+          subject: model.name,
+          hint: 'the warehouse keeps its last good state; fix the data or the model and run again',
+        });
       }
       for (const table of this.readers.finished(model)) {
         if (!onWorkers) await db.run(`DROP TABLE IF EXISTS ${ident(table)}`);
@@ -222,7 +353,15 @@ export class PipelineRun {
         }
       }
       const rows = this.summary.models.reduce((n, m) => n + m.rows, 0);
-      this.opts.progress?.({ stage: 'transform', done: ++this.modelsDone, total: this.models.length, unit: 'models', rows, elapsedMs: Math.round(performance.now() - this.transformStart), item: model.name });
+      this.opts.progress?.({
+        stage: 'transform',
+        done: ++this.modelsDone,
+        total: this.models.length,
+        unit: 'models',
+        rows,
+        elapsedMs: Math.round(performance.now() - this.transformStart),
+        item: model.name,
+      });
       return { rows: result.rows, tests: result.tests.length };
     } finally {
       signal?.removeEventListener('abort', onAbort);
@@ -252,7 +391,12 @@ export class PipelineRun {
 
   /** After every model: the transform stage's figures and the quality report. */
   async finishTransform(): Promise<void> {
-    this.addStage({ stage: 'transform', ms: Math.round(performance.now() - this.transformStart), rows: this.summary.models.reduce((n, m) => n + m.rows, 0), peakRssMb: Math.round(process.memoryUsage.rss() / 2 ** 20) });
+    this.addStage({
+      stage: 'transform',
+      ms: Math.round(performance.now() - this.transformStart),
+      rows: this.summary.models.reduce((n, m) => n + m.rows, 0),
+      peakRssMb: Math.round(process.memoryUsage.rss() / 2 ** 20),
+    });
     this.summary.quality = await computeQualityReport(this.buildDb(), this.state);
   }
 
@@ -263,11 +407,29 @@ export class PipelineRun {
   async publish(): Promise<void> {
     const t0 = Date.now();
     let done = 0;
-    const publish = await timeStage('publish', () => publishBuild({
-      db: this.buildDb(), layout: this.layout, models: this.models, runId: this.summary.runId, builtThroughSeq: this.builtThroughSeq,
-      postgresWarehouse: this.opts.postgresWarehouse, s3Lake: this.s3Lake,
-      tick: (item, total) => this.opts.progress?.({ stage: 'publish', done: ++done, total, unit: 'tables', elapsedMs: Date.now() - t0, item }),
-    }), (r) => r.tables.reduce((n, t) => n + t.rows, 0));
+    const publish = await timeStage(
+      'publish',
+      () =>
+        publishBuild({
+          db: this.buildDb(),
+          layout: this.layout,
+          models: this.models,
+          runId: this.summary.runId,
+          builtThroughSeq: this.builtThroughSeq,
+          postgresWarehouse: this.opts.postgresWarehouse,
+          s3Lake: this.s3Lake,
+          tick: (item, total) =>
+            this.opts.progress?.({
+              stage: 'publish',
+              done: ++done,
+              total,
+              unit: 'tables',
+              elapsedMs: Date.now() - t0,
+              item,
+            }),
+        }),
+      (r) => r.tables.reduce((n, t) => n + t.rows, 0),
+    );
     this.addStage(publish.stats);
     this.summary.published = publish.result.tables;
     await setKv(this.state, 'quality_report', JSON.stringify(this.summary.quality));
@@ -279,27 +441,58 @@ export class PipelineRun {
    * from the published warehouse and replaced whole; partitioned tables hold that day only.
    */
   async unload(logicalDate: string): Promise<Array<{ table: string; rows: number }>> {
-    if (!(await access(this.layout.warehouseDb).then(() => true, () => false))) return [];
+    if (
+      !(await access(this.layout.warehouseDb).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return [];
     const tables = this.models.filter((m) => m.publish).map((m) => ({ name: m.name, partitionBy: m.partitionBy }));
     const dir = this.layout.processedPartition(logicalDate);
     await mkdir(dirname(dir), { recursive: true });
     const db = await (await this.openEngine()).fork();
-    const unloaded = await unloadPartition(db, { warehouseDb: this.layout.warehouseDb, dir, logicalDate, tables }).finally(() => db.close());
-    await this.s3Lake?.publishProcessed(dir, logicalDate, this.summary.runId, { runId: this.summary.runId, logicalDate, tables: unloaded });
+    const unloaded = await unloadPartition(db, {
+      warehouseDb: this.layout.warehouseDb,
+      dir,
+      logicalDate,
+      tables,
+    }).finally(() => db.close());
+    await this.s3Lake?.publishProcessed(dir, logicalDate, this.summary.runId, {
+      runId: this.summary.runId,
+      logicalDate,
+      tables: unloaded,
+    });
     return unloaded;
   }
 
   /** New and changed objects of the s3:// landing zone into its local mirror, with progress. */
   private async mirrorLanding(from: S3Location): Promise<void> {
     const t0 = Date.now();
-    await withS3Store(this.opts.s3 ?? {}, (s3) => mirrorS3Prefix(s3, from, this.landingDir, (done, total, key) =>
-      this.opts.progress?.({ stage: 'ingest', done, total, unit: 'files', elapsedMs: Date.now() - t0, item: `s3://${from.bucket}/${key}` })));
+    await withS3Store(this.opts.s3 ?? {}, (s3) =>
+      mirrorS3Prefix(s3, from, this.landingDir, (done, total, key) =>
+        this.opts.progress?.({
+          stage: 'ingest',
+          done,
+          total,
+          unit: 'files',
+          elapsedMs: Date.now() - t0,
+          item: `s3://${from.bucket}/${key}`,
+        }),
+      ),
+    );
   }
 
   async close(state: RunState): Promise<void> {
-    await this.engine?.then((db) => db.close(), () => undefined);
+    await this.engine?.then(
+      (db) => db.close(),
+      () => undefined,
+    );
     this.engine = undefined;
-    await this.jobs?.then((q) => q.close(), () => undefined);
+    await this.jobs?.then(
+      (q) => q.close(),
+      () => undefined,
+    );
     this.build = undefined;
     if (state === 'failed') this.summary.status = 'failed';
     else this.summary.status = this.summary.published.length > 0 ? 'success' : 'nothing_new';
@@ -314,14 +507,23 @@ export class PipelineRun {
     this.engine ??= (async () => {
       await rm(this.layout.tmp, { recursive: true, force: true });
       await mkdir(this.layout.tmp, { recursive: true });
-      const engine = { memoryLimit: this.opts.memoryLimit ?? '1200MB', tempDirectory: this.layout.tmp, ...(this.opts.threads ? { threads: this.opts.threads } : {}) };
-      return this.opts.buildProcess ? ChildDuckSession.open(engine, this.opts.buildProcess) : DuckSession.open(':memory:', engine);
+      const engine = {
+        memoryLimit: this.opts.memoryLimit ?? '1200MB',
+        tempDirectory: this.layout.tmp,
+        ...(this.opts.threads ? { threads: this.opts.threads } : {}),
+      };
+      return this.opts.buildProcess
+        ? ChildDuckSession.open(engine, this.opts.buildProcess)
+        : DuckSession.open(':memory:', engine);
     })();
     return this.engine;
   }
 
   private buildDb(): SqlSession {
-    if (!this.build) throw new TerminalError('build_not_open', 'the build database is not open', { hint: 'the catalog task opens it; run the DAG from its start' });
+    if (!this.build)
+      throw new TerminalError('build_not_open', 'the build database is not open', {
+        hint: 'the catalog task opens it; run the DAG from its start',
+      });
     return this.build;
   }
 
@@ -344,9 +546,13 @@ export class PipelineRun {
  * landing file to come back from: they and their bronze files stay.
  */
 async function forgetLandingFiles(state: StateDb, layout: LakeLayout): Promise<void> {
-  const dropped = await state.all<{ p: string | null; r: string | null }>(`SELECT bronze_path AS p, rejects_path AS r FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY}`);
-  for (const f of dropped.flatMap((d) => [d.p, d.r]).filter((x): x is string => x !== null)) await rm(layout.resolve(f), { force: true });
-  for (const dir of ['silver', 'gold', 'processed', join('quarantine', 'files')]) await rm(join(layout.lake, dir), { recursive: true, force: true });
+  const dropped = await state.all<{ p: string | null; r: string | null }>(
+    `SELECT bronze_path AS p, rejects_path AS r FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY}`,
+  );
+  for (const f of dropped.flatMap((d) => [d.p, d.r]).filter((x): x is string => x !== null))
+    await rm(layout.resolve(f), { force: true });
+  for (const dir of ['silver', 'gold', 'processed', join('quarantine', 'files')])
+    await rm(join(layout.lake, dir), { recursive: true, force: true });
   await rm(layout.silverRejects, { force: true });
   await state.transaction(async () => {
     await state.run(`DELETE FROM ingested_files WHERE NOT ${IS_STREAM_DELIVERY}`);

@@ -2,9 +2,21 @@ import pg from 'pg';
 import { PostgresStateDb } from '../state/index.ts';
 import type { DagRunRecord, RunFilter, RunStore, RunType, TaskInstanceRecord, TaskLogLine } from './run-store.ts';
 
-const RUN_COLUMNS = 'run_id, dag, logical_date::text AS logical_date, run_type, state, conf, queued_at, started_at, finished_at, error';
+const RUN_COLUMNS =
+  'run_id, dag, logical_date::text AS logical_date, run_type, state, conf, queued_at, started_at, finished_at, error';
 
-interface RunRow { run_id: string; dag: string; logical_date: string; run_type: RunType; state: DagRunRecord['state']; conf: Record<string, unknown> | null; queued_at: Date; started_at: Date | null; finished_at: Date | null; error: DagRunRecord['error'] | null }
+interface RunRow {
+  run_id: string;
+  dag: string;
+  logical_date: string;
+  run_type: RunType;
+  state: DagRunRecord['state'];
+  conf: Record<string, unknown> | null;
+  queued_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  error: DagRunRecord['error'] | null;
+}
 
 /**
  * Run history in PostgreSQL (`state.url: postgres://…`), in the state store's schema
@@ -16,7 +28,10 @@ export class PostgresRunStore implements RunStore {
   private readonly pool: pg.Pool;
 
   /** `owned`: closing the run store closes the state store's connections too. */
-  constructor(private readonly db: PostgresStateDb, private readonly owned = false) {
+  constructor(
+    private readonly db: PostgresStateDb,
+    private readonly owned = false,
+  ) {
     this.pool = db.pool;
   }
 
@@ -42,17 +57,37 @@ export class PostgresRunStore implements RunStore {
       }
       await c.query(
         `INSERT INTO ${this.t('dag_runs')} VALUES ($1, $2, $3::date, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb)`,
-        [r.runId, r.dag, r.logicalDate, r.runType, r.state, JSON.stringify(r.conf), r.queuedAt, r.startedAt ?? null, r.finishedAt ?? null, r.error ? JSON.stringify(r.error) : null],
+        [
+          r.runId,
+          r.dag,
+          r.logicalDate,
+          r.runType,
+          r.state,
+          JSON.stringify(r.conf),
+          r.queuedAt,
+          r.startedAt ?? null,
+          r.finishedAt ?? null,
+          r.error ? JSON.stringify(r.error) : null,
+        ],
       );
       return true;
     });
   }
 
-  async updateRun(runId: string, patch: Partial<Pick<DagRunRecord, 'state' | 'startedAt' | 'finishedAt' | 'error'>>): Promise<void> {
+  async updateRun(
+    runId: string,
+    patch: Partial<Pick<DagRunRecord, 'state' | 'startedAt' | 'finishedAt' | 'error'>>,
+  ): Promise<void> {
     await this.pool.query(
       `UPDATE ${this.t('dag_runs')} SET state = coalesce($2, state), started_at = coalesce($3::timestamptz, started_at),
               finished_at = coalesce($4::timestamptz, finished_at), error = coalesce($5::jsonb, error) WHERE run_id = $1`,
-      [runId, patch.state ?? null, patch.startedAt ?? null, patch.finishedAt ?? null, patch.error ? JSON.stringify(patch.error) : null],
+      [
+        runId,
+        patch.state ?? null,
+        patch.startedAt ?? null,
+        patch.finishedAt ?? null,
+        patch.error ? JSON.stringify(patch.error) : null,
+      ],
     );
   }
 
@@ -61,16 +96,32 @@ export class PostgresRunStore implements RunStore {
       `INSERT INTO ${this.t('task_instances')} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
        ON CONFLICT (run_id, task) DO UPDATE SET task_group = EXCLUDED.task_group, state = EXCLUDED.state, attempt = EXCLUDED.attempt, started_at = EXCLUDED.started_at,
          finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, output = EXCLUDED.output`,
-      [t.runId, t.task, t.group ?? null, t.state, t.attempt, t.startedAt ?? null, t.finishedAt ?? null, t.durationMs ?? null, t.error ? JSON.stringify(t.error) : null, t.output ? JSON.stringify(t.output) : null],
+      [
+        t.runId,
+        t.task,
+        t.group ?? null,
+        t.state,
+        t.attempt,
+        t.startedAt ?? null,
+        t.finishedAt ?? null,
+        t.durationMs ?? null,
+        t.error ? JSON.stringify(t.error) : null,
+        t.output ? JSON.stringify(t.output) : null,
+      ],
     );
   }
 
   async appendLog(l: TaskLogLine): Promise<void> {
-    await this.pool.query(`INSERT INTO ${this.t('task_logs')} (run_id, task, attempt, logged_at, message) VALUES ($1, $2, $3, $4, $5)`, [l.runId, l.task, l.attempt, l.at, l.message]);
+    await this.pool.query(
+      `INSERT INTO ${this.t('task_logs')} (run_id, task, attempt, logged_at, message) VALUES ($1, $2, $3, $4, $5)`,
+      [l.runId, l.task, l.attempt, l.at, l.message],
+    );
   }
 
   async getRun(runId: string): Promise<DagRunRecord | undefined> {
-    const res = await this.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM ${this.t('dag_runs')} WHERE run_id = $1`, [runId]);
+    const res = await this.pool.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM ${this.t('dag_runs')} WHERE run_id = $1`, [
+      runId,
+    ]);
     return res.rows[0] && toRun(res.rows[0]);
   }
 
@@ -84,7 +135,10 @@ export class PostgresRunStore implements RunStore {
   }
 
   async lastLogicalDate(dag: string, types: readonly RunType[]): Promise<string | undefined> {
-    const res = await this.pool.query<{ d: string | null }>(`SELECT max(logical_date)::text AS d FROM ${this.t('dag_runs')} WHERE dag = $1 AND run_type = ANY($2::text[])`, [dag, [...types]]);
+    const res = await this.pool.query<{ d: string | null }>(
+      `SELECT max(logical_date)::text AS d FROM ${this.t('dag_runs')} WHERE dag = $1 AND run_type = ANY($2::text[])`,
+      [dag, [...types]],
+    );
     return res.rows[0]?.d ?? undefined;
   }
 
@@ -97,27 +151,63 @@ export class PostgresRunStore implements RunStore {
   }
 
   async tasks(runId: string): Promise<TaskInstanceRecord[]> {
-    const res = await this.pool.query<{ run_id: string; task: string; task_group: string | null; state: TaskInstanceRecord['state']; attempt: number; started_at: Date | null; finished_at: Date | null; duration_ms: string | null; error: TaskInstanceRecord['error'] | null; output: Record<string, unknown> | null }>(
-      `SELECT * FROM ${this.t('task_instances')} WHERE run_id = $1 ORDER BY started_at NULLS LAST, task`,
-      [runId],
-    );
+    const res = await this.pool.query<{
+      run_id: string;
+      task: string;
+      task_group: string | null;
+      state: TaskInstanceRecord['state'];
+      attempt: number;
+      started_at: Date | null;
+      finished_at: Date | null;
+      duration_ms: string | null;
+      error: TaskInstanceRecord['error'] | null;
+      output: Record<string, unknown> | null;
+    }>(`SELECT * FROM ${this.t('task_instances')} WHERE run_id = $1 ORDER BY started_at NULLS LAST, task`, [runId]);
     return res.rows.map((r) => ({
-      runId: r.run_id, task: r.task, group: r.task_group ?? undefined, state: r.state, attempt: r.attempt, startedAt: r.started_at?.toISOString(), finishedAt: r.finished_at?.toISOString(),
-      durationMs: r.duration_ms === null ? undefined : Number(r.duration_ms), error: r.error ?? undefined, output: r.output ?? undefined,
+      runId: r.run_id,
+      task: r.task,
+      group: r.task_group ?? undefined,
+      state: r.state,
+      attempt: r.attempt,
+      startedAt: r.started_at?.toISOString(),
+      finishedAt: r.finished_at?.toISOString(),
+      durationMs: r.duration_ms === null ? undefined : Number(r.duration_ms),
+      error: r.error ?? undefined,
+      output: r.output ?? undefined,
     }));
   }
 
   async logs(runId: string, task?: string): Promise<TaskLogLine[]> {
-    const res = await this.pool.query<{ run_id: string; task: string; attempt: number; logged_at: Date; message: string }>(
+    const res = await this.pool.query<{
+      run_id: string;
+      task: string;
+      attempt: number;
+      logged_at: Date;
+      message: string;
+    }>(
       `SELECT run_id, task, attempt, logged_at, message FROM ${this.t('task_logs')} WHERE run_id = $1 AND ($2::text IS NULL OR task = $2) ORDER BY logged_at, seq`,
       [runId, task ?? null],
     );
-    return res.rows.map((r) => ({ runId: r.run_id, task: r.task, attempt: r.attempt, at: r.logged_at.toISOString(), message: r.message }));
+    return res.rows.map((r) => ({
+      runId: r.run_id,
+      task: r.task,
+      attempt: r.attempt,
+      at: r.logged_at.toISOString(),
+      message: r.message,
+    }));
   }
 
-  async failOrphanedRuns(reason: string, states: ReadonlyArray<'queued' | 'running'> = ['queued', 'running']): Promise<string[]> {
+  async failOrphanedRuns(
+    reason: string,
+    states: ReadonlyArray<'queued' | 'running'> = ['queued', 'running'],
+  ): Promise<string[]> {
     return this.db.withClient(async (c) => {
-      const ids = (await c.query<{ run_id: string }>(`SELECT run_id FROM ${this.t('dag_runs')} WHERE state = ANY($1::text[]) ORDER BY run_id FOR UPDATE`, [[...states]])).rows.map((r) => r.run_id);
+      const ids = (
+        await c.query<{ run_id: string }>(
+          `SELECT run_id FROM ${this.t('dag_runs')} WHERE state = ANY($1::text[]) ORDER BY run_id FOR UPDATE`,
+          [[...states]],
+        )
+      ).rows.map((r) => r.run_id);
       if (ids.length === 0) return [];
       const error = JSON.stringify({ code: 'run_orphaned', kind: 'transient', message: reason });
       await c.query(
@@ -125,7 +215,10 @@ export class PostgresRunStore implements RunStore {
          WHERE run_id = ANY($1::text[]) AND state IN ('queued', 'running', 'up_for_retry')`,
         [ids, error],
       );
-      await c.query(`UPDATE ${this.t('dag_runs')} SET state = 'failed', finished_at = now(), error = $2::jsonb WHERE run_id = ANY($1::text[])`, [ids, error]);
+      await c.query(
+        `UPDATE ${this.t('dag_runs')} SET state = 'failed', finished_at = now(), error = $2::jsonb WHERE run_id = ANY($1::text[])`,
+        [ids, error],
+      );
       return ids;
     });
   }
@@ -137,7 +230,15 @@ export class PostgresRunStore implements RunStore {
 
 function toRun(r: RunRow): DagRunRecord {
   return {
-    runId: r.run_id, dag: r.dag, logicalDate: r.logical_date, runType: r.run_type, state: r.state, conf: r.conf ?? {}, queuedAt: r.queued_at.toISOString(),
-    startedAt: r.started_at?.toISOString(), finishedAt: r.finished_at?.toISOString(), error: r.error ?? undefined,
+    runId: r.run_id,
+    dag: r.dag,
+    logicalDate: r.logical_date,
+    runType: r.run_type,
+    state: r.state,
+    conf: r.conf ?? {},
+    queuedAt: r.queued_at.toISOString(),
+    startedAt: r.started_at?.toISOString(),
+    finishedAt: r.finished_at?.toISOString(),
+    error: r.error ?? undefined,
   };
 }

@@ -26,12 +26,26 @@ export async function publishBuild(p: PublishBuild): Promise<PublishResult> {
   const goldTables = p.models.filter((m) => m.publish).map((m) => m.name);
   const total = 2 + (p.postgresWarehouse ? 2 * goldTables.length + 1 : goldTables.length) + (p.s3Lake ? 3 : 0);
   const tick = (item: string) => p.tick(item, total);
-  await writeAtomically(p.layout.silverRejects, (tmp) => p.db.run(`COPY silver_rejects TO ${literal(tmp)} (FORMAT parquet)`));
-  const request = { build: p.db, tables: goldTables, runId: p.runId, publishedAt: new Date().toISOString(), builtThroughSeq: p.builtThroughSeq, shapes: tableShapes(p.models) };
-  const embedded = await new DuckdbWarehouse(p.layout.warehouseDb).publish({ ...request, onTable: (t) => tick(`warehouse/${t}`) });
+  await writeAtomically(p.layout.silverRejects, (tmp) =>
+    p.db.run(`COPY silver_rejects TO ${literal(tmp)} (FORMAT parquet)`),
+  );
+  const request = {
+    build: p.db,
+    tables: goldTables,
+    runId: p.runId,
+    publishedAt: new Date().toISOString(),
+    builtThroughSeq: p.builtThroughSeq,
+    shapes: tableShapes(p.models),
+  };
+  const embedded = await new DuckdbWarehouse(p.layout.warehouseDb).publish({
+    ...request,
+    onTable: (t) => tick(`warehouse/${t}`),
+  });
   if (p.postgresWarehouse) {
     await new PostgresWarehouse({ ...p.postgresWarehouse, scratchDir: join(p.layout.tmp, 'pg-copy') }).publish({
-      ...request, onTable: (t) => tick(`postgres/${t}`), onVisible: () => tick('postgres/visible (indexes next)'),
+      ...request,
+      onTable: (t) => tick(`postgres/${t}`),
+      onVisible: () => tick('postgres/visible (indexes next)'),
     });
   }
   // Last of the local steps: the build's views read the zone files where they were written.
@@ -45,8 +59,16 @@ export async function publishBuild(p: PublishBuild): Promise<PublishResult> {
 
 /** Keys, foreign-key columns and partition columns of the published models, for warehouses that use them. */
 function tableShapes(models: readonly Model[]): Record<string, { key: readonly string[]; indexes: string[] }> {
-  return Object.fromEntries(models.filter((m) => m.publish).map((m) => [m.name, {
-    key: m.key, indexes: (m.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.column] : [])),
-    ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}),
-  }]));
+  return Object.fromEntries(
+    models
+      .filter((m) => m.publish)
+      .map((m) => [
+        m.name,
+        {
+          key: m.key,
+          indexes: (m.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.column] : [])),
+          ...(m.partitionBy ? { partitionBy: m.partitionBy.column } : {}),
+        },
+      ]),
+  );
 }

@@ -18,13 +18,22 @@ export interface RetryPolicy {
   readonly jitter: number;
 }
 
-export const NO_RETRY: RetryPolicy = Object.freeze({ maxAttempts: 1, initialDelayMs: 0, multiplier: 1, maxDelayMs: 0, jitter: 0 });
+export const NO_RETRY: RetryPolicy = Object.freeze({
+  maxAttempts: 1,
+  initialDelayMs: 0,
+  multiplier: 1,
+  maxDelayMs: 0,
+  jitter: 0,
+});
 
 export function retryPolicy(p: Partial<RetryPolicy> = {}): RetryPolicy {
   const policy = { maxAttempts: 3, initialDelayMs: 1000, multiplier: 2, maxDelayMs: 60_000, jitter: 0.2, ...p };
-  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1) throw new RangeError(`maxAttempts must be a whole number >= 1, got ${policy.maxAttempts}`);
-  if (policy.initialDelayMs < 0 || policy.maxDelayMs < 0 || policy.multiplier < 1) throw new RangeError('delays must be >= 0 and multiplier >= 1');
-  if (policy.jitter < 0 || policy.jitter > 1) throw new RangeError(`jitter must be between 0 and 1, got ${policy.jitter}`);
+  if (!Number.isInteger(policy.maxAttempts) || policy.maxAttempts < 1)
+    throw new RangeError(`maxAttempts must be a whole number >= 1, got ${policy.maxAttempts}`);
+  if (policy.initialDelayMs < 0 || policy.maxDelayMs < 0 || policy.multiplier < 1)
+    throw new RangeError('delays must be >= 0 and multiplier >= 1');
+  if (policy.jitter < 0 || policy.jitter > 1)
+    throw new RangeError(`jitter must be between 0 and 1, got ${policy.jitter}`);
   return Object.freeze(policy);
 }
 

@@ -15,13 +15,22 @@ export type { RunOptions } from './run-options.ts';
  * anywhere leaves the last good warehouse and resumes cleanly on the next run. The run
  * and its tasks are kept in the home's run history.
  */
-export async function runPipeline(opts: RunOptions & { runType?: RunType; stateUrl?: string; dagFiles?: readonly string[] }): Promise<RunSummary> {
+export async function runPipeline(
+  opts: RunOptions & { runType?: RunType; stateUrl?: string; dagFiles?: readonly string[] },
+): Promise<RunSummary> {
   if (opts.logicalDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(opts.logicalDate)) {
-    throw new TerminalError('bad_logical_date', `logical date "${opts.logicalDate}" is not YYYY-MM-DD`, { subject: 'date', hint: 'give the day as e.g. 2024-03-01' });
+    throw new TerminalError('bad_logical_date', `logical date "${opts.logicalDate}" is not YYYY-MM-DD`, {
+      subject: 'date',
+      hint: 'give the day as e.g. 2024-03-01',
+    });
   }
   const orchestrator = await Orchestrator.open({ ...opts, purpose: 'run' });
   try {
-    const run = await orchestrator.trigger('daily', { logicalDate: opts.logicalDate, runType: opts.runType ?? 'manual', conf: { landing: opts.landing, fullRefresh: opts.fullRefresh ?? false } });
+    const run = await orchestrator.trigger('daily', {
+      logicalDate: opts.logicalDate,
+      runType: opts.runType ?? 'manual',
+      conf: { landing: opts.landing, fullRefresh: opts.fullRefresh ?? false },
+    });
     const done = await orchestrator.waitFor(run.runId);
     // Runs this one started (DAGs consuming the gold it refreshed) finish before the home is let go.
     await orchestrator.idle();
@@ -29,13 +38,27 @@ export async function runPipeline(opts: RunOptions & { runType?: RunType; stateU
     if (summary) return summary;
     // The run failed before its pipeline opened (the state store, the build database).
     const failed = emptySummary(run.runId, opts.fullRefresh ? 'full_refresh' : 'incremental');
-    failed.error = done.error ? { code: done.error.code, kind: 'internal', message: done.error.message, ...(done.error.subject ? { subject: done.error.subject } : {}) } : { code: 'internal', kind: 'internal', message: 'the run ended without a summary' };
+    failed.error = done.error
+      ? {
+          code: done.error.code,
+          kind: 'internal',
+          message: done.error.message,
+          ...(done.error.subject ? { subject: done.error.subject } : {}),
+        }
+      : { code: 'internal', kind: 'internal', message: 'the run ended without a summary' };
     return failed;
   } catch (err) {
     const failed = emptySummary('none', opts.fullRefresh ? 'full_refresh' : 'incremental');
-    failed.error = err instanceof ShoplakeError
-      ? { code: err.code, kind: err.kind, message: err.message, ...(err.subject ? { subject: err.subject } : {}), ...(err.hint ? { hint: err.hint } : {}) }
-      : { code: 'internal', kind: 'internal', message: errorMessage(err) };
+    failed.error =
+      err instanceof ShoplakeError
+        ? {
+            code: err.code,
+            kind: err.kind,
+            message: err.message,
+            ...(err.subject ? { subject: err.subject } : {}),
+            ...(err.hint ? { hint: err.hint } : {}),
+          }
+        : { code: 'internal', kind: 'internal', message: errorMessage(err) };
     return failed;
   } finally {
     await orchestrator.close();

@@ -55,7 +55,10 @@ export interface RunStore {
    * and day exists, or, with `rerun` (a deliberate reprocess), when one is still queued or running.
    */
   createRun(run: DagRunRecord, opts?: { rerun?: boolean }): Promise<boolean>;
-  updateRun(runId: string, patch: Partial<Pick<DagRunRecord, 'state' | 'startedAt' | 'finishedAt' | 'error'>>): Promise<void>;
+  updateRun(
+    runId: string,
+    patch: Partial<Pick<DagRunRecord, 'state' | 'startedAt' | 'finishedAt' | 'error'>>,
+  ): Promise<void>;
   saveTask(task: TaskInstanceRecord): Promise<void>;
   appendLog(line: TaskLogLine): Promise<void>;
   getRun(runId: string): Promise<DagRunRecord | undefined>;

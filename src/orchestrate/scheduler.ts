@@ -22,7 +22,10 @@ export interface SchedulerOptions {
 export class Scheduler {
   private readonly jobs: Array<{ dag: string; cron: Cron }> = [];
 
-  constructor(private readonly orchestrator: Orchestrator, private readonly opts: SchedulerOptions) {}
+  constructor(
+    private readonly orchestrator: Orchestrator,
+    private readonly opts: SchedulerOptions,
+  ) {}
 
   async start(): Promise<void> {
     for (const dag of this.orchestrator.dags.values()) {
@@ -39,7 +42,12 @@ export class Scheduler {
   async tick(dag: Dag<unknown>): Promise<DagRunRecord[]> {
     if (!dag.schedule) return [];
     const last = await this.orchestrator.store.lastLogicalDate(dag.name, ['scheduled', 'backfill']);
-    const due = dueLogicalDates(dag.schedule, { now: this.opts.now?.() ?? new Date(), lastLogicalDate: last, catchup: dag.catchup, maxRuns: this.opts.maxCatchupRuns });
+    const due = dueLogicalDates(dag.schedule, {
+      now: this.opts.now?.() ?? new Date(),
+      lastLogicalDate: last,
+      catchup: dag.catchup,
+      maxRuns: this.opts.maxCatchupRuns,
+    });
     const queued: DagRunRecord[] = [];
     for (const day of due) {
       try {

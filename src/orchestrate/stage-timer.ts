@@ -9,7 +9,11 @@ export interface StageStats {
   peakRssMb: number;
 }
 
-export async function timeStage<T>(stage: string, work: () => Promise<T>, rowsOf: (r: T) => number = () => 0): Promise<{ result: T; stats: StageStats }> {
+export async function timeStage<T>(
+  stage: string,
+  work: () => Promise<T>,
+  rowsOf: (r: T) => number = () => 0,
+): Promise<{ result: T; stats: StageStats }> {
   const t0 = performance.now();
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
@@ -18,7 +22,15 @@ export async function timeStage<T>(stage: string, work: () => Promise<T>, rowsOf
   try {
     const result = await work();
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, stats: { stage, ms: Math.round(performance.now() - t0), rows: rowsOf(result), peakRssMb: Math.round(peak / 2 ** 20) } };
+    return {
+      result,
+      stats: {
+        stage,
+        ms: Math.round(performance.now() - t0),
+        rows: rowsOf(result),
+        peakRssMb: Math.round(peak / 2 ** 20),
+      },
+    };
   } finally {
     clearInterval(timer);
   }

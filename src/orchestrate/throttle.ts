@@ -3,7 +3,11 @@
  * deferred to its end (several such calls make one). With `leading: false` a first call
  * waits a whole interval too. `cancel` drops a deferred call.
  */
-export function throttle(fn: () => void, intervalMs: number, opts: { leading?: boolean; now?: () => number } = {}): { call(): void; cancel(): void } {
+export function throttle(
+  fn: () => void,
+  intervalMs: number,
+  opts: { leading?: boolean; now?: () => number } = {},
+): { call(): void; cancel(): void } {
   const now = opts.now ?? Date.now;
   let last = opts.leading === false ? now() : -Infinity;
   let timer: NodeJS.Timeout | undefined;

@@ -19,13 +19,18 @@ export function compileTest(model: string, t: DataTestSpec): CompiledTest {
       // (a third less CPU on 3 M event ids); only keys whose hash repeats, almost always
       // none, are then grouped for real, so a collision never counts as a failure.
       return {
-        name: `unique(${t.columns.join(', ')})`, severity,
+        name: `unique(${t.columns.join(', ')})`,
+        severity,
         sql: `WITH repeated AS (SELECT hash(${cols}) AS h FROM ${m} GROUP BY h HAVING count(*) > 1)
               SELECT count(*) FROM (SELECT ${qualified} FROM ${m} t SEMI JOIN repeated r ON hash(${qualified}) = r.h GROUP BY ALL HAVING count(*) > 1)`,
       };
     }
     case 'not_null':
-      return { name: `not_null(${t.column})`, severity, sql: `SELECT count(*) FROM ${m} WHERE ${ident(t.column)} IS NULL` };
+      return {
+        name: `not_null(${t.column})`,
+        severity,
+        sql: `SELECT count(*) FROM ${m} WHERE ${ident(t.column)} IS NULL`,
+      };
     case 'relationship':
       return {
         name: `relationship(${t.column} -> ${t.to}.${t.field})`,

@@ -23,7 +23,9 @@ export async function computeQualityReport(db: SqlSession, ledger: StateDb): Pro
     "SELECT entity, sum(rows_rejected)::INTEGER AS n FROM ingested_files WHERE status = 'ingested' AND rows_rejected > 0 GROUP BY entity",
   );
   for (const m of malformed) (rejectedRows['malformed_row'] ??= {})[m.entity] = Number(m.n);
-  for (const r of await db.all<{ reason: string; entity: string; n: number }>('SELECT reason, entity, count(*)::INTEGER AS n FROM silver_rejects GROUP BY ALL ORDER BY ALL')) {
+  for (const r of await db.all<{ reason: string; entity: string; n: number }>(
+    'SELECT reason, entity, count(*)::INTEGER AS n FROM silver_rejects GROUP BY ALL ORDER BY ALL',
+  )) {
     (rejectedRows[r.reason] ??= {})[r.entity] = Number(r.n);
   }
   const duplicates: QualityReport['duplicates'] = {};
@@ -43,8 +45,12 @@ export async function computeQualityReport(db: SqlSession, ledger: StateDb): Pro
       customer: await n('SELECT count(*) FROM fact_orders WHERE customer_key = -1'),
       product: await n('SELECT count(*) FROM fact_orders WHERE product_key = -1'),
       store: await n('SELECT count(*) FROM fact_orders WHERE store_key = -1'),
-      ordersWithoutItems: await n('SELECT count(*) FROM silver_orders o WHERE NOT EXISTS (SELECT 1 FROM silver_order_items i WHERE i.order_id = o.order_id)'),
-      itemsWithoutOrder: await n('SELECT count(*) FROM silver_order_items i WHERE NOT EXISTS (SELECT 1 FROM silver_orders o WHERE o.order_id = i.order_id)'),
+      ordersWithoutItems: await n(
+        'SELECT count(*) FROM silver_orders o WHERE NOT EXISTS (SELECT 1 FROM silver_order_items i WHERE i.order_id = o.order_id)',
+      ),
+      itemsWithoutOrder: await n(
+        'SELECT count(*) FROM silver_order_items i WHERE NOT EXISTS (SELECT 1 FROM silver_orders o WHERE o.order_id = i.order_id)',
+      ),
     },
     invalidEmails: await n('SELECT count(*) FROM silver_customers WHERE email_invalid'),
     duplicates,

@@ -16,7 +16,13 @@ export async function runDataTests(db: SqlSession, model: Model): Promise<TestRe
   for (const spec of model.tests ?? []) {
     const t = compileTest(model.name, spec);
     const failures = Number(await db.scalar(t.sql));
-    results.push({ model: model.name, test: t.name, severity: t.severity, status: failures === 0 ? 'pass' : 'fail', failures });
+    results.push({
+      model: model.name,
+      test: t.name,
+      severity: t.severity,
+      status: failures === 0 ? 'pass' : 'fail',
+      failures,
+    });
   }
   return results;
 }

@@ -23,7 +23,13 @@ export function sendError(err: unknown, _req: FastifyRequest, reply: FastifyRepl
   }
   const fe = err as FastifyError;
   if (fe.statusCode && fe.statusCode < 500) {
-    return reply.status(fe.statusCode).send({ error: { code: fe.statusCode === 404 ? 'route_not_found' : 'bad_request', kind: 'terminal', message: fe.message } });
+    return reply.status(fe.statusCode).send({
+      error: {
+        code: fe.statusCode === 404 ? 'route_not_found' : 'bad_request',
+        kind: 'terminal',
+        message: fe.message,
+      },
+    });
   }
   return reply.status(500).send({ error: { code: 'internal', kind: 'internal', message: errorMessage(err) } });
 }
@@ -33,5 +39,8 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, part: stri
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
   const issues = r.error.issues.map((i) => `${i.path.join('.') || part}: ${i.message}`).join('; ');
-  throw new TerminalError('bad_request', `invalid ${part}: ${issues}`, { subject: part, hint: 'see the API section of the README' });
+  throw new TerminalError('bad_request', `invalid ${part}: ${issues}`, {
+    subject: part,
+    hint: 'see the API section of the README',
+  });
 }

@@ -10,24 +10,56 @@ import { STREAMS, type BatchParsers, type StreamIngestor, type StreamSpec } from
  * detail}]}`; rejected records are quarantined, not dropped. A full buffer answers 429
  * with Retry-After instead of growing without bound.
  */
-export async function registerCollectorRoutes(app: FastifyInstance, ctx: { ingestor: StreamIngestor; parsers: BatchParsers; token: string; maxBatchBytes: number; onThrottled?: (stream: StreamSpec['name']) => void; onParsed?: (stream: StreamSpec['name'], seconds: number) => void }): Promise<void> {
+export async function registerCollectorRoutes(
+  app: FastifyInstance,
+  ctx: {
+    ingestor: StreamIngestor;
+    parsers: BatchParsers;
+    token: string;
+    maxBatchBytes: number;
+    onThrottled?: (stream: StreamSpec['name']) => void;
+    onParsed?: (stream: StreamSpec['name'], seconds: number) => void;
+  },
+): Promise<void> {
   const expected = Buffer.from(`Bearer ${ctx.token}`);
   await app.register(async (scope) => {
     // Bodies are read as bytes here: they may be gzip, and NDJSON is not JSON.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.maxBatchBytes }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: ctx.maxBatchBytes }, (_req, body, done) =>
+      done(null, body),
+    );
     for (const spec of Object.values(STREAMS)) {
       scope.post(`/v1/${spec.name}`, async (req, reply) => {
         const auth = Buffer.from(req.headers.authorization ?? '');
         if (auth.length !== expected.length || !timingSafeEqual(auth, expected)) {
-          return reply.status(401).header('www-authenticate', 'Bearer').send({ error: { code: 'unauthorized', kind: 'terminal', message: 'a valid bearer token is required', hint: 'send Authorization: Bearer <collector.token>' } });
+          return reply
+            .status(401)
+            .header('www-authenticate', 'Bearer')
+            .send({
+              error: {
+                code: 'unauthorized',
+                kind: 'terminal',
+                message: 'a valid bearer token is required',
+                hint: 'send Authorization: Bearer <collector.token>',
+              },
+            });
         }
         if (ctx.ingestor.full) {
           ctx.onThrottled?.(spec.name);
-          throw Object.assign(new TransientError('buffer_full', 'the collector buffer is full; retry shortly', { subject: spec.name, hint: 'honour Retry-After' }), { retryAfter: 1 });
+          throw Object.assign(
+            new TransientError('buffer_full', 'the collector buffer is full; retry shortly', {
+              subject: spec.name,
+              hint: 'honour Retry-After',
+            }),
+            { retryAfter: 1 },
+          );
         }
         const started = performance.now();
-        const batch = await ctx.parsers.parse(spec.name, (req.body as Buffer | undefined) ?? new Uint8Array(0), /gzip/i.test(String(req.headers['content-encoding'] ?? '')));
+        const batch = await ctx.parsers.parse(
+          spec.name,
+          (req.body as Buffer | undefined) ?? new Uint8Array(0),
+          /gzip/i.test(String(req.headers['content-encoding'] ?? '')),
+        );
         ctx.onParsed?.(spec.name, (performance.now() - started) / 1000);
         return reply.status(200).send(await ctx.ingestor.acceptPrepared(spec.name, batch, started));
       });

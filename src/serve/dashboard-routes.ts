@@ -7,14 +7,36 @@ import { dashboardData, dashboardOptions } from './dashboard-data.ts';
 import type { WarehouseReader } from './warehouse-reader.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
-const DashboardQuery = z.object({ from: day, to: day, store: z.string().optional(), channel: z.string().optional(), category: z.string().optional() }).strict();
-const QueryBody = z.object({ sql: z.string().min(1).max(100_000), maxRows: z.number().int().min(1).max(10_000).default(1000) }).strict();
+const DashboardQuery = z
+  .object({
+    from: day,
+    to: day,
+    store: z.string().optional(),
+    channel: z.string().optional(),
+    category: z.string().optional(),
+  })
+  .strict();
+const QueryBody = z
+  .object({ sql: z.string().min(1).max(100_000), maxRows: z.number().int().min(1).max(10_000).default(1000) })
+  .strict();
 
 /** Tables a dashboard reads, whose data-quality status each chart shows. */
-const SOURCES = ['fact_orders', 'fact_events', 'dim_customer', 'dim_product', 'dim_store', 'dim_date', 'mart_customer_ltv', 'mart_user_activity_daily'];
+const SOURCES = [
+  'fact_orders',
+  'fact_events',
+  'dim_customer',
+  'dim_product',
+  'dim_store',
+  'dim_date',
+  'mart_customer_ltv',
+  'mart_user_activity_daily',
+];
 
 /** The warehouse read by the web app: dashboard figures, filter options, freshness, quality, and the read-only SQL console. */
-export function registerDashboardRoutes(app: FastifyInstance, ctx: { warehouse: WarehouseReader; state: StateDb }): void {
+export function registerDashboardRoutes(
+  app: FastifyInstance,
+  ctx: { warehouse: WarehouseReader; state: StateDb },
+): void {
   const { warehouse } = ctx;
 
   app.get('/api/dashboard/options', async () => {
@@ -24,7 +46,11 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: { warehouse: 
 
   app.get('/api/dashboard', async (req) => {
     const f = parse(DashboardQuery, req.query, 'query');
-    if (f.to < f.from) throw new TerminalError('bad_request', `to (${f.to}) is before from (${f.from})`, { subject: 'query', hint: 'swap the dates' });
+    if (f.to < f.from)
+      throw new TerminalError('bad_request', `to (${f.to}) is before from (${f.from})`, {
+        subject: 'query',
+        hint: 'swap the dates',
+      });
     return dashboardData(warehouse, f);
   });
 
@@ -35,13 +61,16 @@ export function registerDashboardRoutes(app: FastifyInstance, ctx: { warehouse: 
 }
 
 /** pass, warn or fail per source table, from the data tests of the run that published the warehouse. */
-async function tableQuality(state: StateDb, runId: string | null): Promise<Record<string, 'pass' | 'warn' | 'fail' | 'unknown'>> {
+async function tableQuality(
+  state: StateDb,
+  runId: string | null,
+): Promise<Record<string, 'pass' | 'warn' | 'fail' | 'unknown'>> {
   const rows = runId
     ? await state.all<{ model: string; status: string }>(
-      `SELECT model, CASE WHEN bool_or(status = 'fail' AND severity = 'error') THEN 'fail' WHEN bool_or(status = 'fail') THEN 'warn' ELSE 'pass' END AS status
+        `SELECT model, CASE WHEN bool_or(status = 'fail' AND severity = 'error') THEN 'fail' WHEN bool_or(status = 'fail') THEN 'warn' ELSE 'pass' END AS status
        FROM test_results WHERE run_id = $run GROUP BY model`,
-      { run: runId },
-    )
+        { run: runId },
+      )
     : [];
   const byModel = new Map(rows.map((r) => [r.model, r.status as 'pass' | 'warn' | 'fail']));
   return Object.fromEntries(SOURCES.map((t) => [t, byModel.get(t) ?? 'unknown']));

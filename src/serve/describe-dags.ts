@@ -4,8 +4,19 @@ import type { Orchestrator, Scheduler } from '../orchestrate/index.ts';
 export function describeDags(orchestrator: Orchestrator, scheduler?: Scheduler) {
   const next = new Map((scheduler?.nextRuns() ?? []).map((n) => [n.dag, n.next]));
   return [...orchestrator.dags.values()].map((d) => ({
-    name: d.name, description: d.description, schedule: d.schedule ?? null, catchup: d.catchup, nextRun: next.get(d.name) ?? null,
-    consumes: d.consumes, maxActiveTasks: d.maxActiveTasks, slaMs: d.slaMs ?? null,
-    tasks: d.order.map((t) => ({ name: t.name, group: t.group ?? null, dependsOn: t.dependsOn, trigger: t.trigger ?? 'all_success' })),
+    name: d.name,
+    description: d.description,
+    schedule: d.schedule ?? null,
+    catchup: d.catchup,
+    nextRun: next.get(d.name) ?? null,
+    consumes: d.consumes,
+    maxActiveTasks: d.maxActiveTasks,
+    slaMs: d.slaMs ?? null,
+    tasks: d.order.map((t) => ({
+      name: t.name,
+      group: t.group ?? null,
+      dependsOn: t.dependsOn,
+      trigger: t.trigger ?? 'all_success',
+    })),
   }));
 }

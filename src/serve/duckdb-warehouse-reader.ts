@@ -19,7 +19,10 @@ export class DuckdbWarehouseReader implements WarehouseReader {
   private attached: Stamp = { wh: 0, live: 0 };
   private opening: Promise<DuckSession> | undefined;
 
-  constructor(private readonly warehouseDb: string, private readonly liveDir: string) {}
+  constructor(
+    private readonly warehouseDb: string,
+    private readonly liveDir: string,
+  ) {}
 
   /** Rows of a query shoplake itself wrote (values bound as parameters). */
   async all<T extends object>(sql: string, params?: Params): Promise<T[]> {
@@ -43,16 +46,31 @@ export class DuckdbWarehouseReader implements WarehouseReader {
 
   private async runUserQuery(db: DuckSession, sql: string, maxRows: number): Promise<QueryResult> {
     const extracted = await db.connection.extractStatements(sql).catch((err: unknown) => {
-      throw new TerminalError('query_invalid', errorMessage(err).split('\n')[0]!, { subject: 'sql', hint: 'check the SQL' });
+      throw new TerminalError('query_invalid', errorMessage(err).split('\n')[0]!, {
+        subject: 'sql',
+        hint: 'check the SQL',
+      });
     });
-    if (extracted.count !== 1) throw new TerminalError('query_refused', `one statement at a time, not ${extracted.count}`, { subject: 'sql', hint: 'remove the extra statements' });
+    if (extracted.count !== 1)
+      throw new TerminalError('query_refused', `one statement at a time, not ${extracted.count}`, {
+        subject: 'sql',
+        hint: 'remove the extra statements',
+      });
     const prepared = await extracted.prepare(0).catch((err: unknown) => {
-      throw new TerminalError('query_invalid', errorMessage(err).split('\n')[0]!, { subject: 'sql', hint: 'check the SQL; the tables are listed on the data model page' });
+      throw new TerminalError('query_invalid', errorMessage(err).split('\n')[0]!, {
+        subject: 'sql',
+        hint: 'check the SQL; the tables are listed on the data model page',
+      });
     });
     if (prepared.statementType !== StatementType.SELECT && prepared.statementType !== StatementType.EXPLAIN) {
-      throw new TerminalError('query_refused', `only SELECT queries run here (this is ${StatementType[prepared.statementType] ?? 'a write'})`, {
-        subject: 'sql', hint: 'the warehouse is read-only; data changes through the pipeline',
-      });
+      throw new TerminalError(
+        'query_refused',
+        `only SELECT queries run here (this is ${StatementType[prepared.statementType] ?? 'a write'})`,
+        {
+          subject: 'sql',
+          hint: 'the warehouse is read-only; data changes through the pipeline',
+        },
+      );
     }
     try {
       const reader = await prepared.runAndReadUntil(maxRows + 1);
@@ -60,7 +78,10 @@ export class DuckdbWarehouseReader implements WarehouseReader {
       const columns = reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() }));
       return { columns, rows: rows.slice(0, maxRows), truncated: rows.length > maxRows };
     } catch (err) {
-      throw new TerminalError('query_failed', errorMessage(err).split('\n')[0]!, { subject: 'sql', hint: 'check the SQL; the tables are listed on the data model page' });
+      throw new TerminalError('query_failed', errorMessage(err).split('\n')[0]!, {
+        subject: 'sql',
+        hint: 'check the SQL; the tables are listed on the data model page',
+      });
     } finally {
       // Now, not when the garbage collector finalizes it: a prepared plan over the overlay
       // holds every Parquet file's metadata, and a collection finalizing hundreds of them at
@@ -75,13 +96,23 @@ export class DuckdbWarehouseReader implements WarehouseReader {
   }
 
   private async current(): Promise<DuckSession> {
-    const mtime = (path: string) => stat(path).then((s) => s.mtimeMs, () => 0);
+    const mtime = (path: string) =>
+      stat(path).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      );
     const [wh, live] = await Promise.all([mtime(this.warehouseDb), mtime(join(this.liveDir, 'manifest.json'))]);
-    if (wh === 0) throw new TransientError('warehouse_empty', 'nothing has been published yet', { subject: this.warehouseDb, hint: 'run the daily DAG first' });
+    if (wh === 0)
+      throw new TransientError('warehouse_empty', 'nothing has been published yet', {
+        subject: this.warehouseDb,
+        hint: 'run the daily DAG first',
+      });
     const stamp = { wh, live };
     if (this.session && wh === this.attached.wh && live === this.attached.live) return this.session;
     // A new overlay is laid over the open session; only a new warehouse needs a new one.
-    this.opening ??= (this.session && wh === this.attached.wh ? this.relay(this.session, stamp) : this.open(stamp)).finally(() => (this.opening = undefined));
+    this.opening ??= (
+      this.session && wh === this.attached.wh ? this.relay(this.session, stamp) : this.open(stamp)
+    ).finally(() => (this.opening = undefined));
     return this.opening;
   }
 

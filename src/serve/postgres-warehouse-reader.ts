@@ -7,7 +7,12 @@ import { liveSchemaOf } from '../warehouse/index.ts';
 // Dates and timestamps come back as the text PostgreSQL prints ('2025-03-01',
 // '2025-03-01 10:00:00'), as the DuckDB reader gives them, not as JavaScript Dates
 // shifted into the server's time zone. BIGINT and NUMERIC stay text, as in DuckDB's JSON.
-const AS_TEXT = new Set([pg.types.builtins.DATE, pg.types.builtins.TIMESTAMP, pg.types.builtins.TIMESTAMPTZ, pg.types.builtins.TIME]);
+const AS_TEXT = new Set([
+  pg.types.builtins.DATE,
+  pg.types.builtins.TIMESTAMP,
+  pg.types.builtins.TIMESTAMPTZ,
+  pg.types.builtins.TIME,
+]);
 const TYPE_NAMES = new Map(Object.entries(pg.types.builtins).map(([name, oid]) => [oid as number, name.toLowerCase()]));
 const READS = /^\s*(select|with|values|table|explain|show)\b/i;
 
@@ -25,10 +30,15 @@ export class PostgresWarehouseReader implements WarehouseReader {
 
   constructor(private readonly opts: { url: string; schema: string; statementTimeoutMs?: number }) {
     this.pool = new pg.Pool({
-      connectionString: opts.url, max: 4, connectionTimeoutMillis: 10_000,
+      connectionString: opts.url,
+      max: 4,
+      connectionTimeoutMillis: 10_000,
       // The live overlay's views first: the tables the stream keeps fresh, over the published ones.
       options: `-c search_path=${liveSchemaOf(opts.schema)},${opts.schema},public -c default_transaction_read_only=on -c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`,
-      types: { getTypeParser: ((oid: number, format?: 'text' | 'binary') => (AS_TEXT.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          AS_TEXT.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      },
     });
     // An idle client losing its server is replaced on the next query; nothing to report here.
     this.pool.on('error', () => undefined);
@@ -49,19 +59,36 @@ export class PostgresWarehouseReader implements WarehouseReader {
   async userQuery(sql: string, maxRows: number): Promise<QueryResult> {
     const statement = sql.trim().replace(/;\s*$/, '');
     if (!READS.test(statement)) {
-      throw new TerminalError('query_refused', 'only SELECT queries run here', { subject: 'sql', hint: 'the warehouse is read-only; data changes through the pipeline' });
+      throw new TerminalError('query_refused', 'only SELECT queries run here', {
+        subject: 'sql',
+        hint: 'the warehouse is read-only; data changes through the pipeline',
+      });
     }
     const client = await this.run(() => this.pool.connect());
     try {
       await client.query('BEGIN READ ONLY');
       const fail = (err: unknown) => {
-        throw refusal(err) ?? new TerminalError('query_failed', errorMessage(err).split('\n')[0]!, { subject: 'sql', hint: 'check the SQL; the tables are listed on the data model page' });
+        throw (
+          refusal(err) ??
+          new TerminalError('query_failed', errorMessage(err).split('\n')[0]!, {
+            subject: 'sql',
+            hint: 'check the SQL; the tables are listed on the data model page',
+          })
+        );
       };
       // A cursor caps the rows without changing the query (a subquery would not keep its ORDER BY for sure).
       const direct = /^\s*(explain|show)\b/i.test(statement);
-      if (!direct) await client.query({ text: `DECLARE shoplake_console NO SCROLL CURSOR FOR ${statement}`, values: [] }).catch(fail);
-      const r = await client.query({ text: direct ? statement : `FETCH ${maxRows + 1} FROM shoplake_console`, values: [] }).catch(fail);
-      const columns = r.fields.map((f) => ({ name: f.name, type: TYPE_NAMES.get(f.dataTypeID) ?? `oid ${f.dataTypeID}` }));
+      if (!direct)
+        await client
+          .query({ text: `DECLARE shoplake_console NO SCROLL CURSOR FOR ${statement}`, values: [] })
+          .catch(fail);
+      const r = await client
+        .query({ text: direct ? statement : `FETCH ${maxRows + 1} FROM shoplake_console`, values: [] })
+        .catch(fail);
+      const columns = r.fields.map((f) => ({
+        name: f.name,
+        type: TYPE_NAMES.get(f.dataTypeID) ?? `oid ${f.dataTypeID}`,
+      }));
       const rows = r.rows as Array<Record<string, unknown>>;
       return { columns, rows: rows.slice(0, maxRows), truncated: rows.length > maxRows };
     } finally {
@@ -80,10 +107,18 @@ export class PostgresWarehouseReader implements WarehouseReader {
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       if (code === '3F000' || code === '42P01') {
-        throw new TransientError('warehouse_empty', `nothing has been published to schema "${this.opts.schema}" yet`, { subject: this.opts.schema, hint: 'run the daily DAG first', cause: err });
+        throw new TransientError('warehouse_empty', `nothing has been published to schema "${this.opts.schema}" yet`, {
+          subject: this.opts.schema,
+          hint: 'run the daily DAG first',
+          cause: err,
+        });
       }
       if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT)$/.test(code) || /^(08|57P0)/.test(code)) {
-        throw new TransientError('warehouse_unavailable', `the PostgreSQL warehouse does not answer: ${errorMessage(err)}`, { subject: this.opts.schema, hint: 'check the server; the page retries', cause: err });
+        throw new TransientError(
+          'warehouse_unavailable',
+          `the PostgreSQL warehouse does not answer: ${errorMessage(err)}`,
+          { subject: this.opts.schema, hint: 'check the server; the page retries', cause: err },
+        );
       }
       throw err;
     }
@@ -106,7 +141,15 @@ export function positional(sql: string, params?: Params): { text: string; values
 function refusal(err: unknown): TerminalError | undefined {
   const code = (err as { code?: string }).code ?? '';
   const msg = errorMessage(err);
-  if (code === '25006' || /data-modifying/i.test(msg)) return new TerminalError('query_refused', `only SELECT queries run here (${msg})`, { subject: 'sql', hint: 'the warehouse is read-only; data changes through the pipeline' });
-  if (/multiple commands/i.test(msg)) return new TerminalError('query_refused', 'one statement at a time', { subject: 'sql', hint: 'remove the extra statements' });
+  if (code === '25006' || /data-modifying/i.test(msg))
+    return new TerminalError('query_refused', `only SELECT queries run here (${msg})`, {
+      subject: 'sql',
+      hint: 'the warehouse is read-only; data changes through the pipeline',
+    });
+  if (/multiple commands/i.test(msg))
+    return new TerminalError('query_refused', 'one statement at a time', {
+      subject: 'sql',
+      hint: 'remove the extra statements',
+    });
   return undefined;
 }

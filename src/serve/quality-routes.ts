@@ -6,10 +6,15 @@ import { DuckSession, literal } from '../duck/index.ts';
 import type { Orchestrator } from '../orchestrate/index.ts';
 import { parse } from './api-error.ts';
 
-const RowsQuery = z.object({
-  reason: z.string().optional(), entity: z.string().optional(), file: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0),
-}).strict();
+const RowsQuery = z
+  .object({
+    reason: z.string().optional(),
+    entity: z.string().optional(),
+    file: z.string().optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
 
 /**
  * The quarantine browser and test results: rejected rows (from parsing and from silver's
@@ -20,32 +25,57 @@ export function registerQualityRoutes(app: FastifyInstance, orchestrator: Orches
   const { layout, state } = orchestrator;
 
   app.get('/api/quarantine/summary', async () => {
-    const files = await state.all(`SELECT path, entity, reason, detail, ingested_at::VARCHAR AS ingested_at FROM ingested_files WHERE status = 'quarantined' ORDER BY seq DESC`);
-    const rows = await withRejects(layout, (db, src) => db.all(`SELECT reason, entity, count(*)::INTEGER AS rows FROM ${src} GROUP BY ALL ORDER BY rows DESC`));
+    const files = await state.all(
+      `SELECT path, entity, reason, detail, ingested_at::VARCHAR AS ingested_at FROM ingested_files WHERE status = 'quarantined' ORDER BY seq DESC`,
+    );
+    const rows = await withRejects(layout, (db, src) =>
+      db.all(`SELECT reason, entity, count(*)::INTEGER AS rows FROM ${src} GROUP BY ALL ORDER BY rows DESC`),
+    );
     return { files, rows: rows ?? [] };
   });
 
   app.get('/api/quarantine/rows', async (req) => {
     const q = parse(RowsQuery, req.query, 'query');
-    const rows = await withRejects(layout, (db, src) => db.all(
-      `SELECT entity, reason, detail, _source_file AS file, _line AS line, raw FROM ${src}
+    const rows = await withRejects(layout, (db, src) =>
+      db.all(
+        `SELECT entity, reason, detail, _source_file AS file, _line AS line, raw FROM ${src}
        WHERE ($reason IS NULL OR reason = $reason) AND ($entity IS NULL OR entity = $entity) AND ($file IS NULL OR _source_file = $file)
        ORDER BY _source_file, _line LIMIT $limit OFFSET $offset`,
-      { reason: q.reason ?? null, entity: q.entity ?? null, file: q.file ?? null, limit: q.limit, offset: q.offset },
-    ));
+        { reason: q.reason ?? null, entity: q.entity ?? null, file: q.file ?? null, limit: q.limit, offset: q.offset },
+      ),
+    );
     return rows ?? [];
   });
 
   app.get<{ Params: { id: string } }>('/api/runs/:id/tests', async (req) =>
-    state.all('SELECT model, test, severity, status, failures FROM test_results WHERE run_id = $run ORDER BY status, severity, model, test', { run: req.params.id }));
+    state.all(
+      'SELECT model, test, severity, status, failures FROM test_results WHERE run_id = $run ORDER BY status, severity, model, test',
+      { run: req.params.id },
+    ),
+  );
 }
 
 /** Every rejects file of the lake read as one relation; undefined when there are none yet. */
-async function withRejects<T>(layout: Orchestrator['layout'], work: (db: DuckSession, source: string) => Promise<T>): Promise<T | undefined> {
-  const files = (await readdir(layout.bronzeRejectsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).map((f) => join(layout.bronzeRejectsDir, f));
+async function withRejects<T>(
+  layout: Orchestrator['layout'],
+  work: (db: DuckSession, source: string) => Promise<T>,
+): Promise<T | undefined> {
+  const files = (await readdir(layout.bronzeRejectsDir).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.parquet'))
+    .map((f) => join(layout.bronzeRejectsDir, f));
   const streamDir = join(layout.lake, 'quarantine', 'rows', 'stream');
-  files.push(...(await readdir(streamDir).catch(() => [] as string[])).filter((f) => f.endsWith('.parquet')).map((f) => join(streamDir, f)));
-  if (await access(layout.silverRejects).then(() => true, () => false)) files.push(layout.silverRejects);
+  files.push(
+    ...(await readdir(streamDir).catch(() => [] as string[]))
+      .filter((f) => f.endsWith('.parquet'))
+      .map((f) => join(streamDir, f)),
+  );
+  if (
+    await access(layout.silverRejects).then(
+      () => true,
+      () => false,
+    )
+  )
+    files.push(layout.silverRejects);
   if (files.length === 0) return undefined;
   const db = await DuckSession.open(':memory:');
   try {

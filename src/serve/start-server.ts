@@ -3,7 +3,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { ShoplakeConfig } from '../config/index.ts';
 import { TransientError } from '../errors/index.ts';
 import { BatchParsers, DeadLetterQueue, JetStreamSource, openStreamDb, StreamIngestor } from '../ingest/index.ts';
-import { LandingWatcher, landingProbe, Orchestrator, orchestratorOptions, Scheduler, throttle, type OrchestratorOptions, type ProgressSink } from '../orchestrate/index.ts';
+import {
+  LandingWatcher,
+  landingProbe,
+  Orchestrator,
+  orchestratorOptions,
+  Scheduler,
+  throttle,
+  type OrchestratorOptions,
+  type ProgressSink,
+} from '../orchestrate/index.ts';
 import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
 import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
@@ -49,14 +58,25 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const { config } = opts;
   const log = opts.log ?? (() => undefined);
   const o = config.orchestrator;
-  const orchestrator = await Orchestrator.open({ ...orchestratorOptions(config, 'serve', opts.progress), ...(opts.extraDags ? { extraDags: opts.extraDags } : {}) });
+  const orchestrator = await Orchestrator.open({
+    ...orchestratorOptions(config, 'serve', opts.progress),
+    ...(opts.extraDags ? { extraDags: opts.extraDags } : {}),
+  });
   const dlq = new DeadLetterQueue(orchestrator.state);
-  const alerts = new AlertDispatcher(config.alerts, { onError: (sink, err) => log(`alert to ${sink} failed: ${String(err)}`) });
+  const alerts = new AlertDispatcher(config.alerts, {
+    onError: (sink, err) => log(`alert to ${sink} failed: ${String(err)}`),
+  });
   alerts.attach(orchestrator);
-  const scheduler = new Scheduler(orchestrator, { maxCatchupRuns: o.maxCatchupRuns, onError: (dag, err) => log(`scheduler: ${dag}: ${String(err)}`) });
+  const scheduler = new Scheduler(orchestrator, {
+    maxCatchupRuns: o.maxCatchupRuns,
+    onError: (dag, err) => log(`scheduler: ${dag}: ${String(err)}`),
+  });
   const landing = landingProbe(config.landing, orchestrator.state, orchestrator.layout, config.s3);
   const watcher = new LandingWatcher({
-    landing, intervalMs: o.watchIntervalMs, settleMs: o.settleMs, onError: (err) => log(`landing watcher: ${String(err)}`),
+    landing,
+    intervalMs: o.watchIntervalMs,
+    settleMs: o.settleMs,
+    onError: (err) => log(`landing watcher: ${String(err)}`),
     onSettled: async () => {
       const pending = await landing.pending();
       if (pending === 0) return;
@@ -68,19 +88,32 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   orchestrator.on('run', (run) => {
     // A publish folds the overlay's events into the warehouse: the overlay starts over after it.
     if (run.state === 'success') refreshLive();
-    if (run.state !== 'queued') log(`${run.runId} ${run.dag} ${run.logicalDate} ${run.runType}: ${run.state}${run.error ? ` [${run.error.code}] ${run.error.message}` : ''}`);
+    if (run.state !== 'queued')
+      log(
+        `${run.runId} ${run.dag} ${run.logicalDate} ${run.runType}: ${run.state}${run.error ? ` [${run.error.code}] ${run.error.message}` : ''}`,
+      );
   });
 
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   app.setErrorHandler(sendError);
   const registry = pipelineMetrics(orchestrator, dlq);
   // Read when scraped, after the ingestor below exists.
-  const metrics = streamMetrics(registry, () => ingestor.pendingBytes, () => ingestor.identities);
+  const metrics = streamMetrics(
+    registry,
+    () => ingestor.pendingBytes,
+    () => ingestor.identities,
+  );
   const startedAt = new Date().toISOString();
   // Unhealthy once another process owns the state store: a supervisor should stop this one.
   app.get('/healthz', async (_req, reply) => {
     const lost = orchestrator.ownershipLost;
-    return reply.code(lost ? 503 : 200).send({ status: lost ? 'ownership_lost' : 'ok', home: config.home, startedAt, running: orchestrator.runningRunId ?? null, ...(lost ? { error: lost.message } : {}) });
+    return reply.code(lost ? 503 : 200).send({
+      status: lost ? 'ownership_lost' : 'ok',
+      home: config.home,
+      startedAt,
+      running: orchestrator.runningRunId ?? null,
+      ...(lost ? { error: lost.message } : {}),
+    });
   });
   app.get('/metrics', async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   registerApiRoutes(app, { orchestrator, dlq, scheduler });
@@ -88,8 +121,17 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   registerEventStream(app, orchestrator, liveFeed);
   const warehouse = openWarehouseReader(config);
   const { url: warehouseUrl, schema: goldSchema } = config.warehouse;
-  const postgresLive = warehouseUrl === 'duckdb' ? undefined : new PostgresLiveOverlay({ url: warehouseUrl, schema: goldSchema, scratchDir: join(orchestrator.layout.live, '.postgres') });
-  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models, postgresLive, () => refreshLive());
+  const postgresLive =
+    warehouseUrl === 'duckdb'
+      ? undefined
+      : new PostgresLiveOverlay({
+          url: warehouseUrl,
+          schema: goldSchema,
+          scratchDir: join(orchestrator.layout.live, '.postgres'),
+        });
+  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models, postgresLive, () =>
+    refreshLive(),
+  );
   // PostgreSQL down means a failed copy every batch: said once, and again when it recovers.
   let postgresFailing = false;
   // Calls while a refresh runs share the next one: its outcome is handled once, not once per call.
@@ -104,47 +146,90 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const failure = r.postgres && 'error' in r.postgres ? r.postgres.error : undefined;
     if (r.postgres && (failure !== undefined) !== postgresFailing) {
       postgresFailing = failure !== undefined;
-      log(postgresFailing ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${failure}` : 'live overlay: copied to PostgreSQL again');
+      log(
+        postgresFailing
+          ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${failure}`
+          : 'live overlay: copied to PostgreSQL again',
+      );
     }
     metrics.refreshed(r);
     if (r.rebase === 'rebased') log('live overlay: rebuilt on the new warehouse beside the serving one, and took over');
     if (!r.added) return;
-    log(`live overlay: +${r.added} events (${r.events} since ${r.rebase === 'catching_up' ? 'the build before the last, standing in for the new one' : 'the last build'}) in ${r.ms} ms`);
+    log(
+      `live overlay: +${r.added} events (${r.events} since ${r.rebase === 'catching_up' ? 'the build before the last, standing in for the new one' : 'the last build'}) in ${r.ms} ms`,
+    );
     liveFeed.emit('live', r);
   };
   registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   const c = config.collector;
   const streamDb = await openStreamDb(orchestrator.layout, orchestrator.work);
-  const ingestor = new StreamIngestor(streamDb, orchestrator.state, orchestrator.layout, {
-    flushIntervalMs: c.flushIntervalMs, flushBytes: Math.floor(c.flushMb * 2 ** 20), maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20), dedupWindowMs: c.dedupWindowMinutes * 60_000,
-    onError: (err) => log(`stream: ${String(err)}`),
-    onAccepted: (stream, accepted, rejected, ms) => metrics.accepted(stream, accepted, rejected, ms / 1000),
-    onGroupWritten: (stream, timing) => metrics.groupWritten(stream, timing),
-    onDelivered: (d) => {
-      metrics.delivered(d);
-      log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);
-      if (d.some((x) => x.outcome?.entity === 'events')) refreshLive();
-      if (c.refreshGold) refreshGold.call();
+  const ingestor = new StreamIngestor(
+    streamDb,
+    orchestrator.state,
+    orchestrator.layout,
+    {
+      flushIntervalMs: c.flushIntervalMs,
+      flushBytes: Math.floor(c.flushMb * 2 ** 20),
+      maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20),
+      dedupWindowMs: c.dedupWindowMinutes * 60_000,
+      onError: (err) => log(`stream: ${String(err)}`),
+      onAccepted: (stream, accepted, rejected, ms) => metrics.accepted(stream, accepted, rejected, ms / 1000),
+      onGroupWritten: (stream, timing) => metrics.groupWritten(stream, timing),
+      onDelivered: (d) => {
+        metrics.delivered(d);
+        log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);
+        if (d.some((x) => x.outcome?.entity === 'events')) refreshLive();
+        if (c.refreshGold) refreshGold.call();
+      },
     },
-  }, () => `stream-${new Date().toISOString()}`);
+    () => `stream-${new Date().toISOString()}`,
+  );
   // A waiting landing run rebuilds gold too, so it covers a stream refresh.
-  const refreshGold = throttle(() => void orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']).catch((err: unknown) => log(`stream: ${String(err)}`)), c.refreshGoldIntervalMs, { leading: false });
+  const refreshGold = throttle(
+    () =>
+      void orchestrator
+        .triggerUnlessQueued('daily', 'stream', ['stream', 'landing'])
+        .catch((err: unknown) => log(`stream: ${String(err)}`)),
+    c.refreshGoldIntervalMs,
+    { leading: false },
+  );
   const parsers = c.token || c.nats.length ? new BatchParsers(c.parseThreads) : undefined;
-  const sources = c.nats.map((n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor, parsers));
-  if (c.token) await registerCollectorRoutes(app, { ingestor, parsers: parsers!, token: c.token, maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20), onThrottled: (stream) => metrics.throttled(stream), onParsed: (stream, seconds) => metrics.parsed(stream, seconds) });
+  const sources = c.nats.map(
+    (n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor, parsers),
+  );
+  if (c.token)
+    await registerCollectorRoutes(app, {
+      ingestor,
+      parsers: parsers!,
+      token: c.token,
+      maxBatchBytes: Math.floor(c.maxBatchMb * 2 ** 20),
+      onThrottled: (stream) => metrics.throttled(stream),
+      onParsed: (stream, seconds) => metrics.parsed(stream, seconds),
+    });
   registerQualityRoutes(app, orchestrator);
   app.get('/api/models', async () => modelDocs(orchestrator.models, warehouse));
-  registerUploadRoutes(app, { orchestrator, landing: config.landing, maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20) });
+  registerUploadRoutes(app, {
+    orchestrator,
+    landing: config.landing,
+    maxBytes: Math.floor(config.server.uploadLimitMb * 2 ** 20),
+  });
   await registerWebApp(app);
 
   let url: string;
   try {
-    url = await app.listen({ host: config.server.host, port: config.server.port }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
-      throw new TransientError('port_unavailable', `cannot listen on ${config.server.host}:${config.server.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`, {
-        subject: `${config.server.host}:${config.server.port}`, hint: 'pass --port <n> (0 picks a free one) or set server.port in the config',
+    url = await app
+      .listen({ host: config.server.host, port: config.server.port })
+      .catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+        throw new TransientError(
+          'port_unavailable',
+          `cannot listen on ${config.server.host}:${config.server.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
+          {
+            subject: `${config.server.host}:${config.server.port}`,
+            hint: 'pass --port <n> (0 picks a free one) or set server.port in the config',
+          },
+        );
       });
-    });
     await writeServerInfo(config.home, { url, pid: process.pid, startedAt });
     refreshLive();
     await ingestor.start();
@@ -160,7 +245,10 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     throw err;
   }
   return {
-    url, app, orchestrator, scheduler,
+    url,
+    app,
+    orchestrator,
+    scheduler,
     async close() {
       watcher.stop();
       landing.close();

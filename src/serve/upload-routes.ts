@@ -14,12 +14,18 @@ import { parse } from './api-error.ts';
 /** File names an upload may have: the formats the landing zone reads, optionally gzipped. */
 const ACCEPTED = /\.(csv|tsv|txt|json|ndjson|jsonl)(\.gz)?$/i;
 
-const UploadQuery = z.object({
-  entity: z.enum(Object.keys(ENTITIES) as [string, ...string[]]),
-  name: z.string().min(1).max(200).regex(ACCEPTED, 'a .csv, .tsv, .txt, .json, .ndjson or .jsonl file, optionally .gz'),
-  /** Queue a run for the file at once (the default), or leave it to the watcher or the schedule. */
-  run: z.enum(['true', 'false']).default('true'),
-}).strict();
+const UploadQuery = z
+  .object({
+    entity: z.enum(Object.keys(ENTITIES) as [string, ...string[]]),
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(ACCEPTED, 'a .csv, .tsv, .txt, .json, .ndjson or .jsonl file, optionally .gz'),
+    /** Queue a run for the file at once (the default), or leave it to the watcher or the schedule. */
+    run: z.enum(['true', 'false']).default('true'),
+  })
+  .strict();
 
 /**
  * `POST /api/uploads?entity=&name=`: the request body is the file, streamed into the
@@ -27,14 +33,21 @@ const UploadQuery = z.object({
  * the size limit, then renamed into `<landing>/<entity>/` and a run queued. A file is
  * never half there: it appears whole or not at all.
  */
-export function registerUploadRoutes(app: FastifyInstance, ctx: { orchestrator: Orchestrator; landing: string; maxBytes: number }): void {
+export function registerUploadRoutes(
+  app: FastifyInstance,
+  ctx: { orchestrator: Orchestrator; landing: string; maxBytes: number },
+): void {
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) => done(null, payload));
   app.post('/api/uploads', { bodyLimit: ctx.maxBytes }, async (req, reply) => {
     const q = parse(UploadQuery, req.query, 'query');
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > ctx.maxBytes) throw tooLarge(ctx.maxBytes);
     if (!req.body || typeof (req.body as NodeJS.ReadableStream).pipe !== 'function') {
-      throw new TerminalError('bad_request', 'send the file as the request body with content-type application/octet-stream', { subject: 'body' });
+      throw new TerminalError(
+        'bad_request',
+        'send the file as the request body with content-type application/octet-stream',
+        { subject: 'body' },
+      );
     }
     const dir = join(ctx.landing, q.entity);
     await mkdir(dir, { recursive: true });
@@ -51,17 +64,33 @@ export function registerUploadRoutes(app: FastifyInstance, ctx: { orchestrator: 
     });
     try {
       await pipeline(req.body as NodeJS.ReadableStream, limit, createWriteStream(tmp));
-      if (bytes === 0) throw new TerminalError('upload_empty', 'the uploaded file is empty', { subject: q.name, hint: 'pick a file with data' });
+      if (bytes === 0)
+        throw new TerminalError('upload_empty', 'the uploaded file is empty', {
+          subject: q.name,
+          hint: 'pick a file with data',
+        });
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true });
       throw err;
     }
-    const run = q.run === 'true' ? await ctx.orchestrator.trigger('daily', { runType: 'landing', conf: { upload: `${q.entity}/${target.split('/').pop()}` } }) : undefined;
-    return reply.status(201).send({ entity: q.entity, file: `${q.entity}/${target.split('/').pop()}`, bytes, run: run ?? null });
+    const run =
+      q.run === 'true'
+        ? await ctx.orchestrator.trigger('daily', {
+            runType: 'landing',
+            conf: { upload: `${q.entity}/${target.split('/').pop()}` },
+          })
+        : undefined;
+    return reply
+      .status(201)
+      .send({ entity: q.entity, file: `${q.entity}/${target.split('/').pop()}`, bytes, run: run ?? null });
   });
 }
 
 function tooLarge(max: number): TerminalError {
-  return new TerminalError('upload_too_large', `the file is larger than the ${Math.round(max / 2 ** 20)} MiB upload limit`, { subject: 'body', hint: 'split it, or drop it into the landing folder directly' });
+  return new TerminalError(
+    'upload_too_large',
+    `the file is larger than the ${Math.round(max / 2 ** 20)} MiB upload limit`,
+    { subject: 'body', hint: 'split it, or drop it into the landing folder directly' },
+  );
 }

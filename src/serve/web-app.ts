@@ -6,9 +6,16 @@ import type { FastifyInstance } from 'fastify';
 export const WEB_DIST = new URL('../../web/dist/', import.meta.url).pathname;
 
 export async function registerWebApp(app: FastifyInstance): Promise<void> {
-  const built = await access(`${WEB_DIST}index.html`).then(() => true, () => false);
+  const built = await access(`${WEB_DIST}index.html`).then(
+    () => true,
+    () => false,
+  );
   if (!built) {
-    app.get('/', async (_req, reply) => reply.type('text/plain').send('The web app is not built: run `npm run build:web` (npm install does it).\nThe API is under /api.'));
+    app.get('/', async (_req, reply) =>
+      reply
+        .type('text/plain')
+        .send('The web app is not built: run `npm run build:web` (npm install does it).\nThe API is under /api.'),
+    );
     return;
   }
   await app.register(fastifyStatic, { root: WEB_DIST, prefix: '/', index: ['index.html'], wildcard: true });

@@ -20,7 +20,10 @@ export class JobNotifier {
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
-  private constructor(private readonly url: string, private readonly channel: string) {}
+  private constructor(
+    private readonly url: string,
+    private readonly channel: string,
+  ) {}
 
   /**
    * Listens on the channel of the queues kept in `schema`; undefined when it cannot connect
@@ -29,7 +32,10 @@ export class JobNotifier {
    */
   static async open(url: string, schema: string): Promise<JobNotifier | undefined> {
     // A channel is an identifier: PostgreSQL cuts LISTEN's to 63 bytes and refuses a longer pg_notify one.
-    const channel = Buffer.byteLength(`${schema}_jobs`) <= 63 ? `${schema}_jobs` : `jobs_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
+    const channel =
+      Buffer.byteLength(`${schema}_jobs`) <= 63
+        ? `${schema}_jobs`
+        : `jobs_${createHash('sha256').update(schema).digest('hex').slice(0, 32)}`;
     const notifier = new JobNotifier(url, channel);
     return (await notifier.connect()) ? notifier : undefined;
   }
@@ -77,7 +83,9 @@ export class JobNotifier {
    * (nobody, while the connection is being made again).
    */
   async notify(queue: string, event: JobEvent, id?: string): Promise<void> {
-    await this.client?.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ queue, event, id })]).catch(() => undefined);
+    await this.client
+      ?.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify({ queue, event, id })])
+      .catch(() => undefined);
   }
 
   /** Calls `fn` on every notification until the returned function is called. */

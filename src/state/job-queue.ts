@@ -20,8 +20,7 @@ export interface JobQueueOptions {
 
 /** One job's end: its output (an object: pg-boss wraps any other value), or its error after every attempt. */
 export type JobSettled<T, R> =
-  | { data: T; ok: true; output: R; attempts: number }
-  | { data: T; ok: false; error: string; attempts: number };
+  { data: T; ok: true; output: R; attempts: number } | { data: T; ok: false; error: string; attempts: number };
 
 /**
  * Named job queues in PostgreSQL (pg-boss): the process that owns a run submits jobs and
@@ -32,20 +31,32 @@ export type JobSettled<T, R> =
 export class JobQueue {
   private readonly created = new Set<string>();
 
-  private constructor(private readonly boss: PgBoss, private readonly opts: JobQueueOptions, private readonly notifier: JobNotifier | undefined) {}
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly opts: JobQueueOptions,
+    private readonly notifier: JobNotifier | undefined,
+  ) {}
 
   static async open(opts: JobQueueOptions): Promise<JobQueue> {
     const schema = opts.schema ?? 'shoplake_queue';
     const boss = new PgBoss({
-      connectionString: opts.url, schema, max: 4,
-      supervise: true, maintenanceIntervalSeconds: opts.superviseSeconds ?? 10, schedule: false,
+      connectionString: opts.url,
+      schema,
+      max: 4,
+      supervise: true,
+      maintenanceIntervalSeconds: opts.superviseSeconds ?? 10,
+      schedule: false,
     });
     boss.on('error', () => undefined);
     try {
       await boss.start();
     } catch (err) {
       await boss.stop({ graceful: false }).catch(() => undefined);
-      throw new TransientError('queue_unavailable', `the task queue in ${redactUrl(opts.url)} is not reachable: ${errorMessage(err)}`, { subject: 'workers', hint: 'check state.url and that PostgreSQL is up', cause: err });
+      throw new TransientError(
+        'queue_unavailable',
+        `the task queue in ${redactUrl(opts.url)} is not reachable: ${errorMessage(err)}`,
+        { subject: 'workers', hint: 'check state.url and that PostgreSQL is up', cause: err },
+      );
     }
     return new JobQueue(boss, opts, await JobNotifier.open(opts.url, schema));
   }
@@ -56,21 +67,40 @@ export class JobQueue {
    * `idleMs`, and the abort reason once `signal` aborts (a task timeout): either way the
    * jobs not settled yet are cancelled, so no worker takes them after the run gave up.
    */
-  async run<T extends object, R extends object>(queue: string, jobs: readonly T[], onSettled: (s: JobSettled<T, R>) => Promise<void>, idle: { ms: number; error: (waiting: number) => Error }, signal?: AbortSignal): Promise<void> {
+  async run<T extends object, R extends object>(
+    queue: string,
+    jobs: readonly T[],
+    onSettled: (s: JobSettled<T, R>) => Promise<void>,
+    idle: { ms: number; error: (waiting: number) => Error },
+    signal?: AbortSignal,
+  ): Promise<void> {
     signal?.throwIfAborted();
     await this.ensure(queue);
     // In one insert per thousand jobs, with ids chosen here (pg-boss's insert returns none).
     // Rows of one insert share their creation time, so a falling priority keeps them taken in order.
     const open = new Map(jobs.map((data) => [randomUUID(), data]));
     const rows = [...open].map(([id, data], i) => ({
-      id, name: queue, data, priority: jobs.length - i, expireInSeconds: this.opts.taskTimeoutSeconds, retryLimit: this.opts.attempts - 1, retryDelay: 1,
+      id,
+      name: queue,
+      data,
+      priority: jobs.length - i,
+      expireInSeconds: this.opts.taskTimeoutSeconds,
+      retryLimit: this.opts.attempts - 1,
+      retryDelay: 1,
     }));
     // Watched from before the insert: a worker may settle a job before the insert returns.
     const settled = this.notifier?.watch(queue, 'settled');
     try {
       for (let i = 0; i < rows.length; i += 1000) await this.boss.insert(rows.slice(i, i + 1000));
       await this.notifier?.notify(queue, 'created');
-      await this.collect(queue, open, onSettled, idle, settled?.wait ?? ((ms) => new Promise((r) => setTimeout(() => r(undefined), ms))), signal);
+      await this.collect(
+        queue,
+        open,
+        onSettled,
+        idle,
+        settled?.wait ?? ((ms) => new Promise((r) => setTimeout(() => r(undefined), ms))),
+        signal,
+      );
     } finally {
       settled?.stop();
     }
@@ -82,8 +112,12 @@ export class JobQueue {
    * notification was lost).
    */
   private async collect<T extends object, R extends object>(
-    queue: string, open: Map<string, T>, onSettled: (s: JobSettled<T, R>) => Promise<void>, idle: { ms: number; error: (waiting: number) => Error },
-    wait: (ms: number) => Promise<string[] | undefined>, signal?: AbortSignal,
+    queue: string,
+    open: Map<string, T>,
+    onSettled: (s: JobSettled<T, R>) => Promise<void>,
+    idle: { ms: number; error: (waiting: number) => Error },
+    wait: (ms: number) => Promise<string[] | undefined>,
+    signal?: AbortSignal,
   ): Promise<void> {
     let lastTaken = Date.now();
     let lastPoll = Date.now();
@@ -118,7 +152,11 @@ export class JobQueue {
   }
 
   /** The worker's side: take jobs of `queue` one at a time per slot and run them, until closed. */
-  async work<T extends object, R extends object>(queue: string, concurrency: number, handler: (data: T) => Promise<R>): Promise<void> {
+  async work<T extends object, R extends object>(
+    queue: string,
+    concurrency: number,
+    handler: (data: T) => Promise<R>,
+  ): Promise<void> {
     await this.ensure(queue);
     for (let i = 0; i < concurrency; i++) {
       let id = '';
@@ -166,6 +204,7 @@ export class JobQueue {
 }
 
 function failureMessage(output: unknown): string {
-  if (output && typeof output === 'object' && 'message' in output) return String((output as { message: unknown }).message);
+  if (output && typeof output === 'object' && 'message' in output)
+    return String((output as { message: unknown }).message);
   return output ? JSON.stringify(output) : 'the job failed';
 }

@@ -16,7 +16,8 @@ export function toPositional(sql: string, params: StateParams = {}): { text: str
       i = end;
       continue;
     }
-    if (ch === '$' && /[0-9]/.test(sql[i + 1] ?? '')) throw new RangeError('state statements name their parameters ($name), not positions ($1)');
+    if (ch === '$' && /[0-9]/.test(sql[i + 1] ?? ''))
+      throw new RangeError('state statements name their parameters ($name), not positions ($1)');
     const name = ch === '$' ? /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))?.[0] : undefined;
     if (!name) {
       text += ch;

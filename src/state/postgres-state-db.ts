@@ -36,15 +36,24 @@ const STATE_TYPES: pg.CustomTypesConfig = {
 export class PostgresStateDb implements StateDb {
   private readonly inTransaction = new AsyncLocalStorage<pg.PoolClient>();
 
-  private constructor(readonly pool: pg.Pool, readonly schema: string, readonly url: string) {}
+  private constructor(
+    readonly pool: pg.Pool,
+    readonly schema: string,
+    readonly url: string,
+  ) {}
 
   /** `opts.schema` wins over the URL's `?schema=`. */
   static async connect(url: string, opts: { schema?: string } = {}): Promise<PostgresStateDb> {
     const parsed = new URL(url);
     const schema = opts.schema ?? parsed.searchParams.get('schema') ?? 'shoplake';
     parsed.searchParams.delete('schema');
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new RangeError(`schema "${schema}" must be lower-case letters, digits and _`);
-    const pool = new pg.Pool({ connectionString: parsed.toString(), max: 4, options: `-c search_path=${schema} -c TimeZone=UTC` });
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new RangeError(`schema "${schema}" must be lower-case letters, digits and _`);
+    const pool = new pg.Pool({
+      connectionString: parsed.toString(),
+      max: 4,
+      options: `-c search_path=${schema} -c TimeZone=UTC`,
+    });
     // An idle client losing its connection must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const db = new PostgresStateDb(pool, schema, parsed.toString());
@@ -52,9 +61,14 @@ export class PostgresStateDb implements StateDb {
       await db.migrate();
     } catch (err) {
       await pool.end();
-      throw new TransientError('state_unreachable', `cannot use the PostgreSQL state store: ${(err as Error).message}`, {
-        subject: redactUrl(url), hint: 'check state.url (or --state) and that PostgreSQL is running',
-      });
+      throw new TransientError(
+        'state_unreachable',
+        `cannot use the PostgreSQL state store: ${(err as Error).message}`,
+        {
+          subject: redactUrl(url),
+          hint: 'check state.url (or --state) and that PostgreSQL is running',
+        },
+      );
     }
     return db;
   }
@@ -116,8 +130,13 @@ export class PostgresStateDb implements StateDb {
     await this.withClient(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}:migrate`]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
-      await c.query(`CREATE TABLE IF NOT EXISTS ${this.table('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`);
-      const applied = Number((await c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${this.table('schema_migrations')}`)).rows[0]?.v ?? 0);
+      await c.query(
+        `CREATE TABLE IF NOT EXISTS ${this.table('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      );
+      const applied = Number(
+        (await c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${this.table('schema_migrations')}`))
+          .rows[0]?.v ?? 0,
+      );
       // The connection's search_path named the schema before it existed.
       await c.query(`SET LOCAL search_path TO "${this.schema}"`);
       for (let v = applied + 1; v <= POSTGRES_STATE_MIGRATIONS.length; v++) {

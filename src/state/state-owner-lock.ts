@@ -47,7 +47,10 @@ class OwnerClaim implements StateOwnerLock {
   lost: TransientError | undefined;
   private readonly key: string;
 
-  constructor(private readonly state: PostgresStateDb, private readonly opts: ClaimOptions) {
+  constructor(
+    private readonly state: PostgresStateDb,
+    private readonly opts: ClaimOptions,
+  ) {
     this.key = `${state.schema}:owner`;
   }
 
@@ -58,13 +61,24 @@ class OwnerClaim implements StateOwnerLock {
     client.on('end', () => this.dropped(client));
     try {
       await client.connect();
-      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [this.key]);
+      const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+        this.key,
+      ]);
       if (!rows[0]?.ok) {
         await this.end(client);
         return 'taken';
       }
-      const holder = { home: this.opts.home, host: hostname(), pid: process.pid, purpose: this.opts.purpose, since: new Date().toISOString() };
-      await this.state.run("INSERT INTO kv VALUES ('owner', $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value", { value: JSON.stringify(holder) });
+      const holder = {
+        home: this.opts.home,
+        host: hostname(),
+        pid: process.pid,
+        purpose: this.opts.purpose,
+        since: new Date().toISOString(),
+      };
+      await this.state.run(
+        "INSERT INTO kv VALUES ('owner', $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        { value: JSON.stringify(holder) },
+      );
       this.client = client;
       return 'held';
     } catch (err) {
@@ -74,11 +88,20 @@ class OwnerClaim implements StateOwnerLock {
   }
 
   async takenError(): Promise<TransientError> {
-    const raw = await this.state.scalar<string | undefined>("SELECT value FROM kv WHERE key = 'owner'").catch(() => undefined);
-    const holder = raw ? (JSON.parse(raw) as { home: string; host: string; pid: number; purpose: string; since: string }) : undefined;
-    return new TransientError('state_locked', `the state store (schema ${this.state.schema}) is owned by another shoplake process${holder ? `: ${holder.purpose} of home ${holder.home} on ${holder.host} (pid ${holder.pid}) since ${holder.since}` : ''}`, {
-      subject: this.state.schema, hint: 'one home per state schema: wait for that process, or give this home a schema of its own (state.url …?schema=name)',
-    });
+    const raw = await this.state
+      .scalar<string | undefined>("SELECT value FROM kv WHERE key = 'owner'")
+      .catch(() => undefined);
+    const holder = raw
+      ? (JSON.parse(raw) as { home: string; host: string; pid: number; purpose: string; since: string })
+      : undefined;
+    return new TransientError(
+      'state_locked',
+      `the state store (schema ${this.state.schema}) is owned by another shoplake process${holder ? `: ${holder.purpose} of home ${holder.home} on ${holder.host} (pid ${holder.pid}) since ${holder.since}` : ''}`,
+      {
+        subject: this.state.schema,
+        hint: 'one home per state schema: wait for that process, or give this home a schema of its own (state.url …?schema=name)',
+      },
+    );
   }
 
   async release(): Promise<void> {
@@ -112,9 +135,14 @@ class OwnerClaim implements StateOwnerLock {
         }
         if (outcome === 'taken') {
           const taken = await this.takenError();
-          this.lost = new TransientError('state_ownership_lost', `this process lost its claim on the state store (schema ${this.state.schema}) while its connection was down: ${taken.message}`, {
-            subject: this.state.schema, hint: 'this process runs nothing more; stop it, and run one shoplake process per state schema',
-          });
+          this.lost = new TransientError(
+            'state_ownership_lost',
+            `this process lost its claim on the state store (schema ${this.state.schema}) while its connection was down: ${taken.message}`,
+            {
+              subject: this.state.schema,
+              hint: 'this process runs nothing more; stop it, and run one shoplake process per state schema',
+            },
+          );
           this.opts.onLost?.(this.lost);
         }
         // Any other error: PostgreSQL is not back yet; try again.

@@ -35,5 +35,8 @@ export async function getKv(db: StateDb, key: string): Promise<string | undefine
 }
 
 export async function setKv(db: StateDb, key: string, value: string): Promise<void> {
-  await db.run('INSERT INTO kv VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value', { key, value });
+  await db.run('INSERT INTO kv VALUES ($key, $value) ON CONFLICT (key) DO UPDATE SET value = excluded.value', {
+    key,
+    value,
+  });
 }

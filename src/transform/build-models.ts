@@ -37,13 +37,24 @@ export async function buildModel(db: SqlSession, model: Model, file?: string): P
     const blocking = tests.filter((t) => t.status === 'fail' && t.severity === 'error');
     if (blocking.length) {
       return {
-        model: model.name, status: 'failed', rows: n, ms: Date.now() - t0, tests,
+        model: model.name,
+        status: 'failed',
+        rows: n,
+        ms: Date.now() - t0,
+        tests,
         error: `data test${blocking.length > 1 ? 's' : ''} failed: ${blocking.map((t) => `${t.test} (${t.failures} rows)`).join(', ')}`,
       };
     }
     return { model: model.name, status: 'success', rows: n, ms: Date.now() - t0, tests };
   } catch (err) {
-    return { model: model.name, status: 'failed', rows: 0, ms: Date.now() - t0, tests: [], error: `${errorMessage(err).split('\n')[0]} (in ${model.sqlPath})` };
+    return {
+      model: model.name,
+      status: 'failed',
+      rows: 0,
+      ms: Date.now() - t0,
+      tests: [],
+      error: `${errorMessage(err).split('\n')[0]} (in ${model.sqlPath})`,
+    };
   }
 }
 

@@ -4,7 +4,14 @@ import { IS_STREAM_DELIVERY } from '../ingest/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { errorMessage, TerminalError } from '../errors/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
-import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest, type LiveSync, type PostgresLiveOverlay } from '../warehouse/index.ts';
+import {
+  liveFiles,
+  readLiveManifest,
+  writeLiveManifest,
+  type LiveManifest,
+  type LiveSync,
+  type PostgresLiveOverlay,
+} from '../warehouse/index.ts';
 import { LiveGeneration, type LiveModelSql } from './live-generation.ts';
 import type { Model } from './model-declaration.ts';
 
@@ -75,26 +82,43 @@ export class LiveEvents {
    * `postgres`: the PostgreSQL warehouse's copy of the overlay, kept in step with the one on
    * disk. `onCaughtUp`: a new warehouse's generation is ready to take over (refresh then).
    */
-  constructor(private readonly state: StateDb, private readonly layout: LakeLayout, models: readonly Model[], private readonly postgres?: PostgresLiveOverlay, private readonly onCaughtUp?: () => void) {
+  constructor(
+    private readonly state: StateDb,
+    private readonly layout: LakeLayout,
+    models: readonly Model[],
+    private readonly postgres?: PostgresLiveOverlay,
+    private readonly onCaughtUp?: () => void,
+  ) {
     const sql = (name: string) => {
       const m = models.find((x) => x.name === name);
       if (!m) throw new TerminalError('model_missing', `the live overlay needs model "${name}"`, { subject: name });
       return m.sql;
     };
     this.sql = {
-      stg_events: sql('stg_events'), silver_events: sql('silver_events'), fact_events: sql('fact_events'),
-      mart_funnel: sql('mart_funnel'), dim_date: sql('dim_date'),
+      stg_events: sql('stg_events'),
+      silver_events: sql('silver_events'),
+      fact_events: sql('fact_events'),
+      mart_funnel: sql('mart_funnel'),
+      dim_date: sql('dim_date'),
     };
   }
 
   refresh(): Promise<LiveRefresh> {
-    if (this.running) return (this.queued ??= this.running.then(() => undefined, () => undefined).then(() => ((this.queued = undefined), this.refresh())));
-    this.running = this.refreshOnce().catch(async (err: unknown) => {
-      // The marts count each batch once; after a refresh that failed part way, the next
-      // one starts over from the published warehouse instead of counting twice.
-      await this.drop();
-      throw err;
-    }).finally(() => (this.running = undefined));
+    if (this.running)
+      return (this.queued ??= this.running
+        .then(
+          () => undefined,
+          () => undefined,
+        )
+        .then(() => ((this.queued = undefined), this.refresh())));
+    this.running = this.refreshOnce()
+      .catch(async (err: unknown) => {
+        // The marts count each batch once; after a refresh that failed part way, the next
+        // one starts over from the published warehouse instead of counting twice.
+        await this.drop();
+        throw err;
+      })
+      .finally(() => (this.running = undefined));
     return this.running;
   }
 
@@ -116,8 +140,14 @@ export class LiveEvents {
     const t0 = Date.now();
     let postgres: LiveRefresh['postgres'];
     let rebase: LiveRefresh['rebase'];
-    const result = (status: LiveRefresh['status'], added = 0): LiveRefresh =>
-      ({ status, added, events: this.current?.eventCount ?? 0, ms: Date.now() - t0, ...(rebase ? { rebase } : {}), ...(postgres ? { postgres } : {}) });
+    const result = (status: LiveRefresh['status'], added = 0): LiveRefresh => ({
+      status,
+      added,
+      events: this.current?.eventCount ?? 0,
+      ms: Date.now() - t0,
+      ...(rebase ? { rebase } : {}),
+      ...(postgres ? { postgres } : {}),
+    });
     // A delivery finishing while the server stops must not reopen what close() released.
     if (this.closed) return result('up_to_date');
     let started = false;
@@ -125,7 +155,13 @@ export class LiveEvents {
       this.current = await LiveGeneration.open(this.layout, this.sql, this.nextVersion);
       if (!this.current) return result('no_warehouse');
       started = true;
-    } else if (!this.next && (await stat(this.layout.warehouseDb).then((s) => s.mtimeMs, () => 0)) !== this.current.base.mtimeMs) {
+    } else if (
+      !this.next &&
+      (await stat(this.layout.warehouseDb).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      )) !== this.current.base.mtimeMs
+    ) {
       const gen = await LiveGeneration.open(this.layout, this.sql, this.nextVersion);
       if (gen) this.next = this.catchUp(gen);
     }
@@ -151,7 +187,10 @@ export class LiveEvents {
       return result('up_to_date');
     }
     const throughSeq = Number(files.at(-1)?.seq ?? gen.processedSeq);
-    const { added, addedFacts } = await gen.add(files.map((f) => f.path), throughSeq);
+    const { added, addedFacts } = await gen.add(
+      files.map((f) => f.path),
+      throughSeq,
+    );
     const manifest = await gen.manifest(base, throughSeq);
     const previous = await readLiveManifest(this.dir);
     await writeLiveManifest(this.dir, manifest);
@@ -184,7 +223,10 @@ export class LiveEvents {
         if (this.closed || this.next !== next) return;
         const files = await this.pending(gen.processedSeq);
         if (files.length <= TAKE_OVER_AT) break;
-        await gen.add(files.map((f) => f.path), files.at(-1)!.seq);
+        await gen.add(
+          files.map((f) => f.path),
+          files.at(-1)!.seq,
+        );
       }
       next.ready = true;
       this.onCaughtUp?.();
@@ -210,7 +252,11 @@ export class LiveEvents {
    * The overlay into the PostgreSQL warehouse (`whole`: its facts are another generation's,
    * not the last copy's and `addedFacts`); a failure there leaves the one on disk serving and is reported.
    */
-  private async toPostgres(manifest: LiveManifest, addedFacts?: string, whole = false): Promise<LiveRefresh['postgres']> {
+  private async toPostgres(
+    manifest: LiveManifest,
+    addedFacts?: string,
+    whole = false,
+  ): Promise<LiveRefresh['postgres']> {
     try {
       return { sync: await this.postgres!.apply({ liveDir: this.dir, manifest, addedFacts, whole }) };
     } catch (err) {

@@ -64,7 +64,10 @@ export class LiveGeneration {
    * session attaches the file as it is: a later publish replaces the file, not what is attached.
    */
   static async open(layout: LakeLayout, sql: LiveModelSql, version: () => number): Promise<LiveGeneration | undefined> {
-    const mtimeMs = await stat(layout.warehouseDb).then((s) => s.mtimeMs, () => 0);
+    const mtimeMs = await stat(layout.warehouseDb).then(
+      (s) => s.mtimeMs,
+      () => 0,
+    );
     if (mtimeMs === 0) return undefined;
     // One thread, as the stream's own database (openStreamDb) and for the same reason: a
     // micro-batch is small, and a second thread competes with the collector's event loop.
@@ -73,12 +76,24 @@ export class LiveGeneration {
       await db.run('SET preserve_insertion_order = false');
       await db.run(await readFile(MACROS_SQL_URL, 'utf8'));
       await db.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
-      const info = await db.one<{ run_id: string; seq: number | null }>('SELECT run_id, built_through_seq AS seq FROM wh.main._publish_info').catch(() => undefined);
+      const info = await db
+        .one<{ run_id: string; seq: number | null }>(
+          'SELECT run_id, built_through_seq AS seq FROM wh.main._publish_info',
+        )
+        .catch(() => undefined);
       if (!info || info.seq === null) {
         await db.close();
         return undefined;
       }
-      return new LiveGeneration(db, { runId: info.run_id, seq: Number(info.seq), mtimeMs }, `g${version()}`, layout.live, layout, sql, version);
+      return new LiveGeneration(
+        db,
+        { runId: info.run_id, seq: Number(info.seq), mtimeMs },
+        `g${version()}`,
+        layout.live,
+        layout,
+        sql,
+        version,
+      );
     } catch (err) {
       await db.close();
       throw err;
@@ -119,9 +134,14 @@ export class LiveGeneration {
   async manifest(base: LiveBase, throughSeq: number): Promise<LiveManifest> {
     const empty = this.eventCount === 0;
     return {
-      baseRunId: base.runId, baseSeq: base.seq, throughSeq, refreshedAt: new Date().toISOString(), events: this.eventCount,
+      baseRunId: base.runId,
+      baseSeq: base.seq,
+      throughSeq,
+      refreshedAt: new Date().toISOString(),
+      events: this.eventCount,
       facts: empty ? [] : this.facts.map((f) => f.name),
-      activity: empty || !this.activity ? null : await this.writeTable('activity', 'SELECT * FROM live_activity ORDER BY date'),
+      activity:
+        empty || !this.activity ? null : await this.writeTable('activity', 'SELECT * FROM live_activity ORDER BY date'),
       funnel: empty ? null : await this.writeTable('funnel', this.sql.mart_funnel),
       dimDate: empty ? null : await this.writeDimDate(),
     };
@@ -145,8 +165,12 @@ export class LiveGeneration {
     if (this.prepared) return;
     const db = this.db;
     await this.marts.reset(db);
-    for (const v of ['dim_customer', 'dim_product']) await db.run(`CREATE OR REPLACE TEMP VIEW ${v} AS SELECT * FROM wh.main.${v}`);
-    this.activity = await stat(this.publishedSilver).then(() => true, () => false);
+    for (const v of ['dim_customer', 'dim_product'])
+      await db.run(`CREATE OR REPLACE TEMP VIEW ${v} AS SELECT * FROM wh.main.${v}`);
+    this.activity = await stat(this.publishedSilver).then(
+      () => true,
+      () => false,
+    );
     this.prepared = true;
   }
 
@@ -161,7 +185,9 @@ export class LiveGeneration {
       if (full.length < MERGE_AT) return;
       const merged = { name: `${this.tag}-facts-${throughSeq}-${this.version()}-t${tier + 1}.parquet`, tier: tier + 1 };
       const files = literalList(full.map((f) => join(this.dir, f.name)));
-      await this.db.run(`COPY (SELECT * FROM read_parquet(${files})) TO ${literal(join(this.dir, merged.name))} (FORMAT parquet)`);
+      await this.db.run(
+        `COPY (SELECT * FROM read_parquet(${files})) TO ${literal(join(this.dir, merged.name))} (FORMAT parquet)`,
+      );
       this.facts = [...this.facts.filter((f) => f.tier !== tier), merged];
     }
   }

@@ -22,11 +22,20 @@ export class LiveMarts {
 
   /** Forgets everything: the overlay starts over on a new published warehouse. */
   async reset(db: DuckSession): Promise<void> {
-    for (const t of ['act_customers', 'act_sessions', 'act_counts', 'funnel_pairs']) await db.run(`DROP TABLE IF EXISTS ${t}`);
-    await db.run('CREATE TABLE act_customers (date DATE, customer_id VARCHAR, n BIGINT, PRIMARY KEY (date, customer_id))');
-    await db.run('CREATE TABLE act_sessions (date DATE, session_id VARCHAR, n BIGINT, purchases BIGINT, PRIMARY KEY (date, session_id))');
-    await db.run('CREATE TABLE act_counts (date DATE PRIMARY KEY, events BIGINT, page_views BIGINT, product_views BIGINT, add_to_carts BIGINT, purchases BIGINT)');
-    await db.run('CREATE TABLE funnel_pairs (event_type VARCHAR, session_id VARCHAR, n BIGINT, PRIMARY KEY (event_type, session_id))');
+    for (const t of ['act_customers', 'act_sessions', 'act_counts', 'funnel_pairs'])
+      await db.run(`DROP TABLE IF EXISTS ${t}`);
+    await db.run(
+      'CREATE TABLE act_customers (date DATE, customer_id VARCHAR, n BIGINT, PRIMARY KEY (date, customer_id))',
+    );
+    await db.run(
+      'CREATE TABLE act_sessions (date DATE, session_id VARCHAR, n BIGINT, purchases BIGINT, PRIMARY KEY (date, session_id))',
+    );
+    await db.run(
+      'CREATE TABLE act_counts (date DATE PRIMARY KEY, events BIGINT, page_views BIGINT, product_views BIGINT, add_to_carts BIGINT, purchases BIGINT)',
+    );
+    await db.run(
+      'CREATE TABLE funnel_pairs (event_type VARCHAR, session_id VARCHAR, n BIGINT, PRIMARY KEY (event_type, session_id))',
+    );
     // The published event ids as 64-bit hashes, once per publish: a micro-batch looks its ids
     // up here (60 ms at 6 M published events, one thread) instead of in the published silver
     // file and facts (400 and 100 ms, growing with every event the day publishes).
@@ -40,7 +49,9 @@ export class LiveMarts {
    * published events are not read at all.
    */
   async findReplaced(db: DuckSession): Promise<void> {
-    await db.run('CREATE OR REPLACE TEMP TABLE replaced AS SELECT DISTINCT l.event_id FROM live_new l SEMI JOIN published_ids p ON p.h = hash(l.event_id)');
+    await db.run(
+      'CREATE OR REPLACE TEMP TABLE replaced AS SELECT DISTINCT l.event_id FROM live_new l SEMI JOIN published_ids p ON p.h = hash(l.event_id)',
+    );
     this.replacing = Number(await db.scalar('SELECT count(*) FROM replaced')) > 0;
   }
 
@@ -59,7 +70,9 @@ export class LiveMarts {
     await db.run(`CREATE OR REPLACE TEMP TABLE act_new_days AS
       SELECT DISTINCT d.date FROM act_delta d ANTI JOIN act_counts c USING (date) WHERE d.date IS NOT NULL`);
     if (Number(await db.scalar('SELECT count(*) FROM act_new_days')) > 0) {
-      await db.run(`INSERT INTO act_delta SELECT event_ts::DATE, customer_id, session_id, event_type, 1 FROM ${silver} WHERE event_ts::DATE IN (SELECT date FROM act_new_days)`);
+      await db.run(
+        `INSERT INTO act_delta SELECT event_ts::DATE, customer_id, session_id, event_type, 1 FROM ${silver} WHERE event_ts::DATE IN (SELECT date FROM act_new_days)`,
+      );
     }
     await db.run('DROP TABLE act_new_days');
     await db.run(`INSERT INTO act_customers SELECT date, customer_id, sum(sign)::BIGINT FROM act_delta WHERE date IS NOT NULL AND customer_id IS NOT NULL GROUP BY ALL
@@ -92,7 +105,8 @@ export class LiveMarts {
    * The published facts are counted the first time.
    */
   async addFunnel(db: DuckSession): Promise<void> {
-    const pairs = (from: string, sign: number) => `SELECT event_type, session_id, ${sign} AS sign FROM ${from} WHERE session_id IS NOT NULL`;
+    const pairs = (from: string, sign: number) =>
+      `SELECT event_type, session_id, ${sign} AS sign FROM ${from} WHERE session_id IS NOT NULL`;
     await db.run(`CREATE OR REPLACE TEMP TABLE funnel_delta AS
       ${pairs('facts_new', 1)} ${this.replacing ? `UNION ALL ${pairs('(FROM wh.main.fact_events w SEMI JOIN replaced USING (event_id))', -1)}` : ''}
       ${this.funnelLoaded ? '' : `UNION ALL ${pairs('wh.main.fact_events', 1)}`}`);
@@ -100,6 +114,8 @@ export class LiveMarts {
     await db.run(`INSERT INTO funnel_pairs SELECT event_type, session_id, sum(sign)::BIGINT FROM funnel_delta GROUP BY ALL
                   ON CONFLICT DO UPDATE SET n = n + EXCLUDED.n`);
     await db.run('DROP TABLE funnel_delta');
-    await db.run('CREATE OR REPLACE TEMP VIEW fact_events AS SELECT event_type, session_id FROM funnel_pairs WHERE n > 0');
+    await db.run(
+      'CREATE OR REPLACE TEMP VIEW fact_events AS SELECT event_type, session_id FROM funnel_pairs WHERE n > 0',
+    );
   }
 }

@@ -45,7 +45,9 @@ export interface Model extends ModelDeclaration {
  * look keys up in (which must be built first too, though the SQL does not name them).
  */
 export function modelInputs(model: ModelDeclaration): string[] {
-  return [...new Set([...model.dependsOn, ...(model.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.to] : []))])];
+  return [
+    ...new Set([...model.dependsOn, ...(model.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.to] : []))]),
+  ];
 }
 
 /**
@@ -55,7 +57,13 @@ export function modelInputs(model: ModelDeclaration): string[] {
  */
 export function lakeZoneOf(model: ModelDeclaration): 'silver' | 'gold' | undefined {
   if (model.publish) return 'gold';
-  if (model.layer === 'silver' && !model.intermediate && model.name.startsWith('silver_') && model.name !== 'silver_rejects') return 'silver';
+  if (
+    model.layer === 'silver' &&
+    !model.intermediate &&
+    model.name.startsWith('silver_') &&
+    model.name !== 'silver_rejects'
+  )
+    return 'silver';
   return undefined;
 }
 

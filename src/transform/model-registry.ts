@@ -34,10 +34,17 @@ export async function loadModels(dir = MODELS_DIR): Promise<Model[]> {
       const decl = mod.default;
       const sqlPath = join(layerDir, file.replace(/\.ts$/, '.sql'));
       if (!decl || decl.name !== file.replace(/\.ts$/, '')) {
-        throw new TerminalError('model_declaration_invalid', `${file} must default-export a declaration named "${file.replace(/\.ts$/, '')}"`, { subject: join(layerDir, file) });
+        throw new TerminalError(
+          'model_declaration_invalid',
+          `${file} must default-export a declaration named "${file.replace(/\.ts$/, '')}"`,
+          { subject: join(layerDir, file) },
+        );
       }
       const sql = await readFile(sqlPath, 'utf8').catch(() => {
-        throw new TerminalError('model_sql_missing', `model "${decl.name}" has no SQL file`, { subject: sqlPath, hint: `create ${sqlPath}` });
+        throw new TerminalError('model_sql_missing', `model "${decl.name}" has no SQL file`, {
+          subject: sqlPath,
+          hint: `create ${sqlPath}`,
+        });
       });
       models.push({ ...decl, sql, sqlPath });
     }

@@ -28,10 +28,21 @@ export interface ModelTask {
  * and a view per input, then the model into its file with its data tests. A model this
  * process does not know (a worker of another shoplake version) fails the task, naming it.
  */
-export async function runModelTask(task: ModelTask, models: readonly Model[], engine: DuckOptions): Promise<ModelResult> {
+export async function runModelTask(
+  task: ModelTask,
+  models: readonly Model[],
+  engine: DuckOptions,
+): Promise<ModelResult> {
   const model = models.find((m) => m.name === task.model);
   if (!model) {
-    return { model: task.model, status: 'failed', rows: 0, ms: 0, tests: [], error: `this worker has no model "${task.model}": run the same shoplake version and models as the scheduler` };
+    return {
+      model: task.model,
+      status: 'failed',
+      rows: 0,
+      ms: 0,
+      tests: [],
+      error: `this worker has no model "${task.model}": run the same shoplake version and models as the scheduler`,
+    };
   }
   const db = await DuckSession.open(':memory:', engine);
   try {

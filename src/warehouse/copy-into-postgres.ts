@@ -9,7 +9,13 @@ import { literal, type SqlSession } from '../duck/index.ts';
  * The rows of a DuckDB query into a PostgreSQL table: DuckDB writes them as CSV to `csv`,
  * and COPY streams the file in (never row inserts). Returns the rows copied.
  */
-export async function copyIntoPostgres(db: SqlSession, client: pg.Client, select: string, target: string, csv: string): Promise<number> {
+export async function copyIntoPostgres(
+  db: SqlSession,
+  client: pg.Client,
+  select: string,
+  target: string,
+  csv: string,
+): Promise<number> {
   try {
     await db.run(`COPY (${select}) TO ${literal(csv)} (FORMAT csv, HEADER false)`);
     return await copyCsvFile(client, csv, target);

@@ -30,7 +30,9 @@ export type LiveManifest = z.infer<typeof LiveManifestSchema>;
 
 const MANIFEST = 'manifest.json';
 
-export async function readLiveManifest(liveDir: string): Promise<{ manifest: LiveManifest; mtimeMs: number } | undefined> {
+export async function readLiveManifest(
+  liveDir: string,
+): Promise<{ manifest: LiveManifest; mtimeMs: number } | undefined> {
   const path = join(liveDir, MANIFEST);
   try {
     const [text, s] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
@@ -48,7 +50,9 @@ export async function writeLiveManifest(liveDir: string, manifest: LiveManifest)
 
 /** The files a manifest lists, as absolute paths. */
 export function liveFiles(liveDir: string, m: LiveManifest): string[] {
-  return [...m.facts, m.activity, m.funnel, m.dimDate].filter((f): f is string => f !== null).map((f) => join(liveDir, f));
+  return [...m.facts, m.activity, m.funnel, m.dimDate]
+    .filter((f): f is string => f !== null)
+    .map((f) => join(liveDir, f));
 }
 
 /**
@@ -59,14 +63,21 @@ export function liveFiles(liveDir: string, m: LiveManifest): string[] {
  * superset of what the new build folded in, and readers take each event once, by event_id.
  */
 export function appliesTo(m: LiveManifest, published: { runId: string; seq: number | null }): boolean {
-  return m.baseRunId === published.runId || (published.seq !== null && m.baseSeq <= published.seq && m.throughSeq >= published.seq);
+  return (
+    m.baseRunId === published.runId ||
+    (published.seq !== null && m.baseSeq <= published.seq && m.throughSeq >= published.seq)
+  );
 }
 
 /** The temp views an overlay lays over the warehouse's tables of the same names, and its summary. */
 const OVERLAY_VIEWS = ['fact_events', 'mart_user_activity_daily', 'mart_funnel', 'dim_date', '_live_info'];
 
 /** Attaches the warehouse read-only as `wh` (made the default) and lays its live overlay over it. */
-export async function attachWarehouse(db: DuckSession, warehouseDb: string, liveDir: string): Promise<LiveManifest | undefined> {
+export async function attachWarehouse(
+  db: DuckSession,
+  warehouseDb: string,
+  liveDir: string,
+): Promise<LiveManifest | undefined> {
   await db.run(`ATTACH ${literal(warehouseDb)} AS wh (READ_ONLY)`);
   await db.run('USE wh');
   return applyLiveOverlay(db, liveDir);
@@ -80,8 +91,17 @@ export async function attachWarehouse(db: DuckSession, warehouseDb: string, live
  */
 export async function applyLiveOverlay(db: DuckSession, liveDir: string): Promise<LiveManifest | undefined> {
   const live = await readLiveManifest(liveDir);
-  const base = live ? await db.one<{ run_id: string; seq: number | null }>('SELECT run_id, built_through_seq AS seq FROM wh.main._publish_info').catch(() => undefined) : undefined;
-  const m = live && base && appliesTo(live.manifest, { runId: base.run_id, seq: base.seq === null ? null : Number(base.seq) }) ? live.manifest : undefined;
+  const base = live
+    ? await db
+        .one<{ run_id: string; seq: number | null }>(
+          'SELECT run_id, built_through_seq AS seq FROM wh.main._publish_info',
+        )
+        .catch(() => undefined)
+    : undefined;
+  const m =
+    live && base && appliesTo(live.manifest, { runId: base.run_id, seq: base.seq === null ? null : Number(base.seq) })
+      ? live.manifest
+      : undefined;
   await db.transaction(async () => {
     for (const v of OVERLAY_VIEWS) await db.run(`DROP VIEW IF EXISTS temp.main.${ident(v)}`);
     if (!m) return;
@@ -99,7 +119,10 @@ export async function applyLiveOverlay(db: DuckSession, liveDir: string): Promis
                        UNION ALL SELECT * FROM read_parquet(${literal(at(m.activity))}))
         ORDER BY date`);
     }
-    for (const [table, file] of [['mart_funnel', m.funnel], ['dim_date', m.dimDate]] as const) {
+    for (const [table, file] of [
+      ['mart_funnel', m.funnel],
+      ['dim_date', m.dimDate],
+    ] as const) {
       if (file) await db.run(`CREATE TEMP VIEW ${ident(table)} AS SELECT * FROM read_parquet(${literal(at(file))})`);
     }
     await db.run(`CREATE TEMP VIEW _live_info AS

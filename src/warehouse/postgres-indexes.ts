@@ -16,11 +16,20 @@ export interface DeclaredIndex {
 export function indexName({ table, column }: DeclaredIndex): string {
   const name = `${table}_${column}_idx`;
   const bytes = Buffer.from(name);
-  return bytes.length <= 63 ? name : bytes.subarray(0, 63).toString('utf8').replace(/\uFFFD+$/, '');
+  return bytes.length <= 63
+    ? name
+    : bytes
+        .subarray(0, 63)
+        .toString('utf8')
+        .replace(/\uFFFD+$/, '');
 }
 
 /** The declared indexes `schema` does not have yet, for tables it has. */
-export async function missingIndexes(client: pg.ClientBase, schema: string, declared: readonly DeclaredIndex[]): Promise<DeclaredIndex[]> {
+export async function missingIndexes(
+  client: pg.ClientBase,
+  schema: string,
+  declared: readonly DeclaredIndex[],
+): Promise<DeclaredIndex[]> {
   if (declared.length === 0) return [];
   const { rows } = await client.query<{ tablename: string; indexes: string[] }>(
     `SELECT t.tablename, coalesce(array_agg(i.indexname::text) FILTER (WHERE i.indexname IS NOT NULL), '{}') AS indexes
@@ -39,6 +48,11 @@ export async function missingIndexes(client: pg.ClientBase, schema: string, decl
  * fail) before the first failure is thrown.
  */
 export async function buildIndexes(pool: pg.Pool, schema: string, indexes: readonly DeclaredIndex[]): Promise<void> {
-  await settleAll(indexes.map((d) =>
-    pool.query(`CREATE INDEX IF NOT EXISTS ${ident(indexName(d))} ON ${ident(schema)}.${ident(d.table)} (${ident(d.column)})`)));
+  await settleAll(
+    indexes.map((d) =>
+      pool.query(
+        `CREATE INDEX IF NOT EXISTS ${ident(indexName(d))} ON ${ident(schema)}.${ident(d.table)} (${ident(d.column)})`,
+      ),
+    ),
+  );
 }

@@ -85,11 +85,16 @@ export class PostgresLiveOverlay {
     const gold = ident(this.opts.schema);
     const live = ident(this.live);
     const goldRun = await firstValue<string>(client, `${gold}._publish_info`, 'run_id');
-    const state = await firstValue<{ token: string; base: string }>(client, `${live}.live_state`, 'json_build_object(\'token\', token, \'base\', base_run_id)');
+    const state = await firstValue<{ token: string; base: string }>(
+      client,
+      `${live}.live_state`,
+      "json_build_object('token', token, 'base', base_run_id)",
+    );
     // PostgreSQL holds what this process last wrote, laid over the gold it holds: a batch
     // of the same generation goes on over it, whichever run its manifest names (the embedded
     // overlay's batches hold every event since their own build, so they stand in over a newer one).
-    const continuing = !change.whole && this.synced !== undefined && state?.token === this.synced && state.base === goldRun;
+    const continuing =
+      !change.whole && this.synced !== undefined && state?.token === this.synced && state.base === goldRun;
     if (!continuing && goldRun !== m.baseRunId) {
       this.synced = undefined;
       return 'waiting';
@@ -99,16 +104,28 @@ export class PostgresLiveOverlay {
     const copy = (table: string, files: string[]) => this.copyFiles(client, table, files);
     const at = (f: string | null) => (f ? [join(change.liveDir, f)] : []);
     // Facts accumulate: a batch appends its file; a copy made whole takes every listed one.
-    await copy('live_fact_events', continuing ? (change.addedFacts ? [change.addedFacts] : []) : m.facts.map((f) => join(change.liveDir, f)));
-    for (const [table, file] of [['live_activity', m.activity], ['live_funnel', m.funnel], ['live_dim_date', m.dimDate]] as const) {
+    await copy(
+      'live_fact_events',
+      continuing ? (change.addedFacts ? [change.addedFacts] : []) : m.facts.map((f) => join(change.liveDir, f)),
+    );
+    for (const [table, file] of [
+      ['live_activity', m.activity],
+      ['live_funnel', m.funnel],
+      ['live_dim_date', m.dimDate],
+    ] as const) {
       await client.query(`DELETE FROM ${live}.${ident(table)}`);
       await copy(table, at(file));
     }
     await client.query(`DELETE FROM ${live}.live_state`);
-    await client.query(
-      `INSERT INTO ${live}.live_state VALUES ($1, $2, $3, $4::timestamp, $5, $6, $7)`,
-      [token, goldRun, m.throughSeq, m.refreshedAt, m.events, m.funnel !== null, m.dimDate !== null],
-    );
+    await client.query(`INSERT INTO ${live}.live_state VALUES ($1, $2, $3, $4::timestamp, $5, $6, $7)`, [
+      token,
+      goldRun,
+      m.throughSeq,
+      m.refreshedAt,
+      m.events,
+      m.funnel !== null,
+      m.dimDate !== null,
+    ]);
     this.synced = token;
     return continuing ? 'incremental' : 'full';
   }
@@ -121,7 +138,9 @@ export class PostgresLiveOverlay {
     await client.query(`CREATE SCHEMA ${live}`);
     for (const t of TABLES) await client.query(`CREATE TABLE ${live}.${ident(t.rows)} (LIKE ${gold}.${ident(t.gold)})`);
     await client.query(`CREATE INDEX ON ${live}.live_fact_events (event_id)`);
-    await client.query(`CREATE TABLE ${live}.live_state (token text, base_run_id text, through_seq bigint, refreshed_at timestamp, events bigint, has_funnel boolean, has_dim_date boolean)`);
+    await client.query(
+      `CREATE TABLE ${live}.live_state (token text, base_run_id text, through_seq bigint, refreshed_at timestamp, events bigint, has_funnel boolean, has_dim_date boolean)`,
+    );
     await createViews(client, this.opts.schema);
   }
 
@@ -129,19 +148,28 @@ export class PostgresLiveOverlay {
   private async copyFiles(client: pg.Client, table: string, files: string[]): Promise<void> {
     if (files.length === 0) return;
     const { rows } = await client.query<{ name: string }>(
-      'SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [this.live, table],
+      'SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+      [this.live, table],
     );
     const db = (this.db ??= await DuckSession.open(':memory:', { memoryLimit: '256MB' }));
     await mkdir(this.opts.scratchDir, { recursive: true });
     const select = `SELECT ${rows.map((r) => ident(r.name)).join(', ')} FROM read_parquet(${literalList(files)})`;
-    await copyIntoPostgres(db, client, select, `${ident(this.live)}.${ident(table)}`, join(this.opts.scratchDir, `${table}.csv`));
+    await copyIntoPostgres(
+      db,
+      client,
+      select,
+      `${ident(this.live)}.${ident(table)}`,
+      join(this.opts.scratchDir, `${table}.csv`),
+    );
   }
 }
 
 /** The value of `column` in the first row of `table`, or undefined when the table does not exist. */
 export async function firstValue<T>(client: pg.ClientBase, table: string, column: string): Promise<T | undefined> {
-  const { rows: [found] } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
-  return found?.ok ? (await client.query(`SELECT ${column} AS v FROM ${table}`)).rows[0]?.v as T : undefined;
+  const {
+    rows: [found],
+  } = await client.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
+  return found?.ok ? ((await client.query(`SELECT ${column} AS v FROM ${table}`)).rows[0]?.v as T) : undefined;
 }
 
 /** What readers see of the overlay (a view per overlaid table, over gold `schema`), and only while the published gold is the one it is laid over. */
@@ -155,13 +183,14 @@ export async function createViews(client: pg.ClientBase, schema: string): Promis
   for (const t of TABLES) {
     const rows = `${live}.${ident(t.rows)}`;
     const published = `${gold}.${ident(t.gold)}`;
-    const body = t.combine === 'by_key'
-      ? `SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.event_id = w.event_id))
+    const body =
+      t.combine === 'by_key'
+        ? `SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.event_id = w.event_id))
          UNION ALL SELECT * FROM ${rows} WHERE ${on}`
-      : t.combine === 'by_day'
-        ? `SELECT * FROM (SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.date = w.date))
+        : t.combine === 'by_day'
+          ? `SELECT * FROM (SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.date = w.date))
                           UNION ALL SELECT * FROM ${rows} WHERE ${on}) u ORDER BY date`
-        : `SELECT * FROM ${rows} WHERE EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})
+          : `SELECT * FROM ${rows} WHERE EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})
            UNION ALL SELECT * FROM ${published} WHERE NOT EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})`;
     await client.query(`CREATE VIEW ${live}.${ident(t.gold)} AS ${body}`);
   }

@@ -27,7 +27,12 @@ export async function detachLiveOverlay(client: pg.ClientBase, schema: string): 
  * readers keep seeing the stream until the overlay built on the new gold is copied in.
  * Any other overlay is dropped; so is one whose views no longer fit the new gold.
  */
-export async function relayLiveOverlay(client: pg.ClientBase, schema: string, laidOver: string | undefined, runId: string): Promise<boolean> {
+export async function relayLiveOverlay(
+  client: pg.ClientBase,
+  schema: string,
+  laidOver: string | undefined,
+  runId: string,
+): Promise<boolean> {
   const live = ident(liveSchemaOf(schema));
   if (laidOver !== undefined) {
     await client.query('SAVEPOINT relay_live_overlay');

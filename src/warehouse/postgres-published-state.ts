@@ -35,7 +35,11 @@ export async function readPublishedState(client: pg.Client, schema: string): Pro
     const prints = await client.query<{ table_name: string; part: string | null; rows: string; fingerprint: string }>(
       `SELECT table_name, part, rows, fingerprint FROM ${ident(schema)}.${PARTITIONS_TABLE}`,
     );
-    for (const p of prints.rows) partitions.set(p.table_name, [...(partitions.get(p.table_name) ?? []), { part: p.part, rows: Number(p.rows), fingerprint: p.fingerprint }]);
+    for (const p of prints.rows)
+      partitions.set(p.table_name, [
+        ...(partitions.get(p.table_name) ?? []),
+        { part: p.part, rows: Number(p.rows), fingerprint: p.fingerprint },
+      ]);
   }
   return { exists, tables, partitions };
 }

@@ -73,20 +73,26 @@ export async function stageTables(
     await copied[i - 2]?.catch(() => undefined);
     if (failed) break;
     const started = Date.now();
-    const exported = plan(table).then(async (staged) => ({ staged, files: await exportTable(staged, opts) })).catch(failing);
+    const exported = plan(table)
+      .then(async (staged) => ({ staged, files: await exportTable(staged, opts) }))
+      .catch(failing);
     const copies = exported.then(async ({ staged, files }) => {
       try {
-        return await Promise.all(files.map((path) => copyFile(opts.pool, path, `${ident(opts.staging)}.${ident(table)}`, staged)));
+        return await Promise.all(
+          files.map((path) => copyFile(opts.pool, path, `${ident(opts.staging)}.${ident(table)}`, staged)),
+        );
       } finally {
         await rm(join(opts.scratchDir, table), { recursive: true, force: true });
       }
     });
     copied.push(copies);
-    const result = Promise.all([exported, copies]).then(async ([{ staged }, counts]) => {
-      await finishTable(staged, opts);
-      opts.onStaged?.(table, rows, Date.now() - started);
-      return { staged, rows, shipped: counts.reduce((a, b) => a + b, 0) };
-    }).catch(failing);
+    const result = Promise.all([exported, copies])
+      .then(async ([{ staged }, counts]) => {
+        await finishTable(staged, opts);
+        opts.onStaged?.(table, rows, Date.now() - started);
+        return { staged, rows, shipped: counts.reduce((a, b) => a + b, 0) };
+      })
+      .catch(failing);
     // Looked at after the loop; until then a failure must not count as unhandled.
     result.catch(() => undefined);
     results.push(result);
@@ -98,16 +104,25 @@ export async function stageTables(
 /** The table created in staging and its rows written as CSV files; returns the files (none when the plan ships nothing). */
 async function exportTable(s: StagedTable, opts: StagingOptions): Promise<string[]> {
   if (s.plan.kind === 'partitions' && s.plan.replace.length === 0) return [];
-  await opts.ddl.query(`CREATE TABLE ${ident(opts.staging)}.${ident(s.table)} (${Object.entries(s.columns).map(([c, type]) => `${ident(c)} ${type}${s.key.includes(c) ? keyColumn(type) : ''}`).join(', ')})`);
+  await opts.ddl.query(
+    `CREATE TABLE ${ident(opts.staging)}.${ident(s.table)} (${Object.entries(s.columns)
+      .map(([c, type]) => `${ident(c)} ${type}${s.key.includes(c) ? keyColumn(type) : ''}`)
+      .join(', ')})`,
+  );
   let select = `SELECT * FROM ${ident(s.table)}`;
   if (s.plan.kind === 'partitions') {
-    await opts.build.run('CREATE OR REPLACE TEMP TABLE _publish_parts AS SELECT unnest(from_json($parts, \'["VARCHAR"]\')) AS p', { parts: JSON.stringify(s.plan.replace) });
+    await opts.build.run(
+      'CREATE OR REPLACE TEMP TABLE _publish_parts AS SELECT unnest(from_json($parts, \'["VARCHAR"]\')) AS p',
+      { parts: JSON.stringify(s.plan.replace) },
+    );
     select += ` t WHERE EXISTS (SELECT 1 FROM _publish_parts WHERE p IS NOT DISTINCT FROM t.${ident(s.partitionBy!)}::VARCHAR)`;
   }
   const dir = join(opts.scratchDir, s.table);
   await rm(dir, { recursive: true, force: true });
   await mkdir(opts.scratchDir, { recursive: true });
-  await opts.build.run(`COPY (${select}) TO ${literal(dir)} (FORMAT csv, HEADER false, FILE_SIZE_BYTES ${literal(FILE_BYTES)})`);
+  await opts.build.run(
+    `COPY (${select}) TO ${literal(dir)} (FORMAT csv, HEADER false, FILE_SIZE_BYTES ${literal(FILE_BYTES)})`,
+  );
   return (await readdir(dir)).map((f) => join(dir, f));
 }
 
@@ -147,9 +162,11 @@ async function finishTable(s: StagedTable, opts: StagingOptions): Promise<void> 
   const target = `${ident(opts.staging)}.${ident(s.table)}`;
   const pkey = `${s.table}_pkey`;
   if (s.key.length) {
-    await opts.pool.query(`CREATE UNIQUE INDEX ${ident(pkey)} ON ${target} (${s.key.map(ident).join(', ')})`).catch((err: unknown) => {
-      throw keyViolation(s, err) ?? err;
-    });
+    await opts.pool
+      .query(`CREATE UNIQUE INDEX ${ident(pkey)} ON ${target} (${s.key.map(ident).join(', ')})`)
+      .catch((err: unknown) => {
+        throw keyViolation(s, err) ?? err;
+      });
     await opts.pool.query(`ALTER TABLE ${target} ADD CONSTRAINT ${ident(pkey)} PRIMARY KEY USING INDEX ${ident(pkey)}`);
   }
   if (s.plan.kind === 'full') await opts.pool.query(`ANALYZE ${target}`);
@@ -159,7 +176,12 @@ async function finishTable(s: StagedTable, opts: StagingOptions): Promise<void> 
 function keyViolation(s: StagedTable, err: unknown): TerminalError | undefined {
   const code = (err as { code?: string }).code;
   if (code !== '23505' && code !== '23502') return undefined;
-  return new TerminalError('warehouse_key_violated', `${s.table}: key (${s.key.join(', ')}) is not unique or has nulls: ${errorMessage(err)}`, {
-    subject: s.table, hint: "the model's unique and not_null tests should have caught this; check the model",
-  });
+  return new TerminalError(
+    'warehouse_key_violated',
+    `${s.table}: key (${s.key.join(', ')}) is not unique or has nulls: ${errorMessage(err)}`,
+    {
+      subject: s.table,
+      hint: "the model's unique and not_null tests should have caught this; check the model",
+    },
+  );
 }

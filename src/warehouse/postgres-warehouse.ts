@@ -59,11 +59,17 @@ export class PostgresWarehouse implements WarehouseAdapter {
         // An index that would not build is said as such (the publish itself is visible).
         if (err instanceof ShoplakeError) throw err;
         if (!isConnectionError(err) || attempt >= attempts) {
-          throw new TransientError('warehouse_publish_failed', `publishing to PostgreSQL schema "${this.opts.schema}" failed (attempt ${attempt}): ${errorMessage(err)}`, {
-            subject: redactUrl(this.opts.url), cause: err, hint: progress.visible
-              ? `gold run ${req.runId} is published, some of its indexes are not; the next publish builds them`
-              : 'the published schema is unchanged; check the server and run again',
-          });
+          throw new TransientError(
+            'warehouse_publish_failed',
+            `publishing to PostgreSQL schema "${this.opts.schema}" failed (attempt ${attempt}): ${errorMessage(err)}`,
+            {
+              subject: redactUrl(this.opts.url),
+              cause: err,
+              hint: progress.visible
+                ? `gold run ${req.runId} is published, some of its indexes are not; the next publish builds them`
+                : 'the published schema is unchanged; check the server and run again',
+            },
+          );
         }
         await new Promise((r) => setTimeout(r, publishRetryDelay(attempt)));
       }
@@ -76,7 +82,9 @@ export class PostgresWarehouse implements WarehouseAdapter {
     const staging = `${schema}__staging`;
     // One connection creates the staged tables and holds the apply transaction; the others copy and index.
     const pool = new pg.Pool({
-      connectionString: this.opts.url, connectionTimeoutMillis: 10_000, max: (this.opts.connections ?? 2) + 1,
+      connectionString: this.opts.url,
+      connectionTimeoutMillis: 10_000,
+      max: (this.opts.connections ?? 2) + 1,
       options: `-c maintenance_work_mem=${INDEX_BUILD_MEMORY}`,
     });
     // A connection that dies mid-COPY is reported on its client as well as on the query, and
@@ -90,29 +98,56 @@ export class PostgresWarehouse implements WarehouseAdapter {
       await client.query(`CREATE SCHEMA ${ident(staging)}`);
       const published = await readPublishedState(client, schema);
       // The largest first, so their long index builds overlap the small tables' copies.
-      const sizes = await Promise.all(req.tables.map(async (table) => ({ table, rows: Number(await req.build.scalar(`SELECT count(*) FROM ${ident(table)}`)) })));
-      const results = await stageTables(sizes.sort((a, b) => b.rows - a.rows), (table) => this.planTable(req, published, table), {
-        pool, ddl: client, build: req.build, staging, scratchDir: this.opts.scratchDir, ...(req.onTable ? { onStaged: req.onTable } : {}),
-      });
+      const sizes = await Promise.all(
+        req.tables.map(async (table) => ({
+          table,
+          rows: Number(await req.build.scalar(`SELECT count(*) FROM ${ident(table)}`)),
+        })),
+      );
+      const results = await stageTables(
+        sizes.sort((a, b) => b.rows - a.rows),
+        (table) => this.planTable(req, published, table),
+        {
+          pool,
+          ddl: client,
+          build: req.build,
+          staging,
+          scratchDir: this.opts.scratchDir,
+          ...(req.onTable ? { onStaged: req.onTable } : {}),
+        },
+      );
       // In the request's order, as the embedded warehouse reports them.
       const byTable = new Map(results.map((r) => [r.staged.table, r]));
       const done = req.tables.map((t) => byTable.get(t)!);
       const staged = done.map((r) => r.staged);
-      const tables: PublishResult['tables'] = done.map((r) => ({ table: r.staged.table, rows: r.rows, load: describeLoad(r.staged, r.shipped) }));
+      const tables: PublishResult['tables'] = done.map((r) => ({
+        table: r.staged.table,
+        rows: r.rows,
+        load: describeLoad(r.staged, r.shipped),
+      }));
       const touched = await applyPublish(client, schema, req, published, staged, tables);
       const visibleMs = Date.now() - t0;
       progress.visible = true;
       req.onVisible?.();
-      for (const table of [...touched, PARTITIONS_TABLE, '_publish_info']) await client.query(`ANALYZE ${ident(schema)}.${ident(table)}`);
+      for (const table of [...touched, PARTITIONS_TABLE, '_publish_info'])
+        await client.query(`ANALYZE ${ident(schema)}.${ident(table)}`);
       await client.query(`DROP SCHEMA ${ident(staging)} CASCADE`);
       // Tables swapped in whole have none yet; a publish that failed after its commit left some out.
-      const declared = req.tables.flatMap((table) => (req.shapes?.[table]?.indexes ?? []).map((column) => ({ table, column })));
+      const declared = req.tables.flatMap((table) =>
+        (req.shapes?.[table]?.indexes ?? []).map((column) => ({ table, column })),
+      );
       const missing = await missingIndexes(client, schema, declared);
       await buildIndexes(pool, schema, missing).catch((err: unknown) => {
         if (isConnectionError(err)) throw err;
-        throw new TransientError('warehouse_index_failed', `gold run ${req.runId} is published to PostgreSQL schema "${schema}", but building its indexes failed: ${errorMessage(err)}`, {
-          subject: missing.map((d) => `${d.table}.${d.column}`).join(', '), hint: 'queries work without them, only slower; the next publish builds the indexes still missing', cause: err,
-        });
+        throw new TransientError(
+          'warehouse_index_failed',
+          `gold run ${req.runId} is published to PostgreSQL schema "${schema}", but building its indexes failed: ${errorMessage(err)}`,
+          {
+            subject: missing.map((d) => `${d.table}.${d.column}`).join(', '),
+            hint: 'queries work without them, only slower; the next publish builds the indexes still missing',
+            cause: err,
+          },
+        );
       });
       return { tables, ms: Date.now() - t0, visibleMs };
     } finally {
@@ -130,11 +165,22 @@ export class PostgresWarehouse implements WarehouseAdapter {
     const prints = shape?.partitionBy ? await partitionPrints(req.build, table, shape.partitionBy) : undefined;
     // A published key other than the declared one cannot take a merge: load whole, with the new key.
     const keyMoved = before !== undefined && [...before.key].sort().join() !== [...key].sort().join();
-    const plan: TableLoadPlan = keyMoved ? { kind: 'full', reason: 'its key changed' } : planTableLoad({
-      columns, published: before?.columns, key,
-      ...(prints ? { partitions: { build: prints, published: published.partitions.get(table) } } : {}),
-    });
-    return { table, plan, columns, key, ...(shape?.partitionBy ? { partitionBy: shape.partitionBy } : {}), ...(prints ? { prints } : {}) };
+    const plan: TableLoadPlan = keyMoved
+      ? { kind: 'full', reason: 'its key changed' }
+      : planTableLoad({
+          columns,
+          published: before?.columns,
+          key,
+          ...(prints ? { partitions: { build: prints, published: published.partitions.get(table) } } : {}),
+        });
+    return {
+      table,
+      plan,
+      columns,
+      key,
+      ...(shape?.partitionBy ? { partitionBy: shape.partitionBy } : {}),
+      ...(prints ? { prints } : {}),
+    };
   }
 }
 
@@ -142,7 +188,11 @@ function describeLoad(s: StagedTable, shipped: number): TableLoad {
   if (s.plan.kind === 'full') return { kind: 'full', shipped, reason: s.plan.reason };
   if (s.plan.kind === 'merge') return { kind: 'merge', shipped };
   const replaced = s.plan.replace.length;
-  return { kind: 'partitions', shipped, partitions: { replaced, removed: s.plan.remove.length, unchanged: (s.prints?.length ?? 0) - replaced } };
+  return {
+    kind: 'partitions',
+    shipped,
+    partitions: { replaced, removed: s.plan.remove.length, unchanged: (s.prints?.length ?? 0) - replaced },
+  };
 }
 
 /** Wait before publish attempt `attempt + 1`: 250 ms doubling, at most 5 s. */
@@ -153,6 +203,9 @@ export function publishRetryDelay(attempt: number): number {
 /** A lost connection or a server going away: worth a new attempt. */
 function isConnectionError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
-  return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(code) || /^(08|57P0)/.test(code) ||
-    /Connection terminated|connection.*(ended|closed)|terminating connection/i.test(errorMessage(err));
+  return (
+    /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(code) ||
+    /^(08|57P0)/.test(code) ||
+    /Connection terminated|connection.*(ended|closed)|terminating connection/i.test(errorMessage(err))
+  );
 }

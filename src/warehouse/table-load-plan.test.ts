@@ -6,8 +6,14 @@ const cols = { date_key: 'integer', amount: 'numeric(18,2)' };
 
 test('a table not published yet, or whose columns changed in name, type or order, is loaded whole', () => {
   assert.equal(planTableLoad({ columns: cols, published: undefined, key: ['id'] }).kind, 'full');
-  assert.equal(planTableLoad({ columns: cols, published: { date_key: 'integer', amount: 'double precision' }, key: ['id'] }).kind, 'full');
-  assert.equal(planTableLoad({ columns: cols, published: { amount: 'numeric(18,2)', date_key: 'integer' }, key: ['id'] }).kind, 'full');
+  assert.equal(
+    planTableLoad({ columns: cols, published: { date_key: 'integer', amount: 'double precision' }, key: ['id'] }).kind,
+    'full',
+  );
+  assert.equal(
+    planTableLoad({ columns: cols, published: { amount: 'numeric(18,2)', date_key: 'integer' }, key: ['id'] }).kind,
+    'full',
+  );
   assert.equal(planTableLoad({ columns: cols, published: { date_key: 'integer' }, key: ['id'] }).kind, 'full');
 });
 
@@ -25,10 +31,18 @@ test('partitions: only new or changed fingerprints are replaced, vanished ones r
     { part: null, rows: 2, fingerprint: 'n' },
   ];
   assert.deepEqual(planTableLoad({ columns: cols, published: cols, key: ['id'], partitions: { build, published } }), {
-    kind: 'partitions', replace: ['20250102', '20250104', null], remove: ['20250103'],
+    kind: 'partitions',
+    replace: ['20250102', '20250104', null],
+    remove: ['20250103'],
   });
-  assert.deepEqual(planTableLoad({ columns: cols, published: cols, key: ['id'], partitions: { build: published, published } }), { kind: 'partitions', replace: [], remove: [] });
-  assert.equal(planTableLoad({ columns: cols, published: cols, key: ['id'], partitions: { build, published: undefined } }).kind, 'full');
+  assert.deepEqual(
+    planTableLoad({ columns: cols, published: cols, key: ['id'], partitions: { build: published, published } }),
+    { kind: 'partitions', replace: [], remove: [] },
+  );
+  assert.equal(
+    planTableLoad({ columns: cols, published: cols, key: ['id'], partitions: { build, published: undefined } }).kind,
+    'full',
+  );
 });
 
 test('unpartitioned tables merge by key; without a key they are loaded whole', () => {

@@ -35,10 +35,12 @@ export function planTableLoad(input: TableLoadInput): TableLoadPlan {
     if (!input.partitions.published) return { kind: 'full', reason: 'no partition fingerprints were recorded' };
     const before = new Map(input.partitions.published.map((p) => [p.part, p]));
     const now = new Set(input.partitions.build.map((p) => p.part));
-    const replace = input.partitions.build.filter((p) => {
-      const old = before.get(p.part);
-      return !old || old.rows !== p.rows || old.fingerprint !== p.fingerprint;
-    }).map((p) => p.part);
+    const replace = input.partitions.build
+      .filter((p) => {
+        const old = before.get(p.part);
+        return !old || old.rows !== p.rows || old.fingerprint !== p.fingerprint;
+      })
+      .map((p) => p.part);
     const remove = input.partitions.published.filter((p) => !now.has(p.part)).map((p) => p.part);
     return { kind: 'partitions', replace, remove };
   }

@@ -19,8 +19,19 @@ export async function postgresGoldDiff(warehouseDb: string, url: string, schema:
   await client.connect();
   try {
     await db.run(`ATTACH ${literal(warehouseDb)} AS wh (READ_ONLY)`);
-    const tables = (await db.all<{ t: string }>("SELECT table_name AS t FROM duckdb_tables() WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1")).map((r) => r.t);
-    const inPg = new Set((await client.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1', [schema])).rows.map((r) => r.t));
+    const tables = (
+      await db.all<{ t: string }>(
+        "SELECT table_name AS t FROM duckdb_tables() WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1",
+      )
+    ).map((r) => r.t);
+    const inPg = new Set(
+      (
+        await client.query<{ t: string }>(
+          'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = $1',
+          [schema],
+        )
+      ).rows.map((r) => r.t),
+    );
     const out: string[] = [];
     for (const t of tables) {
       if (!inPg.has(t)) {
@@ -28,11 +39,15 @@ export async function postgresGoldDiff(warehouseDb: string, url: string, schema:
         continue;
       }
       const csv = join(dir, `${t}.csv`);
-      await pipeline(client.query(copyTo(`COPY ${ident(schema)}.${ident(t)} TO STDOUT (FORMAT csv)`)), createWriteStream(csv));
+      await pipeline(
+        client.query(copyTo(`COPY ${ident(schema)}.${ident(t)} TO STDOUT (FORMAT csv)`)),
+        createWriteStream(csv),
+      );
       const cols = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE wh.main.${ident(t)}`);
       const types = `{${cols.map((c) => `${literal(c.column_name)}: ${literal(c.column_type)}`).join(', ')}}`;
       const pgRows = `read_csv(${literal(csv)}, header = false, columns = ${types}, nullstr = '', quote = '"', escape = '"')`;
-      const only = async (a: string, b: string) => Number(await db.scalar(`SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`));
+      const only = async (a: string, b: string) =>
+        Number(await db.scalar(`SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`));
       const onlyDuck = await only(`wh.main.${ident(t)}`, pgRows);
       const onlyPg = await only(pgRows, `wh.main.${ident(t)}`);
       if (onlyDuck || onlyPg) out.push(`${t}: ${onlyDuck} rows only in DuckDB, ${onlyPg} only in PostgreSQL`);

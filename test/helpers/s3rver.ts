@@ -23,7 +23,22 @@ export interface S3Server {
 export async function startS3rver(buckets: readonly string[]): Promise<S3Server> {
   const dir = await mkdtemp(join(tmpdir(), 'shoplake-s3rver-'));
   const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', bin, '-d', dir, '-a', '127.0.0.1', '-p', '0', '--silent', ...buckets.flatMap((b) => ['--configure-bucket', b])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [
+      '--openssl-legacy-provider',
+      bin,
+      '-d',
+      dir,
+      '-a',
+      '127.0.0.1',
+      '-p',
+      '0',
+      '--silent',
+      ...buckets.flatMap((b) => ['--configure-bucket', b]),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   after(async () => {
     child.kill();
     await rm(dir, { recursive: true, force: true });
@@ -49,7 +64,14 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3Server>
 
 /** s3rver's fixed credentials, a small list page size and few attempts, for an endpoint. */
 export function s3Options(endpoint: string): S3Options {
-  return { endpoint, region: 'us-east-1', forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', maxAttempts: 6 };
+  return {
+    endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    maxAttempts: 6,
+  };
 }
 
 /**
@@ -57,7 +79,10 @@ export function s3Options(endpoint: string): S3Options {
  * `failEvery`-th; Infinity: none), as S3 does under load, recording every request
  * (`METHOD path?query`) and counting what it failed. Closed when the test ends.
  */
-export async function startFlakyProxy(target: string, failEvery: number): Promise<{ endpoint: string; failed: () => number; requests: string[] }> {
+export async function startFlakyProxy(
+  target: string,
+  failEvery: number,
+): Promise<{ endpoint: string; failed: () => number; requests: string[] }> {
   const to = new URL(target);
   let failed = 0;
   const requests: string[] = [];
@@ -66,13 +91,20 @@ export async function startFlakyProxy(target: string, failEvery: number): Promis
     if (requests.length % failEvery === 0) {
       failed++;
       req.resume();
-      res.writeHead(503, { 'content-type': 'application/xml' }).end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+      res
+        .writeHead(503, { 'content-type': 'application/xml' })
+        .end(
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+        );
       return;
     }
-    const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const upstream = request(
+      { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });

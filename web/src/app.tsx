@@ -6,7 +6,14 @@ import { UploadPage } from './pages/upload-page';
 import { ModelPage } from './pages/model-page';
 import { QualityPage } from './pages/quality-page';
 
-const PAGES = { dashboard: { title: 'Dashboard', page: DashboardPage }, runs: { title: 'Runs', page: RunsPage }, upload: { title: 'Upload', page: UploadPage }, quality: { title: 'Data quality', page: QualityPage }, model: { title: 'Data model', page: ModelPage }, console: { title: 'SQL console', page: ConsolePage } } as const;
+const PAGES = {
+  dashboard: { title: 'Dashboard', page: DashboardPage },
+  runs: { title: 'Runs', page: RunsPage },
+  upload: { title: 'Upload', page: UploadPage },
+  quality: { title: 'Data quality', page: QualityPage },
+  model: { title: 'Data model', page: ModelPage },
+  console: { title: 'SQL console', page: ConsolePage },
+} as const;
 type PageName = keyof typeof PAGES;
 
 function current(): PageName {
@@ -26,9 +33,15 @@ export function App() {
     <>
       <nav>
         <strong>shoplake</strong>
-        {(Object.keys(PAGES) as PageName[]).map((p) => <a key={p} href={`#/${p}`} aria-current={p === page ? 'page' : undefined}>{PAGES[p].title}</a>)}
+        {(Object.keys(PAGES) as PageName[]).map((p) => (
+          <a key={p} href={`#/${p}`} aria-current={p === page ? 'page' : undefined}>
+            {PAGES[p].title}
+          </a>
+        ))}
       </nav>
-      <main><Page /></main>
+      <main>
+        <Page />
+      </main>
     </>
   );
 }

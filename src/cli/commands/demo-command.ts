@@ -23,13 +23,21 @@ export function registerDemo(program: Command): void {
   ).action(async (opts: CommonOptions & { landing: string; scale: number; serve?: boolean }) => {
     const config = await configFor(opts);
     const landing = opts.landing;
-    const fresh = !(await access(join(landing, '_truth')).then(() => true, () => false));
+    const fresh = !(await access(join(landing, '_truth')).then(
+      () => true,
+      () => false,
+    ));
     if (fresh) {
       process.stderr.write(`generating demo data (scale ${opts.scale}, 2 deliveries) into ${landing} ...\n`);
       const g = await generateLanding({ out: landing, scale: opts.scale, seed: 7, drops: 2 });
       process.stderr.write(`wrote ${g.files.length} files in ${humanMs(g.ms)}\n`);
     }
-    const summary = await runPipeline({ home: config.home, landing, memoryLimit: config.engine.memoryLimit, ...(opts.json ? {} : { progress: progressLine() }) });
+    const summary = await runPipeline({
+      home: config.home,
+      landing,
+      memoryLimit: config.engine.memoryLimit,
+      ...(opts.json ? {} : { progress: progressLine() }),
+    });
     if (opts.json) {
       printJson(summary);
     } else {
@@ -38,7 +46,9 @@ export function registerDemo(program: Command): void {
         const wh = await openForReading(config.home, 'warehouse');
         try {
           process.stdout.write('\nmonthly revenue (mart_monthly_revenue):\n');
-          printTable(await wh.all('SELECT year, month, orders, revenue FROM mart_monthly_revenue ORDER BY year, month'));
+          printTable(
+            await wh.all('SELECT year, month, orders, revenue FROM mart_monthly_revenue ORDER BY year, month'),
+          );
         } finally {
           await wh.close();
         }
@@ -52,7 +62,9 @@ export function registerDemo(program: Command): void {
     process.exitCode = runExitCode(summary);
     if (opts.serve && summary.status !== 'failed') {
       const server = await startServer({ config: { ...config, landing } });
-      process.stdout.write(`\nshoplake is serving the demo at ${server.url}  (dashboards, runs, SQL console; Ctrl-C stops)\n`);
+      process.stdout.write(
+        `\nshoplake is serving the demo at ${server.url}  (dashboards, runs, SQL console; Ctrl-C stops)\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => void server.close().then(resolve);
         process.once('SIGINT', stop);

@@ -27,21 +27,39 @@ export function registerGenerate(program: Command): void {
       .option('--drops <n>', 'cut the data into this many deliveries', positiveInt, 1)
       .option('--drop <k>', 'write only delivery k (default: all)', positiveInt)
       .option('--monthly', 'split the big files by the month of their records, as a date-partitioned landing zone is'),
-  ).action(async (opts: CommonOptions & { out?: string; scale: number; seed: number; drops: number; drop?: number; monthly?: boolean }) => {
-    const config = await configFor(opts);
-    const out = opts.out ?? config.landing;
-    const result = await generateLanding({
-      out, scale: opts.scale, seed: opts.seed, drops: opts.drops, ...(opts.drop ? { only: opts.drop } : {}), ...(opts.monthly ? { monthly: true } : {}),
-      onFile: (path, done, total) => {
-        if (!opts.json) process.stderr.write(`generate  ${done}/${total} files  ${path}\n`);
+  ).action(
+    async (
+      opts: CommonOptions & {
+        out?: string;
+        scale: number;
+        seed: number;
+        drops: number;
+        drop?: number;
+        monthly?: boolean;
       },
-    });
-    const last = result.truth.at(-1);
-    if (opts.json) {
-      printJson({ out, files: result.files, ms: result.ms, truth: last });
-      return;
-    }
-    process.stdout.write(`wrote ${result.files.length} files to ${out} in ${humanMs(result.ms)} (truth manifest in ${out}/_truth/)\n`);
-    if (last) printTable(Object.entries(last.tables).map(([table, rows]) => ({ table, expected_rows: rows })));
-  });
+    ) => {
+      const config = await configFor(opts);
+      const out = opts.out ?? config.landing;
+      const result = await generateLanding({
+        out,
+        scale: opts.scale,
+        seed: opts.seed,
+        drops: opts.drops,
+        ...(opts.drop ? { only: opts.drop } : {}),
+        ...(opts.monthly ? { monthly: true } : {}),
+        onFile: (path, done, total) => {
+          if (!opts.json) process.stderr.write(`generate  ${done}/${total} files  ${path}\n`);
+        },
+      });
+      const last = result.truth.at(-1);
+      if (opts.json) {
+        printJson({ out, files: result.files, ms: result.ms, truth: last });
+        return;
+      }
+      process.stdout.write(
+        `wrote ${result.files.length} files to ${out} in ${humanMs(result.ms)} (truth manifest in ${out}/_truth/)\n`,
+      );
+      if (last) printTable(Object.entries(last.tables).map(([table, rows]) => ({ table, expected_rows: rows })));
+    },
+  );
 }

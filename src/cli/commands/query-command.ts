@@ -22,7 +22,8 @@ export function registerQuery(program: Command): void {
     if (opts.json) printJson(rows);
     else {
       printTable(rows.slice(0, opts.limit));
-      if (rows.length > opts.limit) process.stdout.write(`(${rows.length - opts.limit} more rows; use --json or --limit)\n`);
+      if (rows.length > opts.limit)
+        process.stdout.write(`(${rows.length - opts.limit} more rows; use --json or --limit)\n`);
     }
   });
 }
@@ -41,12 +42,14 @@ async function queryEmbedded(home: string, sql: string): Promise<Record<string, 
   const db = await openForReading(home, 'warehouse');
   let rows: Record<string, unknown>[];
   try {
-      rows = await db.all(sql);
-    } catch (err) {
-      const msg = errorMessage(err).split('\n')[0]!;
-      throw new TerminalError('query_failed', msg, {
-        hint: /read-only/i.test(msg) ? 'the warehouse is read-only from the CLI; change data through the pipeline' : 'check the SQL; `shoplake catalog` lists the tables',
-      });
+    rows = await db.all(sql);
+  } catch (err) {
+    const msg = errorMessage(err).split('\n')[0]!;
+    throw new TerminalError('query_failed', msg, {
+      hint: /read-only/i.test(msg)
+        ? 'the warehouse is read-only from the CLI; change data through the pipeline'
+        : 'check the SQL; `shoplake catalog` lists the tables',
+    });
   } finally {
     await db.close();
   }

@@ -6,7 +6,9 @@ import { printJson, printTable } from '../output.ts';
 
 export function registerReport(program: Command): void {
   withCommonOptions(
-    program.command('report').description('data-quality report: rejects by reason, orphans, invalid emails, duplicates, test warnings'),
+    program
+      .command('report')
+      .description('data-quality report: rejects by reason, orphans, invalid emails, duplicates, test warnings'),
   ).action(async (opts: CommonOptions) => {
     const config = await configFor(opts);
     const { report, failingTests: tests } = await readHome(config, '/api/quality', (state) => qualityView(state));
@@ -20,7 +22,11 @@ export function registerReport(program: Command): void {
     out('\nquarantined files by reason:');
     printTable(Object.entries(report.files.quarantined).map(([reason, files]) => ({ reason, files })));
     out('\nrejected rows by reason and entity:');
-    printTable(Object.entries(report.rejectedRows).flatMap(([reason, byEntity]) => Object.entries(byEntity).map(([entity, rows]) => ({ reason, entity, rows }))));
+    printTable(
+      Object.entries(report.rejectedRows).flatMap(([reason, byEntity]) =>
+        Object.entries(byEntity).map(([entity, rows]) => ({ reason, entity, rows })),
+      ),
+    );
     out('\norphans (kept, pointing at the unknown member):');
     printTable([
       { kind: 'order lines with an unknown customer', rows: report.orphans.customer },
@@ -31,7 +37,13 @@ export function registerReport(program: Command): void {
     ]);
     out(`\ninvalid emails (kept as null): ${report.invalidEmails}`);
     out('\nduplicates collapsed in silver:');
-    printTable(Object.entries(report.duplicates).map(([entity, d]) => ({ entity, exact_duplicates: d.exactDuplicates, superseded_versions: d.supersededVersions })));
+    printTable(
+      Object.entries(report.duplicates).map(([entity, d]) => ({
+        entity,
+        exact_duplicates: d.exactDuplicates,
+        superseded_versions: d.supersededVersions,
+      })),
+    );
     out('\ndata tests not passing in the last successful run:');
     printTable(tests);
   });

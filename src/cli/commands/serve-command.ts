@@ -16,9 +16,17 @@ export function registerServe(program: Command): void {
     if (opts.port !== undefined) config.server.port = opts.port;
     if (opts.host) config.server.host = opts.host;
     const log = (line: string) => process.stdout.write(`${new Date().toISOString()}  ${line}\n`);
-    const server = await startServer({ config, log, ...(opts.json || !process.stdout.isTTY ? {} : { progress: progressLine() }) });
-    log(`shoplake serving ${config.home} at ${server.url} (landing ${config.landing}${config.orchestrator.watchLanding ? ', watched' : ''}; daily ${config.orchestrator.dailySchedule || 'on trigger only'})`);
-    log(`API: ${server.url}/api/dags, /api/runs, /api/dlq; health ${server.url}/healthz; metrics ${server.url}/metrics. Ctrl-C stops.`);
+    const server = await startServer({
+      config,
+      log,
+      ...(opts.json || !process.stdout.isTTY ? {} : { progress: progressLine() }),
+    });
+    log(
+      `shoplake serving ${config.home} at ${server.url} (landing ${config.landing}${config.orchestrator.watchLanding ? ', watched' : ''}; daily ${config.orchestrator.dailySchedule || 'on trigger only'})`,
+    );
+    log(
+      `API: ${server.url}/api/dags, /api/runs, /api/dlq; health ${server.url}/healthz; metrics ${server.url}/metrics. Ctrl-C stops.`,
+    );
     await new Promise<void>((resolve) => {
       let stopping = false;
       const stop = (signal: string) => {

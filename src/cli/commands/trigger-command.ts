@@ -19,9 +19,14 @@ export function registerTrigger(program: Command): void {
     const server = await ServerClient.find(config.home);
     let run: DagRunRecord & { summary?: RunSummary };
     if (server) {
-      run = await server.post(`/api/dags/${encodeURIComponent(dag)}/runs`, { ...(opts.date ? { logicalDate: opts.date } : {}), wait: opts.wait });
+      run = await server.post(`/api/dags/${encodeURIComponent(dag)}/runs`, {
+        ...(opts.date ? { logicalDate: opts.date } : {}),
+        wait: opts.wait,
+      });
     } else {
-      const orchestrator = await Orchestrator.open(orchestratorOptions(config, 'trigger', opts.json ? undefined : progressLine()));
+      const orchestrator = await Orchestrator.open(
+        orchestratorOptions(config, 'trigger', opts.json ? undefined : progressLine()),
+      );
       try {
         const queued = await orchestrator.trigger(dag, { logicalDate: opts.date, runType: 'manual' });
         const done = await orchestrator.waitFor(queued.runId);

@@ -1,5 +1,13 @@
 import { ident, literal, type DuckSession } from '../../duck/index.ts';
-import { LANDING_SCAN, rawLines, STAGED, STAGED_DATA, STAGED_REJECTS, type FormatReader, type ReadRequest } from './format-reader.ts';
+import {
+  LANDING_SCAN,
+  rawLines,
+  STAGED,
+  STAGED_DATA,
+  STAGED_REJECTS,
+  type FormatReader,
+  type ReadRequest,
+} from './format-reader.ts';
 
 /**
  * Delimited text through DuckDB's CSV reader, every column as text. Lines with the wrong
@@ -17,7 +25,9 @@ export const csvReader: FormatReader = {
                      quote = '"', escape = '"', compression = ${literal(req.compression)}, sample_size = 2048,
                      store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_scans', ${LANDING_SCAN})`,
     );
-    const cols = (await db.all<{ column_name: string }>('DESCRIBE csv_read')).map((c) => c.column_name).filter((c) => c !== '_rn');
+    const cols = (await db.all<{ column_name: string }>('DESCRIBE csv_read'))
+      .map((c) => c.column_name)
+      .filter((c) => c !== '_rn');
     await db.run(
       `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
        SELECT line::BIGINT AS _line, first(csv_line) AS raw, string_agg(DISTINCT error_type, '; ') AS detail
@@ -28,7 +38,9 @@ export const csvReader: FormatReader = {
     const rejected = Number(await db.scalar(`SELECT count(*) FROM ${STAGED_REJECTS}`));
     if (!req.blankLines && rejected === 0) {
       // Nothing skipped: row n is line n + 1, and the rows need no copy.
-      await db.run(`ALTER TABLE csv_read RENAME TO ${STAGED_DATA}; CREATE OR REPLACE TEMP VIEW ${STAGED} AS SELECT c._rn + 1 AS _line, ${colList} FROM ${STAGED_DATA} c`);
+      await db.run(
+        `ALTER TABLE csv_read RENAME TO ${STAGED_DATA}; CREATE OR REPLACE TEMP VIEW ${STAGED} AS SELECT c._rn + 1 AS _line, ${colList} FROM ${STAGED_DATA} c`,
+      );
       return cols;
     }
     // The reader drops bad lines and skips empty ones, so good row n sits on line n + 1

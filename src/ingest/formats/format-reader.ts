@@ -36,7 +36,9 @@ export const STAGED_DATA = 'staged_data';
 
 /** Drops what a reader staged on this connection (a large file's lines hold hundreds of MB). */
 export async function releaseStaged(db: DuckSession): Promise<void> {
-  await db.run(`DROP VIEW IF EXISTS ${STAGED}; DROP VIEW IF EXISTS ${STAGED_WHOLE}; DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`);
+  await db.run(
+    `DROP VIEW IF EXISTS ${STAGED}; DROP VIEW IF EXISTS ${STAGED_WHOLE}; DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`,
+  );
 }
 
 /** `staged` as the reader left it, under a view `staged` narrowed to some of its lines. */

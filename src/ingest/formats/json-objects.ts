@@ -47,7 +47,8 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Prom
   const names = namedApart(keys);
   let source: string;
   if (keys.length === 0) source = `SELECT _line ${records}`;
-  else if (names.some((n, i) => n !== keys[i])) source = `SELECT _line, ${keys.map((k, i) => `line ->> ${literal(k)} AS ${ident(names[i]!)}`).join(', ')} ${records}`;
+  else if (names.some((n, i) => n !== keys[i]))
+    source = `SELECT _line, ${keys.map((k, i) => `line ->> ${literal(k)} AS ${ident(names[i]!)}`).join(', ')} ${records}`;
   else {
     const spec = JSON.stringify(Object.fromEntries(keys.map((k) => [k, 'VARCHAR'])));
     source = `SELECT _line, ${keys.map((k) => `s[${literal(k)}] AS ${ident(k)}`).join(', ')}
@@ -73,7 +74,12 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Prom
  * that is no object, keys differing only in case (DuckDB's names ignore case), or no key
  * at all; the caller then reads raw lines. A broken line throws DuckDB's error.
  */
-export async function jsonRecordsToStaged(db: DuckSession, objects: string, records: (columns: string) => string, knownKeys?: readonly string[]): Promise<string[] | undefined> {
+export async function jsonRecordsToStaged(
+  db: DuckSession,
+  objects: string,
+  records: (columns: string) => string,
+  knownKeys?: readonly string[],
+): Promise<string[] | undefined> {
   const keys = knownKeys ? [...knownKeys] : await recordKeys(db, objects);
   if (keys.length === 0 || namedApart(keys).some((n, i) => n !== keys[i])) return undefined;
   const columns = `{${keys.map((k) => `${literal(k)}: 'VARCHAR'`).join(', ')}}`;
@@ -90,7 +96,11 @@ export async function jsonRecordsToStaged(db: DuckSession, objects: string, reco
 
 /** Every key of the file's records in order of first appearance; none when a line is no object. */
 async function recordKeys(db: DuckSession, objects: string): Promise<string[]> {
-  const badLines = await keyShapes(db, `SELECT ordinality AS _line, json::VARCHAR AS line FROM ${objects} WITH ORDINALITY`, OPENS_OBJECT);
+  const badLines = await keyShapes(
+    db,
+    `SELECT ordinality AS _line, json::VARCHAR AS line FROM ${objects} WITH ORDINALITY`,
+    OPENS_OBJECT,
+  );
   const keys = badLines > 0 ? [] : await shapeKeys(db);
   await db.run('DROP TABLE json_shapes');
   return keys;

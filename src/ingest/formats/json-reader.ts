@@ -24,7 +24,8 @@ export const jsonReader: FormatReader = {
     );
     const first = top[0];
     // One top-level object whose only array is the records: unwrap it.
-    const wrapped = first && Number(first.n) === 1 && first.kind === 'OBJECT' && Number(first.arrays) === 1 && first.key;
+    const wrapped =
+      first && Number(first.n) === 1 && first.kind === 'OBJECT' && Number(first.arrays) === 1 && first.key;
     const source = wrapped
       ? `SELECT unnest(from_json(j -> ${literal(first.key!)}, '["JSON"]')) AS j FROM js_top`
       : 'SELECT j FROM js_top ORDER BY _n';

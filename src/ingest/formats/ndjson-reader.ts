@@ -1,5 +1,12 @@
 import { literal, type DuckSession } from '../../duck/index.ts';
-import { isContentError, LANDING_SCAN, MAX_LINE_BYTES, rawLines, type FormatReader, type ReadRequest } from './format-reader.ts';
+import {
+  isContentError,
+  LANDING_SCAN,
+  MAX_LINE_BYTES,
+  rawLines,
+  type FormatReader,
+  type ReadRequest,
+} from './format-reader.ts';
 import { jsonLinesToStaged, jsonRecordsToStaged } from './json-objects.ts';
 
 /**
@@ -18,7 +25,12 @@ export const ndjsonReader: FormatReader = {
       const file = `${literal(req.path)}, format = 'newline_delimited', maximum_object_size = ${MAX_LINE_BYTES},
                     compression = ${literal(req.compression === 'gzip' ? 'gzip' : 'uncompressed')}, ${LANDING_SCAN}`;
       try {
-        const columns = await jsonRecordsToStaged(db, `read_json_objects(${file})`, (spec) => `read_json(${file}, columns = ${spec})`, req.knownKeys);
+        const columns = await jsonRecordsToStaged(
+          db,
+          `read_json_objects(${file})`,
+          (spec) => `read_json(${file}, columns = ${spec})`,
+          req.knownKeys,
+        );
         if (columns) return columns;
       } catch (err) {
         if (!isContentError(err)) throw err;

@@ -6,32 +6,71 @@ import { errorMessage, TerminalError, TransientError } from '../../errors/index.
 import { writeAtomically } from '../../lake/index.ts';
 
 /** One paginated JSON API, declared in the config (`sources.rest`). */
-export const RestSourceSchema = z.object({
-  /** A name of your own: the landing file names and the saved cursor use it. */
-  name: z.string().regex(/^[a-z][a-z0-9_-]*$/),
-  entity: z.enum(Object.keys(ENTITIES) as [string, ...string[]]),
-  /** The first page's URL; query parameters below are added to it. */
-  url: z.string().url(),
-  /** Where the records are in a page's JSON (dot path); "" when the page is the array itself. */
-  recordsPath: z.string().default('data'),
-  pagination: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('page'), pageParam: z.string().default('page'), sizeParam: z.string().default('per_page'), size: z.number().int().positive().default(100) }).strict(),
-    z.object({ kind: z.literal('offset'), offsetParam: z.string().default('offset'), limitParam: z.string().default('limit'), size: z.number().int().positive().default(100) }).strict(),
-    z.object({ kind: z.literal('cursor'), cursorParam: z.string().default('cursor'), sizeParam: z.string().default('limit'), size: z.number().int().positive().default(100), nextCursorPath: z.string().default('next_cursor') }).strict(),
-    /** Follows `Link: <…>; rel="next"` headers (GitHub style). */
-    z.object({ kind: z.literal('link'), sizeParam: z.string().optional(), size: z.number().int().positive().default(100) }).strict(),
-  ]),
-  auth: z.union([
-    z.object({ bearer: z.string().min(1) }).strict(),
-    z.object({ apiKey: z.string().min(1), header: z.string().default('X-API-Key') }).strict(),
-  ]).optional(),
-  /** Only what changed since the last run: the parameter to send, the record field that moves, and a look-back for late updates. */
-  incremental: z.object({ param: z.string().default('updated_since'), field: z.string().default('updated_at'), lookbackMinutes: z.number().nonnegative().default(10) }).strict().optional(),
-  /** Attempts per page on 429, 5xx and network errors (Retry-After honoured). */
-  maxAttempts: z.number().int().min(1).max(20).default(6),
-  /** Safety stop: never more pages than this in one run. */
-  maxPages: z.number().int().positive().default(10_000),
-}).strict();
+export const RestSourceSchema = z
+  .object({
+    /** A name of your own: the landing file names and the saved cursor use it. */
+    name: z.string().regex(/^[a-z][a-z0-9_-]*$/),
+    entity: z.enum(Object.keys(ENTITIES) as [string, ...string[]]),
+    /** The first page's URL; query parameters below are added to it. */
+    url: z.string().url(),
+    /** Where the records are in a page's JSON (dot path); "" when the page is the array itself. */
+    recordsPath: z.string().default('data'),
+    pagination: z.discriminatedUnion('kind', [
+      z
+        .object({
+          kind: z.literal('page'),
+          pageParam: z.string().default('page'),
+          sizeParam: z.string().default('per_page'),
+          size: z.number().int().positive().default(100),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('offset'),
+          offsetParam: z.string().default('offset'),
+          limitParam: z.string().default('limit'),
+          size: z.number().int().positive().default(100),
+        })
+        .strict(),
+      z
+        .object({
+          kind: z.literal('cursor'),
+          cursorParam: z.string().default('cursor'),
+          sizeParam: z.string().default('limit'),
+          size: z.number().int().positive().default(100),
+          nextCursorPath: z.string().default('next_cursor'),
+        })
+        .strict(),
+      /** Follows `Link: <…>; rel="next"` headers (GitHub style). */
+      z
+        .object({
+          kind: z.literal('link'),
+          sizeParam: z.string().optional(),
+          size: z.number().int().positive().default(100),
+        })
+        .strict(),
+    ]),
+    auth: z
+      .union([
+        z.object({ bearer: z.string().min(1) }).strict(),
+        z.object({ apiKey: z.string().min(1), header: z.string().default('X-API-Key') }).strict(),
+      ])
+      .optional(),
+    /** Only what changed since the last run: the parameter to send, the record field that moves, and a look-back for late updates. */
+    incremental: z
+      .object({
+        param: z.string().default('updated_since'),
+        field: z.string().default('updated_at'),
+        lookbackMinutes: z.number().nonnegative().default(10),
+      })
+      .strict()
+      .optional(),
+    /** Attempts per page on 429, 5xx and network errors (Retry-After honoured). */
+    maxAttempts: z.number().int().min(1).max(20).default(6),
+    /** Safety stop: never more pages than this in one run. */
+    maxPages: z.number().int().positive().default(10_000),
+  })
+  .strict();
 
 export type RestSource = z.infer<typeof RestSourceSchema>;
 
@@ -51,10 +90,20 @@ export interface RestFetchResult {
  * pipeline ingests it. 429 and 5xx answers and network errors are retried with backoff,
  * honouring Retry-After; anything else stops the source with a coded error.
  */
-export async function fetchRestSource(source: RestSource, opts: { landing: string; cursor: string | undefined; delayMs: (attempt: number) => number; runStamp: string }): Promise<RestFetchResult> {
+export async function fetchRestSource(
+  source: RestSource,
+  opts: { landing: string; cursor: string | undefined; delayMs: (attempt: number) => number; runStamp: string },
+): Promise<RestFetchResult> {
   const dir = join(opts.landing, source.entity);
   await mkdir(dir, { recursive: true });
-  const out: RestFetchResult = { source: source.name, pages: 0, records: 0, files: [], cursor: opts.cursor, retries: 0 };
+  const out: RestFetchResult = {
+    source: source.name,
+    pages: 0,
+    records: 0,
+    files: [],
+    cursor: opts.cursor,
+    retries: 0,
+  };
   const first = new URL(source.url);
   const p = source.pagination;
   if (source.incremental && opts.cursor) {
@@ -75,7 +124,11 @@ export async function fetchRestSource(source: RestSource, opts: { landing: strin
     const { body, link } = await getPage(source, url, opts.delayMs, () => out.retries++);
     const records = pick(body, source.recordsPath);
     if (!Array.isArray(records)) {
-      throw new TerminalError('api_bad_page', `${source.name}: ${url.pathname} did not return a list at "${source.recordsPath || '(root)'}"`, { subject: url.toString(), hint: 'set recordsPath for this source' });
+      throw new TerminalError(
+        'api_bad_page',
+        `${source.name}: ${url.pathname} did not return a list at "${source.recordsPath || '(root)'}"`,
+        { subject: url.toString(), hint: 'set recordsPath for this source' },
+      );
     }
     out.pages++;
     if (records.length > 0) {
@@ -86,7 +139,12 @@ export async function fetchRestSource(source: RestSource, opts: { landing: strin
       if (source.incremental) {
         for (const r of records as Array<Record<string, unknown>>) {
           const v = r[source.incremental.field];
-          if (typeof v === 'string' && !Number.isNaN(Date.parse(v)) && (!out.cursor || Date.parse(v) > Date.parse(out.cursor))) out.cursor = v;
+          if (
+            typeof v === 'string' &&
+            !Number.isNaN(Date.parse(v)) &&
+            (!out.cursor || Date.parse(v) > Date.parse(out.cursor))
+          )
+            out.cursor = v;
         }
       }
     }
@@ -97,7 +155,13 @@ export async function fetchRestSource(source: RestSource, opts: { landing: strin
   return out;
 }
 
-function nextUrl(p: RestSource['pagination'], url: URL, body: unknown, link: string | null, count: number): URL | undefined {
+function nextUrl(
+  p: RestSource['pagination'],
+  url: URL,
+  body: unknown,
+  link: string | null,
+  count: number,
+): URL | undefined {
   if (p.kind === 'page' || p.kind === 'offset') return count >= p.size ? new URL(url) : undefined;
   if (p.kind === 'cursor') {
     const cursor = pick(body, p.nextCursorPath);
@@ -106,11 +170,19 @@ function nextUrl(p: RestSource['pagination'], url: URL, body: unknown, link: str
     next.searchParams.set(p.cursorParam, String(cursor));
     return next;
   }
-  const m = link?.split(',').map((s) => s.match(/<([^>]+)>\s*;\s*rel="?next"?/)).find(Boolean);
+  const m = link
+    ?.split(',')
+    .map((s) => s.match(/<([^>]+)>\s*;\s*rel="?next"?/))
+    .find(Boolean);
   return m ? new URL(m[1]!, url) : undefined;
 }
 
-async function getPage(source: RestSource, url: URL, delayMs: (attempt: number) => number, onRetry: () => void): Promise<{ body: unknown; link: string | null }> {
+async function getPage(
+  source: RestSource,
+  url: URL,
+  delayMs: (attempt: number) => number,
+  onRetry: () => void,
+): Promise<{ body: unknown; link: string | null }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (source.auth && 'bearer' in source.auth) headers['authorization'] = `Bearer ${source.auth.bearer}`;
   if (source.auth && 'apiKey' in source.auth) headers[source.auth.header] = source.auth.apiKey;
@@ -121,7 +193,17 @@ async function getPage(source: RestSource, url: URL, delayMs: (attempt: number) 
       const res = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
       if (res.ok) return { body: await res.json(), link: res.headers.get('link') };
       if (res.status !== 429 && res.status < 500) {
-        throw new TerminalError('api_refused', `${source.name}: ${url.pathname} answered ${res.status} ${res.statusText}`, { subject: url.toString(), hint: res.status === 401 || res.status === 403 ? 'check the source\'s auth in the config' : 'check the source\'s url and parameters' });
+        throw new TerminalError(
+          'api_refused',
+          `${source.name}: ${url.pathname} answered ${res.status} ${res.statusText}`,
+          {
+            subject: url.toString(),
+            hint:
+              res.status === 401 || res.status === 403
+                ? "check the source's auth in the config"
+                : "check the source's url and parameters",
+          },
+        );
       }
       const retryAfter = Number(res.headers.get('retry-after'));
       wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : delayMs(attempt);
@@ -133,7 +215,11 @@ async function getPage(source: RestSource, url: URL, delayMs: (attempt: number) 
       why = errorMessage(err);
     }
     if (attempt >= source.maxAttempts) {
-      throw new TransientError('api_unavailable', `${source.name}: ${url.pathname} failed ${attempt} times (last: ${why})`, { subject: url.toString(), hint: 'the next run starts again from the saved cursor' });
+      throw new TransientError(
+        'api_unavailable',
+        `${source.name}: ${url.pathname} failed ${attempt} times (last: ${why})`,
+        { subject: url.toString(), hint: 'the next run starts again from the saved cursor' },
+      );
     }
     onRetry();
     await new Promise((r) => setTimeout(r, wait));
@@ -142,5 +228,7 @@ async function getPage(source: RestSource, url: URL, delayMs: (attempt: number) 
 
 function pick(body: unknown, path: string): unknown {
   if (!path) return body;
-  return path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
+  return path
+    .split('.')
+    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), body);
 }

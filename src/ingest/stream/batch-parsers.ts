@@ -20,17 +20,28 @@ export class BatchParsers {
       filename: new URL('./parse-batch-worker.ts', import.meta.url).href,
       // The threads load TypeScript as this process does.
       execArgv: ['--import', import.meta.resolve('tsx')],
-      minThreads: threads, maxThreads: threads, idleTimeout: Infinity,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Infinity,
     });
   }
 
   /** A collector request's body. */
-  parse(stream: StreamSpec['name'], body: Uint8Array, gzip: boolean, receivedAt = new Date().toISOString()): Promise<PreparedBatch> {
+  parse(
+    stream: StreamSpec['name'],
+    body: Uint8Array,
+    gzip: boolean,
+    receivedAt = new Date().toISOString(),
+  ): Promise<PreparedBatch> {
     return this.run({ stream, body, gzip, receivedAt });
   }
 
   /** A batch of JetStream messages (each an object, an array or NDJSON), as one. */
-  parseMessages(stream: StreamSpec['name'], messages: Uint8Array[], receivedAt = new Date().toISOString()): Promise<PreparedBatch> {
+  parseMessages(
+    stream: StreamSpec['name'],
+    messages: Uint8Array[],
+    receivedAt = new Date().toISOString(),
+  ): Promise<PreparedBatch> {
     return this.run({ stream, messages, receivedAt });
   }
 

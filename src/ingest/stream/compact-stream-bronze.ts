@@ -56,7 +56,12 @@ const IN_HOUR = `${OF_STREAM} AND seq BETWEEN $first AND $last AND date_trunc('h
  * Only a caller that knows no build is reading bronze may call this (the `daily` DAG's
  * `compact_stream` task, before the build lists its files): the small files are removed.
  */
-export async function compactStreamBronze(db: SqlSession, state: StateDb, layout: LakeLayout, opts: CompactOptions = {}): Promise<StreamCompaction[]> {
+export async function compactStreamBronze(
+  db: SqlSession,
+  state: StateDb,
+  layout: LakeLayout,
+  opts: CompactOptions = {},
+): Promise<StreamCompaction[]> {
   const now = opts.now ?? new Date();
   const closedBefore = new Date(Math.floor((now.getTime() - (opts.graceMs ?? 120_000)) / 3_600_000) * 3_600_000);
   const groups: Array<{ spec: StreamSpec; hour: HourGroup }> = [];
@@ -80,10 +85,19 @@ export async function compactStreamBronze(db: SqlSession, state: StateDb, layout
   return out;
 }
 
-async function compactHour(db: SqlSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, g: HourGroup): Promise<StreamCompaction> {
+async function compactHour(
+  db: SqlSession,
+  state: StateDb,
+  layout: LakeLayout,
+  spec: StreamSpec,
+  g: HourGroup,
+): Promise<StreamCompaction> {
   const started = performance.now();
   const params = { entity: spec.entity, first: g.first, last: g.last, hour: g.hour };
-  const rows = await state.all<{ bronze_path: string; rows_ok: number }>(`SELECT bronze_path, rows_ok FROM ingested_files WHERE ${IN_HOUR}`, params);
+  const rows = await state.all<{ bronze_path: string; rows_ok: number }>(
+    `SELECT bronze_path, rows_ok FROM ingested_files WHERE ${IN_HOUR}`,
+    params,
+  );
   const expected = rows.reduce((n, r) => n + Number(r.rows_ok), 0);
   const inputs = [...new Set(rows.map((r) => r.bronze_path))];
   const result = { stream: spec.name, hour: g.hour, deliveries: rows.length, merged: inputs.length, rows: expected };
@@ -91,17 +105,27 @@ async function compactHour(db: SqlSession, state: StateDb, layout: LakeLayout, s
   const bronzePath = relative(layout.home, target.glob);
   try {
     const written = await writePartitionedBronze(
-      db, { column: spec.partition.field, name: spec.partition.name }, target,
+      db,
+      { column: spec.partition.field, name: spec.partition.name },
+      target,
       `SELECT * FROM read_parquet(${literalList(inputs.map((p) => layout.resolve(p)))}, union_by_name = true, hive_partitioning = false)`,
     );
     if (written.rows !== expected) {
-      throw new Error(`the merge holds ${written.rows} rows where the ledger counts ${expected}; the deliveries were left as they are`);
+      throw new Error(
+        `the merge holds ${written.rows} rows where the ledger counts ${expected}; the deliveries were left as they are`,
+      );
     }
-    await withLedgerLock(state, () => state.transaction(async () => {
-      const now = Number(await state.scalar(`SELECT count(*) FROM ingested_files WHERE ${IN_HOUR}`, params));
-      if (now !== rows.length) throw new Error(`the hour's ledger rows changed while merging (${rows.length} then ${now})`);
-      await state.run(`UPDATE ingested_files SET bronze_path = $merged WHERE ${IN_HOUR}`, { ...params, merged: bronzePath });
-    }));
+    await withLedgerLock(state, () =>
+      state.transaction(async () => {
+        const now = Number(await state.scalar(`SELECT count(*) FROM ingested_files WHERE ${IN_HOUR}`, params));
+        if (now !== rows.length)
+          throw new Error(`the hour's ledger rows changed while merging (${rows.length} then ${now})`);
+        await state.run(`UPDATE ingested_files SET bronze_path = $merged WHERE ${IN_HOUR}`, {
+          ...params,
+          merged: bronzePath,
+        });
+      }),
+    );
   } catch (err) {
     // Whatever the merge wrote is unreferenced: the sweep removes it.
     return { ...result, status: 'failed', error: errorMessage(err), ms: performance.now() - started };
@@ -126,9 +150,13 @@ async function sweepStrays(state: StateDb, layout: LakeLayout, spec: StreamSpec)
   const dir = join(layout.bronze, spec.entity, 'stream');
   await withLedgerLock(state, async () => {
     const firstFree = Number(await state.scalar('SELECT coalesce(max(seq), 0) + 1 FROM ingested_files'));
-    const referenced = new Set((await state.all<{ p: string }>(
-      `SELECT DISTINCT bronze_path AS p FROM ingested_files WHERE ${OF_STREAM}`, { entity: spec.entity },
-    )).map((r) => basename(r.p)));
+    const referenced = new Set(
+      (
+        await state.all<{ p: string }>(`SELECT DISTINCT bronze_path AS p FROM ingested_files WHERE ${OF_STREAM}`, {
+          entity: spec.entity,
+        })
+      ).map((r) => basename(r.p)),
+    );
     const stray = (name: string) => {
       if (referenced.has(name)) return false;
       if (MERGED_FILE.test(name)) return true;

@@ -40,7 +40,15 @@ export interface SegmentDelivery {
  * identities are kept is recognised by the segment's ledger path: its identities are
  * kept then, and nothing is ingested twice.
  */
-export async function deliverSegment(db: DuckSession, state: StateDb, layout: LakeLayout, spec: StreamSpec, segment: string, batchId: string, shape?: SegmentShape): Promise<SegmentDelivery> {
+export async function deliverSegment(
+  db: DuckSession,
+  state: StateDb,
+  layout: LakeLayout,
+  spec: StreamSpec,
+  segment: string,
+  batchId: string,
+  shape?: SegmentShape,
+): Promise<SegmentDelivery> {
   const started = performance.now();
   return withLedgerLock(state, async () => {
     const name = basename(segment, '.ndjson');
@@ -63,11 +71,21 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
        ${repeats ? 'WHERE NOT EXISTS (SELECT 1 FROM stream_ids d WHERE d.h = s._id)' : ''}
        QUALIFY row_number() OVER (PARTITION BY _id ORDER BY _line) = 1`,
     );
-    const { total, fresh } = (await db.one<{ total: number; fresh: number }>('SELECT (SELECT count(*) FROM stream_seg)::INTEGER AS total, (SELECT count(*) FROM stream_new)::INTEGER AS fresh'))!;
+    const { total, fresh } = (await db.one<{ total: number; fresh: number }>(
+      'SELECT (SELECT count(*) FROM stream_seg)::INTEGER AS total, (SELECT count(*) FROM stream_new)::INTEGER AS fresh',
+    ))!;
     const done = () => db.run('DROP TABLE IF EXISTS stream_seg; DROP TABLE IF EXISTS stream_new');
     const read = shape ? 'as_written' : 'line_by_line';
-    const ended = (delivered: number, outcome?: FileOutcome): SegmentDelivery =>
-      ({ stream: spec.name, segment, delivered, duplicates: total - delivered, read, repeatCheck: repeats ? 'exact' : 'filter', ms: performance.now() - started, ...(outcome ? { outcome } : {}) });
+    const ended = (delivered: number, outcome?: FileOutcome): SegmentDelivery => ({
+      stream: spec.name,
+      segment,
+      delivered,
+      duplicates: total - delivered,
+      read,
+      repeatCheck: repeats ? 'exact' : 'filter',
+      ms: performance.now() - started,
+      ...(outcome ? { outcome } : {}),
+    });
     if (fresh === 0) {
       await done();
       return ended(0);
@@ -91,9 +109,16 @@ export async function deliverSegment(db: DuckSession, state: StateDb, layout: La
       const file = { rel, abs: segment, size: shape?.bytes ?? (await stat(segment)).size, mtimeMs: 0 };
       const ingestedAt = new Date().toISOString();
       const ingested = await ingestFile(
-        { db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } }, file, bytes, spec.entity, ledger.firstFreeSeq,
+        { db, layout, batchId, ingestedAt, partitionBy: { column: spec.partition.field, name: spec.partition.name } },
+        file,
+        bytes,
+        spec.entity,
+        ledger.firstFreeSeq,
         // Records already delivered, and a record's repeats after its first, stay out of bronze.
-        { ...(shape ? { knownKeys: shape.keys } : {}), ...(fresh < total || !shape ? { onlyLines: 'stream_new' } : {}) },
+        {
+          ...(shape ? { knownKeys: shape.keys } : {}),
+          ...(fresh < total || !shape ? { onlyLines: 'stream_new' } : {}),
+        },
       );
       const outcome = await catalogued(state, ingested);
       await ledger.record(outcome, batchId, ingestedAt);

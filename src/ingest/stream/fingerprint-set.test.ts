@@ -16,13 +16,17 @@ test('fingerprints added are found after growing many times; others are not; (0,
   let found = 0;
   for (let i = 0; i < others.length; i += 2) if (set.has(others[i]!, others[i + 1]!)) found++;
   assert.equal(found, 0, 'random fingerprints not added are not found');
-  assert.ok(set.bytes <= (50_001 * 8) / 0.35 * 1.5, `at most 65% empty after doubling, with the table it moves from (${set.bytes} bytes)`);
+  assert.ok(
+    set.bytes <= ((50_001 * 8) / 0.35) * 1.5,
+    `at most 65% empty after doubling, with the table it moves from (${set.bytes} bytes)`,
+  );
   // In the middle of a doubling: everything is found in one table or the other, and the size holds.
   const moving = new FingerprintSet(16);
   const n = Math.floor(16 * 0.7);
   for (let i = 1; i <= n + 3; i++) moving.add(i, (i * 2654435761) >>> 0);
   assert.equal(moving.size, n + 3);
-  for (let i = 1; i <= n + 3; i++) assert.ok(moving.has(i, (i * 2654435761) >>> 0), `entry ${i} while the table doubles`);
+  for (let i = 1; i <= n + 3; i++)
+    assert.ok(moving.has(i, (i * 2654435761) >>> 0), `entry ${i} while the table doubles`);
   // Same high word, low words that share their slot bits: probing goes past each other.
   const crowded = new FingerprintSet(16);
   for (let k = 0; k < 8; k++) crowded.add(7, k << 20);

@@ -12,7 +12,8 @@ const LOAD_PAGE = 25_000;
  * back as a row object each (977 KiB of heap), then as two lists (271 KiB: a heap number
  * per word over 2^31, and the arrays): garbage on the event loop the acknowledgements share.
  */
-const FINGERPRINTS = (column: string) => `(${column} >> 96)::UINTEGER AS hi, ((${column} >> 64) & 4294967295)::UINTEGER AS lo`;
+const FINGERPRINTS = (column: string) =>
+  `(${column} >> 96)::UINTEGER AS hi, ((${column} >> 64) & 4294967295)::UINTEGER AS lo`;
 
 /** Identities' fingerprints (FINGERPRINTS): the i-th is (hi[i], lo[i]). */
 interface Fingerprints {
@@ -102,7 +103,12 @@ export class IdentityFilter {
   }
 
   /** The fingerprints of a table's identity hashes (`_id` of a segment's tables; `h` of stream_ids). */
-  private async fingerprints(table: string, column = '_id', where = '', params?: Record<string, number>): Promise<Fingerprints> {
+  private async fingerprints(
+    table: string,
+    column = '_id',
+    where = '',
+    params?: Record<string, number>,
+  ): Promise<Fingerprints> {
     const [hi, lo] = await this.db.uint32Columns(`SELECT ${FINGERPRINTS(column)} FROM ${table} ${where}`, params);
     return { hi: hi!, lo: lo! };
   }
@@ -128,7 +134,10 @@ export class IdentityFilter {
     const slice = this.slice(Math.floor(Date.now() / SLICE_MS));
     const last = Number((await this.db.scalar<number | string | null>('SELECT max(rowid) FROM stream_ids')) ?? -1);
     for (let from = 0; from <= last; from += LOAD_PAGE) {
-      const { hi, lo } = await this.fingerprints('stream_ids', 'h', 'WHERE rowid >= $from AND rowid < $to', { from, to: from + LOAD_PAGE });
+      const { hi, lo } = await this.fingerprints('stream_ids', 'h', 'WHERE rowid >= $from AND rowid < $to', {
+        from,
+        to: from + LOAD_PAGE,
+      });
       slice.addAll(hi, lo);
     }
   }

@@ -34,18 +34,37 @@ export class JetStreamSource {
   private loop: Promise<void> | undefined;
   received = 0;
 
-  constructor(private readonly opts: JetStreamSourceOptions, private readonly ingestor: StreamIngestor, private readonly parsers?: BatchParsers) {}
+  constructor(
+    private readonly opts: JetStreamSourceOptions,
+    private readonly ingestor: StreamIngestor,
+    private readonly parsers?: BatchParsers,
+  ) {}
 
   async start(): Promise<void> {
     try {
-      this.nc = await connect({ servers: this.opts.url.replace(/^nats:\/\//, ''), name: `shoplake-${this.opts.durable}`, maxReconnectAttempts: -1 });
+      this.nc = await connect({
+        servers: this.opts.url.replace(/^nats:\/\//, ''),
+        name: `shoplake-${this.opts.durable}`,
+        maxReconnectAttempts: -1,
+      });
     } catch (err) {
-      throw new TransientError('nats_unreachable', `cannot connect to NATS at ${this.opts.url}: ${errorMessage(err)}`, { subject: this.opts.url, hint: 'check streaming.nats.url and that nats-server runs with JetStream (-js)' });
+      throw new TransientError('nats_unreachable', `cannot connect to NATS at ${this.opts.url}: ${errorMessage(err)}`, {
+        subject: this.opts.url,
+        hint: 'check streaming.nats.url and that nats-server runs with JetStream (-js)',
+      });
     }
     const jsm = await this.nc.jetstreamManager();
-    await jsm.streams.info(this.opts.stream).catch(() => jsm.streams.add({ name: this.opts.stream, subjects: [this.opts.subject] }));
+    await jsm.streams
+      .info(this.opts.stream)
+      .catch(() => jsm.streams.add({ name: this.opts.stream, subjects: [this.opts.subject] }));
     await jsm.consumers.info(this.opts.stream, this.opts.durable).catch(() =>
-      jsm.consumers.add(this.opts.stream, { durable_name: this.opts.durable, ack_policy: AckPolicy.Explicit, filter_subject: this.opts.subject, ack_wait: 30_000_000_000 }));
+      jsm.consumers.add(this.opts.stream, {
+        durable_name: this.opts.durable,
+        ack_policy: AckPolicy.Explicit,
+        filter_subject: this.opts.subject,
+        ack_wait: 30_000_000_000,
+      }),
+    );
     this.loop = this.run();
   }
 
@@ -64,10 +83,22 @@ export class JetStreamSource {
       }
       try {
         const batch: JsMsg[] = [];
-        for await (const m of await consumer.fetch({ max_messages: this.opts.batch ?? 500, expires: 1000 })) batch.push(m);
+        for await (const m of await consumer.fetch({ max_messages: this.opts.batch ?? 500, expires: 1000 }))
+          batch.push(m);
         if (batch.length === 0) continue;
-        if (this.parsers) await this.ingestor.acceptPrepared(this.opts.target, await this.parsers.parseMessages(this.opts.target, batch.map((m) => m.data)));
-        else await this.ingestor.accept(this.opts.target, batch.flatMap((m) => parseMessage(m.data)));
+        if (this.parsers)
+          await this.ingestor.acceptPrepared(
+            this.opts.target,
+            await this.parsers.parseMessages(
+              this.opts.target,
+              batch.map((m) => m.data),
+            ),
+          );
+        else
+          await this.ingestor.accept(
+            this.opts.target,
+            batch.flatMap((m) => parseMessage(m.data)),
+          );
         for (const m of batch) m.ack();
         this.received += batch.length;
       } catch (err) {

@@ -11,17 +11,23 @@ export type ParseTask =
   | { stream: StreamSpec['name']; body: Uint8Array; gzip: boolean; receivedAt: string }
   | { stream: StreamSpec['name']; messages: Uint8Array[]; receivedAt: string };
 
-export type ParseOutcome =
-  | { ok: true; batch: PreparedBatch }
-  | { ok: false; error: ErrorJson };
+export type ParseOutcome = { ok: true; batch: PreparedBatch } | { ok: false; error: ErrorJson };
 
 export default function parseTask(task: ParseTask): ParseOutcome {
   const spec = STREAMS[task.stream];
   try {
-    const records = 'messages' in task ? task.messages.flatMap(parseMessage) : parseBatchBody(task.body, task.gzip, spec);
+    const records =
+      'messages' in task ? task.messages.flatMap(parseMessage) : parseBatchBody(task.body, task.gzip, spec);
     return { ok: true, batch: prepareBatch(spec, records, task.receivedAt) };
   } catch (err) {
     // Anything parsing throws is the body's fault: a terminal bad_request unless it says more.
-    return { ok: false, error: errorToJson(err instanceof TerminalError ? err : new TerminalError('bad_request', errorMessage(err), { subject: task.stream })) };
+    return {
+      ok: false,
+      error: errorToJson(
+        err instanceof TerminalError
+          ? err
+          : new TerminalError('bad_request', errorMessage(err), { subject: task.stream }),
+      ),
+    };
   }
 }

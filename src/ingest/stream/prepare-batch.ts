@@ -29,7 +29,15 @@ export function prepareBatch(spec: StreamSpec, records: readonly unknown[], rece
     const verdict = check(spec, r);
     if (verdict) {
       rejected.push({ index, ...verdict });
-      bad.push(JSON.stringify({ reason: verdict.reason, detail: verdict.detail, raw: typeof r === 'string' ? r : JSON.stringify(r), received_at: receivedAt, index }));
+      bad.push(
+        JSON.stringify({
+          reason: verdict.reason,
+          detail: verdict.detail,
+          raw: typeof r === 'string' ? r : JSON.stringify(r),
+          received_at: receivedAt,
+          index,
+        }),
+      );
     } else {
       for (const k of Object.keys(r as object)) keys.add(k);
       good.push(JSON.stringify(r));
@@ -45,12 +53,18 @@ export function prepareBatch(spec: StreamSpec, records: readonly unknown[], rece
  */
 export function parseBatchBody(bytes: Uint8Array, gzip: boolean, spec: StreamSpec): unknown[] {
   let body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (body.length === 0) throw new TerminalError('bad_request', 'the request body is empty', { subject: spec.name, hint: 'send a JSON array or NDJSON' });
+  if (body.length === 0)
+    throw new TerminalError('bad_request', 'the request body is empty', {
+      subject: spec.name,
+      hint: 'send a JSON array or NDJSON',
+    });
   if (gzip) {
     try {
       body = gunzipSync(body);
     } catch (err) {
-      throw new TerminalError('bad_request', `the body is not valid gzip: ${(err as Error).message}`, { subject: spec.name });
+      throw new TerminalError('bad_request', `the body is not valid gzip: ${(err as Error).message}`, {
+        subject: spec.name,
+      });
     }
   }
   const text = body.toString('utf8').replace(/^\uFEFF/, '');
@@ -59,16 +73,22 @@ export function parseBatchBody(bytes: Uint8Array, gzip: boolean, spec: StreamSpe
     try {
       return JSON.parse(text) as unknown[];
     } catch (err) {
-      throw new TerminalError('bad_request', `the body is not a valid JSON array: ${(err as Error).message}`, { subject: spec.name, hint: 'send a JSON array, or one JSON object per line' });
+      throw new TerminalError('bad_request', `the body is not a valid JSON array: ${(err as Error).message}`, {
+        subject: spec.name,
+        hint: 'send a JSON array, or one JSON object per line',
+      });
     }
   }
-  return text.split('\n').filter((l) => l.trim() !== '').map((l) => {
-    try {
-      return JSON.parse(l) as unknown;
-    } catch {
-      return l;
-    }
-  });
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      try {
+        return JSON.parse(l) as unknown;
+      } catch {
+        return l;
+      }
+    });
 }
 
 /**
@@ -82,19 +102,27 @@ export function parseMessage(data: Uint8Array): unknown[] {
     const v = JSON.parse(text) as unknown;
     return Array.isArray(v) ? v : [v];
   } catch {
-    return text.split('\n').filter((l) => l.trim()).map((l) => {
-      try {
-        return JSON.parse(l) as unknown;
-      } catch {
-        return l;
-      }
-    });
+    return text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        try {
+          return JSON.parse(l) as unknown;
+        } catch {
+          return l;
+        }
+      });
   }
 }
 
 function check(spec: StreamSpec, r: unknown): Omit<RecordRejection, 'index'> | undefined {
-  if (typeof r !== 'object' || r === null || Array.isArray(r)) return { reason: 'malformed_row', detail: `a JSON ${Array.isArray(r) ? 'array' : r === null ? 'null' : typeof r}, not an object` };
+  if (typeof r !== 'object' || r === null || Array.isArray(r))
+    return {
+      reason: 'malformed_row',
+      detail: `a JSON ${Array.isArray(r) ? 'array' : r === null ? 'null' : typeof r}, not an object`,
+    };
   const key = (r as Record<string, unknown>)[spec.key];
-  if (key === undefined || key === null || String(key).trim() === '') return { reason: 'missing_key', detail: `${spec.key} is empty` };
+  if (key === undefined || key === null || String(key).trim() === '')
+    return { reason: 'missing_key', detail: `${spec.key} is empty` };
   return undefined;
 }

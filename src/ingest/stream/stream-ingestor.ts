@@ -50,9 +50,18 @@ export class StreamIngestor {
   private prunedAt = 0;
   private stopped = false;
 
-  constructor(private readonly db: DuckSession, private readonly state: StateDb, private readonly layout: LakeLayout, private readonly opts: StreamIngestOptions, private readonly batchId: () => string) {
+  constructor(
+    private readonly db: DuckSession,
+    private readonly state: StateDb,
+    private readonly layout: LakeLayout,
+    private readonly opts: StreamIngestOptions,
+    private readonly batchId: () => string,
+  ) {
     for (const s of Object.values(STREAMS)) {
-      this.logs.set(s.name, new StreamLog(join(layout.home, 'stream', s.name), (timing) => this.opts.onGroupWritten?.(s.name, timing)));
+      this.logs.set(
+        s.name,
+        new StreamLog(join(layout.home, 'stream', s.name), (timing) => this.opts.onGroupWritten?.(s.name, timing)),
+      );
       this.rejects.set(s.name, new StreamLog(join(layout.home, 'stream', `${s.name}-rejects`)));
     }
   }
@@ -80,15 +89,26 @@ export class StreamIngestor {
   }
 
   /** Checks and durably buffers a batch; one verdict per record, none lost. */
-  async accept(stream: StreamSpec['name'], records: readonly unknown[], receivedAt = new Date().toISOString()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
+  async accept(
+    stream: StreamSpec['name'],
+    records: readonly unknown[],
+    receivedAt = new Date().toISOString(),
+  ): Promise<{ accepted: number; rejected: RecordRejection[] }> {
     const started = performance.now();
     return this.acceptPrepared(stream, prepareBatch(STREAMS[stream], records, receivedAt), started);
   }
 
   /** Durably buffers a batch already checked (`prepareBatch`, perhaps on another thread). */
-  async acceptPrepared(stream: StreamSpec['name'], batch: PreparedBatch, started = performance.now()): Promise<{ accepted: number; rejected: RecordRejection[] }> {
+  async acceptPrepared(
+    stream: StreamSpec['name'],
+    batch: PreparedBatch,
+    started = performance.now(),
+  ): Promise<{ accepted: number; rejected: RecordRejection[] }> {
     const { good, bad, rejected } = batch;
-    await Promise.all([good.length ? this.logs.get(stream)!.append(good, batch.keys) : undefined, bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined]);
+    await Promise.all([
+      good.length ? this.logs.get(stream)!.append(good, batch.keys) : undefined,
+      bad.length ? this.rejects.get(stream)!.append(bad, REJECT_KEYS) : undefined,
+    ]);
     if (this.logs.get(stream)!.openBytes >= this.opts.flushBytes) this.kick();
     this.opts.onAccepted?.(stream, good.length, rejected.length, performance.now() - started);
     return { accepted: good.length, rejected };
@@ -138,7 +158,9 @@ export class StreamIngestor {
       for (const segment of await log.sealed()) {
         try {
           const { size } = await stat(segment);
-          out.push(await deliverSegment(this.db, this.state, this.layout, spec, segment, this.batchId(), log.shapeOf(segment)));
+          out.push(
+            await deliverSegment(this.db, this.state, this.layout, spec, segment, this.batchId(), log.shapeOf(segment)),
+          );
           await log.remove(segment, size);
         } catch (err) {
           // Kept for the next flush: nothing acknowledged is dropped.
@@ -162,14 +184,19 @@ export class StreamIngestor {
     const log = this.rejects.get(spec.name)!;
     await log.seal();
     for (const segment of await log.sealed()) {
-      const name = segment.split('/').pop()!.replace(/\.ndjson$/, '');
+      const name = segment
+        .split('/')
+        .pop()!
+        .replace(/\.ndjson$/, '');
       const target = join(this.layout.lake, 'quarantine', 'rows', 'stream', `${spec.name}-${name}.parquet`);
-      await writeAtomically(target, (tmp) => this.db.run(
-        `COPY (SELECT ${literal(spec.entity)} AS entity, reason, detail, raw, ${literal(`stream/${spec.name}`)} AS _source_file, "index"::BIGINT AS _line,
+      await writeAtomically(target, (tmp) =>
+        this.db.run(
+          `COPY (SELECT ${literal(spec.entity)} AS entity, reason, detail, raw, ${literal(`stream/${spec.name}`)} AS _source_file, "index"::BIGINT AS _line,
                       received_at::TIMESTAMP AS _ingested_at
                FROM read_json(${literal(segment)}, format = 'newline_delimited', columns = {reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR', received_at: 'VARCHAR', "index": 'BIGINT'}, ignore_errors = true))
          TO ${literal(tmp)} (FORMAT parquet)`,
-      ));
+        ),
+      );
       await log.remove(segment, 0);
     }
   }

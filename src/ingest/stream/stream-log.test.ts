@@ -20,9 +20,15 @@ test('appends racing with seals all land on disk, each line in exactly one seale
     if (i % 5 === 0) await new Promise((r) => setImmediate(r));
   }
   const results = await Promise.allSettled([...appends, ...seals]);
-  assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+  assert.deepEqual(
+    results.filter((r) => r.status === 'rejected'),
+    [],
+  );
   await log.seal();
-  const lines = (await Promise.all((await log.sealed()).map((s) => readFile(s, 'utf8')))).join('').split('\n').filter(Boolean);
+  const lines = (await Promise.all((await log.sealed()).map((s) => readFile(s, 'utf8'))))
+    .join('')
+    .split('\n')
+    .filter(Boolean);
   assert.equal(lines.length, 400);
   assert.equal(new Set(lines).size, 400);
   assert.ok((await log.sealed()).length > 1, 'the seals cut several segments');
@@ -47,7 +53,10 @@ test('each group write reports how long its oldest append queued, its write and 
   assert.equal(groups.length, 3, 'the two appends behind the running group share one write');
   const queued = groups[2]!;
   assert.ok(queued.queued > 0, 'the group behind a running one waited for it');
-  assert.ok(queued.queued + queued.write + queued.sync <= waited + 1e-3, 'its queue wait, write and fsync fit in the time its appends took');
+  assert.ok(
+    queued.queued + queued.write + queued.sync <= waited + 1e-3,
+    'its queue wait, write and fsync fit in the time its appends took',
+  );
   for (const g of groups) for (const v of [g.queued, g.write, g.sync]) assert.ok(v >= 0);
   await log.close();
 });

@@ -78,7 +78,10 @@ export class StreamLog {
   pendingBytes = 0;
 
   /** `onGroup`: each group write's timing (what every acknowledgement in it waited for). */
-  constructor(readonly dir: string, private readonly onGroup?: (timing: GroupTiming) => void) {}
+  constructor(
+    readonly dir: string,
+    private readonly onGroup?: (timing: GroupTiming) => void,
+  ) {}
 
   /** Seals what a previous process left open and counts what waits for delivery. */
   async open(): Promise<void> {
@@ -132,7 +135,10 @@ export class StreamLog {
 
   /** Sealed segments, oldest first. */
   async sealed(): Promise<string[]> {
-    return (await readdir(this.dir).catch(() => [] as string[])).filter((n) => n.endsWith('.ndjson')).sort().map((n) => join(this.dir, n));
+    return (await readdir(this.dir).catch(() => [] as string[]))
+      .filter((n) => n.endsWith('.ndjson'))
+      .sort()
+      .map((n) => join(this.dir, n));
   }
 
   /** The shape of a sealed segment this process wrote whole; undefined for any other. */
@@ -175,7 +181,10 @@ export class StreamLog {
       try {
         if (!this.fh) {
           // Names sort in creation order: time, then a counter within the millisecond.
-          this.current = join(this.dir, `seg-${Date.now().toString().padStart(14, '0')}-${String(++this.counter).padStart(6, '0')}.ndjson.open`);
+          this.current = join(
+            this.dir,
+            `seg-${Date.now().toString().padStart(14, '0')}-${String(++this.counter).padStart(6, '0')}.ndjson.open`,
+          );
           this.fh = await open(this.current, 'a');
           this.written = new Written();
         }
@@ -184,9 +193,16 @@ export class StreamLog {
         await this.fh.write(data);
         const syncing = performance.now();
         await this.fh.datasync();
-        this.onGroup?.({ queued: (writing - batch[0]!.at) / 1000, write: (syncing - writing) / 1000, sync: (performance.now() - syncing) / 1000 });
+        this.onGroup?.({
+          queued: (writing - batch[0]!.at) / 1000,
+          write: (syncing - writing) / 1000,
+          sync: (performance.now() - syncing) / 1000,
+        });
         this.currentBytes += data.length;
-        this.written?.add(data, batch.map((b) => b.keys));
+        this.written?.add(
+          data,
+          batch.map((b) => b.keys),
+        );
         for (const b of batch) b.done();
       } catch (err) {
         // The file may now hold part of the batch: its lines are no longer known.

@@ -30,6 +30,18 @@ export function streamLedgerPath(spec: StreamSpec, segmentName: string): string 
 export const IS_STREAM_DELIVERY = "path LIKE 'stream/%/seg-%.ndjson'";
 
 export const STREAMS: Record<StreamSpec['name'], StreamSpec> = {
-  events: { name: 'events', entity: 'events', key: 'event_id', identitySql: "trim(json_extract_string(line, '$.event_id'))", partition: { field: 'event_ts', name: 'event_date' } },
-  orders: { name: 'orders', entity: 'orders', key: 'order_id', identitySql: 'md5(json(line)::VARCHAR)', partition: { field: 'order_ts', name: 'order_date' } },
+  events: {
+    name: 'events',
+    entity: 'events',
+    key: 'event_id',
+    identitySql: "trim(json_extract_string(line, '$.event_id'))",
+    partition: { field: 'event_ts', name: 'event_date' },
+  },
+  orders: {
+    name: 'orders',
+    entity: 'orders',
+    key: 'order_id',
+    identitySql: 'md5(json(line)::VARCHAR)',
+    partition: { field: 'order_ts', name: 'order_date' },
+  },
 };

@@ -17,16 +17,35 @@ export class IngestQueue implements TaskRunner {
    * Submits the tasks and calls `onSettled` as each one completes or fails for good (in
    * any order). Fails with `no_workers` when no worker has taken any task for `idleMs`.
    */
-  async run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>, opts: TaskRunOptions = {}): Promise<void> {
+  async run(
+    tasks: readonly IngestTask[],
+    onSettled: (s: TaskSettled) => Promise<void>,
+    opts: TaskRunOptions = {},
+  ): Promise<void> {
     const idleMs = opts.idleMs ?? 60_000;
-    await this.jobs.run<IngestTask, IngestTaskResult>(QUEUE, tasks, (s) => onSettled(s.ok
-      ? { task: s.data, ok: true, result: s.output, attempts: s.attempts }
-      : { task: s.data, ok: false, error: s.error, code: 'worker_failed', attempts: s.attempts }), {
-      ms: idleMs,
-      error: (waiting) => new TransientError('no_workers', `no worker took an ingest task for ${Math.round(idleMs / 1000)} s (${waiting} waiting)`, {
-        subject: 'ingest', hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the landing folder and the home, or set workers.enabled: false',
-      }),
-    }, opts.signal);
+    await this.jobs.run<IngestTask, IngestTaskResult>(
+      QUEUE,
+      tasks,
+      (s) =>
+        onSettled(
+          s.ok
+            ? { task: s.data, ok: true, result: s.output, attempts: s.attempts }
+            : { task: s.data, ok: false, error: s.error, code: 'worker_failed', attempts: s.attempts },
+        ),
+      {
+        ms: idleMs,
+        error: (waiting) =>
+          new TransientError(
+            'no_workers',
+            `no worker took an ingest task for ${Math.round(idleMs / 1000)} s (${waiting} waiting)`,
+            {
+              subject: 'ingest',
+              hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the landing folder and the home, or set workers.enabled: false',
+            },
+          ),
+      },
+      opts.signal,
+    );
   }
 
   /** The worker's side: take tasks one at a time per slot and run them, until the queue is closed. */

@@ -30,10 +30,20 @@ export interface IngestTaskResult {
  * file is named by sequence and hash and written aside then renamed, so a task retried
  * after its worker died writes the same file again, never a second one.
  */
-export async function runIngestTask(task: IngestTask, db: DuckSession, scratchDir = join(tmpdir(), `shoplake-worker-${process.pid}`)): Promise<IngestTaskResult> {
+export async function runIngestTask(
+  task: IngestTask,
+  db: DuckSession,
+  scratchDir = join(tmpdir(), `shoplake-worker-${process.pid}`),
+): Promise<IngestTaskResult> {
   const bytes = await readLandingFile(task.file.abs, scratchDir);
   try {
-    const outcome = await ingestFile({ db, layout: new LakeLayout(task.home), batchId: task.batchId, ingestedAt: task.ingestedAt}, task.file, bytes, task.entity, task.seq);
+    const outcome = await ingestFile(
+      { db, layout: new LakeLayout(task.home), batchId: task.batchId, ingestedAt: task.ingestedAt },
+      task.file,
+      bytes,
+      task.entity,
+      task.seq,
+    );
     return { hash: bytes.hash, outcome };
   } finally {
     await bytes.dispose();

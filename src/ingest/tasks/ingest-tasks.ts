@@ -18,13 +18,29 @@ import type { IngestTask } from './ingest-task.ts';
  * out to repeat content already recorded is removed again.
  */
 export async function ingestTasks(opts: {
-  runner: TaskRunner; state: StateDb; ledger: FileLedger; dlq: DeadLetterQueue; home: string; batchId: string; progress?: ProgressSink | undefined;
-  files: readonly LandingFile[]; hadLetter: (rel: string) => boolean; idleMs?: number | undefined; signal?: AbortSignal | undefined;
+  runner: TaskRunner;
+  state: StateDb;
+  ledger: FileLedger;
+  dlq: DeadLetterQueue;
+  home: string;
+  batchId: string;
+  progress?: ProgressSink | undefined;
+  files: readonly LandingFile[];
+  hadLetter: (rel: string) => boolean;
+  idleMs?: number | undefined;
+  signal?: AbortSignal | undefined;
 }): Promise<FileResult[]> {
   const { ledger, state, batchId } = opts;
   const ingestedAt = new Date().toISOString();
   const first = ledger.firstFreeSeq;
-  const tasks: IngestTask[] = opts.files.map((file, i) => ({ home: opts.home, file, entity: entityOfPath(file.rel), seq: first + i, batchId, ingestedAt }));
+  const tasks: IngestTask[] = opts.files.map((file, i) => ({
+    home: opts.home,
+    file,
+    entity: entityOfPath(file.rel),
+    seq: first + i,
+    batchId,
+    ingestedAt,
+  }));
   const settled = new Map<number, TaskSettled>();
   const results: FileResult[] = [];
   const started = Date.now();
@@ -55,21 +71,34 @@ export async function ingestTasks(opts: {
     if (opts.hadLetter(file.rel)) await opts.dlq.resolve(file.rel, batchId);
   };
 
-  await opts.runner.run(tasks, async (s) => {
-    settled.set(s.task.seq, s);
-    // Progress counts files as they finish: a runner may take them in any order, while
-    // they are recorded in ledger order below.
-    bytes += s.task.file.size;
-    if (s.ok) rows += s.result.outcome.rowsOk;
-    opts.progress?.({ stage: 'ingest', done: settled.size, total: tasks.length, unit: 'files', rows, bytes, totalBytes, elapsedMs: Date.now() - started, item: s.task.file.rel });
-    for (let t = tasks[next]; t && settled.has(t.seq); t = tasks[next]) {
-      await record(settled.get(t.seq)!);
-      next++;
-    }
-  }, { idleMs: opts.idleMs, signal: opts.signal });
+  await opts.runner.run(
+    tasks,
+    async (s) => {
+      settled.set(s.task.seq, s);
+      // Progress counts files as they finish: a runner may take them in any order, while
+      // they are recorded in ledger order below.
+      bytes += s.task.file.size;
+      if (s.ok) rows += s.result.outcome.rowsOk;
+      opts.progress?.({
+        stage: 'ingest',
+        done: settled.size,
+        total: tasks.length,
+        unit: 'files',
+        rows,
+        bytes,
+        totalBytes,
+        elapsedMs: Date.now() - started,
+        item: s.task.file.rel,
+      });
+      for (let t = tasks[next]; t && settled.has(t.seq); t = tasks[next]) {
+        await record(settled.get(t.seq)!);
+        next++;
+      }
+    },
+    { idleMs: opts.idleMs, signal: opts.signal },
+  );
   return results;
 }
-
 
 async function discardOutputs(o: FileOutcome): Promise<void> {
   for (const p of [o.bronzePath, o.rejectsPath]) if (p && !p.includes('*')) await rm(p, { force: true });

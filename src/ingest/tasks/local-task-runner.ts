@@ -12,9 +12,21 @@ import type { TaskRunner, TaskRunOptions, TaskSettled } from './task-runner.ts';
  * work). A failing task is tried again after `retryDelay`; reports are delivered one at a time.
  */
 export class LocalTaskRunner implements TaskRunner {
-  constructor(private readonly opts: { db: DuckSession; concurrency: number; attempts: number; retryDelay: (attempt: number) => number; scratchDir: string }) {}
+  constructor(
+    private readonly opts: {
+      db: DuckSession;
+      concurrency: number;
+      attempts: number;
+      retryDelay: (attempt: number) => number;
+      scratchDir: string;
+    },
+  ) {}
 
-  async run(tasks: readonly IngestTask[], onSettled: (s: TaskSettled) => Promise<void>, opts: TaskRunOptions = {}): Promise<void> {
+  async run(
+    tasks: readonly IngestTask[],
+    onSettled: (s: TaskSettled) => Promise<void>,
+    opts: TaskRunOptions = {},
+  ): Promise<void> {
     const { signal } = opts;
     const queue = [...tasks].sort((a, b) => workOf(b) - workOf(a));
     let next = 0;
@@ -35,7 +47,9 @@ export class LocalTaskRunner implements TaskRunner {
       }
     };
     // Every slot ends before this returns or throws: none goes on writing after an abort.
-    const slots = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(this.opts.concurrency, tasks.length)) }, slot));
+    const slots = await Promise.allSettled(
+      Array.from({ length: Math.max(1, Math.min(this.opts.concurrency, tasks.length)) }, slot),
+    );
     await reports;
     signal?.throwIfAborted();
     for (const s of slots) if (s.status === 'rejected') throw s.reason;
@@ -51,7 +65,8 @@ export class LocalTaskRunner implements TaskRunner {
         // Not the file's fault (bad data is quarantined, not thrown): the disk, the mount,
         // the engine. Tried again; after the last attempt, reported with its error.
         if (attempt >= this.opts.attempts) {
-          const code = err instanceof ShoplakeError ? err.code : ((err as NodeJS.ErrnoException).code ?? 'ingest_error');
+          const code =
+            err instanceof ShoplakeError ? err.code : ((err as NodeJS.ErrnoException).code ?? 'ingest_error');
           return { task, ok: false, error: errorMessage(err), code, attempts: attempt };
         }
         await new Promise((r) => setTimeout(r, this.opts.retryDelay(attempt)));

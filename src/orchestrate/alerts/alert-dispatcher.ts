@@ -22,7 +22,13 @@ export class AlertDispatcher {
   private readonly sinks: Sink[];
   private readonly pending = new Set<Promise<void>>();
 
-  constructor(private readonly config: ShoplakeConfig['alerts'], private readonly opts: { onError?: (sink: string, err: unknown) => void; delayMs?: (attempt: number) => number } = {}) {
+  constructor(
+    private readonly config: ShoplakeConfig['alerts'],
+    private readonly opts: {
+      onError?: (sink: string, err: unknown) => void;
+      delayMs?: (attempt: number) => number;
+    } = {},
+  ) {
     this.sinks = [
       ...config.webhooks.map((w) => new WebhookSink(w.url, w.headers)),
       ...(config.email ? [new EmailSink(config.email)] : []),
@@ -35,12 +41,15 @@ export class AlertDispatcher {
     const url = this.config.baseUrl;
     orchestrator.on('run', (run, previous) => {
       if (run.state === 'failed' && on.has('failure')) this.dispatch(runFailedAlert(run, url));
-      if (run.state === 'success' && previous?.state === 'failed' && on.has('recovery')) this.dispatch(recoveryAlert(run, previous, url));
+      if (run.state === 'success' && previous?.state === 'failed' && on.has('recovery'))
+        this.dispatch(recoveryAlert(run, previous, url));
     });
     orchestrator.on('task', (task) => {
       // A terminal error (bad data, a failed test) is not retried, so nothing was exhausted.
       if (task.state !== 'failed' || task.error?.kind === 'terminal' || !on.has('retry_exhausted')) return;
-      void orchestrator.store.getRun(task.runId).then((run) => run && this.dispatch(retryExhaustedAlert(run, task, url)));
+      void orchestrator.store
+        .getRun(task.runId)
+        .then((run) => run && this.dispatch(retryExhaustedAlert(run, task, url)));
     });
     orchestrator.on('sla_missed', (run, slaMs) => {
       if (on.has('sla_missed')) this.dispatch(slaMissedAlert(run, slaMs, url));
@@ -66,7 +75,9 @@ export class AlertDispatcher {
         return await sink.send(alert);
       } catch (err) {
         if (attempt >= DELIVERY.maxAttempts) return this.opts.onError?.(sink.name, err);
-        await new Promise((r) => setTimeout(r, this.opts.delayMs?.(attempt) ?? retryDelay(DELIVERY, attempt, Math.random())));
+        await new Promise((r) =>
+          setTimeout(r, this.opts.delayMs?.(attempt) ?? retryDelay(DELIVERY, attempt, Math.random())),
+        );
       }
     }
   }

@@ -16,34 +16,58 @@ export interface Alert {
   link?: string | undefined;
 }
 
-const ICON: Record<AlertEvent, string> = { failure: ':red_circle:', retry_exhausted: ':warning:', sla_missed: ':hourglass:', recovery: ':large_green_circle:' };
+const ICON: Record<AlertEvent, string> = {
+  failure: ':red_circle:',
+  retry_exhausted: ':warning:',
+  sla_missed: ':hourglass:',
+  recovery: ':large_green_circle:',
+};
 
 export function runFailedAlert(run: DagRunRecord, baseUrl?: string): Alert {
   const e = run.error;
-  return base('failure', run, `shoplake: ${run.dag} run for ${run.logicalDate} FAILED`, [
-    e ? `error [${e.code}]${e.subject ? ` in ${e.subject}` : ''}: ${e.message}` : 'no error recorded',
-    `see \`shoplake runs show ${run.runId}\``,
-  ], baseUrl);
+  return base(
+    'failure',
+    run,
+    `shoplake: ${run.dag} run for ${run.logicalDate} FAILED`,
+    [
+      e ? `error [${e.code}]${e.subject ? ` in ${e.subject}` : ''}: ${e.message}` : 'no error recorded',
+      `see \`shoplake runs show ${run.runId}\``,
+    ],
+    baseUrl,
+  );
 }
 
 export function retryExhaustedAlert(run: DagRunRecord, task: TaskInstanceRecord, baseUrl?: string): Alert {
   const e = task.error;
-  return base('retry_exhausted', run, `shoplake: task ${task.task} of ${run.dag} gave up after ${task.attempt} attempt${task.attempt === 1 ? '' : 's'}`, [
-    e ? `last error [${e.code}]: ${e.message}` : 'no error recorded',
-    ...(e?.hint ? [`hint: ${e.hint}`] : []),
-  ], baseUrl);
+  return base(
+    'retry_exhausted',
+    run,
+    `shoplake: task ${task.task} of ${run.dag} gave up after ${task.attempt} attempt${task.attempt === 1 ? '' : 's'}`,
+    [e ? `last error [${e.code}]: ${e.message}` : 'no error recorded', ...(e?.hint ? [`hint: ${e.hint}`] : [])],
+    baseUrl,
+  );
 }
 
 export function slaMissedAlert(run: DagRunRecord, slaMs: number, baseUrl?: string): Alert {
-  return base('sla_missed', run, `shoplake: ${run.dag} run for ${run.logicalDate} missed its SLA`, [
-    `not finished ${Math.round(slaMs / 60_000)} min after it was queued (${run.queuedAt})`,
-  ], baseUrl);
+  return base(
+    'sla_missed',
+    run,
+    `shoplake: ${run.dag} run for ${run.logicalDate} missed its SLA`,
+    [`not finished ${Math.round(slaMs / 60_000)} min after it was queued (${run.queuedAt})`],
+    baseUrl,
+  );
 }
 
 export function recoveryAlert(run: DagRunRecord, previous: DagRunRecord, baseUrl?: string): Alert {
-  return base('recovery', run, `shoplake: ${run.dag} recovered: run for ${run.logicalDate} succeeded`, [
-    `the previous run ${previous.runId} (${previous.logicalDate}) had failed${previous.error ? `: [${previous.error.code}] ${previous.error.message}` : ''}`,
-  ], baseUrl);
+  return base(
+    'recovery',
+    run,
+    `shoplake: ${run.dag} recovered: run for ${run.logicalDate} succeeded`,
+    [
+      `the previous run ${previous.runId} (${previous.logicalDate}) had failed${previous.error ? `: [${previous.error.code}] ${previous.error.message}` : ''}`,
+    ],
+    baseUrl,
+  );
 }
 
 /** Slack's incoming-webhook payload: `text` for notifications, blocks for the message. */
@@ -61,5 +85,14 @@ export function slackPayload(a: Alert): Record<string, unknown> {
 }
 
 function base(event: AlertEvent, run: DagRunRecord, title: string, lines: string[], baseUrl?: string): Alert {
-  return { event, dag: run.dag, runId: run.runId, logicalDate: run.logicalDate, title, lines, at: new Date().toISOString(), ...(baseUrl ? { link: `${baseUrl.replace(/\/$/, '')}/runs/${run.runId}` } : {}) };
+  return {
+    event,
+    dag: run.dag,
+    runId: run.runId,
+    logicalDate: run.logicalDate,
+    title,
+    lines,
+    at: new Date().toISOString(),
+    ...(baseUrl ? { link: `${baseUrl.replace(/\/$/, '')}/runs/${run.runId}` } : {}),
+  };
 }

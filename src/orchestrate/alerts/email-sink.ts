@@ -19,15 +19,24 @@ export class EmailSink {
   constructor(private readonly settings: EmailSettings) {
     this.name = `smtp ${settings.host}:${settings.port}`;
     this.transport = nodemailer.createTransport({
-      host: settings.host, port: settings.port, secure: settings.secure,
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
       ...(settings.user ? { auth: { user: settings.user, pass: settings.password ?? '' } } : {}),
     });
   }
 
   async send(alert: Alert): Promise<void> {
     await this.transport.sendMail({
-      from: this.settings.from, to: this.settings.to, subject: alert.title,
-      text: [...alert.lines, '', `DAG ${alert.dag}, logical date ${alert.logicalDate}, run ${alert.runId}, at ${alert.at}`, ...(alert.link ? [alert.link] : [])].join('\n'),
+      from: this.settings.from,
+      to: this.settings.to,
+      subject: alert.title,
+      text: [
+        ...alert.lines,
+        '',
+        `DAG ${alert.dag}, logical date ${alert.logicalDate}, run ${alert.runId}, at ${alert.at}`,
+        ...(alert.link ? [alert.link] : []),
+      ].join('\n'),
     });
   }
 

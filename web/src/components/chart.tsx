@@ -2,7 +2,15 @@ import { useEffect, useRef } from 'react';
 import * as echarts from 'echarts';
 
 /** An ECharts chart that follows its container's size (laptop or phone). */
-export function Chart({ option, height = 280, label }: { option: echarts.EChartsOption; height?: number; label: string }) {
+export function Chart({
+  option,
+  height = 280,
+  label,
+}: {
+  option: echarts.EChartsOption;
+  height?: number;
+  label: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {

@@ -3,12 +3,27 @@ import type { ReactNode } from 'react';
 export type Quality = 'pass' | 'warn' | 'fail' | 'unknown';
 
 /** A chart's frame: its title, when its data was published and the quality of its sources. */
-export function Panel({ title, asOf, sources, quality, children, wide, note }: {
-  title: string; asOf: string | null; sources: string[]; quality: Record<string, Quality>; children: ReactNode; wide?: boolean;
+export function Panel({
+  title,
+  asOf,
+  sources,
+  quality,
+  children,
+  wide,
+  note,
+}: {
+  title: string;
+  asOf: string | null;
+  sources: string[];
+  quality: Record<string, Quality>;
+  children: ReactNode;
+  wide?: boolean;
   /** Said before the date, e.g. that live stream events are laid over the published data. */
   note?: string;
 }) {
-  const worst = sources.map((s) => quality[s] ?? 'unknown').reduce<Quality>((w, q) => (rank(q) > rank(w) ? q : w), 'pass');
+  const worst = sources
+    .map((s) => quality[s] ?? 'unknown')
+    .reduce<Quality>((w, q) => (rank(q) > rank(w) ? q : w), 'pass');
   return (
     <section className={`card panel${wide ? ' wide' : ''}`} aria-label={title}>
       <header>
@@ -18,7 +33,10 @@ export function Panel({ title, asOf, sources, quality, children, wide, note }: {
         </span>
       </header>
       {children}
-      <footer>{note ? <span className="live-note">{note} · </span> : null}data as of {asOf ? new Date(asOf.replace(' ', 'T') + 'Z').toLocaleString() : 'never'} · from {sources.join(', ')}</footer>
+      <footer>
+        {note ? <span className="live-note">{note} · </span> : null}data as of{' '}
+        {asOf ? new Date(asOf.replace(' ', 'T') + 'Z').toLocaleString() : 'never'} · from {sources.join(', ')}
+      </footer>
     </section>
   );
 }

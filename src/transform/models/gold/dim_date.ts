@@ -14,5 +14,8 @@ export default defineModel({
     is_weekend: 'Saturday or Sunday',
     week_of_year: 'ISO week number',
   },
-  tests: [{ kind: 'unique', columns: ['date_key'] }, { kind: 'not_null', column: 'date_key' }],
+  tests: [
+    { kind: 'unique', columns: ['date_key'] },
+    { kind: 'not_null', column: 'date_key' },
+  ],
 });

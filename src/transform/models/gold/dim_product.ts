@@ -9,5 +9,8 @@ export default defineModel({
   grain: 'one row per product (plus -1, the unknown member)',
   key: ['product_key'],
   columns: { product_key: 'surrogate key derived from product_id (the same in every build); -1 is the unknown member' },
-  tests: [{ kind: 'unique', columns: ['product_key'] }, { kind: 'unique', columns: ['product_id'] }],
+  tests: [
+    { kind: 'unique', columns: ['product_key'] },
+    { kind: 'unique', columns: ['product_id'] },
+  ],
 });

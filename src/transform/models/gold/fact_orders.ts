@@ -23,9 +23,28 @@ export default defineModel({
     { kind: 'relationship', column: 'store_key', to: 'dim_store', field: 'store_key' },
     { kind: 'relationship', column: 'date_key', to: 'dim_date', field: 'date_key' },
     { kind: 'accepted_values', column: 'status', values: [...ORDER_STATUSES], severity: 'warn' },
-    { kind: 'expression', name: 'net_is_gross_minus_discount', sql: 'SELECT * FROM fact_orders WHERE net_amount <> round(gross_amount - discount, 2)' },
-    { kind: 'expression', name: 'orphan_customer_lines', sql: 'SELECT * FROM fact_orders WHERE customer_key = -1', severity: 'warn' },
-    { kind: 'expression', name: 'orphan_product_lines', sql: 'SELECT * FROM fact_orders WHERE product_key = -1', severity: 'warn' },
-    { kind: 'expression', name: 'orphan_store_lines', sql: 'SELECT * FROM fact_orders WHERE store_key = -1', severity: 'warn' },
+    {
+      kind: 'expression',
+      name: 'net_is_gross_minus_discount',
+      sql: 'SELECT * FROM fact_orders WHERE net_amount <> round(gross_amount - discount, 2)',
+    },
+    {
+      kind: 'expression',
+      name: 'orphan_customer_lines',
+      sql: 'SELECT * FROM fact_orders WHERE customer_key = -1',
+      severity: 'warn',
+    },
+    {
+      kind: 'expression',
+      name: 'orphan_product_lines',
+      sql: 'SELECT * FROM fact_orders WHERE product_key = -1',
+      severity: 'warn',
+    },
+    {
+      kind: 'expression',
+      name: 'orphan_store_lines',
+      sql: 'SELECT * FROM fact_orders WHERE store_key = -1',
+      severity: 'warn',
+    },
   ],
 });

@@ -11,6 +11,10 @@ export default defineModel({
   grain: 'one row per revenue order line',
   key: ['order_id', 'line_number'],
   tests: [
-    { kind: 'expression', name: 'no_line_lost_in_joins', sql: `SELECT 1 WHERE (SELECT count(*) FROM int_revenue_lines) <> (SELECT count(*) FROM fact_orders WHERE status IN (${REVENUE_STATUSES.map(literal).join(', ')}))` },
+    {
+      kind: 'expression',
+      name: 'no_line_lost_in_joins',
+      sql: `SELECT 1 WHERE (SELECT count(*) FROM int_revenue_lines) <> (SELECT count(*) FROM fact_orders WHERE status IN (${REVENUE_STATUSES.map(literal).join(', ')}))`,
+    },
   ],
 });

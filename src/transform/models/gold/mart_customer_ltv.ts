@@ -8,5 +8,21 @@ export default defineModel({
   dependsOn: ['int_revenue_lines'],
   grain: 'one row per customer with a revenue order',
   key: ['customer_id'],
-  tests: [{ kind: 'unique', columns: ['customer_id'] }, { kind: 'accepted_values', column: 'rfm_segment', values: ['Champions', 'Loyal', 'New', 'Potential loyalist', 'At risk', 'Hibernating', 'Needs attention', 'Unknown'] }],
+  tests: [
+    { kind: 'unique', columns: ['customer_id'] },
+    {
+      kind: 'accepted_values',
+      column: 'rfm_segment',
+      values: [
+        'Champions',
+        'Loyal',
+        'New',
+        'Potential loyalist',
+        'At risk',
+        'Hibernating',
+        'Needs attention',
+        'Unknown',
+      ],
+    },
+  ],
 });

@@ -8,5 +8,12 @@ export default defineModel({
   dependsOn: ['fact_events'],
   grain: 'one row per funnel step',
   key: ['step'],
-  tests: [{ kind: 'unique', columns: ['step'] }, { kind: 'expression', name: 'pct_is_a_fraction', sql: 'SELECT * FROM mart_funnel WHERE pct_of_first NOT BETWEEN 0 AND 1' }],
+  tests: [
+    { kind: 'unique', columns: ['step'] },
+    {
+      kind: 'expression',
+      name: 'pct_is_a_fraction',
+      sql: 'SELECT * FROM mart_funnel WHERE pct_of_first NOT BETWEEN 0 AND 1',
+    },
+  ],
 });

@@ -9,5 +9,12 @@ export default defineModel({
   dependsOn: ['silver_events'],
   grain: 'one row per day with events',
   key: ['date'],
-  tests: [{ kind: 'unique', columns: ['date'] }, { kind: 'expression', name: 'conversion_rate_is_a_fraction', sql: 'SELECT * FROM mart_user_activity_daily WHERE conversion_rate NOT BETWEEN 0 AND 1' }],
+  tests: [
+    { kind: 'unique', columns: ['date'] },
+    {
+      kind: 'expression',
+      name: 'conversion_rate_is_a_fraction',
+      sql: 'SELECT * FROM mart_user_activity_daily WHERE conversion_rate NOT BETWEEN 0 AND 1',
+    },
+  ],
 });

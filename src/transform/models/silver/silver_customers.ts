@@ -7,5 +7,8 @@ export default defineModel({
   dependsOn: ['stg_customers', 'bronze_customers'],
   grain: 'one row per customer',
   key: ['customer_id'],
-  tests: [{ kind: 'unique', columns: ['customer_id'] }, { kind: 'not_null', column: 'customer_id' }],
+  tests: [
+    { kind: 'unique', columns: ['customer_id'] },
+    { kind: 'not_null', column: 'customer_id' },
+  ],
 });

@@ -9,6 +9,11 @@ export default defineModel({
   key: ['product_id'],
   tests: [
     { kind: 'unique', columns: ['product_id'] },
-    { kind: 'expression', name: 'price_not_negative', sql: 'SELECT * FROM silver_products WHERE unit_price < 0', severity: 'warn' },
+    {
+      kind: 'expression',
+      name: 'price_not_negative',
+      sql: 'SELECT * FROM silver_products WHERE unit_price < 0',
+      severity: 'warn',
+    },
   ],
 });
