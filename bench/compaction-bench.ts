@@ -13,7 +13,7 @@ import { formatTable } from '../src/cli/output.ts';
 import { DuckSession } from '../src/duck/index.ts';
 import { compactStreamBronze, openStreamDb, StreamIngestor } from '../src/ingest/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { openStateStore } from '../src/state/index.ts';
+import { openStateStore } from '../src/engines/duckdb/index.ts';
 import { createBronzeSources } from '../src/transform/index.ts';
 
 const { values } = parseArgs({

@@ -13,7 +13,7 @@ import { DuckSession, literal } from '../src/duck/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { discoverLanding, sniffFormat } from '../src/ingest/index.ts';
 import { SNIFF_BYTES } from '../src/ingest/sniff-format.ts';
-import { runPipeline } from '../src/orchestrate/index.ts';
+import { runPipeline } from '../src/home/index.ts';
 import { formatTable } from '../src/cli/output.ts';
 
 const { values } = parseArgs({

@@ -14,7 +14,8 @@ import { formatTable } from '../src/cli/output.ts';
 import { DuckSession, ident, literal } from '../src/duck/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { loadModels } from '../src/transform/index.ts';
-import { PostgresWarehouse, type PublishResult } from '../src/warehouse/index.ts';
+import { PostgresWarehouse } from '../src/engines/postgres/index.ts';
+import { type PublishResult } from '../src/warehouse/index.ts';
 import { postgresServerCpu } from './process-cpu.ts';
 
 const { values } = parseArgs({

@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { formatTable } from '../src/cli/output.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
-import { queueLocation, runPipeline } from '../src/orchestrate/index.ts';
+import { queueLocation, runPipeline } from '../src/home/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -3,9 +3,8 @@
  *
  *   import { defineDag, retryPolicy, DuckSession } from 'shoplake';
  */
-export { defineDag, retryPolicy, NO_RETRY } from './orchestrate/index.ts';
-export type { Dag, DagSpec, TaskSpec, TaskContext, RetryPolicy, DagRunRecord } from './orchestrate/index.ts';
-export type { DagFileContext } from './orchestrate/load-dag-files.ts';
+export { defineDag, retryPolicy, NO_RETRY } from './dag/index.ts';
+export type { Dag, DagSpec, TaskSpec, TaskContext, RetryPolicy, DagRunRecord, DagFileContext } from './dag/index.ts';
 export { DuckSession, ident, literal } from './duck/index.ts';
 export { writeAtomically, replaceDirectory } from './lake/index.ts';
 export { ShoplakeError, TerminalError, TransientError } from './errors/index.ts';

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { ConfigSchema } from '../src/config/index.ts';
 import { TransientError } from '../src/errors/index.ts';
-import { AlertDispatcher } from '../src/orchestrate/alerts/index.ts';
-import { defineDag, Orchestrator, retryPolicy } from '../src/orchestrate/index.ts';
+import { AlertDispatcher } from '../src/home/alerts/index.ts';
+import { defineDag, retryPolicy } from '../src/dag/index.ts';
+import { Orchestrator } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 interface Received {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { Orchestrator, runPipeline } from '../src/orchestrate/index.ts';
+import { Orchestrator, runPipeline } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';
 

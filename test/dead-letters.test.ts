@@ -4,7 +4,7 @@ import { copyFile, mkdir, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { DeadLetterQueue } from '../src/ingest/index.ts';
-import { Orchestrator, replayDeadLetters } from '../src/orchestrate/index.ts';
+import { Orchestrator, replayDeadLetters } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 test('a file that fails every attempt is dead-lettered, left alone, replayed after a fix, and ingested exactly once', async () => {

@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { runPipeline } from '../src/orchestrate/index.ts';
+import { runPipeline } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 async function bronzeFiles(home: string): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { queueLocation } from '../src/orchestrate/index.ts';
+import { queueLocation } from '../src/home/index.ts';
 import { JobNotifier, JobQueue } from '../src/state/index.ts';
 import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 

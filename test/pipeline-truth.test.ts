@@ -4,7 +4,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { runPipeline } from '../src/orchestrate/index.ts';
+import { runPipeline } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { readTruth, truthMismatches } from './helpers/truth-check.ts';
 import { warehouseDiff } from './helpers/warehouse-diff.ts';

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import pg from 'pg';
 import { DuckSession, literal } from '../src/duck/index.ts';
-import { PostgresLiveOverlay, type LiveManifest } from '../src/warehouse/index.ts';
-import { detachLiveOverlay, relayLiveOverlay } from '../src/warehouse/postgres-live-relay.ts';
+import { PostgresLiveOverlay } from '../src/engines/postgres/index.ts';
+import { type LiveManifest } from '../src/live/index.ts';
+import { detachLiveOverlay, relayLiveOverlay } from '../src/engines/postgres/postgres-live-relay.ts';
 import { POSTGRES_URL, postgresAvailable, tempGoldSchema } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import pg from 'pg';
 import { ident, literal } from '../src/duck/index.ts';
-import { PostgresWarehouse } from '../src/warehouse/index.ts';
+import { PostgresWarehouse } from '../src/engines/postgres/index.ts';
 import { postgresGoldDiff } from './helpers/postgres-gold-diff.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
 import { goldBuild } from './helpers/gold-build.ts';

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigSchema } from '../src/config/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
-import { runPipeline } from '../src/orchestrate/index.ts';
+import { runPipeline } from '../src/home/index.ts';
 import { startServer } from '../src/serve/index.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';

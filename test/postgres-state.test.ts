@@ -9,9 +9,13 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { DeadLetterQueue, openStreamDb, STREAMS } from '../src/ingest/index.ts';
 import { deliverSegment } from '../src/ingest/stream/deliver-segment.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { homeStatus, Orchestrator, replayDeadLetters, type RunSummary } from '../src/orchestrate/index.ts';
+import { homeStatus, Orchestrator, replayDeadLetters } from '../src/home/index.ts';
+import { type RunSummary } from '../src/home/run-pipeline.ts';
+import { RunSummaries } from '../src/pipeline/index.ts';
 import { qualityView } from '../src/quality/index.ts';
-import { openStateStore, PostgresStateDb, type StateDb } from '../src/state/index.ts';
+import { openStateStore } from '../src/engines/duckdb/index.ts';
+import { PostgresStateDb } from '../src/engines/postgres/index.ts';
+import { type StateDb } from '../src/state/index.ts';
 import { POSTGRES_URL, postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 import { until } from './helpers/until.ts';
@@ -21,7 +25,7 @@ import { warehouseDiff } from './helpers/warehouse-diff.ts';
 async function stateContents(state: StateDb, layout: LakeLayout): Promise<unknown> {
   const catalog = await catalogView(state);
   const status = await homeStatus(state, layout, 5);
-  const quality = await qualityView(state);
+  const quality = await qualityView(state, await new RunSummaries(state).lastSuccessfulRunId());
   return {
     ledger: await state.all(
       'SELECT seq, path, content_hash, size, entity, status, reason, detail, format, compression, delimiter, rows_ok, rows_rejected, bronze_path, rejects_path, schema_version FROM ingested_files ORDER BY seq',

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { DuckSession, literal } from '../src/duck/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { runPipeline } from '../src/orchestrate/index.ts';
+import { runPipeline } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 interface Landing {

@@ -6,7 +6,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { startMockApi } from '../src/generate/mock-retail-api.ts';
 import { RestSourceSchema } from '../src/ingest/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { Orchestrator } from '../src/orchestrate/index.ts';
+import { Orchestrator } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 const TOKEN = 'api-token-123';

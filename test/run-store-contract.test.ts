@@ -2,8 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { openStateStore } from '../src/state/index.ts';
-import { DuckdbRunStore, PostgresRunStore, type DagRunRecord, type RunStore } from '../src/orchestrate/index.ts';
+import { openStateStore } from '../src/engines/duckdb/index.ts';
+import { DuckdbRunStore } from '../src/engines/duckdb/index.ts';
+import { PostgresRunStore } from '../src/engines/postgres/index.ts';
+import { type DagRunRecord, type RunStore } from '../src/dag/index.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable } from './helpers/postgres.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defineDag, Orchestrator, Scheduler, type Dag } from '../src/orchestrate/index.ts';
+import { defineDag, type Dag } from '../src/dag/index.ts';
+import { Orchestrator, Scheduler } from '../src/home/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 /** Small DAGs beside `daily`: one on a schedule, one started when the first refreshes its dataset. */

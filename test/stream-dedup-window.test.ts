@@ -6,7 +6,7 @@ import { openStreamDb, STREAMS } from '../src/ingest/index.ts';
 import { deliverSegment, forgetStreamIds } from '../src/ingest/stream/deliver-segment.ts';
 import { IdentityFilter } from '../src/ingest/stream/identity-filter.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { openStateStore } from '../src/state/index.ts';
+import { openStateStore } from '../src/engines/duckdb/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 test('stream repeats are dropped within the dedup window; identities past it are forgotten, so the check stays bounded', async () => {

@@ -7,7 +7,7 @@ import { DuckSession, literal } from '../src/duck/index.ts';
 import { openStreamDb, STREAMS, StreamIngestor, type SegmentDelivery } from '../src/ingest/index.ts';
 import { deliverSegment } from '../src/ingest/stream/deliver-segment.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import { openStateStore } from '../src/state/index.ts';
+import { openStateStore } from '../src/engines/duckdb/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
 const ev = (id: string, extra: Record<string, unknown> = {}) => ({

@@ -8,7 +8,7 @@ import { ConfigSchema } from '../src/config/index.ts';
 import { DuckSession, literal } from '../src/duck/index.ts';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout } from '../src/lake/index.ts';
-import type { DagRunRecord } from '../src/orchestrate/index.ts';
+import type { DagRunRecord } from '../src/dag/index.ts';
 import { startServer } from '../src/serve/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 

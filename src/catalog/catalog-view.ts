@@ -1,4 +1,5 @@
 import type { StateDb } from '../state/index.ts';
+import { filesPerEntity } from '../ledger/index.ts';
 
 export interface CatalogView {
   entities: Array<{
@@ -33,15 +34,12 @@ export async function catalogView(state: StateDb, entity?: string): Promise<Cata
     'SELECT entity, version, kind, column_name, detail, file FROM drift_events WHERE $entity::VARCHAR IS NULL OR entity = $entity ORDER BY entity, version, kind, column_name',
     params,
   );
-  const files = await state.all<{ entity: string; files: number }>(
-    "SELECT entity, count(*)::INTEGER AS files FROM ingested_files WHERE status = 'ingested' AND ($entity::VARCHAR IS NULL OR entity = $entity) GROUP BY entity",
-    params,
-  );
+  const files = await filesPerEntity(state, entity);
   const entities = [...new Set(versions.map((v) => v.entity))].map((name) => {
     const vs = versions.filter((v) => v.entity === name);
     return {
       entity: name,
-      files: files.find((f) => f.entity === name)?.files ?? 0,
+      files: files.get(name) ?? 0,
       versions: vs.map((v) => ({
         version: Number(v.version),
         first_file: v.first_file,

@@ -90,3 +90,8 @@ export function diffSchemas(before: readonly CatalogColumn[], after: readonly Ca
   }
   return events;
 }
+
+/** Forgets every schema version and drift event (a full refresh registers them again from the files). */
+export async function forgetSchemas(state: StateDb): Promise<void> {
+  for (const table of ['schema_versions', 'drift_events']) await state.run(`DELETE FROM ${table}`);
+}

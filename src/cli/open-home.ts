@@ -2,9 +2,11 @@ import { access } from 'node:fs/promises';
 import { DuckSession } from '../duck/index.ts';
 import { TerminalError, TransientError, errorMessage } from '../errors/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { readHolder, runStoreOf, type RunStore } from '../orchestrate/index.ts';
+import { readHolder, runStoreOf } from '../home/index.ts';
+import { type RunStore } from '../dag/index.ts';
 import type { ShoplakeConfig } from '../config/index.ts';
-import { PostgresStateDb, type StateDb } from '../state/index.ts';
+import { PostgresStateDb } from '../engines/postgres/index.ts';
+import { type StateDb } from '../state/index.ts';
 
 /**
  * Opens a home's state or warehouse database for reading. A missing file means nothing

@@ -1,4 +1,4 @@
-import type { ProgressEvent, ProgressSink } from '../orchestrate/index.ts';
+import type { ProgressEvent, ProgressSink } from '../common/index.ts';
 import { humanMs, humanNumber } from './output.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { registerSchema } from '../catalog/index.ts';
 import type { StateDb } from '../state/index.ts';
-import type { FileOutcome } from './ingest-file.ts';
+import type { FileOutcome } from './file-outcome.ts';
 
 /**
  * The outcome with its schema registered in the state store's catalog. Ingesting a file

@@ -1,6 +1,6 @@
 import type { StateDb } from '../state/index.ts';
 import { TerminalError } from '../errors/index.ts';
-import type { LandingFile } from './ingest-file.ts';
+import type { LandingFile } from '../ledger/index.ts';
 
 export type DeadLetterStatus = 'dead' | 'replaying' | 'resolved';
 

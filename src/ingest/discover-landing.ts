@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { TerminalError } from '../errors/index.ts';
 import { join, relative, sep } from 'node:path';
-import type { LandingFile } from './ingest-file.ts';
+import type { LandingFile } from '../ledger/index.ts';
 
 /**
  * The files of a landing folder, sorted by path, symbolic links followed. Hidden (`.x`) and metadata (`_x`) names

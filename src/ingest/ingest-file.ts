@@ -23,6 +23,8 @@ import {
 import { sniffFormat } from './sniff-format.ts';
 import { writePartitionedBronze } from './write-partitioned-bronze.ts';
 import type { FileBytes } from './read-landing-file.ts';
+import type { FileOutcome } from './file-outcome.ts';
+import type { LandingFile } from '../ledger/index.ts';
 
 export interface IngestContext {
   db: DuckSession;
@@ -43,35 +45,6 @@ export interface IngestHints {
   knownKeys?: readonly string[];
   /** A temp table of `_line`s: only those lines are ingested, the rest left out as if absent. */
   onlyLines?: string;
-}
-
-export interface LandingFile {
-  /** Path relative to the landing folder, `/`-separated. */
-  rel: string;
-  abs: string;
-  size: number;
-  mtimeMs: number;
-}
-
-export interface FileOutcome {
-  file: LandingFile;
-  seq: number;
-  hash: string;
-  entity: EntityName | undefined;
-  status: 'ingested' | 'quarantined';
-  reason?: FileRejectReason;
-  detail?: string;
-  format?: string;
-  compression?: string;
-  delimiter?: string;
-  rowsOk: number;
-  rowsRejected: number;
-  bronzePath?: string;
-  rejectsPath?: string;
-  schemaVersion?: number;
-  drift: DriftEvent[];
-  /** The file's columns as discovered (source, canonical target, inferred type). */
-  columns?: CatalogColumn[];
 }
 
 /**

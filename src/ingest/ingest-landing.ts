@@ -1,25 +1,18 @@
 import type { DuckSession } from '../duck/index.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
-import { withLedgerLock } from './ledger-lock.ts';
+import { withLedgerLock } from '../ledger/ledger-lock.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { StateDb } from '../state/index.ts';
-import type { ProgressSink } from '../orchestrate/progress-event.ts';
+import type { ProgressSink } from '../common/progress-event.ts';
 import { discoverLanding } from './discover-landing.ts';
-import { FileLedger } from './file-ledger.ts';
-import type { FileOutcome, LandingFile } from './ingest-file.ts';
+import { FileLedger } from '../ledger/file-ledger.ts';
+import type { FileOutcome, FileResult } from './file-outcome.ts';
+import type { LandingFile } from '../ledger/index.ts';
 import { ingestTasks } from './tasks/ingest-tasks.ts';
 import { LocalTaskRunner } from './tasks/local-task-runner.ts';
 import type { IngestQueue } from './tasks/ingest-queue.ts';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-
-export type FileResult =
-  | FileOutcome
-  | { file: LandingFile; status: 'duplicate'; hash: string; detail: string }
-  /** Failed every attempt of this run: now in the dead-letter queue as `deadLetter`. */
-  | { file: LandingFile; status: 'failed'; error: string; attempts: number; deadLetter: string }
-  /** In the dead-letter queue from an earlier run and unchanged since: left alone until replayed. */
-  | { file: LandingFile; status: 'dead_lettered'; deadLetter: string };
 
 export interface IngestSummary {
   discovered: number;

@@ -1,5 +1,5 @@
 import { ident, literalList } from '../duck/index.ts';
-import type { DataTestSpec } from '../transform/model-declaration.ts';
+import type { DataTestSpec } from './data-test-spec.ts';
 
 /** A data test as a name and a query that counts failing rows (0 = pass). */
 export interface CompiledTest {

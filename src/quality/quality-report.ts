@@ -1,5 +1,6 @@
 import type { SqlSession } from '../duck/index.ts';
 import type { StateDb } from '../state/index.ts';
+import { ledgerTallies } from '../ledger/index.ts';
 
 /**
  * The data-quality report of a build: what was rejected and why, orphans, invalid emails
@@ -15,14 +16,9 @@ export interface QualityReport {
 
 export async function computeQualityReport(db: SqlSession, ledger: StateDb): Promise<QualityReport> {
   const n = async (sql: string, session: StateDb = db) => Number(await session.scalar(sql));
-  const quarantined = await ledger.all<{ reason: string; n: number }>(
-    "SELECT reason, count(*)::INTEGER AS n FROM ingested_files WHERE status = 'quarantined' GROUP BY reason ORDER BY reason",
-  );
+  const tallies = await ledgerTallies(ledger);
   const rejectedRows: QualityReport['rejectedRows'] = {};
-  const malformed = await ledger.all<{ entity: string; n: number }>(
-    "SELECT entity, sum(rows_rejected)::INTEGER AS n FROM ingested_files WHERE status = 'ingested' AND rows_rejected > 0 GROUP BY entity",
-  );
-  for (const m of malformed) (rejectedRows['malformed_row'] ??= {})[m.entity] = Number(m.n);
+  if (Object.keys(tallies.malformedRows).length) rejectedRows['malformed_row'] = { ...tallies.malformedRows };
   for (const r of await db.all<{ reason: string; entity: string; n: number }>(
     'SELECT reason, entity, count(*)::INTEGER AS n FROM silver_rejects GROUP BY ALL ORDER BY ALL',
   )) {
@@ -36,9 +32,9 @@ export async function computeQualityReport(db: SqlSession, ledger: StateDb): Pro
   }
   return {
     files: {
-      ingested: await n("SELECT count(*) FROM ingested_files WHERE status = 'ingested'", ledger),
-      quarantined: Object.fromEntries(quarantined.map((q) => [q.reason, Number(q.n)])),
-      duplicateDeliveries: await n("SELECT count(*) FROM ingested_files WHERE status = 'duplicate'", ledger),
+      ingested: tallies.ingested,
+      quarantined: tallies.quarantined,
+      duplicateDeliveries: tallies.duplicateDeliveries,
     },
     rejectedRows,
     orphans: {

@@ -1,5 +1,5 @@
 import type { SqlSession } from '../duck/index.ts';
-import type { Model } from '../transform/model-declaration.ts';
+import type { DataTestSpec } from './data-test-spec.ts';
 import { compileTest } from './data-test-sql.ts';
 
 export interface TestResult {
@@ -10,8 +10,14 @@ export interface TestResult {
   failures: number;
 }
 
+/** The tests of one model (what its declaration names). */
+export interface ModelTests {
+  name: string;
+  tests?: readonly DataTestSpec[];
+}
+
 /** Runs a model's data tests; one result per test, whatever the others do. */
-export async function runDataTests(db: SqlSession, model: Model): Promise<TestResult[]> {
+export async function runDataTests(db: SqlSession, model: ModelTests): Promise<TestResult[]> {
   const results: TestResult[] = [];
   for (const spec of model.tests ?? []) {
     const t = compileTest(model.name, spec);

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { StateDb } from '../state/index.ts';
+import { modelTestStatus } from '../quality/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { parse } from './api-error.ts';
 import { dashboardData, dashboardOptions } from './dashboard-data.ts';
-import type { WarehouseReader } from './warehouse-reader.ts';
+import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 const DashboardQuery = z
@@ -65,13 +66,6 @@ async function tableQuality(
   state: StateDb,
   runId: string | null,
 ): Promise<Record<string, 'pass' | 'warn' | 'fail' | 'unknown'>> {
-  const rows = runId
-    ? await state.all<{ model: string; status: string }>(
-        `SELECT model, CASE WHEN bool_or(status = 'fail' AND severity = 'error') THEN 'fail' WHEN bool_or(status = 'fail') THEN 'warn' ELSE 'pass' END AS status
-       FROM test_results WHERE run_id = $run GROUP BY model`,
-        { run: runId },
-      )
-    : [];
-  const byModel = new Map(rows.map((r) => [r.model, r.status as 'pass' | 'warn' | 'fail']));
+  const byModel = runId ? await modelTestStatus(state, runId) : new Map<string, 'pass' | 'warn' | 'fail'>();
   return Object.fromEntries(SOURCES.map((t) => [t, byModel.get(t) ?? 'unknown']));
 }

@@ -1,4 +1,4 @@
-import type { Orchestrator, Scheduler } from '../orchestrate/index.ts';
+import type { Orchestrator, Scheduler } from '../home/index.ts';
 
 /** The DAGs as the API and the CLI show them: schedule, next fire, triggers and tasks. */
 export function describeDags(orchestrator: Orchestrator, scheduler?: Scheduler) {

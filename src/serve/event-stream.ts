@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import type { FastifyInstance } from 'fastify';
-import type { Orchestrator, OrchestratorEvents } from '../orchestrate/index.ts';
+import type { Orchestrator, OrchestratorEvents } from '../home/index.ts';
 
 /**
  * `GET /api/events`: server-sent events for live views: `run` (a run changed state),

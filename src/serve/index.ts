@@ -4,4 +4,3 @@ export { findServer, serverInfoPath } from './server-info.ts';
 export type { ServerInfo } from './server-info.ts';
 export { httpStatusOf } from './api-error.ts';
 export { openWarehouseReader, readsPostgres } from './open-warehouse-reader.ts';
-export type { WarehouseReader, QueryResult } from './warehouse-reader.ts';

@@ -1,8 +1,8 @@
 import type { ShoplakeConfig } from '../config/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { DuckdbWarehouseReader } from './duckdb-warehouse-reader.ts';
-import { PostgresWarehouseReader } from './postgres-warehouse-reader.ts';
-import type { WarehouseReader } from './warehouse-reader.ts';
+import { DuckdbWarehouseReader } from '../engines/duckdb/duckdb-warehouse-reader.ts';
+import { PostgresWarehouseReader } from '../engines/postgres/postgres-warehouse-reader.ts';
+import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
 
 /** Readers use the PostgreSQL warehouse: one is configured and `warehouse.read` is `auto`. */
 export function readsPostgres(config: Pick<ShoplakeConfig, 'warehouse'>): boolean {

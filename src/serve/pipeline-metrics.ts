@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DeadLetterQueue } from '../ingest/index.ts';
-import type { Orchestrator } from '../orchestrate/index.ts';
+import type { Orchestrator } from '../home/index.ts';
 
 /**
  * Prometheus metrics of one server, fed by the orchestrator's events: runs by outcome,

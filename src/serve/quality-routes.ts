@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DuckSession, literal } from '../duck/index.ts';
-import type { Orchestrator } from '../orchestrate/index.ts';
+import type { Orchestrator } from '../home/index.ts';
+import { quarantinedFiles } from '../ledger/index.ts';
+import { testResultsOf } from '../quality/index.ts';
 import { parse } from './api-error.ts';
 
 const RowsQuery = z
@@ -25,9 +27,7 @@ export function registerQualityRoutes(app: FastifyInstance, orchestrator: Orches
   const { layout, state } = orchestrator;
 
   app.get('/api/quarantine/summary', async () => {
-    const files = await state.all(
-      `SELECT path, entity, reason, detail, ingested_at::VARCHAR AS ingested_at FROM ingested_files WHERE status = 'quarantined' ORDER BY seq DESC`,
-    );
+    const files = await quarantinedFiles(state);
     const rows = await withRejects(layout, (db, src) =>
       db.all(`SELECT reason, entity, count(*)::INTEGER AS rows FROM ${src} GROUP BY ALL ORDER BY rows DESC`),
     );
@@ -47,12 +47,7 @@ export function registerQualityRoutes(app: FastifyInstance, orchestrator: Orches
     return rows ?? [];
   });
 
-  app.get<{ Params: { id: string } }>('/api/runs/:id/tests', async (req) =>
-    state.all(
-      'SELECT model, test, severity, status, failures FROM test_results WHERE run_id = $run ORDER BY status, severity, model, test',
-      { run: req.params.id },
-    ),
-  );
+  app.get<{ Params: { id: string } }>('/api/runs/:id/tests', async (req) => testResultsOf(state, req.params.id));
 }
 
 /** Every rejects file of the lake read as one relation; undefined when there are none yet. */

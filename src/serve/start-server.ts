@@ -9,18 +9,17 @@ import {
   Orchestrator,
   orchestratorOptions,
   Scheduler,
-  throttle,
   type OrchestratorOptions,
-  type ProgressSink,
-} from '../orchestrate/index.ts';
-import { AlertDispatcher } from '../orchestrate/alerts/index.ts';
+} from '../home/index.ts';
+import { throttle, type ProgressSink } from '../common/index.ts';
+import { AlertDispatcher } from '../home/alerts/index.ts';
 import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { registerEventStream } from './event-stream.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { openWarehouseReader } from './open-warehouse-reader.ts';
-import { LiveEvents, type LiveRefresh } from '../transform/index.ts';
-import { PostgresLiveOverlay } from '../warehouse/index.ts';
+import { LiveEvents, type LiveRefresh } from '../live/index.ts';
+import { PostgresLiveOverlay } from '../engines/postgres/index.ts';
 import { join } from 'node:path';
 import { registerWebApp } from './web-app.ts';
 import { registerUploadRoutes } from './upload-routes.ts';

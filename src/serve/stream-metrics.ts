@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { GroupTiming, SegmentDelivery, StreamSpec } from '../ingest/index.ts';
-import type { LiveRefresh } from '../transform/index.ts';
+import type { LiveRefresh } from '../live/index.ts';
 
 /** What the collector, its deliveries and the live overlay report to the metrics. */
 export interface StreamMetrics {

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ENTITIES } from '../contract/index.ts';
 import { TerminalError } from '../errors/index.ts';
-import type { Orchestrator } from '../orchestrate/index.ts';
+import type { Orchestrator } from '../home/index.ts';
 import { parse } from './api-error.ts';
 
 /** File names an upload may have: the formats the landing zone reads, optionally gzipped. */

@@ -1,18 +1,10 @@
+import type { DataTestSpec } from '../quality/index.ts';
+
 /**
  * A model is a `.sql` file beside a small typed declaration, as in dbt. The declaration
  * says what the model depends on, its grain and key, what its columns mean and which
  * data tests guard it; the run order and the DAG are derived from these.
  */
-export type Severity = 'error' | 'warn';
-
-export type DataTestSpec =
-  | { kind: 'unique'; columns: string[]; severity?: Severity }
-  | { kind: 'not_null'; column: string; severity?: Severity }
-  | { kind: 'relationship'; column: string; to: string; field: string; severity?: Severity }
-  | { kind: 'accepted_values'; column: string; values: string[]; severity?: Severity }
-  /** `sql` selects the failing rows. */
-  | { kind: 'expression'; name: string; sql: string; severity?: Severity };
-
 export interface ModelDeclaration {
   name: string;
   layer: 'silver' | 'gold';

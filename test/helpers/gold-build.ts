@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DuckSession, ident, literal } from '../../src/duck/index.ts';
 import { generateLanding } from '../../src/generate/generate-landing.ts';
 import { LakeLayout } from '../../src/lake/index.ts';
-import { runPipeline } from '../../src/orchestrate/index.ts';
+import { runPipeline } from '../../src/home/index.ts';
 import { loadModels } from '../../src/transform/index.ts';
 
 /**

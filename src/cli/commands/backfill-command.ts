@@ -1,12 +1,7 @@
 import type { Command } from 'commander';
 import { TerminalError } from '../../errors/index.ts';
-import {
-  Orchestrator,
-  orchestratorOptions,
-  type BackfillItem,
-  type DagRunRecord,
-  type Reprocess,
-} from '../../orchestrate/index.ts';
+import { Orchestrator, orchestratorOptions } from '../../home/index.ts';
+import { type BackfillItem, type DagRunRecord, type Reprocess } from '../../dag/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { EXIT, printJson, printTable } from '../output.ts';
 import { ServerClient } from '../server-client.ts';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { ShoplakeConfig } from '../../config/index.ts';
 import { LakeLayout } from '../../lake/index.ts';
-import { dailyDag, loadDagFiles, parseSchedule, type Dag } from '../../orchestrate/index.ts';
+import { dailyDag } from '../../pipeline/index.ts';
+import { loadDagFiles, parseSchedule, type Dag } from '../../dag/index.ts';
 import { loadModels } from '../../transform/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { printJson, printTable } from '../output.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateLanding } from '../../generate/generate-landing.ts';
-import { runPipeline } from '../../orchestrate/index.ts';
+import { runPipeline } from '../../home/index.ts';
 import { startServer } from '../../serve/index.ts';
 import { withCommonOptions, configFor, type CommonOptions } from '../common-options.ts';
 import { humanMs, printJson, printTable } from '../output.ts';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ShoplakeError, TerminalError } from '../../errors/index.ts';
 import { DeadLetterQueue, type DeadLetter, type DeadLetterStatus } from '../../ingest/index.ts';
-import { Orchestrator, orchestratorOptions, replayDeadLetters, type DagRunRecord } from '../../orchestrate/index.ts';
+import { Orchestrator, orchestratorOptions, replayDeadLetters } from '../../home/index.ts';
+import { type DagRunRecord } from '../../dag/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { EXIT, printJson, printTable } from '../output.ts';
 import { readHome, ServerClient } from '../server-client.ts';

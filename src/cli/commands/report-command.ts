@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { qualityView } from '../../quality/index.ts';
+import { RunSummaries } from '../../pipeline/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { readHome } from '../server-client.ts';
 import { printJson, printTable } from '../output.ts';
@@ -11,7 +12,9 @@ export function registerReport(program: Command): void {
       .description('data-quality report: rejects by reason, orphans, invalid emails, duplicates, test warnings'),
   ).action(async (opts: CommonOptions) => {
     const config = await configFor(opts);
-    const { report, failingTests: tests } = await readHome(config, '/api/quality', (state) => qualityView(state));
+    const { report, failingTests: tests } = await readHome(config, '/api/quality', async (state) =>
+      qualityView(state, await new RunSummaries(state).lastSuccessfulRunId()),
+    );
     if (opts.json) return printJson({ report, failingTests: tests });
     if (!report) {
       process.stdout.write('no successful run yet: nothing to report\n');

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
 import { TerminalError } from '../../errors/index.ts';
-import {
-  type DagRunRecord,
-  type RunState,
-  type TaskInstanceRecord,
-  type TaskLogLine,
-} from '../../orchestrate/index.ts';
+import { type DagRunRecord, type RunState, type TaskInstanceRecord, type TaskLogLine } from '../../dag/index.ts';
 import { ServerClient } from '../server-client.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { withRunHistory } from '../open-home.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { LakeLayout } from '../../lake/index.ts';
-import { homeStatus } from '../../orchestrate/index.ts';
+import { homeStatus } from '../../home/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { readHome } from '../server-client.ts';
 import { humanMs, printJson, printTable } from '../output.ts';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { DuckSession, engineShare } from '../../duck/index.ts';
 import { TerminalError } from '../../errors/index.ts';
 import { IngestQueue, runIngestTask } from '../../ingest/index.ts';
-import { workerQueueOptions } from '../../orchestrate/index.ts';
+import { workerQueueOptions } from '../../home/index.ts';
 import { JobQueue } from '../../state/index.ts';
 import { loadModels, MODEL_QUEUE, runModelTask, type ModelResult, type ModelTask } from '../../transform/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';

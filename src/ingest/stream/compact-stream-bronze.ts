@@ -4,9 +4,17 @@ import { literalList, type SqlSession } from '../../duck/index.ts';
 import { errorMessage } from '../../errors/index.ts';
 import type { LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
-import { withLedgerLock } from '../ledger-lock.ts';
+import {
+  deliveriesOfHour,
+  highestSeq,
+  repointHour,
+  streamBronzePaths,
+  unmergedHours,
+  withLedgerLock,
+  type DeliveryHour,
+} from '../../ledger/index.ts';
 import { writePartitionedBronze } from '../write-partitioned-bronze.ts';
-import { IS_STREAM_DELIVERY, STREAMS, type StreamSpec } from './stream-spec.ts';
+import { STREAMS, type StreamSpec } from './stream-spec.ts';
 
 /** One closed hour of a stream's deliveries merged into one bronze file per day, or why not. */
 export interface StreamCompaction {
@@ -31,18 +39,6 @@ export interface CompactOptions {
   onHour?: (c: StreamCompaction, done: number, total: number) => void;
 }
 
-interface HourGroup {
-  hour: string;
-  first: number;
-  last: number;
-}
-
-/** The ledger rows of one stream's deliveries (`$entity`). */
-const OF_STREAM = `entity = $entity AND status = 'ingested' AND ${IS_STREAM_DELIVERY}`;
-
-/** Those of one hour; the merge and the switch both select them by it. */
-const IN_HOUR = `${OF_STREAM} AND seq BETWEEN $first AND $last AND date_trunc('hour', ingested_at) = CAST($hour AS TIMESTAMP)`;
-
 /**
  * Merges stream deliveries into one bronze file per (closed hour, day): at a flush every
  * 500 ms a stream writes up to 172,800 small files a day, and every build reads bronze
@@ -64,16 +60,9 @@ export async function compactStreamBronze(
 ): Promise<StreamCompaction[]> {
   const now = opts.now ?? new Date();
   const closedBefore = new Date(Math.floor((now.getTime() - (opts.graceMs ?? 120_000)) / 3_600_000) * 3_600_000);
-  const groups: Array<{ spec: StreamSpec; hour: HourGroup }> = [];
+  const groups: Array<{ spec: StreamSpec; hour: DeliveryHour }> = [];
   for (const spec of Object.values(STREAMS)) {
-    const hours = await state.all<{ hour: string; first: number; last: number }>(
-      `SELECT CAST(date_trunc('hour', ingested_at) AS VARCHAR) AS hour, min(seq) AS first, max(seq) AS last
-       FROM ingested_files
-       WHERE ${OF_STREAM} AND ingested_at < $closed::TIMESTAMP
-       GROUP BY 1 HAVING count(DISTINCT bronze_path) > 1 ORDER BY 1`,
-      { entity: spec.entity, closed: closedBefore.toISOString() },
-    );
-    for (const h of hours) groups.push({ spec, hour: { hour: h.hour, first: Number(h.first), last: Number(h.last) } });
+    for (const hour of await unmergedHours(state, spec.entity, closedBefore)) groups.push({ spec, hour });
   }
   const out: StreamCompaction[] = [];
   for (const { spec, hour } of groups) {
@@ -90,16 +79,12 @@ async function compactHour(
   state: StateDb,
   layout: LakeLayout,
   spec: StreamSpec,
-  g: HourGroup,
+  g: DeliveryHour,
 ): Promise<StreamCompaction> {
   const started = performance.now();
-  const params = { entity: spec.entity, first: g.first, last: g.last, hour: g.hour };
-  const rows = await state.all<{ bronze_path: string; rows_ok: number }>(
-    `SELECT bronze_path, rows_ok FROM ingested_files WHERE ${IN_HOUR}`,
-    params,
-  );
-  const expected = rows.reduce((n, r) => n + Number(r.rows_ok), 0);
-  const inputs = [...new Set(rows.map((r) => r.bronze_path))];
+  const rows = await deliveriesOfHour(state, spec.entity, g);
+  const expected = rows.reduce((n, r) => n + r.rows, 0);
+  const inputs = [...new Set(rows.map((r) => r.bronzePath))];
   const result = { stream: spec.name, hour: g.hour, deliveries: rows.length, merged: inputs.length, rows: expected };
   const target = layout.bronzeStreamCompacted(spec.entity, spec.partition.name, g.first, g.last);
   const bronzePath = relative(layout.home, target.glob);
@@ -115,17 +100,7 @@ async function compactHour(
         `the merge holds ${written.rows} rows where the ledger counts ${expected}; the deliveries were left as they are`,
       );
     }
-    await withLedgerLock(state, () =>
-      state.transaction(async () => {
-        const now = Number(await state.scalar(`SELECT count(*) FROM ingested_files WHERE ${IN_HOUR}`, params));
-        if (now !== rows.length)
-          throw new Error(`the hour's ledger rows changed while merging (${rows.length} then ${now})`);
-        await state.run(`UPDATE ingested_files SET bronze_path = $merged WHERE ${IN_HOUR}`, {
-          ...params,
-          merged: bronzePath,
-        });
-      }),
-    );
+    await withLedgerLock(state, () => repointHour(state, spec.entity, g, rows.length, bronzePath));
   } catch (err) {
     // Whatever the merge wrote is unreferenced: the sweep removes it.
     return { ...result, status: 'failed', error: errorMessage(err), ms: performance.now() - started };
@@ -149,14 +124,8 @@ const MERGED_FILE = /^c\d{8,}-\d{8,}\.parquet$/;
 async function sweepStrays(state: StateDb, layout: LakeLayout, spec: StreamSpec): Promise<void> {
   const dir = join(layout.bronze, spec.entity, 'stream');
   await withLedgerLock(state, async () => {
-    const firstFree = Number(await state.scalar('SELECT coalesce(max(seq), 0) + 1 FROM ingested_files'));
-    const referenced = new Set(
-      (
-        await state.all<{ p: string }>(`SELECT DISTINCT bronze_path AS p FROM ingested_files WHERE ${OF_STREAM}`, {
-          entity: spec.entity,
-        })
-      ).map((r) => basename(r.p)),
-    );
+    const firstFree = (await highestSeq(state)) + 1;
+    const referenced = new Set((await streamBronzePaths(state, spec.entity)).map((p) => basename(p)));
     const stray = (name: string) => {
       if (referenced.has(name)) return false;
       if (MERGED_FILE.test(name)) return true;

@@ -3,16 +3,16 @@ import { basename, join } from 'node:path';
 import type { DuckSession } from '../../duck/index.ts';
 import type { LakeLayout } from '../../lake/index.ts';
 import type { StateDb } from '../../state/index.ts';
-import { FileLedger } from '../file-ledger.ts';
+import { FileLedger, streamLedgerPath, withLedgerLock } from '../../ledger/index.ts';
 import { rawLines } from '../formats/format-reader.ts';
-import { ingestFile, type FileOutcome } from '../ingest-file.ts';
-import { withLedgerLock } from '../ledger-lock.ts';
+import { ingestFile } from '../ingest-file.ts';
+import { type FileOutcome } from '../file-outcome.ts';
 import { readLandingFile, writtenFileBytes } from '../read-landing-file.ts';
 import { catalogued } from '../catalogued.ts';
 import type { SegmentShape } from './stream-log.ts';
 import { IdentityFilter } from './identity-filter.ts';
 import { STREAM_ID_HASH } from './open-stream-db.ts';
-import { streamLedgerPath, type StreamSpec } from './stream-spec.ts';
+import type { StreamSpec } from './stream-spec.ts';
 
 export interface SegmentDelivery {
   stream: StreamSpec['name'];
@@ -96,7 +96,7 @@ export async function deliverSegment(
       await db.run('INSERT INTO stream_ids SELECT _id, now()::TIMESTAMP FROM stream_new');
     };
     const ledger = await FileLedger.forAppend(state, layout);
-    const rel = streamLedgerPath(spec, name);
+    const rel = streamLedgerPath(spec.name, name);
     if (await ledger.isRecorded(rel)) {
       await keepIds();
       await done();

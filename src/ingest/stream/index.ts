@@ -3,7 +3,7 @@ export type { StreamIngestOptions } from './stream-ingestor.ts';
 export { parseBatchBody, prepareBatch } from './prepare-batch.ts';
 export { BatchParsers } from './batch-parsers.ts';
 export type { PreparedBatch, RecordRejection } from './prepare-batch.ts';
-export { IS_STREAM_DELIVERY, STREAMS } from './stream-spec.ts';
+export { STREAMS } from './stream-spec.ts';
 export type { StreamSpec } from './stream-spec.ts';
 export type { SegmentDelivery } from './deliver-segment.ts';
 export type { GroupTiming } from './stream-log.ts';

@@ -17,18 +17,6 @@ export interface StreamSpec {
   partition: { field: string; name: string };
 }
 
-/** The ledger path of a delivered segment: what tells a stream delivery from a landing file. */
-export function streamLedgerPath(spec: StreamSpec, segmentName: string): string {
-  return `stream/${spec.name}/${segmentName}.ndjson`;
-}
-
-/**
- * SQL (either state store) true for the ledger rows of stream deliveries. Matched by the
- * whole shape of the path, so a landing folder that happens to be named `stream` is not
- * taken for one.
- */
-export const IS_STREAM_DELIVERY = "path LIKE 'stream/%/seg-%.ndjson'";
-
 export const STREAMS: Record<StreamSpec['name'], StreamSpec> = {
   events: {
     name: 'events',

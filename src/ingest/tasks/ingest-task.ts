@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { EntityName } from '../../contract/index.ts';
 import type { DuckSession } from '../../duck/index.ts';
 import { LakeLayout } from '../../lake/index.ts';
-import { ingestFile, type FileOutcome, type LandingFile } from '../ingest-file.ts';
+import { ingestFile } from '../ingest-file.ts';
+import { type FileOutcome } from '../file-outcome.ts';
+import { type LandingFile } from '../../ledger/index.ts';
 import { readLandingFile } from '../read-landing-file.ts';
 
 /** One landing file to take to bronze, as the run that owns the ledger hands it out (to this process or a worker). */

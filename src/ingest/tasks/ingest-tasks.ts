@@ -1,11 +1,12 @@
 import { rm } from 'node:fs/promises';
 import type { StateDb } from '../../state/index.ts';
-import type { ProgressSink } from '../../orchestrate/progress-event.ts';
+import type { ProgressSink } from '../../common/progress-event.ts';
 import type { DeadLetterQueue } from '../dead-letter-queue.ts';
-import { entityOfPath } from '../entity-of-path.ts';
-import type { FileLedger } from '../file-ledger.ts';
-import type { FileOutcome, LandingFile } from '../ingest-file.ts';
-import type { FileResult } from '../ingest-landing.ts';
+import { entityOfPath } from '../../contract/entity-of-path.ts';
+import type { FileLedger } from '../../ledger/file-ledger.ts';
+import type { FileOutcome } from '../file-outcome.ts';
+import type { LandingFile } from '../../ledger/index.ts';
+import type { FileResult } from '../file-outcome.ts';
 import { catalogued } from '../catalogued.ts';
 import type { TaskRunner, TaskSettled } from './task-runner.ts';
 import type { IngestTask } from './ingest-task.ts';

@@ -1,0 +1,4 @@
+export { topologicalOrder } from './graph.ts';
+export type { GraphNode } from './graph.ts';
+export type { ProgressEvent, ProgressSink } from './progress-event.ts';
+export { throttle } from './throttle.ts';

@@ -1,0 +1,15 @@
+export { runPipeline } from './run-pipeline.ts';
+export { acquireHomeLock, readHolder } from './home-lock.ts';
+export { Orchestrator } from './orchestrator.ts';
+export type { OrchestratorOptions, TriggerRequest, OrchestratorEvents } from './orchestrator.ts';
+export { Scheduler } from './scheduler.ts';
+export { LandingWatcher } from './landing-watcher.ts';
+export { landingProbe } from './landing-probe.ts';
+export type { LandingProbe } from './landing-probe.ts';
+export { orchestratorOptions, queueLocation, workerQueueOptions } from './orchestrator-options.ts';
+export { replayDeadLetters } from './replay-dead-letters.ts';
+export { openStateDb } from './open-state-db.ts';
+export { runStoreOf } from './run-store-of.ts';
+export { homeStatus } from './home-status.ts';
+export type { HomeStatus } from './home-status.ts';
+export { AlertDispatcher } from './alerts/index.ts';

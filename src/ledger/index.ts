@@ -1,0 +1,11 @@
+export { FileLedger } from './file-ledger.ts';
+export type { LandingFile, LedgerEntry } from './ledger-entry.ts';
+export { withLedgerLock } from './ledger-lock.ts';
+export { streamLedgerPath } from './stream-delivery-path.ts';
+export { highestSeq, bronzeFilesThrough, streamDeliveriesAfter, quarantinedFiles } from './bronze-files.ts';
+export type { QuarantinedFile } from './bronze-files.ts';
+export { ledgerTallies, filesPerEntity, filesByStatus } from './ledger-tallies.ts';
+export type { LedgerTallies, FilesByStatus } from './ledger-tallies.ts';
+export { landingFileOutputs, forgetLandingFiles } from './forget-landing-files.ts';
+export { unmergedHours, deliveriesOfHour, repointHour, streamBronzePaths } from './stream-hours.ts';
+export type { DeliveryHour } from './stream-hours.ts';

@@ -1,0 +1,12 @@
+export { LiveEvents } from './live-events.ts';
+export type { LiveRefresh } from './live-events.ts';
+export {
+  applyLiveOverlay,
+  attachWarehouse,
+  readLiveManifest,
+  writeLiveManifest,
+  liveFiles,
+  appliesTo,
+} from './live-overlay.ts';
+export type { LiveManifest } from './live-overlay.ts';
+export type { LiveChange, LiveMirror, LiveSync } from './live-mirror.ts';
