@@ -10,7 +10,7 @@ import {
 } from '../contract/index.ts';
 import { ident, literal, type DuckSession } from '../duck/index.ts';
 import { errorMessage } from '../errors/index.ts';
-import { inferColumnTypes, type CatalogColumn, type DriftEvent } from '../catalog/index.ts';
+import { inferColumnTypes } from '../catalog/index.ts';
 import { LAKE_PARQUET, writeAtomically, type LakeLayout } from '../lake/index.ts';
 import {
   FORMAT_READERS,

@@ -6,7 +6,7 @@ import type { StateDb } from '../state/index.ts';
 import type { ProgressSink } from '../common/progress-event.ts';
 import { discoverLanding } from './discover-landing.ts';
 import { FileLedger } from '../ledger/file-ledger.ts';
-import type { FileOutcome, FileResult } from './file-outcome.ts';
+import type { FileResult } from './file-outcome.ts';
 import type { LandingFile } from '../ledger/index.ts';
 import { ingestTasks } from './tasks/ingest-tasks.ts';
 import { LocalTaskRunner } from './tasks/local-task-runner.ts';

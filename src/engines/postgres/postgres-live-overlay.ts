@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DuckSession, ident, literalList } from '../../duck/index.ts';
 import { copyIntoPostgres } from './copy-into-postgres.ts';
-import type { LiveChange, LiveManifest, LiveMirror, LiveSync } from '../../live/index.ts';
+import type { LiveChange, LiveMirror, LiveSync } from '../../live/index.ts';
 
 /** The schema the live overlay of PostgreSQL gold `schema` lives in; readers search it first. */
 export function liveSchemaOf(schema: string): string {
