@@ -11,3 +11,4 @@ export { loadDagFiles } from './load-dag-files.ts';
 export type { DagFileContext } from './load-dag-files.ts';
 export { datasetConsumers } from './dataset-consumers.ts';
 export { SlaTimers } from './sla-timers.ts';
+export { DagFilesSchema } from './dag-files-config.ts';

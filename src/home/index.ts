@@ -13,3 +13,8 @@ export { runStoreOf } from './run-store-of.ts';
 export { homeStatus } from './home-status.ts';
 export type { HomeStatus } from './home-status.ts';
 export { AlertDispatcher } from './alerts/index.ts';
+export { OrchestratorConfigSchema } from './orchestrator-config.ts';
+export type { OrchestratorConfig } from './orchestrator-config.ts';
+export { AlertsConfigSchema } from './alerts/index.ts';
+export type { AlertsConfig } from './alerts/index.ts';
+export type { HomeConfig } from './home-config.ts';

@@ -1,14 +1,10 @@
-import type { ShoplakeConfig } from '../config/index.ts';
+import type { HomeConfig } from './home-config.ts';
 import type { JobQueueOptions } from '../state/index.ts';
 import type { OrchestratorOptions } from './orchestrator.ts';
 import type { ProgressSink } from '../common/progress-event.ts';
 
 /** The orchestrator's options as the config file sets them, for `serve` and the CLI alike. */
-export function orchestratorOptions(
-  config: ShoplakeConfig,
-  purpose: string,
-  progress?: ProgressSink,
-): OrchestratorOptions {
+export function orchestratorOptions(config: HomeConfig, purpose: string, progress?: ProgressSink): OrchestratorOptions {
   const o = config.orchestrator;
   return {
     purpose,
@@ -54,7 +50,7 @@ export function orchestratorOptions(
 }
 
 /** The task queues as both their sides, the run and `shoplake worker`, see them from the config. */
-export function workerQueueOptions(config: ShoplakeConfig): JobQueueOptions {
+export function workerQueueOptions(config: Pick<HomeConfig, 'state' | 'workers' | 'ingest'>): JobQueueOptions {
   return {
     ...queueLocation(config.state.url),
     taskTimeoutSeconds: config.workers.taskTimeoutSeconds,

@@ -30,3 +30,5 @@ export type {
 } from './stream/index.ts';
 export { fetchRestSource, RestSourceSchema } from './rest/index.ts';
 export type { RestSource, RestFetchResult } from './rest/index.ts';
+export { LandingSchema, IngestConfigSchema, SourcesConfigSchema } from './ingest-config.ts';
+export type { IngestConfig, SourcesConfig } from './ingest-config.ts';

@@ -12,3 +12,5 @@ export { mirrorS3Prefix, unmirroredObjects } from './mirror-s3-prefix.ts';
 export type { MirrorResult } from './mirror-s3-prefix.ts';
 export { publishVersion } from './publish-to-s3.ts';
 export { S3Lake, withS3Store } from './s3-lake.ts';
+export { HomeSchema, LakeConfigSchema, S3ConfigSchema } from './lake-config.ts';
+export type { LakeConfig, S3Config } from './lake-config.ts';

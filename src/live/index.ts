@@ -10,3 +10,5 @@ export {
 } from './live-overlay.ts';
 export type { LiveManifest } from './live-overlay.ts';
 export type { LiveChange, LiveMirror, LiveSync } from './live-mirror.ts';
+export { CollectorConfigSchema } from './collector-config.ts';
+export type { CollectorConfig } from './collector-config.ts';

@@ -1,16 +1,16 @@
-import type { ShoplakeConfig } from '../config/index.ts';
+import type { WarehouseConfig } from '../warehouse/index.ts';
 import { LakeLayout } from '../lake/index.ts';
 import { DuckdbWarehouseReader } from '../engines/duckdb/duckdb-warehouse-reader.ts';
 import { PostgresWarehouseReader } from '../engines/postgres/postgres-warehouse-reader.ts';
 import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
 
 /** Readers use the PostgreSQL warehouse: one is configured and `warehouse.read` is `auto`. */
-export function readsPostgres(config: Pick<ShoplakeConfig, 'warehouse'>): boolean {
+export function readsPostgres(config: { warehouse: WarehouseConfig }): boolean {
   return config.warehouse.read === 'auto' && config.warehouse.url !== 'duckdb';
 }
 
 /** The warehouse the config says readers use (`warehouse.read`). */
-export function openWarehouseReader(config: Pick<ShoplakeConfig, 'home' | 'warehouse'>): WarehouseReader {
+export function openWarehouseReader(config: { home: string; warehouse: WarehouseConfig }): WarehouseReader {
   const { url, schema } = config.warehouse;
   if (readsPostgres(config)) return new PostgresWarehouseReader({ url, schema });
   const layout = new LakeLayout(config.home);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ShoplakeConfig } from '../config/index.ts';
+import type { ServeConfig } from './server-config.ts';
 import { TransientError } from '../errors/index.ts';
 import { BatchParsers, DeadLetterQueue, JetStreamSource, openStreamDb, StreamIngestor } from '../ingest/index.ts';
 import {
@@ -40,7 +40,7 @@ export interface RunningServer {
 }
 
 export interface ServeOptions {
-  config: ShoplakeConfig;
+  config: ServeConfig;
   progress?: ProgressSink;
   /** Log lines for the terminal (server events, watcher and scheduler errors). */
   log?: (line: string) => void;

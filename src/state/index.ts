@@ -3,3 +3,5 @@ export type { StateDb, StateParams } from './state-db.ts';
 export { JobQueue } from './job-queue.ts';
 export { JobNotifier } from './job-notifier.ts';
 export type { JobQueueOptions, JobSettled } from './job-queue.ts';
+export { StateConfigSchema } from './state-config.ts';
+export type { StateConfig } from './state-config.ts';

@@ -1,4 +1,4 @@
-import type { ShoplakeConfig } from '../../config/index.ts';
+import type { AlertsConfig } from './alerts-config.ts';
 import type { Orchestrator } from '../orchestrator.ts';
 import { retryDelay, retryPolicy } from '../../dag/retry-policy.ts';
 import { recoveryAlert, retryExhaustedAlert, runFailedAlert, slaMissedAlert, type Alert } from './alert.ts';
@@ -23,7 +23,7 @@ export class AlertDispatcher {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly config: ShoplakeConfig['alerts'],
+    private readonly config: AlertsConfig,
     private readonly opts: {
       onError?: (sink: string, err: unknown) => void;
       delayMs?: (attempt: number) => number;
