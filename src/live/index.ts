@@ -12,3 +12,6 @@ export type { LiveManifest } from './live-overlay.ts';
 export type { LiveChange, LiveMirror, LiveSync } from './live-mirror.ts';
 export { CollectorConfigSchema } from './collector-config.ts';
 export type { CollectorConfig } from './collector-config.ts';
+export { startStreaming } from './start-streaming.ts';
+export type { Streaming, StreamingOptions } from './start-streaming.ts';
+export type { StreamObserver } from './stream-observer.ts';

@@ -2,23 +2,23 @@ import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServeConfig } from './server-config.ts';
 import { TransientError } from '../errors/index.ts';
-import { BatchParsers, DeadLetterQueue, JetStreamSource, openStreamDb, StreamIngestor } from '../ingest/index.ts';
+import { DeadLetterQueue } from '../ingest/index.ts';
 import {
   LandingWatcher,
   landingProbe,
   Orchestrator,
   orchestratorOptions,
   Scheduler,
+  AlertDispatcher,
   type OrchestratorOptions,
 } from '../home/index.ts';
-import { throttle, type ProgressSink } from '../common/index.ts';
-import { AlertDispatcher } from '../home/alerts/index.ts';
+import type { ProgressSink } from '../common/index.ts';
 import { sendError } from './api-error.ts';
 import { registerApiRoutes } from './api-routes.ts';
 import { registerEventStream } from './event-stream.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { openWarehouseReader } from './open-warehouse-reader.ts';
-import { LiveEvents, type LiveRefresh } from '../live/index.ts';
+import { startStreaming } from '../live/index.ts';
 import { PostgresLiveOverlay } from '../engines/postgres/index.ts';
 import { join } from 'node:path';
 import { registerWebApp } from './web-app.ts';
@@ -86,7 +86,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   orchestrator.on('ownership_lost', (err) => log(`state store: [${err.code}] ${err.message}; ${err.hint ?? ''}`));
   orchestrator.on('run', (run) => {
     // A publish folds the overlay's events into the warehouse: the overlay starts over after it.
-    if (run.state === 'success') refreshLive();
+    if (run.state === 'success') streaming.refreshLive();
     if (run.state !== 'queued')
       log(
         `${run.runId} ${run.dag} ${run.logicalDate} ${run.runType}: ${run.state}${run.error ? ` [${run.error.code}] ${run.error.message}` : ''}`,
@@ -96,11 +96,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   app.setErrorHandler(sendError);
   const registry = pipelineMetrics(orchestrator, dlq);
-  // Read when scraped, after the ingestor below exists.
+  // Read when scraped, after the stream's ingestor below exists.
   const metrics = streamMetrics(
     registry,
-    () => ingestor.pendingBytes,
-    () => ingestor.identities,
+    () => streaming.ingestor.pendingBytes,
+    () => streaming.ingestor.identities,
   );
   const startedAt = new Date().toISOString();
   // Unhealthy once another process owns the state store: a supervisor should stop this one.
@@ -120,82 +120,29 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   registerEventStream(app, orchestrator, liveFeed);
   const warehouse = openWarehouseReader(config);
   const { url: warehouseUrl, schema: goldSchema } = config.warehouse;
-  const postgresLive =
-    warehouseUrl === 'duckdb'
-      ? undefined
-      : new PostgresLiveOverlay({
-          url: warehouseUrl,
-          schema: goldSchema,
-          scratchDir: join(orchestrator.layout.live, '.postgres'),
-        });
-  const live = new LiveEvents(orchestrator.state, orchestrator.layout, orchestrator.models, postgresLive, () =>
-    refreshLive(),
-  );
-  // PostgreSQL down means a failed copy every batch: said once, and again when it recovers.
-  let postgresFailing = false;
-  // Calls while a refresh runs share the next one: its outcome is handled once, not once per call.
-  let handled: Promise<unknown> | undefined;
-  const refreshLive = () => {
-    const refresh = live.refresh();
-    if (refresh === handled) return;
-    handled = refresh;
-    void refresh.then(onLiveRefreshed).catch((err: unknown) => log(`live overlay: ${String(err)}`));
-  };
-  const onLiveRefreshed = (r: LiveRefresh) => {
-    const failure = r.postgres && 'error' in r.postgres ? r.postgres.error : undefined;
-    if (r.postgres && (failure !== undefined) !== postgresFailing) {
-      postgresFailing = failure !== undefined;
-      log(
-        postgresFailing
-          ? `live overlay: not copied to PostgreSQL (tried again with each batch): ${failure}`
-          : 'live overlay: copied to PostgreSQL again',
-      );
-    }
-    metrics.refreshed(r);
-    if (r.rebase === 'rebased') log('live overlay: rebuilt on the new warehouse beside the serving one, and took over');
-    if (!r.added) return;
-    log(
-      `live overlay: +${r.added} events (${r.events} since ${r.rebase === 'catching_up' ? 'the build before the last, standing in for the new one' : 'the last build'}) in ${r.ms} ms`,
-    );
-    liveFeed.emit('live', r);
-  };
-  registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   const c = config.collector;
-  const streamDb = await openStreamDb(orchestrator.layout, orchestrator.work);
-  const ingestor = new StreamIngestor(
-    streamDb,
-    orchestrator.state,
-    orchestrator.layout,
-    {
-      flushIntervalMs: c.flushIntervalMs,
-      flushBytes: Math.floor(c.flushMb * 2 ** 20),
-      maxBufferBytes: Math.floor(c.maxBufferMb * 2 ** 20),
-      dedupWindowMs: c.dedupWindowMinutes * 60_000,
-      onError: (err) => log(`stream: ${String(err)}`),
-      onAccepted: (stream, accepted, rejected, ms) => metrics.accepted(stream, accepted, rejected, ms / 1000),
-      onGroupWritten: (stream, timing) => metrics.groupWritten(stream, timing),
-      onDelivered: (d) => {
-        metrics.delivered(d);
-        log(`stream: ${d.reduce((n, x) => n + x.delivered, 0)} records delivered to bronze`);
-        if (d.some((x) => x.outcome?.entity === 'events')) refreshLive();
-        if (c.refreshGold) refreshGold.call();
-      },
-    },
-    () => `stream-${new Date().toISOString()}`,
-  );
-  // A waiting landing run rebuilds gold too, so it covers a stream refresh.
-  const refreshGold = throttle(
-    () =>
-      void orchestrator
-        .triggerUnlessQueued('daily', 'stream', ['stream', 'landing'])
-        .catch((err: unknown) => log(`stream: ${String(err)}`)),
-    c.refreshGoldIntervalMs,
-    { leading: false },
-  );
-  const parsers = c.token || c.nats.length ? new BatchParsers(c.parseThreads) : undefined;
-  const sources = c.nats.map(
-    (n) => new JetStreamSource({ ...n, onError: (err) => log(`nats ${n.subject}: ${String(err)}`) }, ingestor, parsers),
-  );
+  const streaming = await startStreaming({
+    collector: c,
+    state: orchestrator.state,
+    layout: orchestrator.layout,
+    work: orchestrator.work,
+    models: orchestrator.models,
+    ...(warehouseUrl === 'duckdb'
+      ? {}
+      : {
+          mirror: new PostgresLiveOverlay({
+            url: warehouseUrl,
+            schema: goldSchema,
+            scratchDir: join(orchestrator.layout.live, '.postgres'),
+          }),
+        }),
+    observer: metrics,
+    log,
+    refreshGold: () => orchestrator.triggerUnlessQueued('daily', 'stream', ['stream', 'landing']),
+    onLive: (r) => liveFeed.emit('live', r),
+  });
+  const { ingestor, parsers } = streaming;
+  registerDashboardRoutes(app, { warehouse, state: orchestrator.state });
   if (c.token)
     await registerCollectorRoutes(app, {
       ingestor,
@@ -230,16 +177,13 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         );
       });
     await writeServerInfo(config.home, { url, pid: process.pid, startedAt });
-    refreshLive();
-    await ingestor.start();
-    for (const source of sources) await source.start();
+    await streaming.start();
     await scheduler.start();
     if (o.watchLanding) watcher.start();
     orchestrator.kick();
   } catch (err) {
     await app.close();
-    await parsers?.close();
-    await streamDb.close();
+    await streaming.abandon();
     await orchestrator.close();
     throw err;
   }
@@ -252,13 +196,9 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       watcher.stop();
       landing.close();
       scheduler.stop();
-      refreshGold.cancel();
+      streaming.cancelRefresh();
       await app.close();
-      await parsers?.close();
-      for (const source of sources) await source.stop();
-      await ingestor.stop();
-      await streamDb.close();
-      await live.close();
+      await streaming.stop();
       await warehouse.close();
       await removeServerInfo(config.home);
       await orchestrator.close();

@@ -1,19 +1,13 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { GroupTiming, SegmentDelivery, StreamSpec } from '../ingest/index.ts';
-import type { LiveRefresh } from '../live/index.ts';
+import type { StreamSpec } from '../ingest/index.ts';
+import type { StreamObserver } from '../live/index.ts';
 
 /** What the collector, its deliveries and the live overlay report to the metrics. */
-export interface StreamMetrics {
-  /** A batch was checked and its good records made durable in `seconds`. */
-  accepted(stream: StreamSpec['name'], accepted: number, rejected: number, seconds: number): void;
+export interface StreamMetrics extends StreamObserver {
   /** A collector request's body was parsed and checked on a parse thread in `seconds` (the first part of `accepted`'s). */
   parsed(stream: StreamSpec['name'], seconds: number): void;
-  /** A group write to a stream's log was made durable. */
-  groupWritten(stream: StreamSpec['name'], timing: GroupTiming): void;
   /** A batch was refused with 429: the buffer was full. */
   throttled(stream: StreamSpec['name']): void;
-  delivered(deliveries: readonly SegmentDelivery[]): void;
-  refreshed(refresh: LiveRefresh): void;
 }
 
 const LATENCY = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
