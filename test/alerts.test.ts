@@ -77,7 +77,9 @@ test('alerts: failure and retry exhaustion, an SLA miss, then recovery, to a web
         run: async (ctx) => {
           await new Promise((r) => setTimeout(r, Number(ctx.conf['sleepMs'] ?? 0)));
           if (ctx.conf['fail'])
-            throw new TransientError('warehouse_down', 'the warehouse refused the connection', { hint: 'is it up?' });
+            throw new TransientError('warehouse_unavailable', 'the warehouse refused the connection', {
+              hint: 'is it up?',
+            });
         },
       },
     ],
@@ -114,7 +116,7 @@ test('alerts: failure and retry exhaustion, an SLA miss, then recovery, to a web
     assert.match(failure.text, /flaky run for .* FAILED/);
     assert.match(
       JSON.stringify(hook.got.find((g) => g.shoplake.event === 'retry_exhausted')),
-      /gave up after 2 attempts.*warehouse_down/,
+      /gave up after 2 attempts.*warehouse_unavailable/,
     );
 
     assert.equal(smtp.mails.length, hook.got.length, 'every alert also by email');
@@ -124,7 +126,7 @@ test('alerts: failure and retry exhaustion, an SLA miss, then recovery, to a web
       .find((m) => /Subject: shoplake: flaky run for .* FAILED/.test(m));
     assert.ok(failMail, 'failure email');
     assert.match(failMail, /To: data-team@shop\.test/);
-    assert.match(failMail, /warehouse_down/);
+    assert.match(failMail, /warehouse_unavailable/);
     assert.match(failMail, new RegExp(`http://shoplake.local/runs/${failed.runId}`));
   } finally {
     await o.close();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generateLanding } from '../src/generate/generate-landing.ts';
 import { LakeLayout, S3Store } from '../src/lake/index.ts';
 import { queueLocation, runPipeline } from '../src/home/index.ts';
-import { type RunOptions } from '../src/home/run-pipeline.ts';
+import type { RunOptions } from '../src/pipeline/index.ts';
 import { postgresGoldDiff } from './helpers/postgres-gold-diff.ts';
 import { dropSchema, POSTGRES_URL, postgresAvailable, tempStateUrl } from './helpers/postgres.ts';
 import { startS3rver } from './helpers/s3rver.ts';

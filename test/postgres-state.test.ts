@@ -10,7 +10,7 @@ import { DeadLetterQueue, openStreamDb, STREAMS } from '../src/ingest/index.ts';
 import { deliverSegment } from '../src/ingest/stream/deliver-segment.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { homeStatus, Orchestrator, replayDeadLetters } from '../src/home/index.ts';
-import { type RunSummary } from '../src/home/run-pipeline.ts';
+import type { RunSummary } from '../src/pipeline/index.ts';
 import { RunSummaries } from '../src/pipeline/index.ts';
 import { qualityView } from '../src/quality/index.ts';
 import { openStateStore } from '../src/engines/duckdb/index.ts';

@@ -7,7 +7,7 @@ import { generateLanding } from '../src/generate/generate-landing.ts';
 import { IngestQueue, runIngestTask } from '../src/ingest/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { queueLocation, runPipeline } from '../src/home/index.ts';
-import { type RunOptions } from '../src/home/run-pipeline.ts';
+import type { RunOptions } from '../src/pipeline/index.ts';
 import { JobQueue } from '../src/state/index.ts';
 import { loadModels, MODEL_QUEUE, runModelTask, type ModelResult, type ModelTask } from '../src/transform/index.ts';
 import { postgresAvailable, tempStateUrl } from './helpers/postgres.ts';

@@ -27,13 +27,18 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path = '')
   return value;
 }
 
+export interface LoadConfigOptions {
+  file?: string;
+  overrides?: Record<string, unknown>;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
 /**
  * Loads the config file (`--config`, else shoplake.config.{json,yaml} in the current
  * folder, else none), applies command-line overrides, and validates the result.
  */
-export async function loadConfig(
-  opts: { file?: string; overrides?: Record<string, unknown>; cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<ShoplakeConfig> {
+export async function loadConfig(opts: LoadConfigOptions = {}): Promise<ShoplakeConfig> {
   const cwd = opts.cwd ?? process.cwd();
   let file = opts.file ? resolve(cwd, opts.file) : undefined;
   if (!file) {

@@ -1,5 +1,5 @@
 import { TerminalError } from '../errors/index.ts';
-import { topologicalOrder } from '../common/graph.ts';
+import { topologicalOrder } from '../common/index.ts';
 import { NO_RETRY, type RetryPolicy } from './retry-policy.ts';
 
 export type TaskState = 'queued' | 'running' | 'success' | 'failed' | 'up_for_retry' | 'skipped' | 'upstream_failed';

@@ -86,7 +86,7 @@ test('a transient failure is retried with backoff; each attempt is logged', asyn
       task('flaky', [], async (ctx) => {
         calls++;
         ctx.log(`try ${ctx.attempt}`);
-        if (calls < 3) throw new TransientError('io', 'disk busy');
+        if (calls < 3) throw new TransientError('s3_failed', 'disk busy');
         return { output: { rows: 7 } };
       }),
     ],
@@ -104,9 +104,9 @@ test('a transient failure is retried with backoff; each attempt is logged', asyn
   const logs = (await s.logs(run.runId)).map((l) => `${l.attempt}:${l.message}`);
   assert.deepEqual(logs, [
     '1:try 1',
-    '1:attempt 1 failed: [io] disk busy; retrying in 20 ms',
+    '1:attempt 1 failed: [s3_failed] disk busy; retrying in 20 ms',
     '2:try 2',
-    '2:attempt 2 failed: [io] disk busy; retrying in 40 ms',
+    '2:attempt 2 failed: [s3_failed] disk busy; retrying in 40 ms',
     '3:try 3',
   ]);
 });
@@ -120,7 +120,7 @@ test('a terminal failure is not retried and marks everything downstream upstream
     tasks: [
       task('bad', [], async () => {
         calls++;
-        throw new TerminalError('bad_input', 'file is broken');
+        throw new TerminalError('bad_request', 'file is broken');
       }),
       task('next', ['bad']),
       task('last', ['next']),
@@ -140,7 +140,7 @@ test('a terminal failure is not retried and marks everything downstream upstream
     other: 'success',
   });
   assert.deepEqual((await s.getRun(run.runId))?.error, {
-    code: 'bad_input',
+    code: 'bad_request',
     message: 'file is broken',
     subject: 'bad',
   });
@@ -218,7 +218,7 @@ test('a none_failed task runs after skipped dependencies but not after failed on
     description: '',
     tasks: [
       task('work', [], async () => {
-        throw new TerminalError('bad', 'bad data');
+        throw new TerminalError('model_failed', 'bad data');
       }),
       task('unload', ['work'], mark('unload2'), { trigger: 'none_failed' }),
     ],

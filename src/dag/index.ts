@@ -1,7 +1,16 @@
 export { defineDag } from './dag-definition.ts';
-export type { Dag, DagSpec, TaskSpec, TaskContext, TaskState, RunState } from './dag-definition.ts';
+export type {
+  Dag,
+  DagSpec,
+  TaskSpec,
+  TaskContext,
+  TaskState,
+  RunState,
+  RunInfo,
+  RunResources,
+} from './dag-definition.ts';
 export { executeRun } from './dag-executor.ts';
-export type { RunStore, DagRunRecord, TaskInstanceRecord, TaskLogLine, RunType } from './run-store.ts';
+export type { RunStore, RunFilter, DagRunRecord, TaskInstanceRecord, TaskLogLine, RunType } from './run-store.ts';
 export { retryPolicy, retryDelay, NO_RETRY } from './retry-policy.ts';
 export type { RetryPolicy } from './retry-policy.ts';
 export { dueLogicalDates, parseSchedule } from './due-logical-dates.ts';

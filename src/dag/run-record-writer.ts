@@ -2,9 +2,9 @@ import type { RunStore } from './run-store.ts';
 
 /**
  * Saves a run's records (task states, log lines) one at a time in the order they were
- * made, without holding up the tasks: a run of forty tasks made ~110 commits, each a
- * WAL sync of the state database, and the next task waited on each (a second of a
- * scale-1 run with the CPU idle). After a write fails the later ones are dropped, and
+ * made, without holding up the tasks: each record is a commit, a WAL sync of the state
+ * database, and the next task waited on each with the CPU idle. After a write fails the
+ * later ones are dropped, and
  * `check` or `flush` throws that failure, so the executor stops the run as it did when
  * it waited on every save.
  */

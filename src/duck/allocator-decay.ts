@@ -3,11 +3,9 @@
  *
  * DuckDB's bundled jemalloc returns freed pages after 1 s (its compiled-in
  * `dirty_decay_ms:1000,muzzy_decay_ms:1000`). A pipeline run frees and allocates gigabytes
- * from one statement to the next, so each statement faulted its memory in afresh: a
- * million page faults per scale-1 run, a sixth of its CPU on a virtual machine where a
- * fault is dear. Keeping freed pages 5 s lets the next statement reuse them: 30 % fewer
- * faults, scale 1 about 4 s faster (35.8/40.5/35.7 s → 31.9/36.7/31.5 s, alternating runs),
- * peak RSS 1.5 → 1.6 GiB. Longer (20 s) gained no more and held more memory.
+ * from one statement to the next, so each statement faulted its memory in afresh, and on
+ * a virtual machine a fault is dear. Keeping freed pages 5 s lets the next statement reuse
+ * them, for a little more peak memory; longer gained no more and held more memory.
  *
  * jemalloc reads DUCKDB_JE_MALLOC_CONF (its prefixed MALLOC_CONF) once, at DuckDB's first
  * allocation, so this module must be evaluated before any DuckDB instance is created; a

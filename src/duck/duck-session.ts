@@ -69,8 +69,8 @@ export class DuckSession extends SqlSession {
    * A result of UINTEGER columns as one typed array per column (a NULL reads as 0), copied
    * out of the chunks' vectors item by item: no JavaScript value per row nor per item.
    * Converting such a result to values made a heap number per item over 2^31 and the
-   * arrays (the dedup filter read a delivery's fingerprints so: an eighth of the
-   * collector's allocation in a heap profile).
+   * arrays (the dedup filter read a delivery's fingerprints so: a notable share of the
+   * collector's allocation).
    */
   async uint32Columns(sql: string, params?: Params): Promise<Uint32Array[]> {
     return this.exclusive(() => this.timed(sql, () => this.queryUint32Columns(sql, params)));

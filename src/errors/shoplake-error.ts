@@ -1,7 +1,9 @@
+import type { ErrorCode } from './error-codes.ts';
+
 /**
- * The one base error of shoplake. `code` is stable (scripts and the HTTP API match on it);
- * `kind` alone decides whether a retry can help; `subject` names the file, model or task
- * at fault and `hint` says what to do next.
+ * The one base error of shoplake. `code` is stable (scripts and the HTTP API match on it)
+ * and registered in ERROR_CODES (error-codes.ts); `kind` alone decides whether a retry can
+ * help; `subject` names the file, model or task at fault and `hint` says what to do next.
  */
 export type ErrorKind = 'terminal' | 'transient';
 
@@ -12,12 +14,12 @@ export interface ErrorDetails {
 }
 
 export class ShoplakeError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly kind: ErrorKind;
   readonly subject: string | undefined;
   readonly hint: string | undefined;
 
-  constructor(code: string, kind: ErrorKind, message: string, details: ErrorDetails = {}) {
+  constructor(code: ErrorCode, kind: ErrorKind, message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'ShoplakeError';
     this.code = code;
@@ -33,14 +35,14 @@ export class ShoplakeError extends Error {
 
 /** Bad input, bad config, a failed data test: running it again unchanged fails the same way. */
 export class TerminalError extends ShoplakeError {
-  constructor(code: string, message: string, details?: ErrorDetails) {
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
     super(code, 'terminal', message, details);
   }
 }
 
 /** A lock held by another process, a dropped connection: may succeed on a later attempt. */
 export class TransientError extends ShoplakeError {
-  constructor(code: string, message: string, details?: ErrorDetails) {
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
     super(code, 'transient', message, details);
   }
 }

@@ -41,9 +41,16 @@ const MARTS = [
 ];
 const FULL_ROWS_UP_TO = 2000;
 
+export interface TruthBase {
+  seed: number;
+  scale: number;
+  drops: number;
+  upto: number;
+}
+
 export async function computeTruth(
   db: DuckSession,
-  base: { seed: number; scale: number; drops: number; upto: number },
+  base: TruthBase,
   files: { fileRejects: Record<string, number>; malformedRows: number; duplicateDeliveries: number },
 ): Promise<TruthManifest> {
   await db.run(`SET VARIABLE upto = ${Number(base.upto)}`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DuckSession, literal } from '../duck/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { StateDb } from '../state/index.ts';
-import { RunSummaries } from '../pipeline/index.ts';
+import { RunSummaries, type RunSummaryRow } from '../pipeline/index.ts';
 import { filesByStatus } from '../ledger/index.ts';
 
 export interface HomeStatus {
@@ -30,15 +30,7 @@ export async function homeStatus(state: StateDb, layout: LakeLayout, lastRuns: n
 }
 
 /** One run as `status` lists it; its figures come out of the stored summary. */
-function runLine(r: {
-  run_id: string;
-  status: string;
-  mode: string;
-  started_at: string;
-  finished_at: string | null;
-  summary: string | null;
-  error: string | null;
-}): Record<string, unknown> {
+function runLine(r: RunSummaryRow): Record<string, unknown> {
   const utc = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`);
   const files = (r.summary ? (JSON.parse(r.summary) as { files?: Record<string, unknown> }).files : undefined) ?? {};
   const figure = (k: string) => (files[k] === undefined || files[k] === null ? null : String(files[k]));

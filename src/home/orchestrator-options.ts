@@ -1,7 +1,7 @@
 import type { HomeConfig } from './home-config.ts';
 import type { JobQueueOptions } from '../state/index.ts';
 import type { OrchestratorOptions } from './orchestrator.ts';
-import type { ProgressSink } from '../common/progress-event.ts';
+import type { ProgressSink } from '../common/index.ts';
 
 /** The orchestrator's options as the config file sets them, for `serve` and the CLI alike. */
 export function orchestratorOptions(config: HomeConfig, purpose: string, progress?: ProgressSink): OrchestratorOptions {

@@ -1,6 +1,6 @@
 import type { DeadLetterQueue } from '../ingest/index.ts';
 import type { Orchestrator } from './orchestrator.ts';
-import type { DagRunRecord } from '../dag/run-store.ts';
+import type { DagRunRecord } from '../dag/index.ts';
 
 /**
  * Marks dead letters for another try and queues the daily run that makes it (type

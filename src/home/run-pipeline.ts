@@ -1,11 +1,8 @@
 import { errorMessage, ShoplakeError, TerminalError } from '../errors/index.ts';
 import { Orchestrator } from './orchestrator.ts';
-import type { RunOptions } from '../pipeline/run-options.ts';
-import type { RunType } from '../dag/run-store.ts';
-import { emptySummary, type RunSummary } from '../pipeline/run-summary.ts';
-
-export type { RunSummary } from '../pipeline/run-summary.ts';
-export type { RunOptions } from '../pipeline/run-options.ts';
+import type { RunOptions } from '../pipeline/index.ts';
+import type { RunType } from '../dag/index.ts';
+import { emptySummary, type RunSummary } from '../pipeline/index.ts';
 
 /**
  * One run of the daily DAG in this process: landing → bronze (new files only) → silver →

@@ -1,9 +1,9 @@
 import { Cron } from 'croner';
 import { ShoplakeError } from '../errors/index.ts';
-import type { Dag } from '../dag/dag-definition.ts';
-import { dueLogicalDates } from '../dag/due-logical-dates.ts';
+import type { Dag } from '../dag/index.ts';
+import { dueLogicalDates } from '../dag/index.ts';
 import type { Orchestrator } from './orchestrator.ts';
-import type { DagRunRecord } from '../dag/run-store.ts';
+import type { DagRunRecord } from '../dag/index.ts';
 
 export interface SchedulerOptions {
   /** Catch-up never queues more runs than this at once. */

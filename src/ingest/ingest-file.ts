@@ -164,7 +164,7 @@ async function stageAndWrite(
   } else {
     bronzePath = ctx.layout.bronzeFile(entity, seq, bytes.hash);
     // Row order inside a bronze file carries no meaning (`_line` does), and letting DuckDB
-    // write row groups in any order nearly halves the write. Readers need order kept, so
+    // write row groups in any order makes the write much cheaper. Readers need order kept, so
     // it is switched back at once.
     rowsOk = await writeAtomically(bronzePath, async (tmp) => {
       await ctx.db.run('SET preserve_insertion_order = false');

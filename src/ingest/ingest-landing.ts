@@ -1,11 +1,11 @@
 import type { DuckSession } from '../duck/index.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
-import { withLedgerLock } from '../ledger/ledger-lock.ts';
+import { withLedgerLock } from '../ledger/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { StateDb } from '../state/index.ts';
-import type { ProgressSink } from '../common/progress-event.ts';
+import type { ProgressSink } from '../common/index.ts';
 import { discoverLanding } from './discover-landing.ts';
-import { FileLedger } from '../ledger/file-ledger.ts';
+import { FileLedger } from '../ledger/index.ts';
 import type { FileResult } from './file-outcome.ts';
 import type { LandingFile } from '../ledger/index.ts';
 import { ingestTasks } from './tasks/ingest-tasks.ts';
@@ -20,11 +20,7 @@ export interface IngestSummary {
   results: FileResult[];
 }
 
-/**
- * Ingests every landing file not seen before, one result per file: a bad file is
- * quarantined and a failing one reported, and neither stops the others.
- */
-export async function ingestLanding(opts: {
+export interface IngestLandingOptions {
   landing: string;
   /** The ledger, catalog and dead letters. */
   state: StateDb;
@@ -45,7 +41,13 @@ export async function ingestLanding(opts: {
   concurrency?: number;
   /** Stops handing out files (and interrupts the ones in this process); the rest wait for the next run. */
   signal?: AbortSignal;
-}): Promise<IngestSummary> {
+}
+
+/**
+ * Ingests every landing file not seen before, one result per file: a bad file is
+ * quarantined and a failing one reported, and neither stops the others.
+ */
+export async function ingestLanding(opts: IngestLandingOptions): Promise<IngestSummary> {
   // Stream deliveries take ledger sequence numbers too: one at a time.
   return withLedgerLock(opts.state, () => ingestPending(opts));
 }

@@ -2,7 +2,7 @@ import type { StateDb } from '../state/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { discoverLanding } from './discover-landing.ts';
-import { FileLedger } from '../ledger/file-ledger.ts';
+import { FileLedger } from '../ledger/index.ts';
 import type { LandingFile } from '../ledger/index.ts';
 import { isDeadAndUnchanged } from './ingest-landing.ts';
 

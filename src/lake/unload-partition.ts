@@ -8,6 +8,13 @@ export interface UnloadTable {
   partitionBy?: { column: string; kind: 'date' | 'date_key' } | undefined;
 }
 
+export interface UnloadPartitionOptions {
+  warehouseDb: string;
+  dir: string;
+  logicalDate: string;
+  tables: readonly UnloadTable[];
+}
+
 /**
  * The processed zone's partition for one logical date, read from the published warehouse
  * (so it is what analysts see, whether or not this run rebuilt anything): partitioned
@@ -16,7 +23,7 @@ export interface UnloadTable {
  */
 export async function unloadPartition(
   db: SqlSession,
-  opts: { warehouseDb: string; dir: string; logicalDate: string; tables: readonly UnloadTable[] },
+  opts: UnloadPartitionOptions,
 ): Promise<Array<{ table: string; rows: number }>> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.logicalDate))
     throw new RangeError(`logical date "${opts.logicalDate}" is not YYYY-MM-DD`);

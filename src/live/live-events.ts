@@ -7,7 +7,7 @@ import type { LakeLayout } from '../lake/index.ts';
 import { liveFiles, readLiveManifest, writeLiveManifest, type LiveManifest } from './live-overlay.ts';
 import type { LiveMirror, LiveSync } from './live-mirror.ts';
 import { LiveGeneration, type LiveModelSql } from './live-generation.ts';
-import type { Model } from '../transform/model-declaration.ts';
+import type { Model } from '../transform/index.ts';
 
 export interface LiveRefresh {
   status: 'refreshed' | 'up_to_date' | 'no_warehouse';
@@ -51,7 +51,7 @@ interface CatchingUp {
  *
  * A publish folds the overlay's older events into the warehouse, and the overlay must
  * start over on it. Starting over in line made the first refresh after a publish take
- * every batch delivered during the build (400 k events and 5 s at 20,000 events/s), and
+ * every batch delivered during the build, and
  * nothing new was visible meanwhile. Instead the new warehouse's generation is caught up
  * beside the serving one, which goes on adding batches and stands in for it (its manifest
  * names the new warehouse: readers take a published event's streamed copy once, by

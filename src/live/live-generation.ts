@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { DuckSession, literal, literalList } from '../duck/index.ts';
 import type { LakeLayout } from '../lake/index.ts';
 import type { LiveManifest } from './live-overlay.ts';
-import { createBronzeSources } from '../transform/bronze-sources.ts';
+import { createBronzeSources } from '../transform/index.ts';
 import { LiveMarts } from './live-marts.ts';
-import { MACROS_SQL_URL } from '../transform/macros-url.ts';
+import { MACROS_SQL_URL } from '../transform/index.ts';
 
 /** The models a micro-batch runs, by name: their SQL. */
 export type LiveModelSql = Record<'stg_events' | 'silver_events' | 'fact_events' | 'mart_funnel' | 'dim_date', string>;
@@ -158,7 +158,7 @@ export class LiveGeneration {
 
   /**
    * What every batch is counted against: the published event ids, the dimensions, the
-   * activity kept so far. Reads the published events (a few hundred ms at millions), so a
+   * activity kept so far. Reads every published event, so a
    * generation caught up beside the serving one does it there, not on the first refresh after.
    */
   async prepare(): Promise<void> {

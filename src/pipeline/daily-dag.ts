@@ -1,24 +1,23 @@
 import { modelInputs, SOURCES, type Model } from '../transform/index.ts';
-import { defineDag, type Dag, type TaskSpec } from '../dag/dag-definition.ts';
+import { defineDag, type Dag, type TaskSpec } from '../dag/index.ts';
 import type { PipelineRun } from './pipeline-run.ts';
-import { retryPolicy } from '../dag/retry-policy.ts';
+import { retryPolicy } from '../dag/index.ts';
+
+export interface DailyDagOptions {
+  schedule?: string;
+  catchup?: boolean;
+  slaMs?: number;
+  fetchApis?: boolean;
+  maxActiveTasks?: number;
+  resources?: Dag<PipelineRun>['resources'];
+}
 
 /**
  * The built-in `daily` DAG: check landing → ingest → merge closed stream hours → catalog → one task per model (from
  * the model declarations, with their dependencies) → data tests → publish → unload. Model
  * tasks run side by side where the graph allows.
  */
-export function dailyDag(
-  models: readonly Model[],
-  opts: {
-    schedule?: string;
-    catchup?: boolean;
-    slaMs?: number;
-    fetchApis?: boolean;
-    maxActiveTasks?: number;
-    resources?: Dag<PipelineRun>['resources'];
-  } = {},
-): Dag<PipelineRun> {
+export function dailyDag(models: readonly Model[], opts: DailyDagOptions = {}): Dag<PipelineRun> {
   const modelTasks: TaskSpec<PipelineRun>[] = models.map((m) => ({
     name: m.name,
     group: m.layer,
@@ -37,9 +36,9 @@ export function dailyDag(
     ...(opts.catchup !== undefined ? { catchup: opts.catchup } : {}),
     ...(opts.slaMs ? { slaMs: opts.slaMs } : {}),
     // One model at a time in this process: each DuckDB query already uses every core, and two
-    // 3-million-row builds side by side only compete for CPU and memory (transform measured
-    // 22.5 s with two at once, 17.7 s with one, at scale 1 on 2 cores). Models built on
-    // workers go side by side, each on a machine of its own.
+    // 3-million-row builds side by side only compete for CPU and memory (the transform took
+    // longer with two at once than with one). Models built on workers go side by side, each
+    // on a machine of its own.
     maxActiveTasks: opts.maxActiveTasks ?? 1,
     // Machine trouble (memory, disk, a lock) may pass; bad data and failed tests are terminal.
     retry: retryPolicy({ maxAttempts: 2, initialDelayMs: 5_000 }),

@@ -1,6 +1,7 @@
 export { PipelineRun } from './pipeline-run.ts';
 export { dailyDag } from './daily-dag.ts';
 export type { RunOptions } from './run-options.ts';
+export { emptySummary } from './run-summary.ts';
 export type { RunSummary } from './run-summary.ts';
 export type { StageStats } from './stage-timer.ts';
 export { RunSummaries } from './run-summaries.ts';

@@ -35,16 +35,24 @@ import {
   ModelReaders,
   type Model,
 } from '../transform/index.ts';
-import type { RunInfo, RunResources, RunState } from '../dag/dag-definition.ts';
+import type { RunInfo, RunResources, RunState } from '../dag/index.ts';
 import { buildModelOnWorker } from './model-on-worker.ts';
 import { RunSummaries } from './run-summaries.ts';
 import { publishBuild } from './publish-build.ts';
-import { retryDelay, retryPolicy } from '../dag/retry-policy.ts';
+import { retryDelay, retryPolicy } from '../dag/index.ts';
 import type { RunOptions } from './run-options.ts';
 import { emptySummary, tallyFiles, tallyModel, type RunSummary } from './run-summary.ts';
 import { timeStage, type StageStats } from './stage-timer.ts';
 
 const PUBLISHED_SEQ = 'published_through_seq';
+
+export interface PipelineHome {
+  state: StateDb;
+  work: DuckSession;
+  opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>;
+  models: readonly Model[];
+  onClose?: (s: RunSummary) => void;
+}
 
 /**
  * What the tasks of one pipeline run share: the state store, the process's DuckDB for
@@ -96,16 +104,7 @@ export class PipelineRun {
    * when it starts and when it ends. `conf.fullRefresh` forgets every ingested file first
    * and rebuilds the lake from the landing folder (run history stays).
    */
-  static async open(
-    run: RunInfo,
-    home: {
-      state: StateDb;
-      work: DuckSession;
-      opts: Omit<RunOptions, 'fullRefresh' | 'logicalDate'>;
-      models: readonly Model[];
-      onClose?: (s: RunSummary) => void;
-    },
-  ): Promise<RunResources<PipelineRun>> {
+  static async open(run: RunInfo, home: PipelineHome): Promise<RunResources<PipelineRun>> {
     const fullRefresh = run.conf['fullRefresh'] === true;
     const landing = typeof run.conf['landing'] === 'string' ? run.conf['landing'] : home.opts.landing;
     const layout = new LakeLayout(home.opts.home);

@@ -2,7 +2,7 @@ import type { EngineProcessOptions } from '../duck/index.ts';
 import type { RestSource } from '../ingest/index.ts';
 import type { S3Options } from '../lake/index.ts';
 import type { JobQueueOptions } from '../state/index.ts';
-import type { ProgressSink } from '../common/progress-event.ts';
+import type { ProgressSink } from '../common/index.ts';
 
 export interface RunOptions {
   home: string;

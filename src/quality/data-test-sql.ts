@@ -15,9 +15,9 @@ export function compileTest(model: string, t: DataTestSpec): CompiledTest {
     case 'unique': {
       const cols = t.columns.map(ident).join(', ');
       const qualified = t.columns.map((c) => `t.${ident(c)}`).join(', ');
-      // Grouping millions of 64-bit hashes is cheaper than grouping the keys themselves
-      // (a third less CPU on 3 M event ids); only keys whose hash repeats, almost always
-      // none, are then grouped for real, so a collision never counts as a failure.
+      // Grouping millions of 64-bit hashes is far cheaper than grouping the keys themselves;
+      // only keys whose hash repeats, almost always none, are then grouped for real, so a
+      // collision never counts as a failure.
       return {
         name: `unique(${t.columns.join(', ')})`,
         severity,

@@ -3,6 +3,15 @@ import type { FastifyInstance } from 'fastify';
 import { TransientError } from '../errors/index.ts';
 import { STREAMS, type BatchParsers, type StreamIngestor, type StreamSpec } from '../ingest/index.ts';
 
+export interface CollectorRoutesContext {
+  ingestor: StreamIngestor;
+  parsers: BatchParsers;
+  token: string;
+  maxBatchBytes: number;
+  onThrottled?: (stream: StreamSpec['name']) => void;
+  onParsed?: (stream: StreamSpec['name'], seconds: number) => void;
+}
+
 /**
  * The collector: `POST /v1/events` and `POST /v1/orders` take a JSON array or NDJSON,
  * optionally gzip-encoded, with `Authorization: Bearer <collector.token>`. The answer
@@ -10,17 +19,7 @@ import { STREAMS, type BatchParsers, type StreamIngestor, type StreamSpec } from
  * detail}]}`; rejected records are quarantined, not dropped. A full buffer answers 429
  * with Retry-After instead of growing without bound.
  */
-export async function registerCollectorRoutes(
-  app: FastifyInstance,
-  ctx: {
-    ingestor: StreamIngestor;
-    parsers: BatchParsers;
-    token: string;
-    maxBatchBytes: number;
-    onThrottled?: (stream: StreamSpec['name']) => void;
-    onParsed?: (stream: StreamSpec['name'], seconds: number) => void;
-  },
-): Promise<void> {
+export async function registerCollectorRoutes(app: FastifyInstance, ctx: CollectorRoutesContext): Promise<void> {
   const expected = Buffer.from(`Bearer ${ctx.token}`);
   await app.register(async (scope) => {
     // Bodies are read as bytes here: they may be gzip, and NDJSON is not JSON.

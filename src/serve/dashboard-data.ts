@@ -1,4 +1,4 @@
-import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
+import type { WarehouseReader } from '../warehouse/index.ts';
 
 export interface DashboardFilter {
   from: string;

@@ -5,7 +5,7 @@ import { modelTestStatus } from '../quality/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { parse } from './api-error.ts';
 import { dashboardData, dashboardOptions } from './dashboard-data.ts';
-import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
+import type { WarehouseReader } from '../warehouse/index.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD');
 const DashboardQuery = z

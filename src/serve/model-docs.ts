@@ -1,5 +1,5 @@
 import { COLUMN_GLOSSARY, type Model } from '../transform/index.ts';
-import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
+import type { WarehouseReader } from '../warehouse/index.ts';
 
 /**
  * The data dictionary, generated from the model declarations: every published table's

@@ -1,8 +1,8 @@
 import type { WarehouseConfig } from '../warehouse/index.ts';
 import { LakeLayout } from '../lake/index.ts';
-import { DuckdbWarehouseReader } from '../engines/duckdb/duckdb-warehouse-reader.ts';
-import { PostgresWarehouseReader } from '../engines/postgres/postgres-warehouse-reader.ts';
-import type { WarehouseReader } from '../warehouse/warehouse-reader.ts';
+import { DuckdbWarehouseReader } from '../engines/duckdb/index.ts';
+import { PostgresWarehouseReader } from '../engines/postgres/index.ts';
+import type { WarehouseReader } from '../warehouse/index.ts';
 
 /** Readers use the PostgreSQL warehouse: one is configured and `warehouse.read` is `auto`. */
 export function readsPostgres(config: { warehouse: WarehouseConfig }): boolean {

@@ -8,7 +8,7 @@ const LINEAGE = ['_line', '_source_file', '_file_seq', '_batch_id', '_ingested_a
  * The table naming each bronze file's landing file and batch by its `_file_seq`. Staging
  * models carry only `_file_seq` and `_line`, and silver models look the names up here:
  * carrying two long strings, the same for every row of a file, through every staged row
- * was a third of the cost of staging 3 M events.
+ * was a large part of the cost of staging.
  */
 const BRONZE_FILES = 'bronze_files';
 

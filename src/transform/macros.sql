@@ -6,10 +6,9 @@
 
 -- Null tokens and padding. list_contains rather than IN: DuckDB turns an IN list of six or
 -- more constants into a join, which costs more than the rest of the cleaning together.
--- trim() strips every Unicode space separator and costs twice a plain copy of the value,
--- so most values skip it: one of ASCII only (strlen = length), longer than any null token
--- and not starting or ending with a space is returned as it is (halves the cleaning of
--- the 3-million-event staging table).
+-- trim() strips every Unicode space separator and costs more than a plain copy of the
+-- value, so most values skip it: one of ASCII only (strlen = length), longer than any null
+-- token and not starting or ending with a space is returned as it is.
 CREATE OR REPLACE MACRO sl_clean(v) AS
   CASE WHEN strlen(v) > 4 AND strlen(v) = length(v) AND NOT starts_with(v, ' ') AND NOT ends_with(v, ' ') THEN v
        WHEN list_contains(['', 'NULL', 'null', 'None', 'N/A', 'n/a', 'NaN', '-', '?'], trim(v)) THEN NULL
@@ -26,7 +25,7 @@ CREATE OR REPLACE MACRO sl_surrogate_key(natural_key) AS ('0x' || left(md5(natur
 CREATE OR REPLACE MACRO sl_row_key(file_seq, line) AS (file_seq::BIGINT << 32) + line::BIGINT;
 
 -- The calendar's key of a date or timestamp (20240315). By arithmetic: formatting the date
--- as text and casting it back costs three times as much on millions of events.
+-- as text and casting it back costs far more on millions of events.
 CREATE OR REPLACE MACRO sl_date_key(d) AS (year(d) * 10000 + month(d) * 100 + day(d))::INTEGER;
 
 -- Categorical labels people read (`ELECTRONICS` → `Electronics`).
@@ -43,7 +42,7 @@ CREATE OR REPLACE MACRO sl_int(c) AS
 -- Timestamps to UTC: ISO 8601 with Z or an offset, `YYYY-MM-DD HH:MM[:SS]`, `MM/DD/YYYY HH:MM[:SS]`,
 -- `YYYY/MM/DD`, epoch seconds or milliseconds (> 1e11 means milliseconds). The shape is told
 -- by a character or two, not by regular expressions: a failing try_strptime or a
--- TIMESTAMPTZ cast costs ten times a TIMESTAMP cast, so each is only tried on its shape.
+-- TIMESTAMPTZ cast costs many times a TIMESTAMP cast, so each is only tried on its shape.
 CREATE OR REPLACE MACRO sl_ts(c) AS
   CASE
     WHEN c IS NULL THEN NULL
@@ -98,6 +97,23 @@ CREATE OR REPLACE MACRO sl_event_type(c) AS
     WHEN 'addtocart' THEN 'add_to_cart'
     ELSE replace(lower(c), '-', '_')
   END;
+
+-- Silver's "latest version wins": one row per key of a staging table's accepted rows, the
+-- one with the latest `version_column` (NULL: none), then the file ingested last, then the
+-- later line; lineage columns as silver keeps them, the file's name and batch from
+-- bronze_files (staging carries only _file_seq). The winner of each key is chosen on a
+-- narrow projection (its row key and the ordering), then its full row fetched: much
+-- cheaper than a window over every column. A row key of its own, not rowid: the staging
+-- table is a table here, a Parquet file on a worker. Built as text so the key columns and
+-- the ordering are the plain columns a hand-written query would group and compare.
+CREATE OR REPLACE MACRO sl_latest_version(stg, keys, version_column) AS TABLE FROM query(
+  'SELECT s.* EXCLUDE (_reject_reason, _reject_detail, _line, _file_seq), f._source_file, s._line, s._file_seq, f._batch_id'
+  || ' FROM ' || stg || ' s JOIN bronze_files f USING (_file_seq) SEMI JOIN (SELECT '
+  || CASE WHEN version_column IS NULL THEN 'max(sl_row_key(_file_seq, _line))'
+     ELSE 'arg_max(sl_row_key(_file_seq, _line), row(coalesce(' || version_column
+       || ', TIMESTAMP ''-infinity''), _file_seq, _line))' END
+  || ' AS winner FROM ' || stg || ' WHERE _reject_reason IS NULL GROUP BY ' || array_to_string(keys, ', ')
+  || ') w ON sl_row_key(s._file_seq, s._line) = w.winner');
 
 -- Duplicates in one entity: staged rows that copy another row exactly, and rows a later
 -- version of the same key replaced. Rows are compared by a 64-bit hash of their business

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENTITY_NAMES, type EntityName } from '../contract/index.ts';
 import { TerminalError } from '../errors/index.ts';
-import { topologicalOrder } from '../common/graph.ts';
+import { topologicalOrder } from '../common/index.ts';
 import type { Model, ModelDeclaration } from './model-declaration.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('./models/', import.meta.url));

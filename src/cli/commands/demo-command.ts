@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateLanding } from '../../generate/generate-landing.ts';
+import { generateLanding } from '../../generate/index.ts';
 import { runPipeline } from '../../home/index.ts';
 import { startServer } from '../../serve/index.ts';
 import { withCommonOptions, configFor, type CommonOptions } from '../common-options.ts';

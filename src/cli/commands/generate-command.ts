@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { generateLanding } from '../../generate/generate-landing.ts';
+import { generateLanding } from '../../generate/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { humanMs, printJson, printTable } from '../output.ts';
 

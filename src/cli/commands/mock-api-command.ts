@@ -1,6 +1,17 @@
 import type { Command } from 'commander';
-import { startMockApi } from '../../generate/mock-retail-api.ts';
+import { startMockApi } from '../../generate/index.ts';
 import { positiveNumber } from './generate-command.ts';
+
+export interface MockApiCommandOptions {
+  port: number;
+  token: string;
+  orders: number;
+  customers: number;
+  failRate: number;
+  rate: number;
+  changeEvery: number;
+  seed: number;
+}
 
 export function registerMockApi(program: Command): void {
   program
@@ -21,38 +32,27 @@ export function registerMockApi(program: Command): void {
       30,
     )
     .option('--seed <n>', 'random seed', (v) => Number(v), 7)
-    .action(
-      async (opts: {
-        port: number;
-        token: string;
-        orders: number;
-        customers: number;
-        failRate: number;
-        rate: number;
-        changeEvery: number;
-        seed: number;
-      }) => {
-        const api = await startMockApi({
-          seed: opts.seed,
-          orders: opts.orders,
-          customers: opts.customers,
-          failRate: opts.failRate,
-          ratePerSecond: opts.rate,
-          slowRate: 0.05,
-          slowMs: 800,
-          token: opts.token,
-          port: opts.port,
-        });
-        process.stdout.write(
-          `mock retail API at ${api.url}: GET /orders?updated_since=&page=&per_page= (Link header), GET /customers?updated_since=&cursor=&limit=; token "${opts.token}" as Bearer or X-API-Key. Ctrl-C stops.\n`,
-        );
-        const timer =
-          opts.changeEvery > 0
-            ? setInterval(() => api.mutate(Math.max(1, Math.round(opts.orders / 100))), opts.changeEvery * 1000)
-            : undefined;
-        await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-        clearInterval(timer);
-        await api.close();
-      },
-    );
+    .action(async (opts: MockApiCommandOptions) => {
+      const api = await startMockApi({
+        seed: opts.seed,
+        orders: opts.orders,
+        customers: opts.customers,
+        failRate: opts.failRate,
+        ratePerSecond: opts.rate,
+        slowRate: 0.05,
+        slowMs: 800,
+        token: opts.token,
+        port: opts.port,
+      });
+      process.stdout.write(
+        `mock retail API at ${api.url}: GET /orders?updated_since=&page=&per_page= (Link header), GET /customers?updated_since=&cursor=&limit=; token "${opts.token}" as Bearer or X-API-Key. Ctrl-C stops.\n`,
+      );
+      const timer =
+        opts.changeEvery > 0
+          ? setInterval(() => api.mutate(Math.max(1, Math.round(opts.orders / 100))), opts.changeEvery * 1000)
+          : undefined;
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      clearInterval(timer);
+      await api.close();
+    });
 }

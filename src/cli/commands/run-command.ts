@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { orchestratorOptions, runPipeline } from '../../home/index.ts';
 import { type DagRunRecord } from '../../dag/index.ts';
-import { type RunSummary } from '../../home/run-pipeline.ts';
+import type { RunSummary } from '../../pipeline/index.ts';
 import { ServerClient } from '../server-client.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { EXIT, humanMs, humanNumber, printJson, printTable } from '../output.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { connect } from 'nats';
 import { TerminalError } from '../../errors/index.ts';
-import { LiveSimulator, type LiveRecord } from '../../generate/live-simulator.ts';
+import { LiveSimulator, type LiveRecord } from '../../generate/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { printJson } from '../output.ts';
 import { positiveNumber } from './generate-command.ts';

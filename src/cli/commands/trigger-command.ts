@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Orchestrator, orchestratorOptions } from '../../home/index.ts';
 import { type DagRunRecord } from '../../dag/index.ts';
-import { type RunSummary } from '../../home/run-pipeline.ts';
+import type { RunSummary } from '../../pipeline/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { EXIT, printJson } from '../output.ts';
 import { progressLine } from '../progress-line.ts';

@@ -1,12 +1,5 @@
 import type { DuckSession } from '../../duck/index.ts';
-import type {
-  DagRunRecord,
-  RunFilter,
-  RunStore,
-  RunType,
-  TaskInstanceRecord,
-  TaskLogLine,
-} from '../../dag/run-store.ts';
+import type { DagRunRecord, RunFilter, RunStore, RunType, TaskInstanceRecord, TaskLogLine } from '../../dag/index.ts';
 
 interface RunRow {
   run_id: string;

@@ -4,7 +4,7 @@ import { StatementType } from '@duckdb/node-api';
 import { DuckSession, literalList, type Params } from '../../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../../errors/index.ts';
 import { applyLiveOverlay, attachWarehouse } from '../../live/index.ts';
-import type { QueryResult, TableColumn, WarehouseReader } from '../../warehouse/warehouse-reader.ts';
+import type { QueryResult, TableColumn, WarehouseReader } from '../../warehouse/index.ts';
 
 /**
  * The embedded warehouse as the server reads it: attached read-only in a session that
@@ -85,7 +85,7 @@ export class DuckdbWarehouseReader implements WarehouseReader {
     } finally {
       // Now, not when the garbage collector finalizes it: a prepared plan over the overlay
       // holds every Parquet file's metadata, and a collection finalizing hundreds of them at
-      // once freed them on the event loop for 400 ms (perf: FileMetaData destructors).
+      // once freed them on the event loop in one long pause (FileMetaData destructors).
       prepared.destroySync();
     }
   }

@@ -1,6 +1,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { ident, literal } from '../../duck/index.ts';
-import type { PublishRequest, PublishResult, WarehouseAdapter } from '../../warehouse/warehouse-adapter.ts';
+import type { PublishRequest, PublishResult, WarehouseAdapter } from '../../warehouse/index.ts';
 
 /**
  * The embedded warehouse: a DuckDB file. A publish writes a complete new file beside the

@@ -1,4 +1,4 @@
-import type { StateParams } from '../../state/state-db.ts';
+import type { StateParams } from '../../state/index.ts';
 
 /**
  * A statement with DuckDB-style named parameters (`$name`) as PostgreSQL takes it:

@@ -3,7 +3,7 @@ import { ident } from '../../duck/index.ts';
 import { detachLiveOverlay, relayLiveOverlay } from './postgres-live-relay.ts';
 import { PARTITIONS_TABLE, type PublishedState } from './postgres-published-state.ts';
 import type { StagedTable } from './postgres-staging.ts';
-import type { PublishRequest, PublishResult } from '../../warehouse/warehouse-adapter.ts';
+import type { PublishRequest, PublishResult } from '../../warehouse/index.ts';
 
 /**
  * The one transaction that makes the publish visible: whole tables swapped, partitions

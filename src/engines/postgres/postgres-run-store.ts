@@ -1,13 +1,6 @@
 import pg from 'pg';
 import { PostgresStateDb } from './postgres-state-db.ts';
-import type {
-  DagRunRecord,
-  RunFilter,
-  RunStore,
-  RunType,
-  TaskInstanceRecord,
-  TaskLogLine,
-} from '../../dag/run-store.ts';
+import type { DagRunRecord, RunFilter, RunStore, RunType, TaskInstanceRecord, TaskLogLine } from '../../dag/index.ts';
 
 const RUN_COLUMNS =
   'run_id, dag, logical_date::text AS logical_date, run_type, state, conf, queued_at, started_at, finished_at, error';

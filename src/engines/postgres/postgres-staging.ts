@@ -47,10 +47,7 @@ export interface StagingResult {
  * Stages tables into `<schema>__staging`, overlapping the kinds of work a whole publish is
  * made of so that both cores stay busy: DuckDB plans and exports one table's rows as CSV
  * files while PostgreSQL copies the previous table's files and builds the key of the one
- * before. Measured on scale 1, one table after the other: fact_events spent 1.5 s in
- * DuckDB's export, 4–6 s in COPY and 5–7 s in its four index builds, and the whole publish
- * 21 s; overlapped, 10.9–15 s (bench:postgres, two cores); with the foreign-key indexes
- * after the commit (postgres-warehouse.ts), gold is visible at 7.9–12.7 s.
+ * before. One table after the other, each kind of work left the other core idle.
  * DuckDB exports one table ahead of the copies, so the scratch folder holds at most two
  * tables' files. `tables` go in the order given (the largest first keeps the cores
  * busiest). On a failure, every started step is let finish (or fail) before the first
@@ -130,7 +127,7 @@ async function exportTable(s: StagedTable, opts: StagingOptions): Promise<string
  * A key column is NOT NULL from the start (a primary key needs it), checked as COPY reads.
  * A text key compares bytes (collation "C"), as DuckDB compares strings: the same order in
  * both warehouses, and PostgreSQL sorts it with abbreviated keys, which it uses for no
- * other collation (measured: fact_events' key built in 1.7 s instead of 2.3–2.6 s).
+ * other collation, so the key is built faster.
  */
 function keyColumn(type: string): string {
   return type === 'text' ? ' COLLATE "C" NOT NULL' : ' NOT NULL';

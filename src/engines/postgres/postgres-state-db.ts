@@ -3,7 +3,7 @@ import pg from 'pg';
 import { redactUrl, TransientError } from '../../errors/index.ts';
 import { toPositional } from './named-params.ts';
 import { POSTGRES_STATE_MIGRATIONS } from './postgres-state-migrations.ts';
-import type { StateDb, StateParams } from '../../state/state-db.ts';
+import type { StateDb, StateParams } from '../../state/index.ts';
 
 const raw = (text: string) => text;
 /**

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Params } from '../../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../../errors/index.ts';
-import type { QueryResult, TableColumn, WarehouseReader } from '../../warehouse/warehouse-reader.ts';
+import type { QueryResult, TableColumn, WarehouseReader } from '../../warehouse/index.ts';
 import { liveSchemaOf } from './postgres-live-overlay.ts';
 
 // Dates and timestamps come back as the text PostgreSQL prints ('2025-03-01',

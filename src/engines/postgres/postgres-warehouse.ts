@@ -8,7 +8,7 @@ import { postgresType } from './postgres-type.ts';
 import { partitionPrints } from './partition-prints.ts';
 import { PARTITIONS_TABLE, readPublishedState, type PublishedState } from './postgres-published-state.ts';
 import { planTableLoad, type TableLoadPlan } from './table-load-plan.ts';
-import type { PublishRequest, PublishResult, TableLoad, WarehouseAdapter } from '../../warehouse/warehouse-adapter.ts';
+import type { PublishRequest, PublishResult, TableLoad, WarehouseAdapter } from '../../warehouse/index.ts';
 
 export interface PostgresWarehouseOptions {
   url: string;
@@ -24,8 +24,7 @@ export interface PostgresWarehouseOptions {
 
 /**
  * PostgreSQL's maintenance_work_mem on a publish's connections. The server's default, 64MB,
- * sorts a fact table's keys on disk; measured on scale 1's fact_events, its four index
- * builds took 5.4–7.2 s at 64MB and 4.7–6.7 s at 512MB.
+ * sorts a fact table's keys on disk; more lets its index builds sort in memory.
  */
 const INDEX_BUILD_MEMORY = '256MB';
 
@@ -38,8 +37,8 @@ const INDEX_BUILD_MEMORY = '256MB';
  * reader sees the whole old gold or the whole new one. A dropped connection anywhere
  * before that commit leaves the published schema as it was, and the publish starts over.
  * The foreign-key indexes of tables swapped in whole are built after that commit, on the
- * published tables (readers are not kept waiting for them: they were half of a whole
- * publish's work); a publish that fails among them is started over like any other, finds
+ * published tables (readers are not kept waiting for them: they are a large share of a
+ * whole publish's work); a publish that fails among them is started over like any other, finds
  * nothing to ship and builds the indexes still missing.
  */
 export class PostgresWarehouse implements WarehouseAdapter {

@@ -1,6 +1,6 @@
 import type { AlertsConfig } from './alerts-config.ts';
 import type { Orchestrator } from '../orchestrator.ts';
-import { retryDelay, retryPolicy } from '../../dag/retry-policy.ts';
+import { retryDelay, retryPolicy } from '../../dag/index.ts';
 import { recoveryAlert, retryExhaustedAlert, runFailedAlert, slaMissedAlert, type Alert } from './alert.ts';
 import { EmailSink } from './email-sink.ts';
 import { WebhookSink } from './webhook-sink.ts';

@@ -1,4 +1,4 @@
-import type { DagRunRecord, TaskInstanceRecord } from '../../dag/run-store.ts';
+import type { DagRunRecord, TaskInstanceRecord } from '../../dag/index.ts';
 
 export type AlertEvent = 'failure' | 'retry_exhausted' | 'sla_missed' | 'recovery';
 

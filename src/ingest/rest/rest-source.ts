@@ -84,16 +84,20 @@ export interface RestFetchResult {
   retries: number;
 }
 
+export interface RestFetchOptions {
+  landing: string;
+  cursor: string | undefined;
+  delayMs: (attempt: number) => number;
+  runStamp: string;
+}
+
 /**
  * Fetches every page of a source since its cursor (minus the look-back) and lands each
  * page as a JSON file in `<landing>/<entity>/`, written aside and renamed, so the normal
  * pipeline ingests it. 429 and 5xx answers and network errors are retried with backoff,
  * honouring Retry-After; anything else stops the source with a coded error.
  */
-export async function fetchRestSource(
-  source: RestSource,
-  opts: { landing: string; cursor: string | undefined; delayMs: (attempt: number) => number; runStamp: string },
-): Promise<RestFetchResult> {
+export async function fetchRestSource(source: RestSource, opts: RestFetchOptions): Promise<RestFetchResult> {
   const dir = join(opts.landing, source.entity);
   await mkdir(dir, { recursive: true });
   const out: RestFetchResult = {

@@ -6,10 +6,10 @@ import type { StreamSpec } from './stream-spec.ts';
 
 /**
  * The collector's request bodies parsed and checked on worker threads (piscina), not on
- * the event loop that acknowledges. Measured reason: V8 interns the short string values
- * JSON.parse meets (event ids such as "b-1234567"), and at 20,000 new ids a second its
- * string table's resizes stopped the event loop for 300–650 ms (perf: StringTable::
- * Data::Resize under JsonParser), while every acknowledgement waited. On a thread of its
+ * the event loop that acknowledges. V8 interns the short string values JSON.parse meets
+ * (event ids such as "b-1234567"), and with many new ids a second its string table's
+ * resizes (StringTable::Data::Resize under JsonParser) stopped the event loop for long
+ * pauses, while every acknowledgement waited. On a thread of its
  * own such a pause holds only the request that thread has; the others go to the next.
  */
 export class BatchParsers {

@@ -55,9 +55,9 @@ class Table {
  * word is uniform and serves as the slot index as it is.
  *
  * At 70% full the table doubles, and the old one is moved into the new a few slots per
- * add, both searched meanwhile: rehashing it at once stopped the event loop for 150 ms at
- * 1.5 M entries (perf on bench:collector's server). Now the 10,000 adds of a delivery take
- * at most 20–25 ms around a doubling (the new table's first page faults), 1–5 ms otherwise.
+ * add, both searched meanwhile: rehashing it at once stopped the event loop for long once
+ * the table held millions. A delivery's adds take a little longer only around a doubling
+ * (the new table's first page faults).
  */
 export class FingerprintSet {
   private table: Table;

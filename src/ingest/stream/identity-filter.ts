@@ -3,14 +3,14 @@ import { FingerprintSet } from './fingerprint-set.ts';
 
 /** Identities are held in slices of this many ms of delivery time, each forgotten whole. */
 const SLICE_MS = 5 * 60_000;
-/** Rows of `stream_ids` read per statement while loading (about 1 µs each of the event loop: 25 ms a page). */
+/** Rows of `stream_ids` read per statement while loading: each page holds the event loop only briefly. */
 const LOAD_PAGE = 25_000;
 
 /**
  * The first 64 bits of a 128-bit identity hash column, as two unsigned 32-bit words a row,
- * read into two typed arrays (`uint32Columns`). A delivery's 10,000 identities once came
- * back as a row object each (977 KiB of heap), then as two lists (271 KiB: a heap number
- * per word over 2^31, and the arrays): garbage on the event loop the acknowledgements share.
+ * read into two typed arrays (`uint32Columns`). As a row object each, or as two lists (a
+ * heap number per word over 2^31, and the arrays), a delivery's identities were garbage on
+ * the event loop the acknowledgements share.
  */
 const FINGERPRINTS = (column: string) =>
   `(${column} >> 96)::UINTEGER AS hi, ((${column} >> 64) & 4294967295)::UINTEGER AS lo`;
@@ -27,8 +27,8 @@ const filters = new WeakMap<DuckSession, IdentityFilter>();
  * What the stream database's `stream_ids` may hold, in memory: the first 64 bits of each
  * identity kept, in slices by delivery time. A delivery asks it first and reads
  * `stream_ids` only when one of its records may be a repeat, so its cost is its own size,
- * not the dedup window's (the anti-join read every identity of the window: 170 ms per
- * delivery at 10 M, and at 20,000 events/s a 60-minute window holds 72 M). A match is only
+ * not the dedup window's (the anti-join read every identity of the window, and at 20,000
+ * events/s a 60-minute window holds 72 M). A match is only
  * a candidate (the exact 128-bit check decides), and a miss is certain, as long as every
  * identity kept passes through `keeping`: the filter belongs to its database session
  * (`IdentityFilter.of`), which deliverSegment alone writes to. 11–23 bytes an identity.

@@ -98,7 +98,7 @@ export class StreamLog {
    */
   append(lines: readonly string[], keys: Iterable<string>): Promise<void> {
     // Each line written into one buffer: a line with its newline, then all of them joined,
-    // were two strings an append (a fifth of the collector's allocation in a heap profile).
+    // were two strings an append, a large share of the collector's allocation.
     let size = lines.length;
     for (const line of lines) size += Buffer.byteLength(line);
     const data = Buffer.allocUnsafe(size);

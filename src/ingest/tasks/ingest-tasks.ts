@@ -1,9 +1,9 @@
 import { rm } from 'node:fs/promises';
 import type { StateDb } from '../../state/index.ts';
-import type { ProgressSink } from '../../common/progress-event.ts';
+import type { ProgressSink } from '../../common/index.ts';
 import type { DeadLetterQueue } from '../dead-letter-queue.ts';
-import { entityOfPath } from '../../contract/entity-of-path.ts';
-import type { FileLedger } from '../../ledger/file-ledger.ts';
+import { entityOfPath } from '../../contract/index.ts';
+import type { FileLedger } from '../../ledger/index.ts';
 import type { FileOutcome } from '../file-outcome.ts';
 import type { LandingFile } from '../../ledger/index.ts';
 import type { FileResult } from '../file-outcome.ts';
@@ -11,14 +11,7 @@ import { catalogued } from '../catalogued.ts';
 import type { TaskRunner, TaskSettled } from './task-runner.ts';
 import type { IngestTask } from './ingest-task.ts';
 
-/**
- * The landing files of a run, each a task for the runner (in this process, or workers):
- * each file gets its ledger sequence number up front, and results are recorded as they
- * come, in sequence order, so the ledger, the catalog's schema versions and the duplicate
- * checks come out the same however the tasks ran. What a task wrote for a file that turns
- * out to repeat content already recorded is removed again.
- */
-export async function ingestTasks(opts: {
+export interface IngestTasksOptions {
   runner: TaskRunner;
   state: StateDb;
   ledger: FileLedger;
@@ -30,7 +23,16 @@ export async function ingestTasks(opts: {
   hadLetter: (rel: string) => boolean;
   idleMs?: number | undefined;
   signal?: AbortSignal | undefined;
-}): Promise<FileResult[]> {
+}
+
+/**
+ * The landing files of a run, each a task for the runner (in this process, or workers):
+ * each file gets its ledger sequence number up front, and results are recorded as they
+ * come, in sequence order, so the ledger, the catalog's schema versions and the duplicate
+ * checks come out the same however the tasks ran. What a task wrote for a file that turns
+ * out to repeat content already recorded is removed again.
+ */
+export async function ingestTasks(opts: IngestTasksOptions): Promise<FileResult[]> {
   const { ledger, state, batchId } = opts;
   const ingestedAt = new Date().toISOString();
   const first = ledger.firstFreeSeq;

@@ -3,6 +3,14 @@ import type { DuckSession } from '../../duck/index.ts';
 import { runIngestTask, type IngestTask } from './ingest-task.ts';
 import type { TaskRunner, TaskRunOptions, TaskSettled } from './task-runner.ts';
 
+export interface LocalTaskRunnerOptions {
+  db: DuckSession;
+  concurrency: number;
+  attempts: number;
+  retryDelay: (attempt: number) => number;
+  scratchDir: string;
+}
+
 /**
  * Ingest tasks in this process, `concurrency` files at a time, each on a DuckDB connection
  * of its own (staging tables are per connection). Two at once keep both cores busy through
@@ -12,15 +20,7 @@ import type { TaskRunner, TaskRunOptions, TaskSettled } from './task-runner.ts';
  * work). A failing task is tried again after `retryDelay`; reports are delivered one at a time.
  */
 export class LocalTaskRunner implements TaskRunner {
-  constructor(
-    private readonly opts: {
-      db: DuckSession;
-      concurrency: number;
-      attempts: number;
-      retryDelay: (attempt: number) => number;
-      scratchDir: string;
-    },
-  ) {}
+  constructor(private readonly opts: LocalTaskRunnerOptions) {}
 
   async run(
     tasks: readonly IngestTask[],

@@ -2,7 +2,7 @@
 -- earliest version when the order predates the customer's history); unknown members are -1.
 -- The first version by a plain hash join; later versions by ASOF (the latest whose
 -- valid_from is at or before order_ts). An ASOF join sorts its whole probe side, so only
--- the lines of customers that changed go through it (a third less work than all of them).
+-- the lines of customers that changed go through it.
 WITH changed AS (
   SELECT DISTINCT customer_id FROM dim_customer WHERE customer_key > 0 AND version > 1
 ), lines AS (
