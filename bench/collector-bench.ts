@@ -3,16 +3,26 @@
  * events/s, p50/p99 acknowledgement latency, and the time from an acknowledgement to the
  * event being visible in the warehouse (freshness). Prints figures; asserts nothing.
  *
- *   npm run bench:collector -- --seconds 20 --clients 32 --batch 100     as fast as the clients go
- *   npm run bench:collector -- --rate 20000                               paced at 20,000 events/s in all
- *   npm run bench:collector -- --rate 20000 --flush 1000                  with the collector flushing every second (default: the config's)
- *   npm run bench:collector -- --rate 20000 --profile                     and a V8 CPU profile of the server in <dir>/profile
- *   npm run bench:collector -- --rate 20000 --seconds 330 --engine-threads 1   builds (the 5-minute gold refresh) on one DuckDB thread
- *   npm run bench:collector -- --rate 20000 --seconds 150 --refresh-every 60   a gold refresh a minute (default: the config's five)
- *   npm run bench:collector -- --rate 20000 --timeline                         and ack latency and freshness per ten seconds
- *   npm run bench:collector -- --rate 20000 --build-process inline             builds in the serving process (default: a child at nice +10)
- *   npm run bench:collector -- --rate 20000 --build-nice 15                     the build child's nice (engine.buildNice, default 10)
- *   npm run bench:collector -- --rate 20000 --poll-ms 250                      the freshness poll's interval (default 50 ms; each poll scans fact_events on the server)
+ *   npm run bench:collector -- --seconds 20 --clients 32 --batch 100
+ *       as fast as the clients go
+ *   npm run bench:collector -- --rate 20000
+ *       paced at 20,000 events/s in all
+ *   npm run bench:collector -- --rate 20000 --flush 1000
+ *       with the collector flushing every second (default: the config's)
+ *   npm run bench:collector -- --rate 20000 --profile
+ *       and a V8 CPU profile of the server in <dir>/profile
+ *   npm run bench:collector -- --rate 20000 --seconds 330 --engine-threads 1
+ *       builds (the 5-minute gold refresh) on one DuckDB thread
+ *   npm run bench:collector -- --rate 20000 --seconds 150 --refresh-every 60
+ *       a gold refresh a minute (default: the config's five)
+ *   npm run bench:collector -- --rate 20000 --timeline
+ *       and ack latency and freshness per ten seconds
+ *   npm run bench:collector -- --rate 20000 --build-process inline
+ *       builds in the serving process (default: a child at nice +10)
+ *   npm run bench:collector -- --rate 20000 --build-nice 15
+ *       the build child's nice (engine.buildNice, default 10)
+ *   npm run bench:collector -- --rate 20000 --poll-ms 250
+ *       the freshness poll's interval (default 50 ms; each poll scans fact_events on the server)
  */
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';

@@ -46,9 +46,10 @@ for (let d = 0; d < deliveries; d++) {
     'events',
     Array.from({ length: batch }, (_, k) => {
       const i = d * batch + k;
+      const day = 1 + Math.floor(i / ((deliveries * batch) / 2));
       return {
         event_id: `E${i}`,
-        event_ts: `2026-11-0${1 + Math.floor(i / ((deliveries * batch) / 2))}T${String(i % 24).padStart(2, '0')}:00:00Z`,
+        event_ts: `2026-11-0${day}T${String(i % 24).padStart(2, '0')}:00:00Z`,
         session_id: `S${Math.floor(i / 7)}`,
         customer_id: `C${i % 5000}`,
         event_type: types[i % 5],

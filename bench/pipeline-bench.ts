@@ -50,7 +50,8 @@ for (const scale of scales) {
   const floorMs = await bareScanAndWrite(landing, join(values.dir, 'floor'));
 
   console.log(
-    `\nscale ${scale}: ${run.rows.bronze.toLocaleString('en-US')} landing rows, pipeline ${(pipelineMs / 1000).toFixed(1)} s`,
+    `\nscale ${scale}: ${run.rows.bronze.toLocaleString('en-US')} ` +
+      `landing rows, pipeline ${(pipelineMs / 1000).toFixed(1)} s`,
   );
   console.log(
     formatTable(
@@ -64,7 +65,8 @@ for (const scale of scales) {
     ),
   );
   console.log(
-    `floor (bare DuckDB scan + Parquet write of the same files): ${(floorMs / 1000).toFixed(1)} s; pipeline/floor = ${(pipelineMs / floorMs).toFixed(2)}`,
+    'floor (bare DuckDB scan + Parquet write of the same files): ' +
+      `${(floorMs / 1000).toFixed(1)} s; pipeline/floor = ${(pipelineMs / floorMs).toFixed(2)}`,
   );
   summary.push({
     scale,
@@ -96,8 +98,10 @@ async function bareScanAndWrite(landing: string, out: string): Promise<number> {
     const comp = literal(sniffed.compression === 'gzip' ? 'gzip' : 'none');
     const scan =
       sniffed.format === 'csv'
-        ? `read_csv(${literal(f.abs)}, all_varchar = true, delim = ${literal(sniffed.delimiter)}, compression = ${comp}, ignore_errors = true)`
-        : `read_json(${literal(f.abs)}, format = ${sniffed.format === 'ndjson' ? "'newline_delimited'" : "'auto'"}, compression = ${comp === "'none'" ? "'uncompressed'" : comp}, ignore_errors = true)`;
+        ? `read_csv(${literal(f.abs)}, all_varchar = true,
+           delim = ${literal(sniffed.delimiter)}, compression = ${comp}, ignore_errors = true)`
+        : `read_json(${literal(f.abs)}, format = ${sniffed.format === 'ndjson' ? "'newline_delimited'" : "'auto'"},
+           compression = ${comp === "'none'" ? "'uncompressed'" : comp}, ignore_errors = true)`;
     try {
       await db.run(
         `COPY (SELECT * FROM ${scan}) TO ${literal(join(out, `${i++}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`,

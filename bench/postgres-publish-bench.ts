@@ -49,7 +49,8 @@ await build.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
 for (const m of models) await build.run(`CREATE TABLE ${ident(m.name)} AS SELECT * FROM wh.main.${ident(m.name)}`);
 const state = await DuckSession.open(layout.stateDb, { readOnly: true });
 const transform = await state.one<{ ms: number }>(
-  "SELECT sum(duration_ms)::INTEGER AS ms FROM task_instances WHERE task_group = 'gold' AND run_id = (SELECT max(run_id) FROM task_instances)",
+  `SELECT sum(duration_ms)::INTEGER AS ms FROM task_instances
+   WHERE task_group = 'gold' AND run_id = (SELECT max(run_id) FROM task_instances)`,
 );
 await state.close();
 
@@ -87,14 +88,17 @@ async function timed(label: string): Promise<PublishResult> {
   const ms = performance.now() - t0;
   for (const row of perTable) {
     const load = result.tables.find((x) => x.table === row['table'])?.load;
+    const parts = load?.partitions;
     row['load'] = load
-      ? `${load.kind}${load.partitions ? ` ${load.partitions.replaced}/${load.partitions.replaced + load.partitions.unchanged} days` : ''}`
+      ? `${load.kind}${parts ? ` ${parts.replaced}/${parts.replaced + parts.unchanged} days` : ''}`
       : '';
     row['shipped'] = load?.shipped ?? 0;
   }
   const visible = result.visibleMs ?? ms;
   console.log(
-    `\n${label}: visible to readers at ${(visible / 1000).toFixed(1)} s, foreign-key indexes built at ${(ms / 1000).toFixed(1)} s (tables staged side by side, each in 'seconds' from its plan to its key; then the apply transaction, ANALYZE and the indexes)`,
+    `\n${label}: visible to readers at ${(visible / 1000).toFixed(1)} s, foreign-key indexes ` +
+      `built at ${(ms / 1000).toFixed(1)} s (tables staged side by side, each in 'seconds' ` +
+      'from its plan to its key; then the apply transaction, ANALYZE and the indexes)',
   );
   console.log(formatTable(perTable));
   const server = postgresServerCpu() - serverCpu;
@@ -103,7 +107,9 @@ async function timed(label: string): Promise<PublishResult> {
   const cores = availableParallelism();
   if (!Number.isNaN(server)) {
     console.log(
-      `CPU: PostgreSQL ${server.toFixed(1)} s, this process (DuckDB's export, the COPY streams) ${duck.toFixed(1)} s: on ${cores} cores no schedule of this work ends before ${((server + duck) / cores).toFixed(1)} s`,
+      `CPU: PostgreSQL ${server.toFixed(1)} s, this process (DuckDB's export, ` +
+        `the COPY streams) ${duck.toFixed(1)} s: on ${cores} cores no schedule ` +
+        `of this work ends before ${((server + duck) / cores).toFixed(1)} s`,
     );
   }
   return result;

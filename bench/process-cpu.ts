@@ -1,6 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
-/** Fields of /proc/<pid>/stat after the command name (stat(5) numbers them from 3), or undefined off Linux or once the process is gone. */
+/**
+ * Fields of /proc/<pid>/stat after the command name (stat(5) numbers
+ * them from 3), or undefined off Linux or once the process is gone.
+ */
 function statFields(pid: number): string[] | undefined {
   try {
     return readFileSync(`/proc/${pid}/stat`, 'utf8')
@@ -18,7 +21,8 @@ function statFields(pid: number): string[] | undefined {
 export function cpuSeconds(pid: number, reaped = false): number {
   const f = statFields(pid);
   if (!f) return NaN;
-  // utime, stime, cutime and cstime are fields 14–17 of stat(5), 12–15 after the command name (clock ticks, 100 a second).
+  // utime, stime, cutime and cstime are fields 14–17 of stat(5),
+  // 12–15 after the command name (clock ticks, 100 a second).
   return (Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0)) / 100;
 }
 

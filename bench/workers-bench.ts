@@ -7,7 +7,8 @@
  * whole run for each, and the speed-ups over one worker. Asserts nothing: on two cores it
  * flattens at two.
  *
- *   npm run bench:workers -- --scale 3 [--workers 0,1,2,4] [--concurrency 1] [--whole] [--local-models] [--url postgres://…]
+ *   npm run bench:workers -- --scale 3 [--workers 0,1,2,4] [--concurrency 1] [--whole] [--local-models]
+ *     [--url postgres://…]
  *
  * `0` in --workers is the run ingesting in its own process. --concurrency is how many
  * tasks each worker runs at once (default 1, so that the worker count is the parallelism;
@@ -82,7 +83,9 @@ for (const n of values.workers.split(',').map(Number)) {
     const ms = performance.now() - t0;
     if (run.status !== 'success')
       throw new Error(
-        `run with ${n} workers: ${run.status}: ${JSON.stringify(run.error ?? run.models.filter((m) => m.status !== 'success'))} ${JSON.stringify(run.tests.failures)}`,
+        `run with ${n} workers: ${run.status}: ` +
+          `${JSON.stringify(run.error ?? run.models.filter((m) => m.status !== 'success'))} ` +
+          `${JSON.stringify(run.tests.failures)}`,
       );
     const ingest = run.stages.find((s) => s.stage === 'ingest')!;
     const transform = run.stages.find((s) => s.stage === 'transform')!;

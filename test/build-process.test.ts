@@ -27,7 +27,8 @@ function engineProcesses(): number[] {
 }
 
 test(
-  "a build in a child process at a lower CPU priority publishes what a build in the run's own process does; a killed one fails the run, and the next run recovers",
+  'a build in a child process at a lower CPU priority publishes what a build in the ' +
+    "run's own process does; a killed one fails the run, and the next run recovers",
   { skip: process.platform !== 'linux' && 'reads /proc', timeout: 180_000 },
   async () => {
     const root = await tempDir('build-process');

@@ -53,25 +53,28 @@ test('two drops, incrementally, match the truth; a full rebuild gives the same w
   assert.deepEqual(await warehouseDiff(new LakeLayout(home).warehouseDb, new LakeLayout(fresh).warehouseDb), []);
 });
 
-test('a landing zone split by entity and month builds the warehouse the whole files build, and matches the truth', async () => {
-  const root = await tempDir('truth-monthly');
-  const whole = join(root, 'whole');
-  const monthly = join(root, 'monthly');
-  await generateLanding({ out: whole, scale: SCALE, seed: SEED, drops: 1 });
-  await generateLanding({ out: monthly, scale: SCALE, seed: SEED, drops: 1, monthly: true });
-  const a = await runPipeline({ home: join(root, 'home-whole'), landing: whole });
-  const b = await runPipeline({ home: join(root, 'home-monthly'), landing: monthly });
-  assert.equal(b.status, 'success', JSON.stringify(b.error));
-  assert.ok(
-    b.files.ingested > a.files.ingested + 20,
-    `many more files to ingest (${b.files.ingested} vs ${a.files.ingested})`,
-  );
-  assert.deepEqual(await truthMismatches(join(root, 'home-monthly'), await readTruth(monthly, 1)), []);
-  assert.deepEqual(
-    await warehouseDiff(
-      new LakeLayout(join(root, 'home-whole')).warehouseDb,
-      new LakeLayout(join(root, 'home-monthly')).warehouseDb,
-    ),
-    [],
-  );
-});
+test(
+  'a landing zone split by entity and month builds the warehouse the whole files build, ' + 'and matches the truth',
+  async () => {
+    const root = await tempDir('truth-monthly');
+    const whole = join(root, 'whole');
+    const monthly = join(root, 'monthly');
+    await generateLanding({ out: whole, scale: SCALE, seed: SEED, drops: 1 });
+    await generateLanding({ out: monthly, scale: SCALE, seed: SEED, drops: 1, monthly: true });
+    const a = await runPipeline({ home: join(root, 'home-whole'), landing: whole });
+    const b = await runPipeline({ home: join(root, 'home-monthly'), landing: monthly });
+    assert.equal(b.status, 'success', JSON.stringify(b.error));
+    assert.ok(
+      b.files.ingested > a.files.ingested + 20,
+      `many more files to ingest (${b.files.ingested} vs ${a.files.ingested})`,
+    );
+    assert.deepEqual(await truthMismatches(join(root, 'home-monthly'), await readTruth(monthly, 1)), []);
+    assert.deepEqual(
+      await warehouseDiff(
+        new LakeLayout(join(root, 'home-whole')).warehouseDb,
+        new LakeLayout(join(root, 'home-monthly')).warehouseDb,
+      ),
+      [],
+    );
+  },
+);

@@ -23,7 +23,8 @@ const GOOD = {
   'stores/s.csv':
     'store_id,store_name,channel,city,state,country,opened_date\nS1,Main,retail,Boston,MA,USA,2020-01-01\n',
   'customers/c.csv':
-    'customer_id,first_name,last_name,email,signup_date,updated_at\nC1,Ada,Lovelace,ADA@Example.com ,2023-01-01,2023-01-01T00:00:00Z\n',
+    'customer_id,first_name,last_name,email,signup_date,updated_at\n' +
+    'C1,Ada,Lovelace,ADA@Example.com ,2023-01-01,2023-01-01T00:00:00Z\n',
   'products/p.json':
     '[{"product_id":"P1","product_name":"Lamp","category":"home","unit_price":"$1,234.50","updated_at":1700000000}]',
 };
@@ -85,7 +86,8 @@ test('every row-level reason lands in quarantine with file, line and raw content
     'events/e.ndjson':
       [
         '{"event_id":"E1","event_ts":"2024-01-05T10:00:00Z","session_id":"S","event_type":"pageview"}',
-        '{"event_id":"E2","event_ts":"2024-01-05T10:00:00Z","session_id":"S","event_type":"teleport"}', // 2: invalid_value
+        // 2: invalid_value
+        '{"event_id":"E2","event_ts":"2024-01-05T10:00:00Z","session_id":"S","event_type":"teleport"}',
         '{"event_id":"E3","event_ts":', // 3: malformed_row
         '',
         '{"event_id":"E4","event_ts":1704448800000,"session_id":"S","type":"Add-To-Cart"}',
@@ -99,7 +101,8 @@ test('every row-level reason lands in quarantine with file, line and raw content
   const db = await DuckSession.open(':memory:');
   try {
     const silver = await db.all<{ entity: string; reason: string; _source_file: string; _line: number; raw: string }>(
-      `SELECT entity, reason, _source_file, _line::INTEGER AS _line, raw FROM read_parquet(${literal(layout.silverRejects)}) ORDER BY entity, _line`,
+      `SELECT entity, reason, _source_file, _line::INTEGER AS _line, raw
+       FROM read_parquet(${literal(layout.silverRejects)}) ORDER BY entity, _line`,
     );
     assert.deepEqual(
       silver.map((r) => `${r._source_file}:${r._line} ${r.reason}`),
@@ -114,7 +117,8 @@ test('every row-level reason lands in quarantine with file, line and raw content
     );
     assert.match(silver.find((r) => r.reason === 'bad_timestamp')!.raw, /yesterday/);
     const bronze = await db.all<{ _source_file: string; _line: number; raw: string; reason: string }>(
-      `SELECT _source_file, _line::INTEGER AS _line, raw, reason FROM read_parquet(${literal(join(layout.bronzeRejectsDir, '*.parquet'))}) ORDER BY _source_file`,
+      `SELECT _source_file, _line::INTEGER AS _line, raw, reason
+       FROM read_parquet(${literal(join(layout.bronzeRejectsDir, '*.parquet'))}) ORDER BY _source_file`,
     );
     assert.deepEqual(
       bronze.map((r) => `${r._source_file}:${r._line} ${r.reason} ${r.raw}`),
@@ -123,7 +127,8 @@ test('every row-level reason lands in quarantine with file, line and raw content
 
     await db.run(`ATTACH ${literal(layout.warehouseDb)} AS wh (READ_ONLY)`);
     const lines = await db.all(
-      'SELECT order_id, line_number::INTEGER AS l, net_amount::VARCHAR AS net, status FROM wh.fact_orders ORDER BY 1, 2',
+      `SELECT order_id, line_number::INTEGER AS l, net_amount::VARCHAR AS net, status
+       FROM wh.fact_orders ORDER BY 1, 2`,
     );
     assert.deepEqual(lines, [
       { order_id: 'O1', l: 1, net: '19.00', status: 'placed' },

@@ -57,7 +57,9 @@ test('REST sources: every page through injected 500s, 429s and slow pages, then 
       return new Map(
         (
           await db.all<{ order_id: string; status: string }>(
-            `SELECT order_id, status FROM read_parquet(${literal(join(new LakeLayout(home).zone('silver'), 'silver_orders.parquet'))}) WHERE starts_with(order_id, 'API')`,
+            `SELECT order_id, status
+             FROM read_parquet(${literal(join(new LakeLayout(home).zone('silver'), 'silver_orders.parquet'))})
+             WHERE starts_with(order_id, 'API')`,
           )
         ).map((r) => [r.order_id, r.status]),
       );

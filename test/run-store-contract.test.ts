@@ -157,13 +157,16 @@ test('run store contract: PostgreSQL, migrated in place and idempotent to reconn
   }
 });
 
-test('a PostgreSQL state URL that does not answer is a transient error naming the URL without its password', async () => {
-  await assert.rejects(
-    PostgresRunStore.connect('postgres://me:secret@127.0.0.1:1/none'),
-    (e: Error & { code?: string; kind?: string; subject?: string }) =>
-      e.code === 'state_unreachable' && e.kind === 'transient' && !String(e.subject).includes('secret'),
-  );
-});
+test(
+  'a PostgreSQL state URL that does not answer is a ' + 'transient error naming the URL without its password',
+  async () => {
+    await assert.rejects(
+      PostgresRunStore.connect('postgres://me:secret@127.0.0.1:1/none'),
+      (e: Error & { code?: string; kind?: string; subject?: string }) =>
+        e.code === 'state_unreachable' && e.kind === 'transient' && !String(e.subject).includes('secret'),
+    );
+  },
+);
 
 test('shoplake run --state postgres://… keeps the daily run, its tasks and logs in PostgreSQL', async (t) => {
   if (!(await postgresAvailable(t))) return;

@@ -51,7 +51,9 @@ async function bronzeRows(db: DuckSession, state: StateDb, layout: LakeLayout, e
     "SELECT DISTINCT bronze_path AS p FROM ingested_files WHERE entity = $entity AND status = 'ingested'",
     { entity },
   );
-  return `SELECT * FROM read_parquet(${literalList(paths.map((r) => layout.resolve(r.p)))}, union_by_name = true, hive_partitioning = false)`;
+  return `SELECT *
+          FROM read_parquet(${literalList(paths.map((r) => layout.resolve(r.p)))},
+          union_by_name = true, hive_partitioning = false)`;
 }
 
 async function compactsHours(
@@ -169,13 +171,17 @@ async function compactsHours(
   }
 }
 
-test('stream compaction: a closed hour of deliveries is merged into a file per day that reads as the small ones did, in the S3 lake too', async (t) => {
-  const layout = new LakeLayout(join(await tempDir('compact'), 'home'));
-  const db = await openStateStore(layout.stateDb);
-  t.after(() => db.close());
-  const s3 = await startS3rver(['lake']);
-  await compactsHours(t, db, db, layout, S3Lake.of('s3://lake/shop/', s3.options));
-});
+test(
+  'stream compaction: a closed hour of deliveries is merged into a ' +
+    'file per day that reads as the small ones did, in the S3 lake too',
+  async (t) => {
+    const layout = new LakeLayout(join(await tempDir('compact'), 'home'));
+    const db = await openStateStore(layout.stateDb);
+    t.after(() => db.close());
+    const s3 = await startS3rver(['lake']);
+    await compactsHours(t, db, db, layout, S3Lake.of('s3://lake/shop/', s3.options));
+  },
+);
 
 test('stream compaction: the same with the ledger in PostgreSQL', async (t) => {
   if (!(await postgresAvailable(t))) return;

@@ -50,95 +50,102 @@ async function home(root: string, name: string) {
 }
 
 const bronze = (layout: LakeLayout) =>
-  `SELECT * EXCLUDE (_ingested_at, _source_file, _batch_id, _file_seq) FROM read_parquet(${literal(join(layout.lake, 'bronze', 'events', '**', '*.parquet'))}, union_by_name = true, hive_partitioning = false)
+  `SELECT * EXCLUDE (_ingested_at, _source_file, _batch_id, _file_seq)
+   FROM read_parquet(${literal(join(layout.lake, 'bronze', 'events', '**', '*.parquet'))},
+   union_by_name = true, hive_partitioning = false)
    WHERE _file_seq > 1`;
 
-test('a segment this process wrote is delivered from what it knows of it, exactly as one read line by line', async () => {
-  const root = await tempDir('stream-delivery');
-  const a = await home(root, 'known');
-  const b = await home(root, 'read');
-  const delivered: SegmentDelivery[] = [];
-  const ingestor = new StreamIngestor(
-    a.db,
-    a.state,
-    a.layout,
-    {
-      flushIntervalMs: 3_600_000,
-      flushBytes: 1 << 30,
-      maxBufferBytes: 1 << 30,
-      onDelivered: (d) => delivered.push(...d),
-    },
-    () => 'b1',
-  );
-  try {
-    await ingestor.start();
-    assert.equal((await ingestor.accept('events', RECORDS)).accepted, RECORDS.length);
-    // Stopping delivers what is buffered.
-    await ingestor.stop();
-    const [known] = delivered;
-    assert.deepEqual(
-      [known?.delivered, known?.duplicates, known?.read],
-      [4, 3, 'as_written'],
-      'e-0 was delivered before; e-1 and e-2 repeat in the batch',
+test(
+  'a segment this process wrote is delivered from what it knows of it, ' + 'exactly as one read line by line',
+  async () => {
+    const root = await tempDir('stream-delivery');
+    const a = await home(root, 'known');
+    const b = await home(root, 'read');
+    const delivered: SegmentDelivery[] = [];
+    const ingestor = new StreamIngestor(
+      a.db,
+      a.state,
+      a.layout,
+      {
+        flushIntervalMs: 3_600_000,
+        flushBytes: 1 << 30,
+        maxBufferBytes: 1 << 30,
+        onDelivered: (d) => delivered.push(...d),
+      },
+      () => 'b1',
     );
-    const text = RECORDS.map((r) => `${JSON.stringify(r)}\n`).join('');
-    assert.deepEqual(
-      [known?.outcome?.hash, known?.outcome?.file.size],
-      [createHash('sha256').update(text).digest('hex'), Buffer.byteLength(text)],
-      "the hash and size taken while writing are the file's",
-    );
-
-    // The same lines as a segment left by a crash (no shape), with a torn last line that was never acknowledged.
-    const segment = join(root, 'seg-00000000000002-000001.ndjson');
-    await writeFile(segment, RECORDS.map((r) => `${JSON.stringify(r)}\n`).join(''));
-    await appendFile(segment, '{"event_id":"e-9","ev');
-    const read = await deliverSegment(b.db, b.state, b.layout, STREAMS.events, segment, 'b1');
-    assert.deepEqual([read.delivered, read.duplicates, read.read], [4, 3, 'line_by_line']);
-    assert.equal(read.outcome?.rowsRejected, 0, 'the torn line is skipped, not rejected');
-    assert.deepEqual(
-      known?.outcome?.columns?.map((c) => c.source),
-      [
-        'event_id',
-        'event_ts',
-        'session_id',
-        'customer_id',
-        'event_type',
-        '7',
-        'device',
-        'product_id',
-        'meta',
-        'referrer',
-      ],
-    );
-    assert.deepEqual(
-      read.outcome?.columns?.map((c) => c.source).sort(),
-      known?.outcome?.columns?.map((c) => c.source).sort(),
-    );
-
-    const db = await DuckSession.open(':memory:');
     try {
-      const rows = await db.all<{ event_id: string; device: string | null; _line: number }>(
-        `${bronze(a.layout)} ORDER BY _line`,
+      await ingestor.start();
+      assert.equal((await ingestor.accept('events', RECORDS)).accepted, RECORDS.length);
+      // Stopping delivers what is buffered.
+      await ingestor.stop();
+      const [known] = delivered;
+      assert.deepEqual(
+        [known?.delivered, known?.duplicates, known?.read],
+        [4, 3, 'as_written'],
+        'e-0 was delivered before; e-1 and e-2 repeat in the batch',
+      );
+      const text = RECORDS.map((r) => `${JSON.stringify(r)}\n`).join('');
+      assert.deepEqual(
+        [known?.outcome?.hash, known?.outcome?.file.size],
+        [createHash('sha256').update(text).digest('hex'), Buffer.byteLength(text)],
+        "the hash and size taken while writing are the file's",
+      );
+
+      // The same lines as a segment left by a crash (no shape), with a torn last line that was never acknowledged.
+      const segment = join(root, 'seg-00000000000002-000001.ndjson');
+      await writeFile(segment, RECORDS.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      await appendFile(segment, '{"event_id":"e-9","ev');
+      const read = await deliverSegment(b.db, b.state, b.layout, STREAMS.events, segment, 'b1');
+      assert.deepEqual([read.delivered, read.duplicates, read.read], [4, 3, 'line_by_line']);
+      assert.equal(read.outcome?.rowsRejected, 0, 'the torn line is skipped, not rejected');
+      assert.deepEqual(
+        known?.outcome?.columns?.map((c) => c.source),
+        [
+          'event_id',
+          'event_ts',
+          'session_id',
+          'customer_id',
+          'event_type',
+          '7',
+          'device',
+          'product_id',
+          'meta',
+          'referrer',
+        ],
       );
       assert.deepEqual(
-        rows.map((r) => [r.event_id, r.device, Number(r._line)]),
-        [
-          ['e-1', null, 1],
-          ['e-2', 'mobile', 3],
-          [' e-3 ', null, 5],
-          ['e-4', null, 6],
-        ],
-        'the first of each repeat, with its segment line',
+        read.outcome?.columns?.map((c) => c.source).sort(),
+        known?.outcome?.columns?.map((c) => c.source).sort(),
       );
-      const diff = await db.scalar(
-        `SELECT count(*) FROM ((${bronze(a.layout)} EXCEPT ALL ${bronze(b.layout)}) UNION ALL (${bronze(b.layout)} EXCEPT ALL ${bronze(a.layout)}))`,
-      );
-      assert.equal(Number(diff), 0, 'both paths put the same rows in bronze');
+
+      const db = await DuckSession.open(':memory:');
+      try {
+        const rows = await db.all<{ event_id: string; device: string | null; _line: number }>(
+          `${bronze(a.layout)} ORDER BY _line`,
+        );
+        assert.deepEqual(
+          rows.map((r) => [r.event_id, r.device, Number(r._line)]),
+          [
+            ['e-1', null, 1],
+            ['e-2', 'mobile', 3],
+            [' e-3 ', null, 5],
+            ['e-4', null, 6],
+          ],
+          'the first of each repeat, with its segment line',
+        );
+        const diff = await db.scalar(
+          `SELECT count(*)
+           FROM ((${bronze(a.layout)} EXCEPT ALL ${bronze(b.layout)})
+           UNION ALL (${bronze(b.layout)} EXCEPT ALL ${bronze(a.layout)}))`,
+        );
+        assert.equal(Number(diff), 0, 'both paths put the same rows in bronze');
+      } finally {
+        await db.close();
+      }
     } finally {
-      await db.close();
+      await a.close();
+      await b.close();
     }
-  } finally {
-    await a.close();
-    await b.close();
-  }
-});
+  },
+);

@@ -26,12 +26,14 @@ export async function catalogView(state: StateDb, entity?: string): Promise<Cata
     first_file: string;
     created_at: string;
   }>(
-    `SELECT entity, version, columns::VARCHAR AS columns, first_file, created_at::VARCHAR AS created_at FROM schema_versions
+    `SELECT entity, version, columns::VARCHAR AS columns, first_file, created_at::VARCHAR AS created_at
+     FROM schema_versions
      WHERE $entity::VARCHAR IS NULL OR entity = $entity ORDER BY entity, version`,
     params,
   );
   const drift = await state.all(
-    'SELECT entity, version, kind, column_name, detail, file FROM drift_events WHERE $entity::VARCHAR IS NULL OR entity = $entity ORDER BY entity, version, kind, column_name',
+    `SELECT entity, version, kind, column_name, detail, file FROM drift_events
+     WHERE $entity::VARCHAR IS NULL OR entity = $entity ORDER BY entity, version, kind, column_name`,
     params,
   );
   const files = await filesPerEntity(state, entity);

@@ -44,7 +44,8 @@ export async function registerSchema(
   if (existing) return { version: Number(existing.version), isNew: false, drift: [] };
 
   const latest = await db.one<{ version: number; columns: string }>(
-    'SELECT version, columns::VARCHAR AS columns FROM schema_versions WHERE entity = $entity ORDER BY version DESC LIMIT 1',
+    `SELECT version, columns::VARCHAR AS columns FROM schema_versions
+     WHERE entity = $entity ORDER BY version DESC LIMIT 1`,
     { entity },
   );
   const version = latest ? Number(latest.version) + 1 : 1;

@@ -74,7 +74,10 @@ export interface DagSpec<R> {
   schedule?: string;
   /** On start, run the intervals missed while nothing was running (true) or only the latest (false). */
   catchup?: boolean;
-  /** Datasets whose refresh starts a run of this DAG (data-aware trigger), e.g. `gold.mart_daily_revenue`; `gold.*` for any gold table. */
+  /**
+   * Datasets whose refresh starts a run of this DAG (data-aware trigger),
+   * e.g. `gold.mart_daily_revenue`; `gold.*` for any gold table.
+   */
   consumes?: readonly string[];
   /** A run not finished this long after it was queued has missed its SLA (an alert is sent). */
   slaMs?: number;

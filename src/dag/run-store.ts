@@ -70,8 +70,8 @@ export interface RunStore {
   tasks(runId: string): Promise<TaskInstanceRecord[]>;
   logs(runId: string, task?: string): Promise<TaskLogLine[]>;
   /**
-   * Runs a dead process left running (and queued, unless `states` says otherwise): failed, with their unfinished tasks, so
-   * none stays "running" forever. Returns their ids.
+   * Runs a dead process left running (and queued, unless `states` says otherwise): failed, with their unfinished tasks,
+   * so none stays "running" forever. Returns their ids.
    */
   failOrphanedRuns(reason: string, states?: ReadonlyArray<'queued' | 'running'>): Promise<string[]>;
   /** Releases connections the store holds (a database pool); the DuckDB store's file is the home's. */

@@ -109,10 +109,13 @@ class EngineProcess {
         this.end(
           new TransientError(
             'engine_process_exited',
-            `the build's DuckDB process (pid ${this.child.pid}) exited ${signal ? `on ${signal}` : `with code ${code}`}`,
+            `the build's DuckDB process (pid ${this.child.pid}) ` +
+              `exited ${signal ? `on ${signal}` : `with code ${code}`}`,
             {
               subject: 'engine process',
-              hint: "it may have run out of memory (engine.memoryLimit) or been killed; the run's next attempt starts a new one, or set engine.buildProcess: inline",
+              hint:
+                'it may have run out of memory (engine.memoryLimit) or been killed; the ' +
+                "run's next attempt starts a new one, or set engine.buildProcess: inline",
             },
           ),
         );

@@ -45,25 +45,30 @@ test(
   },
 );
 
-test('uint32Columns: a typed array a column, across chunks, with words over 2^31 and NULL as 0; none for no rows; refuses other types', async () => {
-  const db = await DuckSession.open(':memory:');
-  try {
-    const [a, b] = await db.uint32Columns(
-      'SELECT i::UINTEGER AS a, CASE WHEN i = 7 THEN NULL ELSE 4294967295 - i END::UINTEGER AS b FROM range(5000) t(i) ORDER BY i',
-    );
-    assert.ok(a instanceof Uint32Array && b instanceof Uint32Array);
-    assert.equal(a!.length, 5000, 'every row of three chunks');
-    assert.equal(a![4999], 4999);
-    assert.equal(b![0], 4294967295);
-    assert.equal(b![7], 0);
-    assert.equal(b![4999], 4294962296);
-    const empty = await db.uint32Columns('SELECT 1::UINTEGER AS a, 2::UINTEGER AS b WHERE false');
-    assert.deepEqual(
-      empty.map((c) => c.length),
-      [0, 0],
-    );
-    await assert.rejects(db.uint32Columns('SELECT 1::BIGINT AS a'), /not UINTEGER/);
-  } finally {
-    await db.close();
-  }
-});
+test(
+  'uint32Columns: a typed array a column, across chunks, with words ' +
+    'over 2^31 and NULL as 0; none for no rows; refuses other types',
+  async () => {
+    const db = await DuckSession.open(':memory:');
+    try {
+      const [a, b] = await db.uint32Columns(
+        `SELECT i::UINTEGER AS a, CASE WHEN i = 7 THEN NULL ELSE 4294967295 - i END::UINTEGER AS b
+         FROM range(5000) t(i) ORDER BY i`,
+      );
+      assert.ok(a instanceof Uint32Array && b instanceof Uint32Array);
+      assert.equal(a!.length, 5000, 'every row of three chunks');
+      assert.equal(a![4999], 4999);
+      assert.equal(b![0], 4294967295);
+      assert.equal(b![7], 0);
+      assert.equal(b![4999], 4294962296);
+      const empty = await db.uint32Columns('SELECT 1::UINTEGER AS a, 2::UINTEGER AS b WHERE false');
+      assert.deepEqual(
+        empty.map((c) => c.length),
+        [0, 0],
+      );
+      await assert.rejects(db.uint32Columns('SELECT 1::BIGINT AS a'), /not UINTEGER/);
+    } finally {
+      await db.close();
+    }
+  },
+);

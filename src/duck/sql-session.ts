@@ -52,7 +52,8 @@ export abstract class SqlSession {
       const ms = performance.now() - t0;
       if (ms >= SLOW_SQL_MS)
         process.stderr.write(
-          `${new Date().toISOString()} slow sql: ${Math.round(ms)} ms on ${this.path}: ${sql.replace(/\s+/g, ' ').slice(0, 240)}\n`,
+          `${new Date().toISOString()} slow sql: ${Math.round(ms)} ms ` +
+            `on ${this.path}: ${sql.replace(/\s+/g, ' ').slice(0, 240)}\n`,
         );
     }
   }

@@ -1,7 +1,9 @@
 import { isErrorCode } from './error-codes.ts';
 import { ShoplakeError, errorMessage, type ErrorKind } from './shoplake-error.ts';
 
-/** An error as it crosses a process, thread or HTTP boundary: a ShoplakeError keeps its code, kind, subject and hint. */
+/**
+ * An error as it crosses a process, thread or HTTP boundary: a ShoplakeError keeps its code, kind, subject and hint.
+ */
 export interface ErrorJson {
   message: string;
   code?: string | undefined;

@@ -60,22 +60,25 @@ test('drop 2 written alone equals drop 2 written after drop 1', async () => {
   for (const [path, hash] of Object.entries(dOnly)) assert.equal(dAll[path], hash, path);
 });
 
-test('monthly: the big files come one per entity and month, deterministically; file names keep their entity', async () => {
-  assert.equal(monthPath('events/d1-part-0.ndjson.gz', '2024-03'), 'events/month=2024-03/d1-part-0.ndjson.gz');
-  assert.equal(monthPath('orders_d2_updates.txt', '2024-11'), 'orders_d2_updates.month=2024-11.txt');
-  const a = await mkdtemp(join(tmpdir(), 'gen-month-a-'));
-  const b = await mkdtemp(join(tmpdir(), 'gen-month-b-'));
-  await generateLanding({ out: a, scale: 0.01, seed: 21, drops: 2, monthly: true });
-  await generateLanding({ out: b, scale: 0.01, seed: 21, drops: 2, monthly: true });
-  const da = await digest(a);
-  assert.deepEqual(da, await digest(b));
-  const names = Object.keys(da);
-  const months = new Set(names.flatMap((n) => /^events\/month=(2024-\d\d)\//.exec(n)?.[1] ?? []));
-  assert.equal(months.size, 12, `events of every month of the year (${[...months].join(', ')})`);
-  assert.ok(
-    names.includes('events/month=unknown/d1-part-0.ndjson.gz'),
-    'the events made bad on purpose have a file of their own',
-  );
-  assert.ok(names.some((n) => /^orders_d2_updates\.month=2024-\d\d\.txt$/.test(n)));
-  assert.ok(names.includes('customers/d1-customers.csv'), 'small files stay whole');
-});
+test(
+  'monthly: the big files come one per entity and month, ' + 'deterministically; file names keep their entity',
+  async () => {
+    assert.equal(monthPath('events/d1-part-0.ndjson.gz', '2024-03'), 'events/month=2024-03/d1-part-0.ndjson.gz');
+    assert.equal(monthPath('orders_d2_updates.txt', '2024-11'), 'orders_d2_updates.month=2024-11.txt');
+    const a = await mkdtemp(join(tmpdir(), 'gen-month-a-'));
+    const b = await mkdtemp(join(tmpdir(), 'gen-month-b-'));
+    await generateLanding({ out: a, scale: 0.01, seed: 21, drops: 2, monthly: true });
+    await generateLanding({ out: b, scale: 0.01, seed: 21, drops: 2, monthly: true });
+    const da = await digest(a);
+    assert.deepEqual(da, await digest(b));
+    const names = Object.keys(da);
+    const months = new Set(names.flatMap((n) => /^events\/month=(2024-\d\d)\//.exec(n)?.[1] ?? []));
+    assert.equal(months.size, 12, `events of every month of the year (${[...months].join(', ')})`);
+    assert.ok(
+      names.includes('events/month=unknown/d1-part-0.ndjson.gz'),
+      'the events made bad on purpose have a file of their own',
+    );
+    assert.ok(names.some((n) => /^orders_d2_updates\.month=2024-\d\d\.txt$/.test(n)));
+    assert.ok(names.includes('customers/d1-customers.csv'), 'small files stay whole');
+  },
+);

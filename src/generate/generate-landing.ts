@@ -53,7 +53,8 @@ async function writeMonthly(db: DuckSession, out: string, f: LandingFile): Promi
   for (const m of months) {
     const path = monthPath(f.path, m ?? 'unknown');
     await mkdir(dirname(join(out, path)), { recursive: true });
-    await db.run(`COPY (SELECT * EXCLUDE (_n, _month) FROM g_file WHERE _month IS NOT DISTINCT FROM ${m === null ? 'NULL' : literal(m)} ORDER BY _n)
+    await db.run(`COPY (SELECT * EXCLUDE (_n, _month) FROM g_file
+                  WHERE _month IS NOT DISTINCT FROM ${m === null ? 'NULL' : literal(m)} ORDER BY _n)
                   TO ${literal(join(out, path))} (${f.copy})`);
     paths.push(path);
   }
@@ -61,7 +62,10 @@ async function writeMonthly(db: DuckSession, out: string, f: LandingFile): Promi
   return paths;
 }
 
-/** `events/d1-part-0.ndjson.gz` → `events/month=2024-03/d1-part-0.ndjson.gz`; a root file keeps its entity prefix: `orders_d2_updates.month=2024-03.txt`. */
+/**
+ * `events/d1-part-0.ndjson.gz` → `events/month=2024-03/d1-part-0.ndjson.gz`;
+ * a root file keeps its entity prefix: `orders_d2_updates.month=2024-03.txt`.
+ */
 export function monthPath(path: string, month: string): string {
   const slash = path.indexOf('/');
   if (slash > 0) return `${path.slice(0, slash)}/month=${month}/${path.slice(slash + 1)}`;

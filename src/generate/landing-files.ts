@@ -36,12 +36,15 @@ export function landingFiles(
   const files: LandingFile[] = [];
 
   const customerCols = later
-    ? `m_id(customer_id, 801, i) AS cust_id, m_text(first_name, 802, i) AS "firstName", m_text(last_name, 803, i) AS "lastName",
+    ? `m_id(customer_id, 801, i) AS cust_id, m_text(first_name, 802, i) AS "firstName",
+       m_text(last_name, 803, i) AS "lastName",
        m_email(email, 804, i) AS email, m_phone(phone, 805, i) AS phone, m_gender(gender, 806, i) AS gender,
        m_date(birth_date, 807, i) AS "birthDate", m_text(city, 808, i) AS city, m_text(state, 809, i) AS state,
        lpad((10000 + i % 89999)::VARCHAR, 5, '0') AS zip, m_country(country, 810, i) AS country,
-       m_date(signup_date, 811, i) AS "signupDate", m_cat(loyalty_tier, 812, i) AS "loyaltyTier", m_ts(updated_at, 813, i) AS "updatedAt"`
-    : `m_id(customer_id, 801, i) AS "Customer_ID ", m_text(first_name, 802, i) AS "First_Name", m_text(last_name, 803, i) AS last_name,
+       m_date(signup_date, 811, i) AS "signupDate",
+       m_cat(loyalty_tier, 812, i) AS "loyaltyTier", m_ts(updated_at, 813, i) AS "updatedAt"`
+    : `m_id(customer_id, 801, i) AS "Customer_ID ",
+       m_text(first_name, 802, i) AS "First_Name", m_text(last_name, 803, i) AS last_name,
        m_email(email, 804, i) AS "Email", m_phone(phone, 805, i) AS "Phone", m_gender(gender, 806, i) AS "Gender",
        m_date(birth_date, 807, i) AS birth_date, m_text(city, 808, i) AS "City", m_text(state, 809, i) AS "State",
        m_country(country, 810, i) AS "Country", m_date(signup_date, 811, i) AS signup_date,
@@ -68,8 +71,10 @@ export function landingFiles(
   }
 
   const productCols = (idCol: string, priceCol: string) => `
-    m_id(product_id, 821, i) AS ${idCol}, m_text(product_name, 822, i) AS product_name, m_cat(category, 823, i) AS category,
-    m_cat(subcategory, 824, i) AS subcategory, m_text(brand, 825, i) AS brand, m_money(unit_price, 826, i) AS ${priceCol},
+    m_id(product_id, 821, i) AS ${idCol},
+    m_text(product_name, 822, i) AS product_name, m_cat(category, 823, i) AS category,
+    m_cat(subcategory, 824, i) AS subcategory,
+    m_text(brand, 825, i) AS brand, m_money(unit_price, 826, i) AS ${priceCol},
     m_money(cost, 827, i) AS cost, m_bool(is_active, 828, i) AS is_active, m_ts(updated_at, 829, i) AS updated_at`;
   files.push({
     // Later drops arrive gzipped: a JSON array inside .json.gz.
@@ -82,7 +87,8 @@ export function landingFiles(
     files.push({
       path: 'products_d1_feed.json',
       sql: `SELECT list(p ORDER BY p.product_id) AS products FROM (
-              SELECT ${productCols('product_id', 'unit_price')} FROM g_product_records WHERE drop_no = 1 AND rnd(830, i) < 0.2) p`,
+              SELECT ${productCols('product_id', 'unit_price')}
+              FROM g_product_records WHERE drop_no = 1 AND rnd(830, i) < 0.2) p`,
       copy: 'FORMAT json',
     });
   }
@@ -106,20 +112,38 @@ export function landingFiles(
         ? `UNION ALL (SELECT order_id, customer_id, store_id, order_ts, status, payment_method, updated_at${noMonth}
                            FROM g_bad_orders WHERE drop_no = ${D} ORDER BY reason, n)`
         : '';
+    const cols = orderCols(
+      'order_id',
+      '"customerId"',
+      'store_id',
+      'order_date',
+      'status',
+      'payment_method',
+      'updated_at',
+    );
     files.push({
       path: `orders/d${drop}-part-${p}.csv.gz`,
       sql: `SELECT * FROM (
-              SELECT ${orderCols('order_id', '"customerId"', 'store_id', 'order_date', 'status', 'payment_method', 'updated_at')}${month('g_order_records.order_ts')}
+              SELECT ${cols}${month('g_order_records.order_ts')}
               FROM g_order_records WHERE drop_no = ${D} AND status = 'placed' AND pick(849, i, ${parts.orders}) = ${p}
               ORDER BY order_ts, order_id) ${bad}`,
       copy: "FORMAT csv, HEADER true, COMPRESSION 'gzip'",
       ...monthly,
     });
   }
+  const updateCols = orderCols(
+    '"ORDER_ID"',
+    '"Customer_ID"',
+    '"STORE_ID"',
+    'ordered_at',
+    '"Status"',
+    '"Payment_Method"',
+    '"Updated_At"',
+  );
   files.push({
     // Tab-delimited, as .tsv in drop 1 and as plain .txt later: the content decides.
     path: `orders_d${drop}_updates.${later ? 'txt' : 'tsv'}`,
-    sql: `SELECT ${orderCols('"ORDER_ID"', '"Customer_ID"', '"STORE_ID"', 'ordered_at', '"Status"', '"Payment_Method"', '"Updated_At"')}${month('g_order_records.updated_at')}
+    sql: `SELECT ${updateCols}${month('g_order_records.updated_at')}
           FROM g_order_records WHERE drop_no = ${D} AND status <> 'placed' ORDER BY updated_at, order_id, status`,
     copy: "FORMAT csv, HEADER true, DELIMITER '\t'",
     ...monthly,
@@ -134,8 +158,10 @@ export function landingFiles(
     files.push({
       path: `order_items/d${drop}-part-${p}.csv.gz`,
       sql: `SELECT * FROM (
-              SELECT m_id(order_id, 851, i) AS "Order_ID", line_number::VARCHAR AS line, m_id(product_id, 852, i) AS sku,
-                     m_int(quantity, 853, i * 10 + line_number) AS qty, m_money(unit_price, 854, i * 10 + line_number) AS price,
+              SELECT m_id(order_id, 851, i) AS "Order_ID", line_number::VARCHAR AS line,
+                     m_id(product_id, 852, i) AS sku,
+                     m_int(quantity, 853, i * 10 + line_number) AS qty,
+                     m_money(unit_price, 854, i * 10 + line_number) AS price,
                      m_money(discount, 855, i * 10 + line_number) AS discount
               FROM g_order_items WHERE drop_no = ${D} AND pick(856, i, ${parts.items}) = ${p}
               ORDER BY i, line_number) ${bad}`,
@@ -144,7 +170,8 @@ export function landingFiles(
   }
   files.push({
     path: `order_items_d${drop}_manual.csv`,
-    sql: `SELECT order_id, line_number AS line_no, product_id AS prod_id, quantity AS "Qty", unit_price AS "UnitPrice", discount
+    sql: `SELECT order_id, line_number AS line_no, product_id AS prod_id,
+          quantity AS "Qty", unit_price AS "UnitPrice", discount
           FROM g_order_items WHERE drop_no = ${D} AND r < 0.01 ORDER BY i, line_number`,
     copy: 'FORMAT csv, HEADER true',
   });
@@ -156,14 +183,16 @@ export function landingFiles(
   for (let p = 0; p < parts.events; p++) {
     const bad =
       p === 0
-        ? `UNION ALL (SELECT event_id, event_ts, session_id, NULL, event_type, NULL, NULL, '/', 'desktop', NULL${noMonth}
+        ? `UNION ALL (SELECT event_id, event_ts, session_id, NULL,
+                           event_type, NULL, NULL, '/', 'desktop', NULL${noMonth}
                            FROM g_bad_events WHERE drop_no = ${D} ORDER BY reason, n)`
         : '';
     files.push({
       path: `events/d${drop}-part-${p}.ndjson.gz`,
       sql: `SELECT * FROM (
               SELECT ${eventCols('event_ts', 'event_type', 'customer_id')}${month('g_events.event_ts')} FROM g_events
-              WHERE drop_no = ${D} AND rnd(867, s) >= 0.1 AND pick(868, s, ${parts.events}) = ${p} ORDER BY s, j) ${bad}`,
+              WHERE drop_no = ${D} AND rnd(867, s) >= 0.1 AND pick(868, s, ${parts.events}) = ${p}
+              ORDER BY s, j) ${bad}`,
       copy: "FORMAT json, COMPRESSION 'gzip'",
       ...monthly,
     });

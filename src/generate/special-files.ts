@@ -37,7 +37,8 @@ const REJECTED_FILES: readonly RejectedFile[] = [
     reason: 'unparseable',
     path: 'products/d1-broken.json',
     bytes: () =>
-      '[{"product_id": "P00001", "product_name": "Lamp", "unit_price": 12.5},\n{"product_id": "P00002", "product_name": ',
+      '[{"product_id": "P00001", "product_name": "Lamp", ' +
+      '"unit_price": 12.5},\n{"product_id": "P00002", "product_name": ',
   },
   { reason: 'unknown_entity', path: 'suppliers_d1.csv', bytes: () => 'supplier_id,name\nSUP1,Acme\nSUP2,Globex\n' },
   {

@@ -89,14 +89,16 @@ export async function computeTruth(
     quarantine: { files: files.fileRejects, rows },
     orphans: {
       customer: await n(
-        `SELECT count(*) FROM t_lines WHERE customer_id NOT IN (SELECT customer_id FROM g_customer_records WHERE drop_no <= getvariable('upto'))`,
+        `SELECT count(*) FROM t_lines
+         WHERE customer_id NOT IN (SELECT customer_id FROM g_customer_records WHERE drop_no <= getvariable('upto'))`,
       ),
       product: await n('SELECT count(*) FROM t_lines WHERE product_id NOT IN (SELECT product_id FROM t_products)'),
       store: await n('SELECT count(*) FROM t_lines WHERE store_id NOT IN (SELECT store_id FROM g_stores)'),
     },
     invalidEmails: await n(`SELECT count(*) FROM (
         SELECT email FROM g_customer_records WHERE drop_no <= getvariable('upto')
-        QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY updated_at DESC) = 1) WHERE email NOT LIKE '%@%.%'`),
+        QUALIFY row_number() OVER (PARTITION BY customer_id ORDER BY updated_at DESC) = 1)
+        WHERE email NOT LIKE '%@%.%'`),
     duplicateDeliveries: files.duplicateDeliveries,
   };
 }

@@ -37,7 +37,10 @@ export interface OrchestratorOptions extends Omit<RunOptions, 'fullRefresh' | 'l
   extraDags?: (ctx: { layout: LakeLayout; models: readonly Model[] }) => Dag<unknown>[];
   /** Modules exporting user DAGs (config `dags`), loaded when the home is opened. */
   dagFiles?: readonly string[];
-  /** Where the state store lives: `duckdb` (the home's state.duckdb, the default) or a postgres:// URL (run history, ledger, catalog, dead letters and the rest). */
+  /**
+   * Where the state store lives: `duckdb` (the home's state.duckdb, the default) or
+   * a postgres:// URL (run history, ledger, catalog, dead letters and the rest).
+   */
   stateUrl?: string | undefined;
   /** A run history store the caller owns (tests); overrides `stateUrl`. */
   store?: RunStore;
@@ -201,7 +204,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       const existing = await this.store.findRun(dag.name, logicalDate, ['scheduled', 'backfill']);
       throw new TerminalError(
         'run_exists',
-        `DAG "${dag.name}" already has a ${existing?.runType ?? 'scheduled'} run for ${logicalDate} (${existing?.runId ?? '?'}, ${existing?.state ?? '?'})`,
+        `DAG "${dag.name}" already has a ${existing?.runType ?? 'scheduled'} run ` +
+          `for ${logicalDate} (${existing?.runId ?? '?'}, ${existing?.state ?? '?'})`,
         {
           subject: `${dag.name}@${logicalDate}`,
           hint: 'reprocess it with `shoplake backfill --reprocess all`, or wait until it finishes',
@@ -386,5 +390,6 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
 }
 
 function newRunId(): string {
-  return `run-${new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  const stamp = new Date().toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15);
+  return `run-${stamp}-${randomBytes(3).toString('hex')}`;
 }

@@ -36,7 +36,8 @@ interface Row {
   resolved_by: string | null;
 }
 
-const COLUMNS = `id, kind, subject, size, mtime_ms, error_code, error, attempts, status, run_id, first_failed_at::VARCHAR AS first_failed_at,
+const COLUMNS = `id, kind, subject, size, mtime_ms, error_code, error, attempts,
+  status, run_id, first_failed_at::VARCHAR AS first_failed_at,
   last_failed_at::VARCHAR AS last_failed_at, resolved_at::VARCHAR AS resolved_at, resolved_by`;
 
 /**
@@ -75,7 +76,9 @@ export class DeadLetterQueue {
       );
       if (open) {
         await this.db.run(
-          `UPDATE dead_letters SET status = 'dead', attempts = attempts + $n, error_code = $code, error = $msg, run_id = $run, size = $size, mtime_ms = $mtime, last_failed_at = now()::TIMESTAMP WHERE id = $id`,
+          `UPDATE dead_letters
+           SET status = 'dead', attempts = attempts + $n, error_code = $code, error = $msg, run_id = $run,
+           size = $size, mtime_ms = $mtime, last_failed_at = now()::TIMESTAMP WHERE id = $id`,
           {
             n: attempts,
             code: err.code,
@@ -91,7 +94,9 @@ export class DeadLetterQueue {
       const n = Number(await this.db.scalar('SELECT count(*) FROM dead_letters')) + 1;
       const id = `dl-${n}`;
       await this.db.run(
-        `INSERT INTO dead_letters VALUES ($id, 'landing_file', $s, $size, $mtime, $code, $msg, $n, 'dead', $run, now()::TIMESTAMP, now()::TIMESTAMP, NULL, NULL)`,
+        `INSERT INTO dead_letters
+         VALUES ($id, 'landing_file', $s, $size, $mtime, $code, $msg, $n,
+         'dead', $run, now()::TIMESTAMP, now()::TIMESTAMP, NULL, NULL)`,
         {
           id,
           s: file.rel,
@@ -110,7 +115,8 @@ export class DeadLetterQueue {
   /** The file went through: its open letter is resolved by this run. */
   async resolve(subject: string, runId: string): Promise<void> {
     await this.db.run(
-      "UPDATE dead_letters SET status = 'resolved', resolved_at = now()::TIMESTAMP, resolved_by = $run WHERE subject = $s AND status <> 'resolved'",
+      `UPDATE dead_letters SET status = 'resolved', resolved_at = now()::TIMESTAMP, resolved_by = $run
+       WHERE subject = $s AND status <> 'resolved'`,
       { s: subject, run: runId },
     );
   }
@@ -151,7 +157,8 @@ export class DeadLetterQueue {
 
   async list(status?: DeadLetterStatus): Promise<DeadLetter[]> {
     const rows = await this.db.all<Row>(
-      `SELECT ${COLUMNS} FROM dead_letters WHERE $status::VARCHAR IS NULL OR status = $status ORDER BY first_failed_at, id`,
+      `SELECT ${COLUMNS} FROM dead_letters
+       WHERE $status::VARCHAR IS NULL OR status = $status ORDER BY first_failed_at, id`,
       { status: status ?? null },
     );
     return rows.map(toLetter);

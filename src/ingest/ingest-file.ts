@@ -179,8 +179,8 @@ async function stageAndWrite(
   if (rowsRejected > 0) {
     rejectsPath = ctx.layout.bronzeRejects(seq, bytes.hash);
     await writeAtomically(rejectsPath, (tmp) =>
-      ctx.db
-        .run(`COPY (SELECT ${literal(entity)} AS entity, 'malformed_row' AS reason, detail, raw, ${lineage('_line::BIGINT')}
+      ctx.db.run(`COPY (SELECT ${literal(entity)} AS entity,
+                        'malformed_row' AS reason, detail, raw, ${lineage('_line::BIGINT')}
                         FROM ${STAGED_REJECTS} ORDER BY _line)
                   TO ${literal(tmp)} (FORMAT parquet)`),
     );

@@ -20,7 +20,8 @@ export async function writePartitionedBronze(
   try {
     const rows = Number(
       await db.scalar(
-        `COPY (SELECT *, coalesce(try_cast(try_cast(${ident(by.column)} AS TIMESTAMPTZ) AS DATE)::VARCHAR, 'unknown') AS ${ident(by.name)} FROM (${select}))
+        `COPY (SELECT *, coalesce(try_cast(try_cast(${ident(by.column)} AS TIMESTAMPTZ) AS DATE)::VARCHAR, 'unknown')
+                        AS ${ident(by.name)} FROM (${select}))
        TO ${literal(scratch)} (${LAKE_PARQUET}, PARTITION_BY (${ident(by.name)}))`,
       ),
     );

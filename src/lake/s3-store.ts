@@ -18,12 +18,16 @@ export interface S3Options {
   endpoint?: string | undefined;
   /** AWS_REGION, else us-east-1, when not set. */
   region?: string | undefined;
-  /** Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers need; default: on with an endpoint. */
+  /**
+   * Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers need; default: on with an endpoint.
+   */
   forcePathStyle?: boolean | undefined;
   /** Credentials; the standard AWS chain (AWS_ACCESS_KEY_ID, profiles, roles) when not set. */
   accessKeyId?: string | undefined;
   secretAccessKey?: string | undefined;
-  /** Attempts per request, with the SDK's backoff between them, on throttling, 5xx and dropped connections (default 5). */
+  /**
+   * Attempts per request, with the SDK's backoff between them, on throttling, 5xx and dropped connections (default 5).
+   */
   maxAttempts?: number | undefined;
   /** Keys per list request (S3 allows at most 1000). */
   listPageSize?: number;

@@ -80,7 +80,8 @@ export class FileLedger {
   /** Every bronze and rejects file the ledger points at, as paths under the home. */
   async referencedFiles(): Promise<Set<string>> {
     const rows = await this.db.all<{ p: string }>(
-      'SELECT bronze_path AS p FROM ingested_files WHERE bronze_path IS NOT NULL UNION ALL SELECT rejects_path FROM ingested_files WHERE rejects_path IS NOT NULL',
+      `SELECT bronze_path AS p FROM ingested_files WHERE bronze_path IS NOT NULL
+       UNION ALL SELECT rejects_path FROM ingested_files WHERE rejects_path IS NOT NULL`,
     );
     return new Set(rows.map((r) => this.layout.resolve(r.p)));
   }
@@ -113,8 +114,10 @@ export class FileLedger {
 
   async record(o: LedgerEntry, batchId: string, at: string): Promise<void> {
     await this.db.run(
-      `INSERT INTO ingested_files VALUES ($seq, $path, $hash, $size, $mtime, $entity, $status, $reason, $detail, $format,
-         $compression, $delimiter, $rows_ok, $rows_rejected, $bronze, $rejects, $schema_version, $batch, $at::TIMESTAMP)`,
+      `INSERT INTO ingested_files
+         VALUES ($seq, $path, $hash, $size, $mtime, $entity, $status, $reason, $detail, $format,
+         $compression, $delimiter, $rows_ok, $rows_rejected,
+         $bronze, $rejects, $schema_version, $batch, $at::TIMESTAMP)`,
       {
         seq: o.seq,
         path: o.file.rel,

@@ -14,7 +14,8 @@ export async function ledgerTallies(state: StateDb): Promise<LedgerTallies> {
   const count = async (status: string) =>
     Number(await state.scalar('SELECT count(*) FROM ingested_files WHERE status = $status', { status }));
   const quarantined = await state.all<{ reason: string; n: number }>(
-    "SELECT reason, count(*)::INTEGER AS n FROM ingested_files WHERE status = 'quarantined' GROUP BY reason ORDER BY reason",
+    `SELECT reason, count(*)::INTEGER AS n FROM ingested_files
+     WHERE status = 'quarantined' GROUP BY reason ORDER BY reason`,
   );
   const malformed = await state.all<{ entity: string; n: number }>(
     `SELECT entity, sum(rows_rejected)::INTEGER AS n FROM ingested_files

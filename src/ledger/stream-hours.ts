@@ -12,7 +12,8 @@ export interface DeliveryHour {
 const OF_STREAM = `entity = $entity AND status = 'ingested' AND ${IS_STREAM_DELIVERY}`;
 
 /** Those of one hour; the merge and the switch both select them by it. */
-const IN_HOUR = `${OF_STREAM} AND seq BETWEEN $first AND $last AND date_trunc('hour', ingested_at) = CAST($hour AS TIMESTAMP)`;
+const IN_HOUR = `${OF_STREAM} AND seq BETWEEN $first AND $last
+                 AND date_trunc('hour', ingested_at) = CAST($hour AS TIMESTAMP)`;
 
 const hourParams = (entity: string, h: DeliveryHour) => ({ entity, first: h.first, last: h.last, hour: h.hour });
 

@@ -100,7 +100,10 @@ export class LiveGeneration {
     }
   }
 
-  /** Adds stream batches (bronze files, in sequence order, through `throughSeq`); returns the events added and the facts file written. */
+  /**
+   * Adds stream batches (bronze files, in sequence order, through
+   * `throughSeq`); returns the events added and the facts file written.
+   */
   async add(files: string[], throughSeq: number): Promise<{ added: number; addedFacts?: string }> {
     if (files.length === 0) return { added: 0 };
     await this.prepare();
@@ -130,7 +133,10 @@ export class LiveGeneration {
     return { added, addedFacts: join(this.dir, name) };
   }
 
-  /** Writes the marts' files and returns the manifest that lists them, over `base` (this generation's own, or a newer one it stands in for). */
+  /**
+   * Writes the marts' files and returns the manifest that lists them,
+   * over `base` (this generation's own, or a newer one it stands in for).
+   */
   async manifest(base: LiveBase, throughSeq: number): Promise<LiveManifest> {
     const empty = this.eventCount === 0;
     return {

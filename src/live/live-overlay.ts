@@ -115,7 +115,8 @@ export async function applyLiveOverlay(db: DuckSession, liveDir: string): Promis
     }
     if (m.activity) {
       await db.run(`CREATE TEMP VIEW mart_user_activity_daily AS
-        SELECT * FROM (SELECT * FROM wh.main.mart_user_activity_daily w WHERE w.date NOT IN (SELECT date FROM read_parquet(${literal(at(m.activity))}))
+        SELECT * FROM (SELECT * FROM wh.main.mart_user_activity_daily w
+                       WHERE w.date NOT IN (SELECT date FROM read_parquet(${literal(at(m.activity))}))
                        UNION ALL SELECT * FROM read_parquet(${literal(at(m.activity))}))
         ORDER BY date`);
     }
@@ -126,7 +127,8 @@ export async function applyLiveOverlay(db: DuckSession, liveDir: string): Promis
       if (file) await db.run(`CREATE TEMP VIEW ${ident(table)} AS SELECT * FROM read_parquet(${literal(at(file))})`);
     }
     await db.run(`CREATE TEMP VIEW _live_info AS
-      SELECT ${literal(m.refreshedAt)}::TIMESTAMP AS refreshed_at, ${m.events}::BIGINT AS events, ${m.throughSeq}::BIGINT AS through_seq`);
+      SELECT ${literal(m.refreshedAt)}::TIMESTAMP AS refreshed_at,
+      ${m.events}::BIGINT AS events, ${m.throughSeq}::BIGINT AS through_seq`);
   });
   return m;
 }

@@ -54,7 +54,8 @@ export function dailyDag(models: readonly Model[], opts: DailyDagOptions = {}): 
                 const results = await ctx.resources.fetchApis();
                 for (const r of results)
                   ctx.log(
-                    `${r.source}: ${r.records} records in ${r.pages} pages (${r.retries} retries), cursor ${r.cursor ?? 'none'}`,
+                    `${r.source}: ${r.records} records in ${r.pages} pages ` +
+                      `(${r.retries} retries), cursor ${r.cursor ?? 'none'}`,
                   );
                 return {
                   output: {
@@ -73,7 +74,8 @@ export function dailyDag(models: readonly Model[], opts: DailyDagOptions = {}): 
         async run(ctx) {
           const c = await ctx.resources.checkLanding();
           ctx.log(
-            `${c.discovered} landing files, ${c.pending} new or changed${c.upToDate ? '; the warehouse is up to date' : ''}`,
+            `${c.discovered} landing files, ${c.pending} new or ` +
+              `changed${c.upToDate ? '; the warehouse is up to date' : ''}`,
           );
           return { skipDownstream: c.upToDate, output: c };
         },
@@ -103,7 +105,8 @@ export function dailyDag(models: readonly Model[], opts: DailyDagOptions = {}): 
           const merged = hours.filter((h) => h.status === 'compacted');
           const files = merged.reduce((n, h) => n + h.merged, 0);
           ctx.log(
-            `${merged.length} stream hours merged (${files} bronze files, ${merged.reduce((n, h) => n + h.rows, 0)} rows)${failed.length ? `, ${failed.length} failed` : ''}`,
+            `${merged.length} stream hours merged (${files} bronze files, ` +
+              `${merged.reduce((n, h) => n + h.rows, 0)} rows)${failed.length ? `, ${failed.length} failed` : ''}`,
           );
           return { output: { hours: merged.length, files, failed: failed.length } };
         },
@@ -152,7 +155,8 @@ export function dailyDag(models: readonly Model[], opts: DailyDagOptions = {}): 
           const tables = await ctx.resources.unload(ctx.logicalDate);
           ctx.log(
             tables.length
-              ? `${tables.length} gold tables unloaded for ${ctx.logicalDate} (${tables.reduce((n, t) => n + t.rows, 0)} rows)`
+              ? `${tables.length} gold tables unloaded for ${ctx.logicalDate} ` +
+                  `(${tables.reduce((n, t) => n + t.rows, 0)} rows)`
               : 'nothing published yet: nothing to unload',
           );
           return { output: { tables: tables.length, rows: tables.reduce((n, t) => n + t.rows, 0) } };

@@ -68,7 +68,9 @@ export async function buildModelOnWorker(
           `no worker took model task "${model.name}" for ${Math.round(ctx.idleMs / 1000)} s (${waiting} waiting)`,
           {
             subject: model.name,
-            hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the home, or set workers.models: false',
+            hint:
+              'start `shoplake worker --state <the state.url>` on a ' +
+              'machine that sees the home, or set workers.models: false',
           },
         ),
     },

@@ -11,7 +11,9 @@ export interface RunSummary {
   startedAt: string;
   finishedAt: string;
   ms: number;
-  /** `failed`: failed every attempt this run (now dead letters); `deadLettered`: dead letters left alone until replayed. */
+  /**
+   * `failed`: failed every attempt this run (now dead letters); `deadLettered`: dead letters left alone until replayed.
+   */
   files: {
     discovered: number;
     unchanged: number;

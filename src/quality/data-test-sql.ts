@@ -22,7 +22,9 @@ export function compileTest(model: string, t: DataTestSpec): CompiledTest {
         name: `unique(${t.columns.join(', ')})`,
         severity,
         sql: `WITH repeated AS (SELECT hash(${cols}) AS h FROM ${m} GROUP BY h HAVING count(*) > 1)
-              SELECT count(*) FROM (SELECT ${qualified} FROM ${m} t SEMI JOIN repeated r ON hash(${qualified}) = r.h GROUP BY ALL HAVING count(*) > 1)`,
+              SELECT count(*)
+              FROM (SELECT ${qualified} FROM ${m} t
+              SEMI JOIN repeated r ON hash(${qualified}) = r.h GROUP BY ALL HAVING count(*) > 1)`,
       };
     }
     case 'not_null':
@@ -43,7 +45,9 @@ export function compileTest(model: string, t: DataTestSpec): CompiledTest {
         name: `accepted_values(${t.column})`,
         severity,
         // list_contains, not IN: DuckDB plans an IN list of six or more as a join per row.
-        sql: `SELECT count(*) FROM ${m} WHERE ${ident(t.column)} IS NOT NULL AND NOT list_contains(${literalList(t.values)}, ${ident(t.column)}::VARCHAR)`,
+        sql: `SELECT count(*) FROM ${m}
+              WHERE ${ident(t.column)} IS NOT NULL
+              AND NOT list_contains(${literalList(t.values)}, ${ident(t.column)}::VARCHAR)`,
       };
     case 'expression':
       return { name: t.name, severity, sql: `SELECT count(*) FROM (${t.sql})` };

@@ -26,7 +26,8 @@ export async function computeQualityReport(db: SqlSession, ledger: StateDb): Pro
   }
   const duplicates: QualityReport['duplicates'] = {};
   for (const d of await db.all<{ entity: string; exact: number; superseded: number }>(
-    'SELECT entity, exact_duplicates::INTEGER AS exact, superseded_versions::INTEGER AS superseded FROM quality_duplicates ORDER BY entity',
+    `SELECT entity, exact_duplicates::INTEGER AS exact, superseded_versions::INTEGER AS superseded
+     FROM quality_duplicates ORDER BY entity`,
   )) {
     duplicates[d.entity] = { exactDuplicates: Number(d.exact), supersededVersions: Number(d.superseded) };
   }
@@ -42,10 +43,12 @@ export async function computeQualityReport(db: SqlSession, ledger: StateDb): Pro
       product: await n('SELECT count(*) FROM fact_orders WHERE product_key = -1'),
       store: await n('SELECT count(*) FROM fact_orders WHERE store_key = -1'),
       ordersWithoutItems: await n(
-        'SELECT count(*) FROM silver_orders o WHERE NOT EXISTS (SELECT 1 FROM silver_order_items i WHERE i.order_id = o.order_id)',
+        `SELECT count(*) FROM silver_orders o
+         WHERE NOT EXISTS (SELECT 1 FROM silver_order_items i WHERE i.order_id = o.order_id)`,
       ),
       itemsWithoutOrder: await n(
-        'SELECT count(*) FROM silver_order_items i WHERE NOT EXISTS (SELECT 1 FROM silver_orders o WHERE o.order_id = i.order_id)',
+        `SELECT count(*) FROM silver_order_items i
+         WHERE NOT EXISTS (SELECT 1 FROM silver_orders o WHERE o.order_id = i.order_id)`,
       ),
     },
     invalidEmails: await n('SELECT count(*) FROM silver_customers WHERE email_invalid'),

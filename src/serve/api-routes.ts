@@ -41,7 +41,10 @@ const ReplayBody = z.union([
   z.object({ all: z.literal(true), wait: z.boolean().default(false) }).strict(),
 ]);
 
-/** The JSON API under /api: DAGs, runs, triggers, backfills, the home's status, catalog and quality, and the dead-letter queue. */
+/**
+ * The JSON API under /api: DAGs, runs, triggers, backfills, the
+ * home's status, catalog and quality, and the dead-letter queue.
+ */
 export function registerApiRoutes(
   app: FastifyInstance,
   ctx: { orchestrator: Orchestrator; dlq: DeadLetterQueue; scheduler?: Scheduler | undefined },

@@ -25,7 +25,8 @@ const LINES = `
   WHERE f.status IN ('placed', 'shipped', 'delivered')`;
 
 const FILTERED = `(${LINES}) AS l WHERE date BETWEEN $from::DATE AND $to::DATE
-  AND ($store::VARCHAR IS NULL OR store_id = $store) AND ($channel::VARCHAR IS NULL OR channel = $channel) AND ($category::VARCHAR IS NULL OR category = $category)`;
+  AND ($store::VARCHAR IS NULL OR store_id = $store) AND ($channel::VARCHAR IS NULL OR channel = $channel)
+  AND ($category::VARCHAR IS NULL OR category = $category)`;
 
 /** The choices the filters offer and the dates the data covers. */
 export async function dashboardOptions(wh: WarehouseReader) {
@@ -72,10 +73,11 @@ export async function dashboardOptions(wh: WarehouseReader) {
 
 /**
  * Every figure of the dashboard for one filter, computed by the warehouse (SQL that
- * DuckDB and PostgreSQL both read: no GROUP BY ALL, explicit casts) from the star schema: KPI cards with the previous period of the same length, revenue over time,
- * sales by store, channel, category and product, top customers, customer segments and
- * lifetime value, weekdays, activity and the funnel. Money comes back as numbers of the
- * currency unit, rounded to cents.
+ * DuckDB and PostgreSQL both read: no GROUP BY ALL, explicit casts) from the star schema:
+ * KPI cards with the previous period of the same length, revenue over time, sales by
+ * store, channel, category and product, top customers, customer segments and lifetime
+ * value, weekdays, activity and the funnel. Money comes back as numbers of the currency
+ * unit, rounded to cents.
  */
 export async function dashboardData(wh: WarehouseReader, f: DashboardFilter) {
   const days = Math.round((Date.parse(f.to) - Date.parse(f.from)) / 86_400_000) + 1;
@@ -91,7 +93,8 @@ export async function dashboardData(wh: WarehouseReader, f: DashboardFilter) {
   const totals = async (from: string, to: string) =>
     (
       await wh.all<{ revenue: number; orders: number; items: number; customers: number }>(
-        `SELECT coalesce(sum(net_amount), 0)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders, coalesce(sum(quantity), 0)::BIGINT AS items,
+        `SELECT coalesce(sum(net_amount), 0)::DOUBLE PRECISION AS revenue,
+            count(DISTINCT order_id)::INTEGER AS orders, coalesce(sum(quantity), 0)::BIGINT AS items,
             count(DISTINCT customer_id)::INTEGER AS customers FROM ${FILTERED}`,
         { ...p, from, to },
       )
@@ -99,7 +102,8 @@ export async function dashboardData(wh: WarehouseReader, f: DashboardFilter) {
   const conversion = async (from: string, to: string) =>
     (
       await wh.all<{ rate: number | null }>(
-        `SELECT count(DISTINCT session_id) FILTER (WHERE event_type = 'purchase')::DOUBLE PRECISION / nullif(count(DISTINCT session_id), 0) AS rate
+        `SELECT count(DISTINCT session_id) FILTER (WHERE event_type = 'purchase')::DOUBLE PRECISION
+     / nullif(count(DISTINCT session_id), 0) AS rate
      FROM fact_events WHERE event_ts::DATE BETWEEN $from::DATE AND $to::DATE`,
         { from, to },
       )
@@ -125,45 +129,61 @@ export async function dashboardData(wh: WarehouseReader, f: DashboardFilter) {
     previous: { from: prevFrom, to: prevTo },
     kpis,
     revenueDaily: await q(
-      `SELECT date::VARCHAR AS date, sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY date ORDER BY date`,
+      `SELECT date::VARCHAR AS date, sum(net_amount)::DOUBLE PRECISION AS revenue,
+       count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY date ORDER BY date`,
     ),
     revenueMonthly: await q(
-      `SELECT substr(date::VARCHAR, 1, 7) AS month, sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY 1 ORDER BY 1`,
+      `SELECT substr(date::VARCHAR, 1, 7) AS month, sum(net_amount)::DOUBLE PRECISION AS revenue,
+       count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY 1 ORDER BY 1`,
     ),
     byStore: await q(
-      `SELECT store_name AS store, channel, sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY 1, 2 ORDER BY revenue DESC, store LIMIT 15`,
+      `SELECT store_name AS store, channel, sum(net_amount)::DOUBLE PRECISION AS revenue,
+       count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED}
+       GROUP BY 1, 2 ORDER BY revenue DESC, store LIMIT 15`,
     ),
     byChannel: await q(
-      `SELECT channel, sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY channel ORDER BY revenue DESC`,
+      `SELECT channel, sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders
+       FROM ${FILTERED} GROUP BY channel ORDER BY revenue DESC`,
     ),
     byCategory: await q(
-      `SELECT category, sum(net_amount)::DOUBLE PRECISION AS revenue, sum(quantity)::BIGINT AS items FROM ${FILTERED} GROUP BY category ORDER BY revenue DESC`,
+      `SELECT category, sum(net_amount)::DOUBLE PRECISION AS revenue, sum(quantity)::BIGINT AS items
+       FROM ${FILTERED} GROUP BY category ORDER BY revenue DESC`,
     ),
     topProducts: await q(
-      `SELECT product_name AS product, category, sum(net_amount)::DOUBLE PRECISION AS revenue, sum(quantity)::BIGINT AS items FROM ${FILTERED} GROUP BY 1, 2 ORDER BY revenue DESC, product LIMIT 10`,
+      `SELECT product_name AS product, category, sum(net_amount)::DOUBLE PRECISION AS revenue,
+       sum(quantity)::BIGINT AS items FROM ${FILTERED} GROUP BY 1, 2 ORDER BY revenue DESC, product LIMIT 10`,
     ),
-    topCustomers:
-      await q(`SELECT l.customer_id AS customer, min(c.first_name || ' ' || c.last_name) AS name, sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders
-                           FROM (SELECT * FROM ${FILTERED}) l LEFT JOIN dim_customer c ON c.customer_id = l.customer_id AND c.is_current GROUP BY l.customer_id ORDER BY revenue DESC, customer LIMIT 10`),
+    topCustomers: await q(`SELECT l.customer_id AS customer, min(c.first_name || ' ' || c.last_name) AS name,
+                           sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders
+                           FROM (SELECT * FROM ${FILTERED}) l
+                           LEFT JOIN dim_customer c ON c.customer_id = l.customer_id AND c.is_current
+                           GROUP BY l.customer_id ORDER BY revenue DESC, customer LIMIT 10`),
     segments: await wh.all(
-      'SELECT rfm_segment AS segment, count(*)::INTEGER AS customers, sum(revenue)::DOUBLE PRECISION AS revenue FROM mart_customer_ltv GROUP BY 1 ORDER BY revenue DESC, segment',
+      `SELECT rfm_segment AS segment, count(*)::INTEGER AS customers, sum(revenue)::DOUBLE PRECISION AS revenue
+       FROM mart_customer_ltv GROUP BY 1 ORDER BY revenue DESC, segment`,
     ),
     lifetimeValue: await wh.all(
-      `SELECT (floor(revenue / 250) * 250)::DOUBLE PRECISION AS bucket_from, count(*)::INTEGER AS customers FROM mart_customer_ltv GROUP BY 1 ORDER BY 1`,
+      `SELECT (floor(revenue / 250) * 250)::DOUBLE PRECISION AS bucket_from, count(*)::INTEGER AS customers
+       FROM mart_customer_ltv GROUP BY 1 ORDER BY 1`,
     ),
     dayOfWeek: await q(
-      `SELECT day_of_week, day_name, sum(net_amount)::DOUBLE PRECISION AS revenue, count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY 1, 2 ORDER BY day_of_week`,
+      `SELECT day_of_week, day_name, sum(net_amount)::DOUBLE PRECISION AS revenue,
+       count(DISTINCT order_id)::INTEGER AS orders FROM ${FILTERED} GROUP BY 1, 2 ORDER BY day_of_week`,
     ),
-    weekendVsWeekday:
-      await q(`SELECT CASE WHEN is_weekend THEN 'weekend' ELSE 'weekday' END AS part, sum(net_amount)::DOUBLE PRECISION / count(DISTINCT date) AS revenue_per_day,
+    weekendVsWeekday: await q(`SELECT CASE WHEN is_weekend THEN 'weekend' ELSE 'weekday' END AS part,
+                               sum(net_amount)::DOUBLE PRECISION / count(DISTINCT date) AS revenue_per_day,
                                count(DISTINCT date)::INTEGER AS days FROM ${FILTERED} GROUP BY 1 ORDER BY part DESC`),
     activity: await wh.all(
-      `SELECT date::VARCHAR AS date, active_customers, sessions, conversion_rate FROM mart_user_activity_daily WHERE date BETWEEN $from::DATE AND $to::DATE ORDER BY date`,
+      `SELECT date::VARCHAR AS date, active_customers, sessions, conversion_rate
+       FROM mart_user_activity_daily WHERE date BETWEEN $from::DATE AND $to::DATE ORDER BY date`,
       { from: f.from, to: f.to },
     ),
     funnel: await wh.all(
-      `WITH steps(step, step_order) AS (VALUES ('product_view', 1), ('add_to_cart', 2), ('checkout_start', 3), ('purchase', 4))
-                          SELECT step, (SELECT count(DISTINCT session_id) FROM fact_events e WHERE e.event_type = s.step AND e.event_ts::DATE BETWEEN $from::DATE AND $to::DATE)::INTEGER AS sessions
+      `WITH steps(step, step_order) AS
+                            (VALUES ('product_view', 1), ('add_to_cart', 2), ('checkout_start', 3), ('purchase', 4))
+                          SELECT step, (SELECT count(DISTINCT session_id) FROM fact_events e
+                                        WHERE e.event_type = s.step
+                                          AND e.event_ts::DATE BETWEEN $from::DATE AND $to::DATE)::INTEGER AS sessions
                           FROM steps s ORDER BY step_order`,
       { from: f.from, to: f.to },
     ),

@@ -33,7 +33,10 @@ const SOURCES = [
   'mart_user_activity_daily',
 ];
 
-/** The warehouse read by the web app: dashboard figures, filter options, freshness, quality, and the read-only SQL console. */
+/**
+ * The warehouse read by the web app: dashboard figures, filter
+ * options, freshness, quality, and the read-only SQL console.
+ */
 export function registerDashboardRoutes(
   app: FastifyInstance,
   ctx: { warehouse: WarehouseReader; state: StateDb },

@@ -39,7 +39,8 @@ export function registerQualityRoutes(app: FastifyInstance, orchestrator: Orches
     const rows = await withRejects(layout, (db, src) =>
       db.all(
         `SELECT entity, reason, detail, _source_file AS file, _line AS line, raw FROM ${src}
-       WHERE ($reason IS NULL OR reason = $reason) AND ($entity IS NULL OR entity = $entity) AND ($file IS NULL OR _source_file = $file)
+       WHERE ($reason IS NULL OR reason = $reason)
+       AND ($entity IS NULL OR entity = $entity) AND ($file IS NULL OR _source_file = $file)
        ORDER BY _source_file, _line LIMIT $limit OFFSET $offset`,
         { reason: q.reason ?? null, entity: q.entity ?? null, file: q.file ?? null, limit: q.limit, offset: q.offset },
       ),

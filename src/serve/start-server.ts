@@ -89,7 +89,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     if (run.state === 'success') streaming.refreshLive();
     if (run.state !== 'queued')
       log(
-        `${run.runId} ${run.dag} ${run.logicalDate} ${run.runType}: ${run.state}${run.error ? ` [${run.error.code}] ${run.error.message}` : ''}`,
+        `${run.runId} ${run.dag} ${run.logicalDate} ${run.runType}: ` +
+          `${run.state}${run.error ? ` [${run.error.code}] ${run.error.message}` : ''}`,
       );
   });
 
@@ -169,7 +170,8 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
         if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
         throw new TransientError(
           'port_unavailable',
-          `cannot listen on ${config.server.host}:${config.server.port}: ${err.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
+          `cannot listen on ${config.server.host}:${config.server.port}: ` +
+            `${err.code === 'EADDRINUSE' ? 'the port is in use' : 'permission denied'}`,
           {
             subject: `${config.server.host}:${config.server.port}`,
             hint: 'pass --port <n> (0 picks a free one) or set server.port in the config',

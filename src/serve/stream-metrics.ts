@@ -4,7 +4,9 @@ import type { StreamObserver } from '../live/index.ts';
 
 /** What the collector, its deliveries and the live overlay report to the metrics. */
 export interface StreamMetrics extends StreamObserver {
-  /** A collector request's body was parsed and checked on a parse thread in `seconds` (the first part of `accepted`'s). */
+  /**
+   * A collector request's body was parsed and checked on a parse thread in `seconds` (the first part of `accepted`'s).
+   */
   parsed(stream: StreamSpec['name'], seconds: number): void;
   /** A batch was refused with 429: the buffer was full. */
   throttled(stream: StreamSpec['name']): void;
@@ -16,8 +18,9 @@ const WORK = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /**
  * The real-time path's Prometheus metrics on the server's registry: records by verdict,
  * the time a batch waits for its records to be durable (what the collector's answer waits
- * for), its parse and the fsync inside it, 429s, the bytes waiting for delivery, records delivered and dropped as repeats,
- * delivery and micro-batch durations, and the events in the live overlay.
+ * for), its parse and the fsync inside it, 429s, the bytes waiting for delivery, records
+ * delivered and dropped as repeats, delivery and micro-batch durations, and the events in
+ * the live overlay.
  */
 export function streamMetrics(
   registry: Registry,
@@ -39,21 +42,27 @@ export function streamMetrics(
   });
   const parse = new Histogram({
     name: 'shoplake_stream_parse_seconds',
-    help: 'Time from a collector request received to its body parsed and checked on a parse thread (the first part of the append time), by stream',
+    help:
+      'Time from a collector request received to its body parsed and checked ' +
+      'on a parse thread (the first part of the append time), by stream',
     labelNames: ['stream'],
     buckets: LATENCY,
     registers: [registry],
   });
   const sync = new Histogram({
     name: 'shoplake_stream_fsync_seconds',
-    help: "fdatasync of one group write to a stream's log (every acknowledgement waits for one; slow when other writers load the disk), by stream",
+    help:
+      "fdatasync of one group write to a stream's log (every acknowledgement " +
+      'waits for one; slow when other writers load the disk), by stream',
     labelNames: ['stream'],
     buckets: LATENCY,
     registers: [registry],
   });
   const queued = new Histogram({
     name: 'shoplake_stream_log_queue_seconds',
-    help: "How long the oldest append of a group write to a stream's log waited for it to start (behind the group before, a seal or a new segment), by stream",
+    help:
+      "How long the oldest append of a group write to a stream's log waited for " +
+      'it to start (behind the group before, a seal or a new segment), by stream',
     labelNames: ['stream'],
     buckets: LATENCY,
     registers: [registry],
@@ -81,7 +90,9 @@ export function streamMetrics(
   });
   new Gauge({
     name: 'shoplake_stream_identities',
-    help: 'Identities of the dedup window held in memory (IdentityFilter): a delivery reads the kept ones only for a possible repeat',
+    help:
+      'Identities of the dedup window held in memory (IdentityFilter): ' +
+      'a delivery reads the kept ones only for a possible repeat',
     registers: [registry],
     collect() {
       this.set(identities().identities);

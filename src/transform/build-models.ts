@@ -42,7 +42,9 @@ export async function buildModel(db: SqlSession, model: Model, file?: string): P
         rows: n,
         ms: Date.now() - t0,
         tests,
-        error: `data test${blocking.length > 1 ? 's' : ''} failed: ${blocking.map((t) => `${t.test} (${t.failures} rows)`).join(', ')}`,
+        error:
+          `data test${blocking.length > 1 ? 's' : ''} failed: ` +
+          `${blocking.map((t) => `${t.test} (${t.failures} rows)`).join(', ')}`,
       };
     }
     return { model: model.name, status: 'success', rows: n, ms: Date.now() - t0, tests };

@@ -18,7 +18,8 @@ const parse = async (fn: string, raw: string | null) =>
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 const iso = (d: Date) =>
-  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
+  `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+  `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
 
 /** Every timestamp shape of contract §3, rendered in JavaScript from the same instant. */
 const RENDERINGS: Array<(d: Date) => string> = [
@@ -33,7 +34,8 @@ const RENDERINGS: Array<(d: Date) => string> = [
   },
   (d) => iso(d),
   (d) =>
-    `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
+    `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
   (d) => String(Math.floor(d.getTime() / 1000)),
   (d) => String(d.getTime()),
   (d) => `  ${d.toISOString().replace('.000Z', 'Z')} `,
@@ -146,7 +148,8 @@ test('property: sl_clean is trim() and the null tokens, whatever skips the trim'
     fc.asyncProperty(padding, core, padding, async (lead, value, trail) => {
       const raw = lead + value + trail;
       const row = await db.one<{ got: string | null; want: string | null }>(
-        `SELECT sl_clean(r) AS got, CASE WHEN list_contains(from_json($tokens, '["VARCHAR"]'), trim(r)) THEN NULL ELSE trim(r) END AS want
+        `SELECT sl_clean(r) AS got,
+       CASE WHEN list_contains(from_json($tokens, '["VARCHAR"]'), trim(r)) THEN NULL ELSE trim(r) END AS want
        FROM (SELECT $raw::VARCHAR AS r)`,
         { raw, tokens: JSON.stringify(tokens) },
       );

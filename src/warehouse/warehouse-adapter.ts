@@ -18,7 +18,10 @@ export interface PublishRequest {
    * incrementally.
    */
   shapes?: Record<string, { key?: readonly string[]; indexes?: readonly string[]; partitionBy?: string }>;
-  /** Called after each table is in place (for progress), with the ms it took (tables a warehouse loads side by side overlap). */
+  /**
+   * Called after each table is in place (for progress), with the
+   * ms it took (tables a warehouse loads side by side overlap).
+   */
   onTable?: (table: string, rows: number, ms: number) => void;
   /** Called when readers see the new gold, by a warehouse that has work left after that (PostgreSQL's indexes). */
   onVisible?: () => void;
@@ -31,7 +34,10 @@ export interface PublishResult {
    */
   tables: Array<{ table: string; rows: number; load?: TableLoad }>;
   ms: number;
-  /** When readers saw the new gold, for a warehouse that finishes work after that (PostgreSQL builds indexes); `ms` otherwise. */
+  /**
+   * When readers saw the new gold, for a warehouse that finishes
+   * work after that (PostgreSQL builds indexes); `ms` otherwise.
+   */
   visibleMs?: number;
 }
 

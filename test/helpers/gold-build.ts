@@ -27,7 +27,8 @@ export async function goldBuild(
   await build.run(`ATTACH ${literal(new LakeLayout(home).warehouseDb)} AS wh (READ_ONLY)`);
   const tables = (
     await build.all<{ t: string }>(
-      "SELECT table_name AS t FROM duckdb_tables() WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1",
+      `SELECT table_name AS t FROM duckdb_tables()
+       WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1`,
     )
   ).map((r) => r.t);
   for (const tb of tables) await build.run(`CREATE TABLE ${ident(tb)} AS SELECT * FROM wh.main.${ident(tb)}`);

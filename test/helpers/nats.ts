@@ -11,7 +11,9 @@ export async function natsOrSkip(t: TestContext): Promise<NatsConnection | undef
     await (await nc.jetstreamManager()).getAccountInfo();
     return nc;
   } catch (err) {
-    const why = `NATS with JetStream is not reachable at ${NATS_URL} (${(err as Error).message}); set SHOPLAKE_TEST_NATS_URL or start nats-server -js`;
+    const why =
+      `NATS with JetStream is not reachable at ${NATS_URL} ` +
+      `(${(err as Error).message}); set SHOPLAKE_TEST_NATS_URL or start nats-server -js`;
     if (process.env['CI'] === 'true')
       throw new Error(`${why}. Under CI=true a missing service fails the test.`, { cause: err });
     t.skip(why);

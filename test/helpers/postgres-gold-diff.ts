@@ -21,7 +21,8 @@ export async function postgresGoldDiff(warehouseDb: string, url: string, schema:
     await db.run(`ATTACH ${literal(warehouseDb)} AS wh (READ_ONLY)`);
     const tables = (
       await db.all<{ t: string }>(
-        "SELECT table_name AS t FROM duckdb_tables() WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1",
+        `SELECT table_name AS t FROM duckdb_tables()
+         WHERE database_name = 'wh' AND table_name <> '_publish_info' ORDER BY 1`,
       )
     ).map((r) => r.t);
     const inPg = new Set(
@@ -45,7 +46,8 @@ export async function postgresGoldDiff(warehouseDb: string, url: string, schema:
       );
       const cols = await db.all<{ column_name: string; column_type: string }>(`DESCRIBE wh.main.${ident(t)}`);
       const types = `{${cols.map((c) => `${literal(c.column_name)}: ${literal(c.column_type)}`).join(', ')}}`;
-      const pgRows = `read_csv(${literal(csv)}, header = false, columns = ${types}, nullstr = '', quote = '"', escape = '"')`;
+      const pgRows = `read_csv(${literal(csv)}, header = false, columns = ${types},
+                               nullstr = '', quote = '"', escape = '"')`;
       const only = async (a: string, b: string) =>
         Number(await db.scalar(`SELECT count(*) FROM (SELECT * FROM ${a} EXCEPT ALL SELECT * FROM ${b})`));
       const onlyDuck = await only(`wh.main.${ident(t)}`, pgRows);

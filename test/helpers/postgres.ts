@@ -15,7 +15,9 @@ export async function postgresAvailable(t: TestContext): Promise<boolean> {
     await client.query('SELECT 1');
     return true;
   } catch (err) {
-    const why = `PostgreSQL is not reachable at ${POSTGRES_URL} (${(err as Error).message}); set SHOPLAKE_TEST_POSTGRES_URL or start it`;
+    const why =
+      `PostgreSQL is not reachable at ${POSTGRES_URL} ` +
+      `(${(err as Error).message}); set SHOPLAKE_TEST_POSTGRES_URL or start it`;
     if (process.env['CI'] === 'true')
       throw new Error(`${why}. Under CI=true a missing service fails the test.`, { cause: err });
     t.skip(why);

@@ -94,7 +94,8 @@ export async function startFlakyProxy(
       res
         .writeHead(503, { 'content-type': 'application/xml' })
         .end(
-          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+          '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please ' +
+            'reduce your request rate.</Message></Error>',
         );
       return;
     }

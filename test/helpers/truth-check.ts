@@ -51,14 +51,16 @@ export async function truthMismatches(home: string, truth: TruthManifest): Promi
     expect(
       'customers with history',
       await n(
-        'SELECT count(*) FROM (SELECT customer_id FROM wh.dim_customer WHERE customer_key > 0 GROUP BY 1 HAVING count(*) > 1)',
+        `SELECT count(*)
+         FROM (SELECT customer_id FROM wh.dim_customer WHERE customer_key > 0 GROUP BY 1 HAVING count(*) > 1)`,
       ),
       truth.scd2.customersWithHistory,
     );
     expect(
       'customers without exactly one current version',
       await n(
-        'SELECT count(*) FROM (SELECT customer_id FROM wh.dim_customer GROUP BY 1 HAVING count(*) FILTER (WHERE is_current) <> 1)',
+        `SELECT count(*)
+         FROM (SELECT customer_id FROM wh.dim_customer GROUP BY 1 HAVING count(*) FILTER (WHERE is_current) <> 1)`,
       ),
       0,
     );
@@ -89,7 +91,8 @@ export async function truthMismatches(home: string, truth: TruthManifest): Promi
     }
 
     const fileReasons = await db.all<{ reason: string; n: number }>(
-      "SELECT reason, count(*)::INTEGER AS n FROM st.ingested_files WHERE status = 'quarantined' GROUP BY reason ORDER BY reason",
+      `SELECT reason, count(*)::INTEGER AS n FROM st.ingested_files
+       WHERE status = 'quarantined' GROUP BY reason ORDER BY reason`,
     );
     expect(
       'quarantined files by reason',

@@ -12,7 +12,8 @@ export async function warehouseDiff(a: string, b: string): Promise<string[]> {
     const tables = async (alias: string) =>
       (
         await db.all<{ table_name: string }>(
-          `SELECT table_name FROM duckdb_tables() WHERE database_name = $db AND table_name <> '_publish_info' ORDER BY 1`,
+          `SELECT table_name FROM duckdb_tables()
+           WHERE database_name = $db AND table_name <> '_publish_info' ORDER BY 1`,
           { db: alias },
         )
       ).map((r) => r.table_name);

@@ -22,7 +22,9 @@ export async function zoneDiff(homeA: string, homeB: string): Promise<string[]> 
       if (fa.join() !== fb.join()) out.push(`${zone}: files [${fa.join(', ')}] vs [${fb.join(', ')}]`);
       for (const f of fa.filter((x) => fb.includes(x))) {
         const q = (x: string, y: string) =>
-          `SELECT count(*) FROM (SELECT ${RUN_COLUMNS} FROM read_parquet(${literal(join(x, f))}) EXCEPT ALL SELECT ${RUN_COLUMNS} FROM read_parquet(${literal(join(y, f))}))`;
+          `SELECT count(*)
+           FROM (SELECT ${RUN_COLUMNS} FROM read_parquet(${literal(join(x, f))})
+           EXCEPT ALL SELECT ${RUN_COLUMNS} FROM read_parquet(${literal(join(y, f))}))`;
         const onlyA = Number(await db.scalar(q(dirA, dirB)));
         const onlyB = Number(await db.scalar(q(dirB, dirA)));
         if (onlyA || onlyB) out.push(`${zone}/${f}: ${onlyA} rows only in the first, ${onlyB} only in the second`);

@@ -21,7 +21,8 @@ export function registerCatalog(program: Command): void {
     for (const e of entities) {
       const latest = e.versions.at(-1)!;
       process.stdout.write(
-        `\n${e.entity}: ${e.files} files, ${e.versions.length} schema versions; version ${latest.version} (from ${latest.first_file}):\n`,
+        `\n${e.entity}: ${e.files} files, ${e.versions.length} schema ` +
+          `versions; version ${latest.version} (from ${latest.first_file}):\n`,
       );
       printTable(
         latest.columns.map((c) => ({

@@ -11,7 +11,10 @@ import { progressLine } from '../progress-line.ts';
 import { printRunSummary, runExitCode } from './run-command.ts';
 import { positiveNumber } from './generate-command.ts';
 
-/** `npm start`: make the demo landing data if it is not there, run the pipeline, show the result, then serve the web app. */
+/**
+ * `npm start`: make the demo landing data if it is not there,
+ * run the pipeline, show the result, then serve the web app.
+ */
 export function registerDemo(program: Command): void {
   withCommonOptions(
     program
@@ -54,7 +57,8 @@ export function registerDemo(program: Command): void {
         }
         const h = config.home;
         process.stdout.write(
-          `\nnext:\n  npx shoplake status --home ${h}\n  npx shoplake report --home ${h}\n  npx shoplake catalog --home ${h}\n` +
+          `\nnext:\n  npx shoplake status --home ${h}\n  npx shoplake ` +
+            `report --home ${h}\n  npx shoplake catalog --home ${h}\n` +
             `  npx shoplake query --home ${h} "select * from mart_daily_revenue order by date limit 5"\n`,
         );
       }

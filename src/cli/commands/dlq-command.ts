@@ -102,7 +102,10 @@ export function registerDlq(program: Command): void {
   });
 }
 
-/** A read of the dead-letter queue through `readHome` (the server, or the state file read-only); a letter the server does not know is undefined. */
+/**
+ * A read of the dead-letter queue through `readHome` (the server, or the
+ * state file read-only); a letter the server does not know is undefined.
+ */
 async function readLetters<T>(
   opts: CommonOptions,
   local: (q: DeadLetterQueue) => Promise<T>,

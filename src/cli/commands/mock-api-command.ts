@@ -17,7 +17,8 @@ export function registerMockApi(program: Command): void {
   program
     .command('mock-api')
     .description(
-      'serve generated orders and customers as a retail REST API (pagination, auth, rate limits, injected 500s, slow pages)',
+      'serve generated orders and customers as a retail REST API ' +
+        '(pagination, auth, rate limits, injected 500s, slow pages)',
     )
     .option('--port <n>', 'port', (v) => Number(v), 7430)
     .option('--token <t>', 'accepted as a bearer token or X-API-Key', 'demo-token')
@@ -45,7 +46,8 @@ export function registerMockApi(program: Command): void {
         port: opts.port,
       });
       process.stdout.write(
-        `mock retail API at ${api.url}: GET /orders?updated_since=&page=&per_page= (Link header), GET /customers?updated_since=&cursor=&limit=; token "${opts.token}" as Bearer or X-API-Key. Ctrl-C stops.\n`,
+        `mock retail API at ${api.url}: GET /orders?updated_since=&page=&per_page= (Link header), GET ` +
+          `/customers?updated_since=&cursor=&limit=; token "${opts.token}" as Bearer or X-API-Key. Ctrl-C stops.\n`,
       );
       const timer =
         opts.changeEvery > 0

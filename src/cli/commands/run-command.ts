@@ -59,7 +59,8 @@ export function printRunSummary(s: RunSummary): void {
   out(`${s.runId}  ${s.mode}  ${s.status.toUpperCase()}  in ${humanMs(s.ms)}`);
   const f = s.files;
   out(
-    `files: ${f.discovered} in landing, ${f.unchanged} already seen, ${f.ingested} ingested, ${f.quarantined} quarantined, ${f.duplicates} duplicate deliveries, ${f.failed} failed`,
+    `files: ${f.discovered} in landing, ${f.unchanged} already seen, ${f.ingested} ingested, ` +
+      `${f.quarantined} quarantined, ${f.duplicates} duplicate deliveries, ${f.failed} failed`,
   );
   if (s.rows.bronze || s.rows.bronzeRejected)
     out(`rows into bronze: ${humanNumber(s.rows.bronze)} (${s.rows.bronzeRejected} malformed, quarantined)`);
@@ -93,12 +94,14 @@ export function printRunSummary(s: RunSummary): void {
   }
   if (s.published.length)
     out(
-      `\npublished ${s.published.length} tables to the warehouse: ${s.published.map((p) => `${p.table} (${humanNumber(p.rows)})`).join(', ')}`,
+      `\npublished ${s.published.length} tables to the warehouse: ` +
+        `${s.published.map((p) => `${p.table} (${humanNumber(p.rows)})`).join(', ')}`,
     );
   if (s.status === 'nothing_new') out('nothing new in the landing folder: the warehouse is unchanged');
   if (s.files.failed)
     out(
-      `\nwarning: ${s.files.failed} files failed every attempt and went to the dead-letter queue (see above); fix the cause, then \`shoplake dlq replay --all\``,
+      `\nwarning: ${s.files.failed} files failed every attempt and went to the ` +
+        'dead-letter queue (see above); fix the cause, then `shoplake dlq replay --all`',
     );
   if (s.files.deadLettered) out(`${s.files.deadLettered} files wait in the dead-letter queue: \`shoplake dlq list\``);
 }
@@ -106,7 +109,8 @@ export function printRunSummary(s: RunSummary): void {
 export function printRun(run: DagRunRecord & { summary?: RunSummary | undefined }, via?: string): void {
   if (run.summary) printRunSummary(run.summary);
   process.stdout.write(
-    `${run.runId}  ${run.dag}  ${run.logicalDate}  ${run.runType}  ${run.state.toUpperCase()}${via ? `  (on ${via})` : ''}\n`,
+    `${run.runId}  ${run.dag}  ${run.logicalDate}  ${run.runType}  ` +
+      `${run.state.toUpperCase()}${via ? `  (on ${via})` : ''}\n`,
   );
   if (run.error)
     process.stderr.write(

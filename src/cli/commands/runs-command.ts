@@ -21,11 +21,14 @@ export function registerRuns(program: Command): void {
       ...(opts.status ? { state: opts.status } : {}),
       limit: opts.limit,
     };
+    const query = new URLSearchParams({
+      ...(opts.dag ? { dag: opts.dag } : {}),
+      ...(opts.status ? { status: opts.status } : {}),
+      limit: String(opts.limit),
+    });
     const server = await ServerClient.find(config.home);
     const list = server
-      ? await server.get<DagRunRecord[]>(
-          `/api/runs?${new URLSearchParams({ ...(opts.dag ? { dag: opts.dag } : {}), ...(opts.status ? { status: opts.status } : {}), limit: String(opts.limit) })}`,
-        )
+      ? await server.get<DagRunRecord[]>(`/api/runs?${query}`)
       : await withRunHistory(config, (store) => store.listRuns(filter));
     if (opts.json) return printJson(list);
     printTable(
@@ -65,7 +68,8 @@ export function registerRuns(program: Command): void {
       if (opts.json) return printJson(detail);
       const run = detail;
       process.stdout.write(
-        `${run.runId}  ${run.dag}  ${run.logicalDate}  ${run.runType}  ${run.state.toUpperCase()}${run.error ? `\nerror [${run.error.code}]: ${run.error.message}` : ''}\n\n`,
+        `${run.runId}  ${run.dag}  ${run.logicalDate}  ${run.runType}  ${run.state.toUpperCase()}` +
+          `${run.error ? `\nerror [${run.error.code}]: ${run.error.message}` : ''}\n\n`,
       );
       printTable(
         detail.tasks.map((t) => ({

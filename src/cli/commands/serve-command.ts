@@ -22,10 +22,13 @@ export function registerServe(program: Command): void {
       ...(opts.json || !process.stdout.isTTY ? {} : { progress: progressLine() }),
     });
     log(
-      `shoplake serving ${config.home} at ${server.url} (landing ${config.landing}${config.orchestrator.watchLanding ? ', watched' : ''}; daily ${config.orchestrator.dailySchedule || 'on trigger only'})`,
+      `shoplake serving ${config.home} at ${server.url} (landing ` +
+        `${config.landing}${config.orchestrator.watchLanding ? ', watched' : ''}; ` +
+        `daily ${config.orchestrator.dailySchedule || 'on trigger only'})`,
     );
     log(
-      `API: ${server.url}/api/dags, /api/runs, /api/dlq; health ${server.url}/healthz; metrics ${server.url}/metrics. Ctrl-C stops.`,
+      `API: ${server.url}/api/dags, /api/runs, /api/dlq; health ` +
+        `${server.url}/healthz; metrics ${server.url}/metrics. Ctrl-C stops.`,
     );
     await new Promise<void>((resolve) => {
       let stopping = false;

@@ -20,7 +20,8 @@ export function registerSimulate(program: Command): void {
     program
       .command('simulate')
       .description(
-        'send a live stream of sessions (page views to purchases) and the orders they create, with some malformed records',
+        'send a live stream of sessions (page views to purchases) ' +
+          'and the orders they create, with some malformed records',
       )
       .requiredOption('--target <url>', 'http://host:port of `shoplake serve`, or nats://host:port')
       .option('--rate <n>', 'records per second', positiveNumber, 500)
@@ -64,7 +65,9 @@ export function registerSimulate(program: Command): void {
         }
         if (!opts.json && process.stderr.isTTY)
           process.stderr.write(
-            `\r${tally.sent} sent, ${tally.accepted} accepted, ${tally.rejected} rejected, ${tally.throttled} throttled (429), ${tally.failed} failed — ${Math.round(tally.sent / ((Date.now() - started) / 1000))}/s`,
+            `\r${tally.sent} sent, ${tally.accepted} accepted, ${tally.rejected} ` +
+              `rejected, ${tally.throttled} throttled (429), ${tally.failed} failed ` +
+              `— ${Math.round(tally.sent / ((Date.now() - started) / 1000))}/s`,
           );
         await new Promise((r) => setTimeout(r, tickMs));
       }
@@ -72,7 +75,8 @@ export function registerSimulate(program: Command): void {
       if (opts.json) printJson({ ...tally, seconds: (Date.now() - started) / 1000 });
       else
         process.stdout.write(
-          `\n${tally.sent} records sent in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tally.accepted} accepted, ${tally.rejected} rejected, ${tally.throttled} throttled, ${tally.failed} failed\n`,
+          `\n${tally.sent} records sent in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tally.accepted} ` +
+            `accepted, ${tally.rejected} rejected, ${tally.throttled} throttled, ${tally.failed} failed\n`,
         );
     },
   );
@@ -111,7 +115,8 @@ async function sender(target: string, token: string | undefined, subject: string
     for (const stream of ['events', 'orders'] as const) {
       const records = batch.filter((b) => b.stream === stream).map((b) => b.record);
       if (records.length === 0) continue;
-      // A dropped connection or a 5xx is tried again (a real client would); the records count as failed only after that.
+      // A dropped connection or a 5xx is tried again (a real client
+      // would); the records count as failed only after that.
       for (let attempt = 1; ; attempt++) {
         try {
           const res = await fetch(`${target.replace(/\/$/, '')}/v1/${stream}`, {

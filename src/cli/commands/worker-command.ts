@@ -16,7 +16,8 @@ export function registerWorker(program: Command): void {
     program
       .command('worker')
       .description(
-        'take ingest and model tasks from the task queues in the PostgreSQL state store (--state postgres://…) and run them, until Ctrl-C',
+        'take ingest and model tasks from the task queues in the PostgreSQL ' +
+          'state store (--state postgres://…) and run them, until Ctrl-C',
       )
       .option(
         '--concurrency <n>',
@@ -56,7 +57,9 @@ export function registerWorker(program: Command): void {
         try {
           const result = await runIngestTask(task, conn);
           log(
-            `done ${task.file.rel}: ${result.outcome.status}${result.outcome.reason ? ` (${result.outcome.reason})` : ''}, ${humanNumber(result.outcome.rowsOk)} rows in ${Date.now() - t0} ms`,
+            `done ${task.file.rel}: ` +
+              `${result.outcome.status}${result.outcome.reason ? ` (${result.outcome.reason})` : ''}, ` +
+              `${humanNumber(result.outcome.rowsOk)} rows in ${Date.now() - t0} ms`,
           );
           return result;
         } finally {
@@ -70,7 +73,8 @@ export function registerWorker(program: Command): void {
         log(`start model ${task.model}`);
         const result = await runModelTask(task, models, modelEngine);
         log(
-          `done model ${task.model}: ${result.status}, ${humanNumber(result.rows)} rows in ${result.ms} ms${result.error ? ` (${result.error})` : ''}`,
+          `done model ${task.model}: ${result.status}, ${humanNumber(result.rows)} ` +
+            `rows in ${result.ms} ms${result.error ? ` (${result.error})` : ''}`,
         );
         return result;
       });

@@ -26,8 +26,9 @@ interface TaskRow {
   output: string | null;
 }
 
-const RUN_COLUMNS =
-  "run_id, dag, strftime(logical_date, '%Y-%m-%d') AS logical_date, run_type, state, conf::VARCHAR AS conf, queued_at::VARCHAR AS queued_at, started_at::VARCHAR AS started_at, finished_at::VARCHAR AS finished_at, error::VARCHAR AS error";
+const RUN_COLUMNS = `run_id, dag, strftime(logical_date, '%Y-%m-%d') AS logical_date, run_type, state,
+  conf::VARCHAR AS conf, queued_at::VARCHAR AS queued_at, started_at::VARCHAR AS started_at,
+  finished_at::VARCHAR AS finished_at, error::VARCHAR AS error`;
 
 /** Run history in the home's state.duckdb (tables from the state migrations). */
 export class DuckdbRunStore implements RunStore {
@@ -40,7 +41,9 @@ export class DuckdbRunStore implements RunStore {
         if (clash && (!opts.rerun || clash.state === 'queued' || clash.state === 'running')) return false;
       }
       await this.db.run(
-        'INSERT INTO dag_runs VALUES ($id, $dag, $date::DATE, $type, $state, $conf::JSON, $queued::TIMESTAMP, $started::TIMESTAMP, $finished::TIMESTAMP, $error::JSON)',
+        `INSERT INTO dag_runs
+         VALUES ($id, $dag, $date::DATE, $type, $state, $conf::JSON,
+         $queued::TIMESTAMP, $started::TIMESTAMP, $finished::TIMESTAMP, $error::JSON)`,
         {
           id: r.runId,
           dag: r.dag,
@@ -64,7 +67,8 @@ export class DuckdbRunStore implements RunStore {
   ): Promise<void> {
     await this.db.run(
       `UPDATE dag_runs SET state = coalesce($state, state), started_at = coalesce($started::TIMESTAMP, started_at),
-              finished_at = coalesce($finished::TIMESTAMP, finished_at), error = coalesce($error::JSON, error) WHERE run_id = $id`,
+              finished_at = coalesce($finished::TIMESTAMP, finished_at), error = coalesce($error::JSON, error)
+              WHERE run_id = $id`,
       {
         id: runId,
         state: patch.state ?? null,
@@ -77,7 +81,9 @@ export class DuckdbRunStore implements RunStore {
 
   async saveTask(t: TaskInstanceRecord): Promise<void> {
     await this.db.run(
-      `INSERT OR REPLACE INTO task_instances VALUES ($run, $task, $group, $state, $attempt, $started::TIMESTAMP, $finished::TIMESTAMP, $duration, $error::JSON, $output::JSON)`,
+      `INSERT OR REPLACE INTO task_instances
+       VALUES ($run, $task, $group, $state, $attempt, $started::TIMESTAMP,
+       $finished::TIMESTAMP, $duration, $error::JSON, $output::JSON)`,
       {
         run: t.runId,
         task: t.task,
@@ -110,7 +116,8 @@ export class DuckdbRunStore implements RunStore {
 
   async listRuns(filter: RunFilter = {}): Promise<DagRunRecord[]> {
     const rows = await this.db.all<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE ($dag IS NULL OR dag = $dag) AND ($state IS NULL OR state = $state) AND ($type IS NULL OR run_type = $type)
+      `SELECT ${RUN_COLUMNS} FROM dag_runs
+       WHERE ($dag IS NULL OR dag = $dag) AND ($state IS NULL OR state = $state) AND ($type IS NULL OR run_type = $type)
        ORDER BY ${filter.order === 'oldest' ? 'queued_at, run_id' : 'queued_at DESC, run_id DESC'} LIMIT $limit`,
       { dag: filter.dag ?? null, state: filter.state ?? null, type: filter.runType ?? null, limit: filter.limit ?? 50 },
     );
@@ -119,7 +126,8 @@ export class DuckdbRunStore implements RunStore {
 
   async lastLogicalDate(dag: string, types: readonly RunType[]): Promise<string | undefined> {
     const day = await this.db.scalar<string | null>(
-      "SELECT strftime(max(logical_date), '%Y-%m-%d') FROM dag_runs WHERE dag = $dag AND list_contains($types::VARCHAR[], run_type)",
+      `SELECT strftime(max(logical_date), '%Y-%m-%d') FROM dag_runs
+       WHERE dag = $dag AND list_contains($types::VARCHAR[], run_type)`,
       { dag, types: JSON.stringify(types) },
     );
     return day ?? undefined;
@@ -127,7 +135,8 @@ export class DuckdbRunStore implements RunStore {
 
   async findRun(dag: string, logicalDate: string, types: readonly RunType[]): Promise<DagRunRecord | undefined> {
     const row = await this.db.one<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM dag_runs WHERE dag = $dag AND logical_date = $date::DATE AND list_contains($types::VARCHAR[], run_type)
+      `SELECT ${RUN_COLUMNS} FROM dag_runs
+       WHERE dag = $dag AND logical_date = $date::DATE AND list_contains($types::VARCHAR[], run_type)
        ORDER BY queued_at DESC LIMIT 1`,
       { dag, date: logicalDate, types: JSON.stringify(types) },
     );
@@ -136,7 +145,8 @@ export class DuckdbRunStore implements RunStore {
 
   async tasks(runId: string): Promise<TaskInstanceRecord[]> {
     const rows = await this.db.all<TaskRow>(
-      `SELECT run_id, task, task_group, state, attempt, started_at::VARCHAR AS started_at, finished_at::VARCHAR AS finished_at, duration_ms,
+      `SELECT run_id, task, task_group, state, attempt, started_at::VARCHAR AS started_at,
+              finished_at::VARCHAR AS finished_at, duration_ms,
               error::VARCHAR AS error, output::VARCHAR AS output
        FROM task_instances WHERE run_id = $id ORDER BY started_at NULLS LAST, task`,
       { id: runId },
@@ -157,7 +167,8 @@ export class DuckdbRunStore implements RunStore {
 
   async logs(runId: string, task?: string): Promise<TaskLogLine[]> {
     const rows = await this.db.all<{ run_id: string; task: string; attempt: number; at: string; message: string }>(
-      `SELECT run_id, task, attempt, logged_at::VARCHAR AS at, message FROM task_logs WHERE run_id = $id AND ($task IS NULL OR task = $task) ORDER BY logged_at, rowid`,
+      `SELECT run_id, task, attempt, logged_at::VARCHAR AS at, message FROM task_logs
+       WHERE run_id = $id AND ($task IS NULL OR task = $task) ORDER BY logged_at, rowid`,
       { id: runId, task: task ?? null },
     );
     return rows.map((r) => ({
@@ -183,12 +194,14 @@ export class DuckdbRunStore implements RunStore {
       if (ids.length === 0) return [];
       const error = JSON.stringify({ code: 'run_orphaned', kind: 'transient', message: reason });
       await this.db.run(
-        `UPDATE task_instances SET state = 'failed', finished_at = coalesce(finished_at, now()::TIMESTAMP), error = coalesce(error, $error::JSON)
+        `UPDATE task_instances SET state = 'failed', finished_at = coalesce(finished_at, now()::TIMESTAMP),
+         error = coalesce(error, $error::JSON)
          WHERE run_id IN (SELECT unnest($ids::VARCHAR[])) AND state IN ('queued', 'running', 'up_for_retry')`,
         { ids: JSON.stringify(ids), error },
       );
       await this.db.run(
-        `UPDATE dag_runs SET state = 'failed', finished_at = now()::TIMESTAMP, error = $error::JSON WHERE run_id IN (SELECT unnest($ids::VARCHAR[]))`,
+        `UPDATE dag_runs SET state = 'failed', finished_at = now()::TIMESTAMP, error = $error::JSON
+         WHERE run_id IN (SELECT unnest($ids::VARCHAR[]))`,
         { ids: JSON.stringify(ids), error },
       );
       return ids;

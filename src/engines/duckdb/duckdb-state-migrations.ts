@@ -113,6 +113,7 @@ export const STATE_MIGRATIONS: readonly string[] = [
      stream VARCHAR NOT NULL,          -- events | orders
      id VARCHAR NOT NULL               -- a record's identity: event_id, or an order record's content hash
    );`,
-  `ALTER TABLE stream_ids ADD COLUMN delivered_at TIMESTAMP;  -- identities older than collector.dedupWindowMinutes are forgotten
+  `ALTER TABLE stream_ids ADD COLUMN delivered_at TIMESTAMP;  -- identities older than
+                                                             -- collector.dedupWindowMinutes are forgotten
    CREATE INDEX ingested_files_path ON ingested_files (path);`,
 ];

@@ -31,7 +31,8 @@ export class DuckdbWarehouseReader implements WarehouseReader {
 
   async columns(): Promise<TableColumn[]> {
     return this.all<TableColumn>(
-      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name, ordinal_position",
+      `SELECT table_name, column_name, data_type FROM information_schema.columns
+       WHERE table_schema = 'main' AND table_catalog = current_database() ORDER BY table_name, ordinal_position`,
     );
   }
 

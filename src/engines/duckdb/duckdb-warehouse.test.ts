@@ -34,7 +34,8 @@ test('a reader of the old warehouse keeps a whole old state while a new one is p
   const fresh = await DuckSession.open(wh.path, { readOnly: true });
   assert.deepEqual(
     await fresh.one(
-      'SELECT (SELECT count(*) FROM t)::INTEGER AS n, (SELECT version FROM u) AS v, (SELECT run_id FROM _publish_info) AS run',
+      `SELECT (SELECT count(*) FROM t)::INTEGER AS n,
+       (SELECT version FROM u) AS v, (SELECT run_id FROM _publish_info) AS run`,
     ),
     { n: 2000, v: 2, run: 'r2' },
   );

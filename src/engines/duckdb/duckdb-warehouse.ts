@@ -29,7 +29,8 @@ export class DuckdbWarehouse implements WarehouseAdapter {
       }
       await db.run(
         `CREATE TABLE wh_next.main._publish_info AS
-         SELECT ${literal(req.runId)} AS run_id, ${literal(req.publishedAt)}::TIMESTAMP AS published_at, ${literal(JSON.stringify(tables))}::JSON AS tables,
+         SELECT ${literal(req.runId)} AS run_id, ${literal(req.publishedAt)}::TIMESTAMP AS published_at,
+         ${literal(JSON.stringify(tables))}::JSON AS tables,
                 ${req.builtThroughSeq ?? 'NULL'}::BIGINT AS built_through_seq`,
       );
     } finally {

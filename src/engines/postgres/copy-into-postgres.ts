@@ -24,7 +24,10 @@ export async function copyIntoPostgres(
   }
 }
 
-/** A CSV file (as DuckDB writes it, without a header) streamed into a PostgreSQL table with COPY; returns the rows copied. */
+/**
+ * A CSV file (as DuckDB writes it, without a header) streamed
+ * into a PostgreSQL table with COPY; returns the rows copied.
+ */
 export async function copyCsvFile(client: pg.ClientBase, csv: string, target: string): Promise<number> {
   const copy = client.query(copyFrom(`COPY ${target} FROM STDIN (FORMAT csv)`));
   await pipeline(createReadStream(csv, { highWaterMark: 1 << 20 }), copy);

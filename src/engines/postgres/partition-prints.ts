@@ -8,7 +8,8 @@ import type { PartitionPrint } from './table-load-plan.ts';
  */
 export async function partitionPrints(db: SqlSession, table: string, column: string): Promise<PartitionPrint[]> {
   const rows = await db.all<{ part: string | null; rows: number | string; fingerprint: string }>(
-    `SELECT ${ident(column)}::VARCHAR AS part, count(*) AS rows, bit_xor(hash(t))::VARCHAR || '-' || sum(hash(t)::HUGEINT)::VARCHAR AS fingerprint
+    `SELECT ${ident(column)}::VARCHAR AS part, count(*) AS rows,
+     bit_xor(hash(t))::VARCHAR || '-' || sum(hash(t)::HUGEINT)::VARCHAR AS fingerprint
      FROM ${ident(table)} t GROUP BY ALL ORDER BY part`,
   );
   return rows.map((r) => ({ part: r.part, rows: Number(r.rows), fingerprint: r.fingerprint }));

@@ -55,7 +55,9 @@ export async function applyPublish(
           `INSERT INTO ${live} AS g (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${stagedTable}
            ON CONFLICT (${s.key.map(ident).join(', ')}) DO ${
              others.length
-               ? `UPDATE SET ${others.map((c) => `${c} = EXCLUDED.${c}`).join(', ')} WHERE (${others.map((c) => `g.${c}`).join(', ')}) IS DISTINCT FROM (${others.map((c) => `EXCLUDED.${c}`).join(', ')})`
+               ? `UPDATE SET ${others.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}
+                  WHERE (${others.map((c) => `g.${c}`).join(', ')})
+                  IS DISTINCT FROM (${others.map((c) => `EXCLUDED.${c}`).join(', ')})`
                : 'NOTHING'
            }`,
         );
@@ -86,7 +88,8 @@ async function recordPublish(
   const parts = `${ident(schema)}.${PARTITIONS_TABLE}`;
   const info = `${ident(schema)}._publish_info`;
   await client.query(
-    `CREATE TABLE IF NOT EXISTS ${parts} (table_name text NOT NULL, part text, rows bigint NOT NULL, fingerprint text NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS ${parts} (table_name text NOT NULL,
+     part text, rows bigint NOT NULL, fingerprint text NOT NULL)`,
   );
   await client.query(`DELETE FROM ${parts}`);
   const prints = staged.flatMap((s) => (s.prints ?? []).map((p) => ({ table: s.table, ...p })));
@@ -100,7 +103,8 @@ async function recordPublish(
   }
   await client.query(`DROP TABLE IF EXISTS ${info}`);
   await client.query(
-    `CREATE TABLE ${info} AS SELECT $1::text AS run_id, $2::timestamp AS published_at, $3::jsonb AS tables, $4::bigint AS built_through_seq`,
+    `CREATE TABLE ${info} AS SELECT $1::text AS run_id, $2::timestamp AS published_at,
+     $3::jsonb AS tables, $4::bigint AS built_through_seq`,
     [
       req.runId,
       req.publishedAt,

@@ -128,7 +128,8 @@ export class PostgresLiveOverlay implements LiveMirror {
     for (const t of TABLES) await client.query(`CREATE TABLE ${live}.${ident(t.rows)} (LIKE ${gold}.${ident(t.gold)})`);
     await client.query(`CREATE INDEX ON ${live}.live_fact_events (event_id)`);
     await client.query(
-      `CREATE TABLE ${live}.live_state (token text, base_run_id text, through_seq bigint, refreshed_at timestamp, events bigint, has_funnel boolean, has_dim_date boolean)`,
+      `CREATE TABLE ${live}.live_state (token text, base_run_id text, through_seq bigint,
+       refreshed_at timestamp, events bigint, has_funnel boolean, has_dim_date boolean)`,
     );
     await createViews(client, this.opts.schema);
   }
@@ -137,7 +138,8 @@ export class PostgresLiveOverlay implements LiveMirror {
   private async copyFiles(client: pg.Client, table: string, files: string[]): Promise<void> {
     if (files.length === 0) return;
     const { rows } = await client.query<{ name: string }>(
-      'SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+      `SELECT column_name::text AS name FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
       [this.live, table],
     );
     const db = (this.db ??= await DuckSession.open(':memory:', { memoryLimit: '256MB' }));
@@ -161,7 +163,10 @@ export async function firstValue<T>(client: pg.ClientBase, table: string, column
   return found?.ok ? ((await client.query(`SELECT ${column} AS v FROM ${table}`)).rows[0]?.v as T) : undefined;
 }
 
-/** What readers see of the overlay (a view per overlaid table, over gold `schema`), and only while the published gold is the one it is laid over. */
+/**
+ * What readers see of the overlay (a view per overlaid table, over gold
+ * `schema`), and only while the published gold is the one it is laid over.
+ */
 export async function createViews(client: pg.ClientBase, schema: string): Promise<void> {
   const gold = ident(schema);
   const live = ident(liveSchemaOf(schema));
@@ -174,13 +179,16 @@ export async function createViews(client: pg.ClientBase, schema: string): Promis
     const published = `${gold}.${ident(t.gold)}`;
     const body =
       t.combine === 'by_key'
-        ? `SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.event_id = w.event_id))
+        ? `SELECT w.* FROM ${published} w
+         WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.event_id = w.event_id))
          UNION ALL SELECT * FROM ${rows} WHERE ${on}`
         : t.combine === 'by_day'
-          ? `SELECT * FROM (SELECT w.* FROM ${published} w WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.date = w.date))
+          ? `SELECT * FROM (SELECT w.* FROM ${published} w
+                          WHERE NOT (${on} AND EXISTS (SELECT 1 FROM ${rows} l WHERE l.date = w.date))
                           UNION ALL SELECT * FROM ${rows} WHERE ${on}) u ORDER BY date`
           : `SELECT * FROM ${rows} WHERE EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})
-           UNION ALL SELECT * FROM ${published} WHERE NOT EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})`;
+           UNION ALL SELECT * FROM ${published}
+           WHERE NOT EXISTS (SELECT 1 FROM ${live}._live_info i WHERE i.${t.flag})`;
     await client.query(`CREATE VIEW ${live}.${ident(t.gold)} AS ${body}`);
   }
 }

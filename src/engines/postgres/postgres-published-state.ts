@@ -2,7 +2,10 @@ import type pg from 'pg';
 import { ident } from '../../duck/index.ts';
 import type { PartitionPrint } from './table-load-plan.ts';
 
-/** What the last publish left in a PostgreSQL schema: each table's columns and key, and the partition fingerprints it recorded. */
+/**
+ * What the last publish left in a PostgreSQL schema: each table's
+ * columns and key, and the partition fingerprints it recorded.
+ */
 export interface PublishedState {
   exists: boolean;
   tables: Map<string, { columns: Record<string, string>; key: string[] }>;

@@ -49,7 +49,9 @@ export class PostgresRunStore implements RunStore {
       if (r.runType === 'scheduled' || r.runType === 'backfill') {
         await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.db.schema}:${r.dag}:${r.logicalDate}`]);
         const clash = await c.query<{ state: string }>(
-          `SELECT state FROM ${this.t('dag_runs')} WHERE dag = $1 AND logical_date = $2::date AND run_type IN ('scheduled', 'backfill') ORDER BY queued_at DESC LIMIT 1`,
+          `SELECT state FROM ${this.t('dag_runs')}
+           WHERE dag = $1 AND logical_date = $2::date AND run_type IN ('scheduled', 'backfill')
+           ORDER BY queued_at DESC LIMIT 1`,
           [r.dag, r.logicalDate],
         );
         const state = clash.rows[0]?.state;
@@ -80,7 +82,8 @@ export class PostgresRunStore implements RunStore {
   ): Promise<void> {
     await this.pool.query(
       `UPDATE ${this.t('dag_runs')} SET state = coalesce($2, state), started_at = coalesce($3::timestamptz, started_at),
-              finished_at = coalesce($4::timestamptz, finished_at), error = coalesce($5::jsonb, error) WHERE run_id = $1`,
+              finished_at = coalesce($4::timestamptz, finished_at), error = coalesce($5::jsonb, error)
+              WHERE run_id = $1`,
       [
         runId,
         patch.state ?? null,
@@ -94,8 +97,9 @@ export class PostgresRunStore implements RunStore {
   async saveTask(t: TaskInstanceRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO ${this.t('task_instances')} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)
-       ON CONFLICT (run_id, task) DO UPDATE SET task_group = EXCLUDED.task_group, state = EXCLUDED.state, attempt = EXCLUDED.attempt, started_at = EXCLUDED.started_at,
-         finished_at = EXCLUDED.finished_at, duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, output = EXCLUDED.output`,
+       ON CONFLICT (run_id, task) DO UPDATE SET task_group = EXCLUDED.task_group, state = EXCLUDED.state,
+         attempt = EXCLUDED.attempt, started_at = EXCLUDED.started_at, finished_at = EXCLUDED.finished_at,
+         duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, output = EXCLUDED.output`,
       [
         t.runId,
         t.task,
@@ -127,7 +131,8 @@ export class PostgresRunStore implements RunStore {
 
   async listRuns(filter: RunFilter = {}): Promise<DagRunRecord[]> {
     const res = await this.pool.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM ${this.t('dag_runs')} WHERE ($1::text IS NULL OR dag = $1) AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR run_type = $3)
+      `SELECT ${RUN_COLUMNS} FROM ${this.t('dag_runs')}
+       WHERE ($1::text IS NULL OR dag = $1) AND ($2::text IS NULL OR state = $2) AND ($3::text IS NULL OR run_type = $3)
        ORDER BY ${filter.order === 'oldest' ? 'queued_at, run_id' : 'queued_at DESC, run_id DESC'} LIMIT $4`,
       [filter.dag ?? null, filter.state ?? null, filter.runType ?? null, filter.limit ?? 50],
     );
@@ -144,7 +149,8 @@ export class PostgresRunStore implements RunStore {
 
   async findRun(dag: string, logicalDate: string, types: readonly RunType[]): Promise<DagRunRecord | undefined> {
     const res = await this.pool.query<RunRow>(
-      `SELECT ${RUN_COLUMNS} FROM ${this.t('dag_runs')} WHERE dag = $1 AND logical_date = $2::date AND run_type = ANY($3::text[]) ORDER BY queued_at DESC LIMIT 1`,
+      `SELECT ${RUN_COLUMNS} FROM ${this.t('dag_runs')}
+       WHERE dag = $1 AND logical_date = $2::date AND run_type = ANY($3::text[]) ORDER BY queued_at DESC LIMIT 1`,
       [dag, logicalDate, [...types]],
     );
     return res.rows[0] && toRun(res.rows[0]);
@@ -185,7 +191,8 @@ export class PostgresRunStore implements RunStore {
       logged_at: Date;
       message: string;
     }>(
-      `SELECT run_id, task, attempt, logged_at, message FROM ${this.t('task_logs')} WHERE run_id = $1 AND ($2::text IS NULL OR task = $2) ORDER BY logged_at, seq`,
+      `SELECT run_id, task, attempt, logged_at, message FROM ${this.t('task_logs')}
+       WHERE run_id = $1 AND ($2::text IS NULL OR task = $2) ORDER BY logged_at, seq`,
       [runId, task ?? null],
     );
     return res.rows.map((r) => ({
@@ -211,12 +218,14 @@ export class PostgresRunStore implements RunStore {
       if (ids.length === 0) return [];
       const error = JSON.stringify({ code: 'run_orphaned', kind: 'transient', message: reason });
       await c.query(
-        `UPDATE ${this.t('task_instances')} SET state = 'failed', finished_at = coalesce(finished_at, now()), error = coalesce(error, $2::jsonb)
+        `UPDATE ${this.t('task_instances')}
+         SET state = 'failed', finished_at = coalesce(finished_at, now()), error = coalesce(error, $2::jsonb)
          WHERE run_id = ANY($1::text[]) AND state IN ('queued', 'running', 'up_for_retry')`,
         [ids, error],
       );
       await c.query(
-        `UPDATE ${this.t('dag_runs')} SET state = 'failed', finished_at = now(), error = $2::jsonb WHERE run_id = ANY($1::text[])`,
+        `UPDATE ${this.t('dag_runs')} SET state = 'failed', finished_at = now(), error = $2::jsonb
+         WHERE run_id = ANY($1::text[])`,
         [ids, error],
       );
       return ids;

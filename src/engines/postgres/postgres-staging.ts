@@ -26,7 +26,10 @@ export interface StagingOptions {
   staging: string;
   /** Where DuckDB writes the CSV files; each is removed once copied. */
   scratchDir: string;
-  /** Called as each table is staged, with its rows in the build and the ms from its plan to its last index (tables overlap). */
+  /**
+   * Called as each table is staged, with its rows in the build
+   * and the ms from its plan to its last index (tables overlap).
+   */
   onStaged?: (table: string, rows: number, ms: number) => void;
 }
 
@@ -98,7 +101,9 @@ export async function stageTables(
   return settleAll(results);
 }
 
-/** The table created in staging and its rows written as CSV files; returns the files (none when the plan ships nothing). */
+/**
+ * The table created in staging and its rows written as CSV files; returns the files (none when the plan ships nothing).
+ */
 async function exportTable(s: StagedTable, opts: StagingOptions): Promise<string[]> {
   if (s.plan.kind === 'partitions' && s.plan.replace.length === 0) return [];
   await opts.ddl.query(
@@ -112,7 +117,8 @@ async function exportTable(s: StagedTable, opts: StagingOptions): Promise<string
       'CREATE OR REPLACE TEMP TABLE _publish_parts AS SELECT unnest(from_json($parts, \'["VARCHAR"]\')) AS p',
       { parts: JSON.stringify(s.plan.replace) },
     );
-    select += ` t WHERE EXISTS (SELECT 1 FROM _publish_parts WHERE p IS NOT DISTINCT FROM t.${ident(s.partitionBy!)}::VARCHAR)`;
+    select += ` t WHERE EXISTS (SELECT 1 FROM _publish_parts
+                               WHERE p IS NOT DISTINCT FROM t.${ident(s.partitionBy!)}::VARCHAR)`;
   }
   const dir = join(opts.scratchDir, s.table);
   await rm(dir, { recursive: true, force: true });
@@ -169,7 +175,9 @@ async function finishTable(s: StagedTable, opts: StagingOptions): Promise<void> 
   if (s.plan.kind === 'full') await opts.pool.query(`ANALYZE ${target}`);
 }
 
-/** A duplicate or missing key, said as such (the model's tests should have caught it); undefined for any other error. */
+/**
+ * A duplicate or missing key, said as such (the model's tests should have caught it); undefined for any other error.
+ */
 function keyViolation(s: StagedTable, err: unknown): TerminalError | undefined {
   const code = (err as { code?: string }).code;
   if (code !== '23505' && code !== '23502') return undefined;

@@ -131,7 +131,8 @@ export class PostgresStateDb implements StateDb {
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${this.schema}:migrate`]);
       await c.query(`CREATE SCHEMA IF NOT EXISTS "${this.schema}"`);
       await c.query(
-        `CREATE TABLE IF NOT EXISTS ${this.table('schema_migrations')} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+        `CREATE TABLE IF NOT EXISTS ${this.table('schema_migrations')} (version INTEGER PRIMARY KEY,
+         applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
       );
       const applied = Number(
         (await c.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${this.table('schema_migrations')}`))

@@ -34,7 +34,9 @@ export class PostgresWarehouseReader implements WarehouseReader {
       max: 4,
       connectionTimeoutMillis: 10_000,
       // The live overlay's views first: the tables the stream keeps fresh, over the published ones.
-      options: `-c search_path=${liveSchemaOf(opts.schema)},${opts.schema},public -c default_transaction_read_only=on -c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`,
+      options:
+        `-c search_path=${liveSchemaOf(opts.schema)},${opts.schema},public -c ` +
+        `default_transaction_read_only=on -c statement_timeout=${opts.statementTimeoutMs ?? 30_000}`,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
           AS_TEXT.has(oid) ? (v: string) => v : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -51,7 +53,8 @@ export class PostgresWarehouseReader implements WarehouseReader {
 
   async columns(): Promise<TableColumn[]> {
     return this.all<TableColumn>(
-      'SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns WHERE table_schema = $schema ORDER BY table_name, ordinal_position',
+      `SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns
+       WHERE table_schema = $schema ORDER BY table_name, ordinal_position`,
       { schema: this.opts.schema },
     );
   }

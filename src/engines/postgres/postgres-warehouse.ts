@@ -16,9 +16,15 @@ export interface PostgresWarehouseOptions {
   schema: string;
   /** Folder for the CSV files DuckDB writes for COPY (each removed once copied). */
   scratchDir: string;
-  /** Connections that copy tables and build indexes side by side (default 2: the cores of the machines it was measured on). */
+  /**
+   * Connections that copy tables and build indexes side by side
+   * (default 2: the cores of the machines it was measured on).
+   */
   connections?: number;
-  /** Attempts of a whole publish when the connection drops or the server restarts (default 7: about 13 s of waiting in all, long enough for a restart). */
+  /**
+   * Attempts of a whole publish when the connection drops or the server restarts
+   * (default 7: about 13 s of waiting in all, long enough for a restart).
+   */
   attempts?: number;
 }
 
@@ -140,7 +146,8 @@ export class PostgresWarehouse implements WarehouseAdapter {
         if (isConnectionError(err)) throw err;
         throw new TransientError(
           'warehouse_index_failed',
-          `gold run ${req.runId} is published to PostgreSQL schema "${schema}", but building its indexes failed: ${errorMessage(err)}`,
+          `gold run ${req.runId} is published to PostgreSQL schema ` +
+            `"${schema}", but building its indexes failed: ${errorMessage(err)}`,
           {
             subject: missing.map((d) => `${d.table}.${d.column}`).join(', '),
             hint: 'queries work without them, only slower; the next publish builds the indexes still missing',

@@ -90,12 +90,17 @@ class OwnerClaim implements StateOwnerLock {
     const holder = raw
       ? (JSON.parse(raw) as { home: string; host: string; pid: number; purpose: string; since: string })
       : undefined;
+    const who = holder
+      ? `: ${holder.purpose} of home ${holder.home} on ${holder.host} (pid ${holder.pid}) since ${holder.since}`
+      : '';
     return new TransientError(
       'state_locked',
-      `the state store (schema ${this.state.schema}) is owned by another shoplake process${holder ? `: ${holder.purpose} of home ${holder.home} on ${holder.host} (pid ${holder.pid}) since ${holder.since}` : ''}`,
+      `the state store (schema ${this.state.schema}) is owned by another shoplake process${who}`,
       {
         subject: this.state.schema,
-        hint: 'one home per state schema: wait for that process, or give this home a schema of its own (state.url …?schema=name)',
+        hint:
+          'one home per state schema: wait for that process, or give ' +
+          'this home a schema of its own (state.url …?schema=name)',
       },
     );
   }
@@ -133,7 +138,8 @@ class OwnerClaim implements StateOwnerLock {
           const taken = await this.takenError();
           this.lost = new TransientError(
             'state_ownership_lost',
-            `this process lost its claim on the state store (schema ${this.state.schema}) while its connection was down: ${taken.message}`,
+            'this process lost its claim on the state store (schema ' +
+              `${this.state.schema}) while its connection was down: ${taken.message}`,
             {
               subject: this.state.schema,
               hint: 'this process runs nothing more; stop it, and run one shoplake process per state schema',

@@ -1,4 +1,7 @@
-/** One partition of a table as a build or the warehouse has it: its value (as text; null for rows without one), rows and a fingerprint of their content. */
+/**
+ * One partition of a table as a build or the warehouse has it: its value (as
+ * text; null for rows without one), rows and a fingerprint of their content.
+ */
 export interface PartitionPrint {
   part: string | null;
   rows: number;
@@ -19,7 +22,9 @@ export interface TableLoadInput {
   columns: Record<string, string>;
   published: Record<string, string> | undefined;
   key: readonly string[];
-  /** Partitioned tables: the build's partitions, and the ones recorded at the last publish (undefined: none recorded). */
+  /**
+   * Partitioned tables: the build's partitions, and the ones recorded at the last publish (undefined: none recorded).
+   */
   partitions?: { build: readonly PartitionPrint[]; published: readonly PartitionPrint[] | undefined };
 }
 

@@ -64,7 +64,8 @@ export function recoveryAlert(run: DagRunRecord, previous: DagRunRecord, baseUrl
     run,
     `shoplake: ${run.dag} recovered: run for ${run.logicalDate} succeeded`,
     [
-      `the previous run ${previous.runId} (${previous.logicalDate}) had failed${previous.error ? `: [${previous.error.code}] ${previous.error.message}` : ''}`,
+      `the previous run ${previous.runId} (${previous.logicalDate}) had ` +
+        `failed${previous.error ? `: [${previous.error.code}] ${previous.error.message}` : ''}`,
     ],
     baseUrl,
   );

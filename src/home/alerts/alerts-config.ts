@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** The `alerts` part of the config (assembled in src/config). */
 export const AlertsConfigSchema = z
   .object({
-    /** Which events are sent: failure (a run failed), retry_exhausted (a task gave up), sla_missed, recovery (success after a failure). */
+    /**
+     * Which events are sent: failure (a run failed), retry_exhausted (a
+     * task gave up), sla_missed, recovery (success after a failure).
+     */
     on: z
       .array(z.enum(['failure', 'retry_exhausted', 'sla_missed', 'recovery']))
       .default(['failure', 'retry_exhausted', 'sla_missed', 'recovery']),

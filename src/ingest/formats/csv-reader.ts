@@ -39,7 +39,8 @@ export const csvReader: FormatReader = {
     if (!req.blankLines && rejected === 0) {
       // Nothing skipped: row n is line n + 1, and the rows need no copy.
       await db.run(
-        `ALTER TABLE csv_read RENAME TO ${STAGED_DATA}; CREATE OR REPLACE TEMP VIEW ${STAGED} AS SELECT c._rn + 1 AS _line, ${colList} FROM ${STAGED_DATA} c`,
+        `ALTER TABLE csv_read RENAME TO ${STAGED_DATA};
+         CREATE OR REPLACE TEMP VIEW ${STAGED} AS SELECT c._rn + 1 AS _line, ${colList} FROM ${STAGED_DATA} c`,
       );
       return cols;
     }
@@ -49,7 +50,8 @@ export const csvReader: FormatReader = {
     // for when the file has any (a raw pass over its lines).
     const skipped = req.blankLines
       ? `SELECT _line FROM ${STAGED_REJECTS} UNION ALL
-         SELECT _line FROM (SELECT row_number() OVER () AS _line, line FROM ${rawLines(req)}) WHERE line IS NULL OR trim(line) = ''`
+         SELECT _line FROM (SELECT row_number() OVER () AS _line, line FROM ${rawLines(req)})
+         WHERE line IS NULL OR trim(line) = ''`
       : `SELECT _line FROM ${STAGED_REJECTS}`;
     await db.run(
       `CREATE OR REPLACE TEMP TABLE ${STAGED_DATA} AS

@@ -37,7 +37,8 @@ export const STAGED_DATA = 'staged_data';
 /** Drops what a reader staged on this connection (a large file's lines hold hundreds of MB). */
 export async function releaseStaged(db: DuckSession): Promise<void> {
   await db.run(
-    `DROP VIEW IF EXISTS ${STAGED}; DROP VIEW IF EXISTS ${STAGED_WHOLE}; DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`,
+    `DROP VIEW IF EXISTS ${STAGED}; DROP VIEW IF EXISTS ${STAGED_WHOLE};
+     DROP TABLE IF EXISTS ${STAGED_DATA}; DROP TABLE IF EXISTS ${STAGED_REJECTS}`,
   );
 }
 

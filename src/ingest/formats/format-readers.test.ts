@@ -126,38 +126,42 @@ test('ndjson: without empty or indented lines, a non-object or broken line still
   );
 });
 
-test('ndjson: two objects on one line, or one object over two lines, are rejects; later lines keep their numbers', async () => {
-  const two = await stage(ndjsonReader, '{"id":"1"}\n{"id":"2"}{"id":"3"}\n{"id":"4"}\n');
-  assert.deepEqual(
-    two.rows.map((x) => [x._line, x.id]),
-    [
-      [1, '1'],
-      [3, '4'],
-    ],
-  );
-  assert.deepEqual(
-    two.rejects.map((x) => [x._line, x.detail]),
-    [[2, 'invalid JSON']],
-  );
-  const split = await stage(ndjsonReader, '{"id":"1"}\n{"id":"2",\n"x":1}\n{"id":"3"}\n');
-  assert.deepEqual(
-    split.rows.map((x) => [x._line, x.id]),
-    [
-      [1, '1'],
-      [4, '3'],
-    ],
-  );
-  assert.deepEqual(
-    split.rejects.map((x) => x._line),
-    [2, 3],
-  );
-});
+test(
+  'ndjson: two objects on one line, or one object over two lines, ' + 'are rejects; later lines keep their numbers',
+  async () => {
+    const two = await stage(ndjsonReader, '{"id":"1"}\n{"id":"2"}{"id":"3"}\n{"id":"4"}\n');
+    assert.deepEqual(
+      two.rows.map((x) => [x._line, x.id]),
+      [
+        [1, '1'],
+        [3, '4'],
+      ],
+    );
+    assert.deepEqual(
+      two.rejects.map((x) => [x._line, x.detail]),
+      [[2, 'invalid JSON']],
+    );
+    const split = await stage(ndjsonReader, '{"id":"1"}\n{"id":"2",\n"x":1}\n{"id":"3"}\n');
+    assert.deepEqual(
+      split.rows.map((x) => [x._line, x.id]),
+      [
+        [1, '1'],
+        [4, '3'],
+      ],
+    );
+    assert.deepEqual(
+      split.rejects.map((x) => x._line),
+      [2, 3],
+    );
+  },
+);
 
 test("ndjson: a clean file read by DuckDB's JSON reader stages what reading its raw lines stages", async () => {
   const text =
     [
       '{"id":"1","price":1.50,"n":1e3,"ok":true,"tags":["a"],"at":null,"ordinality":"o"}',
-      '{"id":"2","name":"Zoë \\"Z\\" \\u00e9\\t","extra":{"k":[1,2]},"big":18446744073709551616,"neg":-7,"no":false,"empty":""}',
+      '{"id":"2","name":"Zoë \\"Z\\" \\u00e9\\t","extra":{"k":[1,2]},' +
+        '"big":18446744073709551616,"neg":-7,"no":false,"empty":""}',
       '{"id":"3","price":-0.0,"_shoplake_ordinal":"x","deep":[{"a":{"b":null}}]}',
     ].join('\r\n') + '\n';
   const { copiedLines, ...fast } = await stage(ndjsonReader, text);

@@ -10,7 +10,8 @@ const NOT_BLANK = "line IS NOT NULL AND (starts_with(line, '{') OR trim(line) <>
 const LINE = 'rowid + 1 AS _line';
 const IS_OBJECT = `(${OPENS_OBJECT} AND json_valid(line))`;
 // json_type names DuckDB's types (UBIGINT, DOUBLE, VARCHAR); a reject says JSON's.
-const JSON_KIND = `CASE json_type(line) WHEN 'VARCHAR' THEN 'string' WHEN 'ARRAY' THEN 'array' WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' ELSE 'number' END`;
+const JSON_KIND = `CASE json_type(line) WHEN 'VARCHAR' THEN 'string' WHEN 'ARRAY' THEN 'array'
+                   WHEN 'BOOLEAN' THEN 'boolean' WHEN 'NULL' THEN 'null' ELSE 'number' END`;
 
 /**
  * Turns the JSON lines `linesSql` selects (`line`, JSON text, in order: the n-th row is
@@ -37,7 +38,8 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Prom
   await db.run(
     `CREATE OR REPLACE TEMP TABLE ${STAGED_REJECTS} AS
      SELECT ${LINE}, line AS raw,
-            CASE WHEN NOT json_valid(line) THEN 'invalid JSON' ELSE 'a JSON ' || ${JSON_KIND} || ', not an object' END AS detail
+            CASE WHEN NOT json_valid(line) THEN 'invalid JSON'
+                 ELSE 'a JSON ' || ${JSON_KIND} || ', not an object' END AS detail
      FROM ${STAGED_DATA} WHERE ${badLines > 0 ? `${NOT_BLANK} AND NOT ${IS_OBJECT}` : 'false'}`,
   );
   const keys = await shapeKeys(db);
@@ -48,7 +50,8 @@ export async function jsonLinesToStaged(db: DuckSession, linesSql: string): Prom
   let source: string;
   if (keys.length === 0) source = `SELECT _line ${records}`;
   else if (names.some((n, i) => n !== keys[i]))
-    source = `SELECT _line, ${keys.map((k, i) => `line ->> ${literal(k)} AS ${ident(names[i]!)}`).join(', ')} ${records}`;
+    source = `SELECT _line,
+              ${keys.map((k, i) => `line ->> ${literal(k)} AS ${ident(names[i]!)}`).join(', ')} ${records}`;
   else {
     const spec = JSON.stringify(Object.fromEntries(keys.map((k) => [k, 'VARCHAR'])));
     source = `SELECT _line, ${keys.map((k) => `s[${literal(k)}] AS ${ident(k)}`).join(', ')}
@@ -134,7 +137,8 @@ async function keyShapes(db: DuckSession, lines: string, isRecord: string): Prom
 /** Every key of json_shapes' records, in order of first appearance. */
 async function shapeKeys(db: DuckSession): Promise<string[]> {
   const rows = await db.all<{ k: string }>(
-    `SELECT k FROM (SELECT first_line, unnest(ks) AS k, generate_subscripts(ks, 1) AS pos FROM json_shapes WHERE ks IS NOT NULL)
+    `SELECT k
+     FROM (SELECT first_line, unnest(ks) AS k, generate_subscripts(ks, 1) AS pos FROM json_shapes WHERE ks IS NOT NULL)
      GROUP BY k ORDER BY min(first_line), min(pos)`,
   );
   return rows.map((r) => r.k);

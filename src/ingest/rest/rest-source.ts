@@ -56,7 +56,10 @@ export const RestSourceSchema = z
         z.object({ apiKey: z.string().min(1), header: z.string().default('X-API-Key') }).strict(),
       ])
       .optional(),
-    /** Only what changed since the last run: the parameter to send, the record field that moves, and a look-back for late updates. */
+    /**
+     * Only what changed since the last run: the parameter to send,
+     * the record field that moves, and a look-back for late updates.
+     */
     incremental: z
       .object({
         param: z.string().default('updated_since'),

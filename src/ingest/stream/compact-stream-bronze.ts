@@ -93,11 +93,13 @@ async function compactHour(
       db,
       { column: spec.partition.field, name: spec.partition.name },
       target,
-      `SELECT * FROM read_parquet(${literalList(inputs.map((p) => layout.resolve(p)))}, union_by_name = true, hive_partitioning = false)`,
+      `SELECT * FROM read_parquet(${literalList(inputs.map((p) => layout.resolve(p)))},
+                                  union_by_name = true, hive_partitioning = false)`,
     );
     if (written.rows !== expected) {
       throw new Error(
-        `the merge holds ${written.rows} rows where the ledger counts ${expected}; the deliveries were left as they are`,
+        `the merge holds ${written.rows} rows where the ledger ` +
+          `counts ${expected}; the deliveries were left as they are`,
       );
     }
     await withLedgerLock(state, () => repointHour(state, spec.entity, g, rows.length, bronzePath));

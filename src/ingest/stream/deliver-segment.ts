@@ -22,7 +22,10 @@ export interface SegmentDelivery {
   duplicates: number;
   /** From what this process knew of the segment it wrote, or read line by line (one recovered after a crash). */
   read: 'as_written' | 'line_by_line';
-  /** Whether the delivered identities were read (`exact`: the filter found a possible repeat, or had not loaded) or the filter sufficed. */
+  /**
+   * Whether the delivered identities were read (`exact`: the filter
+   * found a possible repeat, or had not loaded) or the filter sufficed.
+   */
   repeatCheck: 'filter' | 'exact';
   /** How long the delivery took, waiting for the ledger lock included. */
   ms: number;
@@ -58,7 +61,8 @@ export async function deliverSegment(
     // a segment this process did not write whole is read line by line and broken lines skipped.
     await db.run(
       `CREATE OR REPLACE TEMP TABLE stream_seg AS
-       SELECT _line, ${STREAM_ID_HASH(spec.identitySql)} AS _id FROM ${rawLines(req)} WITH ORDINALITY AS l(line, _line)${shape ? '' : ' WHERE json_valid(line)'}`,
+       SELECT _line, ${STREAM_ID_HASH(spec.identitySql)} AS _id
+       FROM ${rawLines(req)} WITH ORDINALITY AS l(line, _line)${shape ? '' : ' WHERE json_valid(line)'}`,
       { stream: spec.name },
     );
     // stream_ids is read only when the filter finds a record that may be a repeat (rarely:

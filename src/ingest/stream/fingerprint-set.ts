@@ -1,6 +1,11 @@
-/** (0, 0) marks an empty slot: that fingerprint is kept as (0, 1), the same in add and has, so a lookup never misses it. */
+/**
+ * (0, 0) marks an empty slot: that fingerprint is kept as (0, 1), the same in add and has, so a lookup never misses it.
+ */
 const EMPTY_STANDIN = 1;
-/** Past this share of slots taken the table doubles: a miss (the usual lookup) then probes a few slots on average, side by side in memory. */
+/**
+ * Past this share of slots taken the table doubles: a miss (the usual
+ * lookup) then probes a few slots on average, side by side in memory.
+ */
 const MAX_LOAD = 0.7;
 /** Slots of the old table moved into the new one per add while it doubles. */
 const MOVE_PER_ADD = 16;

@@ -35,10 +35,12 @@ export async function openStreamDb(layout: LakeLayout, work: DuckSession): Promi
     // Through a file: the two databases belong to different instances of this process.
     const moving = join(dir, '.ids-moving.parquet');
     await work.run(
-      `COPY (SELECT stream, id, coalesce(delivered_at, now()::TIMESTAMP) AS delivered_at FROM stream_ids) TO ${literal(moving)} (FORMAT parquet)`,
+      `COPY (SELECT stream, id, coalesce(delivered_at, now()::TIMESTAMP) AS delivered_at FROM stream_ids)
+       TO ${literal(moving)} (FORMAT parquet)`,
     );
     await db.run(
-      `INSERT INTO stream_ids SELECT md5_number(stream || chr(0) || id), delivered_at FROM read_parquet(${literal(moving)})`,
+      `INSERT INTO stream_ids SELECT md5_number(stream || chr(0) || id), delivered_at
+       FROM read_parquet(${literal(moving)})`,
     );
     await work.run('DELETE FROM stream_ids');
     await rm(moving, { force: true });

@@ -1,7 +1,8 @@
 /**
  * Runs on a parse thread (BatchParsers): a collector request's body, or a batch of
- * JetStream messages, to the lines its stream's logs take. It imports only what parsing needs: each thread loads it. A bad body comes back as a coded error rather than a thrown one,
- * so its code and hint survive the trip to the event loop.
+ * JetStream messages, to the lines its stream's logs take. It imports only what parsing
+ * needs: each thread loads it. A bad body comes back as a coded error rather than a
+ * thrown one, so its code and hint survive the trip to the event loop.
  */
 import { errorMessage, errorToJson, TerminalError, type ErrorJson } from '../../errors/index.ts';
 import { parseBatchBody, parseMessage, prepareBatch, type PreparedBatch } from './prepare-batch.ts';

@@ -33,36 +33,40 @@ test('a JetStream message is one object, an array or NDJSON; an empty one holds 
   assert.deepEqual(parseMessage(bytes('  ')), []);
 });
 
-test('every record gets a verdict: good ones as log lines with their keys, bad ones quarantined with reason and index', () => {
-  const b = prepareBatch(
-    events,
-    [
-      { event_id: 'e1', device: 'web' },
-      '{oops',
-      { device: 'web' },
-      null,
-      { event_id: ' ', x: 1 },
-      { event_id: 'e2', extra: true },
-    ],
-    '2026-12-02T00:00:00.000Z',
-  );
-  assert.deepEqual(b.good, ['{"event_id":"e1","device":"web"}', '{"event_id":"e2","extra":true}']);
-  assert.deepEqual(b.keys, ['event_id', 'device', 'extra']);
-  assert.deepEqual(
-    b.rejected.map((r) => [r.index, r.reason]),
-    [
-      [1, 'malformed_row'],
-      [2, 'missing_key'],
-      [3, 'malformed_row'],
-      [4, 'missing_key'],
-    ],
-  );
-  assert.deepEqual(JSON.parse(b.bad[0]!), {
-    reason: 'malformed_row',
-    detail: 'a JSON string, not an object',
-    raw: '{oops',
-    received_at: '2026-12-02T00:00:00.000Z',
-    index: 1,
-  });
-  assert.equal(JSON.parse(b.bad[1]!).raw, '{"device":"web"}');
-});
+test(
+  'every record gets a verdict: good ones as log lines with ' +
+    'their keys, bad ones quarantined with reason and index',
+  () => {
+    const b = prepareBatch(
+      events,
+      [
+        { event_id: 'e1', device: 'web' },
+        '{oops',
+        { device: 'web' },
+        null,
+        { event_id: ' ', x: 1 },
+        { event_id: 'e2', extra: true },
+      ],
+      '2026-12-02T00:00:00.000Z',
+    );
+    assert.deepEqual(b.good, ['{"event_id":"e1","device":"web"}', '{"event_id":"e2","extra":true}']);
+    assert.deepEqual(b.keys, ['event_id', 'device', 'extra']);
+    assert.deepEqual(
+      b.rejected.map((r) => [r.index, r.reason]),
+      [
+        [1, 'malformed_row'],
+        [2, 'missing_key'],
+        [3, 'malformed_row'],
+        [4, 'missing_key'],
+      ],
+    );
+    assert.deepEqual(JSON.parse(b.bad[0]!), {
+      reason: 'malformed_row',
+      detail: 'a JSON string, not an object',
+      raw: '{oops',
+      received_at: '2026-12-02T00:00:00.000Z',
+      index: 1,
+    });
+    assert.equal(JSON.parse(b.bad[1]!).raw, '{"device":"web"}');
+  },
+);

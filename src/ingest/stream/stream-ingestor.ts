@@ -29,7 +29,10 @@ export interface StreamIngestOptions {
   onDelivered?: (deliveries: SegmentDelivery[]) => void;
   /** A batch was checked and its good records made durable, `ms` after it came in. */
   onAccepted?: (stream: StreamSpec['name'], accepted: number, rejected: number, ms: number) => void;
-  /** A group write to a stream's log was made durable: its queue wait, write and fsync (the log's share of an acknowledgement). */
+  /**
+   * A group write to a stream's log was made durable: its queue
+   * wait, write and fsync (the log's share of an acknowledgement).
+   */
   onGroupWritten?: (stream: StreamSpec['name'], timing: GroupTiming) => void;
   onError?: (err: unknown) => void;
 }
@@ -191,9 +194,12 @@ export class StreamIngestor {
       const target = join(this.layout.lake, 'quarantine', 'rows', 'stream', `${spec.name}-${name}.parquet`);
       await writeAtomically(target, (tmp) =>
         this.db.run(
-          `COPY (SELECT ${literal(spec.entity)} AS entity, reason, detail, raw, ${literal(`stream/${spec.name}`)} AS _source_file, "index"::BIGINT AS _line,
+          `COPY (SELECT ${literal(spec.entity)} AS entity, reason, detail, raw,
+                      ${literal(`stream/${spec.name}`)} AS _source_file, "index"::BIGINT AS _line,
                       received_at::TIMESTAMP AS _ingested_at
-               FROM read_json(${literal(segment)}, format = 'newline_delimited', columns = {reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR', received_at: 'VARCHAR', "index": 'BIGINT'}, ignore_errors = true))
+               FROM read_json(${literal(segment)}, format = 'newline_delimited',
+                              columns = {reason: 'VARCHAR', detail: 'VARCHAR', raw: 'VARCHAR',
+                                         received_at: 'VARCHAR', "index": 'BIGINT'}, ignore_errors = true))
          TO ${literal(tmp)} (FORMAT parquet)`,
         ),
       );

@@ -71,7 +71,9 @@ export class StreamLog {
   private readonly shapes = new Map<string, SegmentShape>();
   /** The write loop while it runs; settles when the queue is empty. */
   private writing: Promise<void> | undefined;
-  /** File operations (a write loop, a seal, a close) run one after another: a seal never closes the file under a write. */
+  /**
+   * File operations (a write loop, a seal, a close) run one after another: a seal never closes the file under a write.
+   */
   private ops: Promise<void> = Promise.resolve();
   private counter = 0;
   /** Bytes appended and not yet delivered (open and sealed segments). */

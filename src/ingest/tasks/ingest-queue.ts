@@ -40,7 +40,9 @@ export class IngestQueue implements TaskRunner {
             `no worker took an ingest task for ${Math.round(idleMs / 1000)} s (${waiting} waiting)`,
             {
               subject: 'ingest',
-              hint: 'start `shoplake worker --state <the state.url>` on a machine that sees the landing folder and the home, or set workers.enabled: false',
+              hint:
+                'start `shoplake worker --state <the state.url>` on a machine that ' +
+                'sees the landing folder and the home, or set workers.enabled: false',
             },
           ),
       },

@@ -20,7 +20,10 @@ export interface IngestTask {
   ingestedAt: string;
 }
 
-/** What a task found: the content hash of the bytes it read, and the file's outcome with its columns, catalog left to the run. */
+/**
+ * What a task found: the content hash of the bytes it read, and
+ * the file's outcome with its columns, catalog left to the run.
+ */
 export interface IngestTaskResult {
   hash: string;
   outcome: FileOutcome;

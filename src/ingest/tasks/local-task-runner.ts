@@ -75,7 +75,9 @@ export class LocalTaskRunner implements TaskRunner {
   }
 }
 
-/** A file's expected work, for ordering only: its bytes, gzip's counted as the text they inflate to (about six times). */
+/**
+ * A file's expected work, for ordering only: its bytes, gzip's counted as the text they inflate to (about six times).
+ */
 function workOf(task: IngestTask): number {
   return task.file.size * (/\.gz$/i.test(task.file.rel) ? 6 : 1);
 }

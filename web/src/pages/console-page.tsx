@@ -7,7 +7,10 @@ interface Result {
   truncated: boolean;
 }
 
-/** Read-only SQL against the warehouse: results as a table, CSV download; writes and file access are refused by the server. */
+/**
+ * Read-only SQL against the warehouse: results as a table, CSV
+ * download; writes and file access are refused by the server.
+ */
 export function ConsolePage() {
   const [sql, setSql] = useState('SELECT * FROM mart_daily_revenue ORDER BY date DESC LIMIT 20');
   const [result, setResult] = useState<Result | null>(null);

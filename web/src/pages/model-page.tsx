@@ -29,6 +29,9 @@ interface Catalog {
   drift: Array<Record<string, unknown>>;
 }
 
+/** Names as a comma-separated list, or a dash for none. */
+const names = (xs: string[]): string => xs.join(', ') || '—';
+
 /** The gold star schema as an ER diagram, the data dictionary from the model declarations, and the landing catalog. */
 export function ModelPage() {
   const [docs, setDocs] = useState<Docs | null>(null);
@@ -58,8 +61,8 @@ export function ModelPage() {
               — {t.description}
             </summary>
             <p>
-              <b>Grain:</b> {t.grain}. <b>Key:</b> {t.key.join(', ')}. <b>Upstream:</b> {t.upstream.join(', ') || '—'}.{' '}
-              <b>Downstream:</b> {t.downstream.join(', ') || '—'}.
+              <b>Grain:</b> {t.grain}. <b>Key:</b> {t.key.join(', ')}. <b>Upstream:</b> {names(t.upstream)}.{' '}
+              <b>Downstream:</b> {names(t.downstream)}.
             </p>
             {t.columns.length > 0 && (
               <table>
@@ -89,7 +92,8 @@ export function ModelPage() {
                 {t.tests
                   .map(
                     (x) =>
-                      `${x.kind}(${x.on}${x.references ? ` → ${x.references}` : ''})${x.severity === 'warn' ? ' [warn]' : ''}`,
+                      `${x.kind}(${x.on}${x.references ? ` → ${x.references}` : ''})` +
+                      `${x.severity === 'warn' ? ' [warn]' : ''}`,
                   )
                   .join('; ')}
               </p>

@@ -36,7 +36,10 @@ interface TestRow {
   failures: number;
 }
 
-/** Quarantine browser (by reason and file, with raw rows), the last run's data tests, and the dead-letter queue with replay. */
+/**
+ * Quarantine browser (by reason and file, with raw rows), the
+ * last run's data tests, and the dead-letter queue with replay.
+ */
 export function QualityPage() {
   const [summary, setSummary] = useState<Summary | null>(null);
   const [pick, setPick] = useState<{ reason?: string; entity?: string; file?: string }>({});

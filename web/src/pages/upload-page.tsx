@@ -5,6 +5,7 @@ import { formatCount, formatMoney } from '../format';
 const ENTITIES = ['orders', 'order_items', 'customers', 'products', 'stores', 'events'];
 const ACCEPTED = /\.(csv|tsv|txt|json|ndjson|jsonl)(\.gz)?$/i;
 const MAX_BYTES = 200 * 2 ** 20;
+const MAX_MIB = MAX_BYTES / 2 ** 20;
 
 interface FileResult {
   path: string;
@@ -104,8 +105,7 @@ export function UploadPage() {
           }}
           onClick={() => input.current?.click()}
         >
-          Drop a CSV, JSON or NDJSON file (optionally gzipped) here, or click to pick one. Up to {MAX_BYTES / 2 ** 20}{' '}
-          MiB.
+          Drop a CSV, JSON or NDJSON file (optionally gzipped) here, or click to pick one. Up to {MAX_MIB} MiB.
           <input
             ref={input}
             type="file"

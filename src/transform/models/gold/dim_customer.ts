@@ -5,13 +5,15 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description:
-    'Customers with history (SCD type 2): a new version when email, phone, last_name, city, state, country or loyalty_tier changes.',
+    'Customers with history (SCD type 2): a new version when email, ' +
+    'phone, last_name, city, state, country or loyalty_tier changes.',
   dependsOn: ['stg_customers'],
   grain: 'one row per customer version (plus -1, the unknown member)',
   key: ['customer_key'],
   columns: {
     customer_key:
-      'surrogate key of this version, derived from customer_id and version (the same in every build); -1 is the unknown member',
+      'surrogate key of this version, derived from customer_id and ' +
+      'version (the same in every build); -1 is the unknown member',
     version: '1 for the first version, counting up',
     valid_from: "start of this version, UTC: the first version's is the signup date at 00:00",
     valid_to: 'start of the next version; null while current',

@@ -14,7 +14,8 @@ export default defineModel({
     {
       kind: 'expression',
       name: 'no_line_lost_in_joins',
-      sql: `SELECT 1 WHERE (SELECT count(*) FROM int_revenue_lines) <> (SELECT count(*) FROM fact_orders WHERE status IN (${REVENUE_STATUSES.map(literal).join(', ')}))`,
+      sql: `SELECT 1 WHERE (SELECT count(*) FROM int_revenue_lines)
+            <> (SELECT count(*) FROM fact_orders WHERE status IN (${REVENUE_STATUSES.map(literal).join(', ')}))`,
     },
   ],
 });
