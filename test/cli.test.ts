@@ -80,6 +80,12 @@ test('a bad config is refused naming the field; a held home answers "try again l
   const bad = shoplake(['status'], root);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /error \[config_invalid\].*engine\.memoryLimit/);
+  // A project named from another folder: its file is read, and the refused field located in it.
+  const project = await tempDir('cli-project');
+  await writeFile(join(project, 'shoplake.yaml'), 'landing: drops\nengine:\n  memoryLimit: plenty\n');
+  const located = shoplake(['status', '--project', project], root);
+  assert.equal(located.code, 2);
+  assert.match(located.stderr, /shoplake\.yaml: line 3, column 16: engine\.memoryLimit/);
 
   const other = await tempDir('cli-lock');
   const home = join(other, 'home');

@@ -7,10 +7,11 @@ export interface CommonOptions {
   warehouse?: string;
   lake?: string;
   config?: string;
+  project?: string;
   json?: boolean;
 }
 
-/** --home, --config and --json, which every command takes. */
+/** --home, --project, --config, --json and the stores' URLs, which every command takes. */
 export function withCommonOptions(cmd: Command): Command {
   return cmd
     .option('--home <dir>', 'shoplake home: lake zones, state and warehouse (default from config, else demo/.shoplake)')
@@ -20,13 +21,18 @@ export function withCommonOptions(cmd: Command): Command {
       '--lake <url>',
       "also publish the lake to this s3://bucket/prefix (connection from the config's s3 block or AWS_* variables)",
     )
-    .option('--config <file>', 'config file (default: shoplake.config.{json,yaml} in the current folder)')
+    .option('--project <dir>', 'a shoplake project: the folder holding shoplake.yaml (default: the current folder)')
+    .option(
+      '--config <file>',
+      'config file (default: shoplake.yaml, else shoplake.config.{json,yaml}, in the current folder)',
+    )
     .option('--json', 'machine-readable output');
 }
 
 export function configFor(opts: CommonOptions & { landing?: string }): Promise<ShoplakeConfig> {
   return loadConfig({
     ...(opts.config ? { file: opts.config } : {}),
+    ...(opts.project ? { project: opts.project } : {}),
     overrides: {
       home: opts.home,
       landing: opts.landing,

@@ -1,10 +1,10 @@
-import { readFile, access } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { TerminalError } from '../errors/index.ts';
+import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
+import { errorMessage, TerminalError } from '../errors/index.ts';
+import { findConfigFile } from './config-file.ts';
+import { issueLocation } from './issue-location.ts';
 import { ConfigSchema, type ShoplakeConfig } from './config-schema.ts';
-
-const DEFAULT_FILES = ['shoplake.config.json', 'shoplake.config.yaml', 'shoplake.config.yml'];
 
 /** Replaces `${NAME}` with the environment's value; an unset variable is an error. */
 export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path = ''): unknown {
@@ -28,67 +28,90 @@ export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path = '')
 }
 
 export interface LoadConfigOptions {
+  /** `--config`: read this file. */
   file?: string;
+  /** `--project`: the project folder (or its shoplake.yaml). */
+  project?: string;
+  /** Command-line values; they win over the file's. */
   overrides?: Record<string, unknown>;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
 
 /**
- * Loads the config file (`--config`, else shoplake.config.{json,yaml} in the current
- * folder, else none), applies command-line overrides, and validates the result.
+ * Loads the config (see findConfigFile for which file), applies command-line overrides
+ * and validates the result once. In a project (`shoplake.yaml`) relative paths are read
+ * from the project's folder, and the home and landing zone default to `.shoplake/` and
+ * `landing/` in it. A field the schema refuses is named with its line in the file.
  */
 export async function loadConfig(opts: LoadConfigOptions = {}): Promise<ShoplakeConfig> {
   const cwd = opts.cwd ?? process.cwd();
-  let file = opts.file ? resolve(cwd, opts.file) : undefined;
-  if (!file) {
-    for (const name of DEFAULT_FILES) {
-      const candidate = resolve(cwd, name);
-      if (
-        await access(candidate).then(
-          () => true,
-          () => false,
-        )
-      ) {
-        file = candidate;
-        break;
-      }
-    }
-  }
-  let raw: unknown = {};
+  const env = opts.env ?? process.env;
+  const found = await findConfigFile(cwd, opts);
+  const file = found?.path;
+  let raw: Record<string, unknown> = {};
+  let located: { doc: Document; lines: LineCounter } | undefined;
   if (file) {
     const text = await readFile(file, 'utf8').catch((err: Error) => {
       throw new TerminalError('config_unreadable', `cannot read config ${file}: ${err.message}`, { subject: file });
     });
+    const json = file.endsWith('.json');
     try {
-      raw = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+      raw = ((json ? JSON.parse(text) : parseYaml(text)) ?? {}) as Record<string, unknown>;
     } catch (err) {
       throw new TerminalError(
         'config_syntax',
-        `config ${file} is not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
-        { subject: file },
+        `config ${file} is not valid ${json ? 'JSON' : 'YAML'}: ${errorMessage(err)}`,
+        {
+          subject: file,
+        },
       );
     }
+    // JSON is YAML too: one parse with positions serves both, for naming where a field is.
+    const lines = new LineCounter();
+    const doc = parseDocument(text, { lineCounter: lines });
+    if (!doc.errors.length) located = { doc, lines };
   }
+  const fromFile = substituteEnv(raw, env) as Record<string, unknown>;
+  if (found?.projectDir) Object.assign(fromFile, projectPaths(fromFile, found.projectDir));
   // An override of one field of a section (--warehouse sets warehouse.url) keeps the section's other fields.
-  const base = raw as Record<string, unknown>;
+  const overrides = Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined);
   const isSection = (v: unknown): v is Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v);
   const merged = {
-    ...base,
+    ...fromFile,
     ...Object.fromEntries(
-      Object.entries(opts.overrides ?? {})
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, isSection(v) && isSection(base[k]) ? { ...base[k], ...v } : v]),
+      overrides.map(([k, v]) => [k, isSection(v) && isSection(fromFile[k]) ? { ...fromFile[k], ...v } : v]),
     ),
   };
-  const parsed = ConfigSchema.safeParse(substituteEnv(merged, opts.env ?? process.env));
+  const parsed = ConfigSchema.safeParse(substituteEnv(merged, env));
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new TerminalError('config_invalid', `invalid config${file ? ` in ${file}` : ''}: ${issues}`, {
+    const overridden = new Set(overrides.map(([k]) => k));
+    const issues = parsed.error.issues.map((i) => {
+      const field = i.path.join('.') || '(root)';
+      const unknownKey = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
+      const where =
+        located && !overridden.has(String(i.path[0]))
+          ? issueLocation(located.doc, located.lines, i.path, unknownKey)
+          : undefined;
+      return `${where ? `${where}: ` : ''}${field}: ${i.message}`;
+    });
+    throw new TerminalError('config_invalid', `invalid config${file ? ` in ${file}` : ''}: ${issues.join('; ')}`, {
       subject: file,
       hint: 'fix the fields named; see the README for every option',
     });
   }
   return parsed.data;
+}
+
+const URL_PATTERN = /^[a-z][a-z0-9+.-]*:\/\//;
+
+/** A project's home, landing zone and DAG files, read from its folder (URLs and non-strings as they are). */
+function projectPaths(values: Record<string, unknown>, dir: string): Record<string, unknown> {
+  const local = (v: unknown) => (typeof v === 'string' && !URL_PATTERN.test(v) ? resolve(dir, v) : v);
+  return {
+    home: local(values['home'] ?? '.shoplake'),
+    landing: local(values['landing'] ?? 'landing'),
+    ...(Array.isArray(values['dags']) ? { dags: values['dags'].map(local) } : {}),
+  };
 }
