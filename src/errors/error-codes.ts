@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   // Models and the pipeline
   model_declaration_invalid: 'a model file does not default-export a declaration named after the file; fix the export',
   model_sql_missing: 'a model has no SQL file beside its declaration; create it',
+  model_sql_invalid: "a model's SQL is not one statement DuckDB can parse; fix it at the position given",
+  model_unknown_table: 'a model reads a table that is no model or source; fix the name or add the model',
   model_missing: 'the live overlay needs a model that is not declared; restore the model',
   model_failed: 'a model or its blocking data test failed; the warehouse keeps its last good state, fix and rerun',
   model_task_failed: "a model failed on a worker after its attempts; see the worker's log, it is tried again",

@@ -2,7 +2,6 @@ import type { SqlSession } from '../duck/index.ts';
 import { TransientError } from '../errors/index.ts';
 import type { JobQueue } from '../state/index.ts';
 import {
-  entityOfSource,
   MODEL_QUEUE,
   modelInputs,
   SOURCES,
@@ -38,12 +37,7 @@ export async function buildModelOnWorker(
   const inputs = modelInputs(model);
   const task: ModelTask = {
     model: model.name,
-    bronze: Object.fromEntries(
-      inputs
-        .map(entityOfSource)
-        .filter((e) => e !== undefined)
-        .map((e) => [e, ctx.bronzeFiles[e] ?? []]),
-    ),
+    bronze: Object.fromEntries(model.bronzeInputs.map((e) => [e, ctx.bronzeFiles[e] ?? []])),
     inputs: Object.fromEntries(inputs.filter((d) => !SOURCES.has(d)).map((d) => [d, ctx.tableFile(d)])),
     output: ctx.tableFile(model.name),
   };

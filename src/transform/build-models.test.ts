@@ -8,6 +8,7 @@ const model = (m: Partial<Model> & Pick<Model, 'name' | 'sql'>): Model => ({
   layer: 'gold',
   description: '',
   dependsOn: [],
+  bronzeInputs: [],
   grain: '',
   key: [],
   sqlPath: `${m.name}.sql`,

@@ -8,3 +8,4 @@ export type { Model, ModelDeclaration } from './model-declaration.ts';
 export { defineModel, lakeZoneOf, modelInputs } from './model-declaration.ts';
 export { MACROS_SQL_URL } from './macros-url.ts';
 export { COLUMN_GLOSSARY } from './column-glossary.ts';
+export { tableReferences } from './sql-references.ts';

@@ -2,15 +2,14 @@ import type { DataTestSpec } from '../quality/index.ts';
 
 /**
  * A model is a `.sql` file beside a small typed declaration, as in dbt. The declaration
- * says what the model depends on, its grain and key, what its columns mean and which
- * data tests guard it; the run order and the DAG are derived from these.
+ * says its grain and key, what its columns mean and which data tests guard it; what it
+ * depends on is read from the SQL itself (tableReferences), and the run order and the DAG
+ * are derived from that.
  */
 export interface ModelDeclaration {
   name: string;
   layer: 'silver' | 'gold';
   description: string;
-  /** Models or sources (`bronze_<entity>`) this one reads. */
-  dependsOn: string[];
   grain: string;
   key: string[];
   columns?: Record<string, string>;
@@ -30,13 +29,20 @@ export interface ModelDeclaration {
 export interface Model extends ModelDeclaration {
   sql: string;
   sqlPath: string;
+  /** Models or sources (`bronze_<entity>`, `bronze_files`) its SQL reads. */
+  dependsOn: string[];
+  /**
+   * The entities whose bronze files building it reads: its bronze sources, and for the
+   * lineage table (`bronze_files`) the entities its inputs were staged from.
+   */
+  bronzeInputs: string[];
 }
 
 /**
  * What building a model reads: its dependencies, and the tables its relationship tests
  * look keys up in (which must be built first too, though the SQL does not name them).
  */
-export function modelInputs(model: ModelDeclaration): string[] {
+export function modelInputs(model: Pick<Model, 'dependsOn' | 'tests'>): string[] {
   return [
     ...new Set([...model.dependsOn, ...(model.tests ?? []).flatMap((t) => (t.kind === 'relationship' ? [t.to] : []))]),
   ];

@@ -2,9 +2,11 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ENTITY_NAMES, type EntityName } from '../contract/index.ts';
+import { DuckSession, type SqlSession } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { topologicalOrder } from '../common/index.ts';
 import type { Model, ModelDeclaration } from './model-declaration.ts';
+import { tableReferences } from './sql-references.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('./models/', import.meta.url));
 
@@ -13,8 +15,11 @@ export function sourceOf(entity: EntityName): string {
   return `bronze_${entity}`;
 }
 
+/** The table naming each bronze file's landing file and batch by `_file_seq` (see createBronzeSources). */
+export const LINEAGE_SOURCE = 'bronze_files';
+
 /** Sources the models read, provided by the runner from the bronze zone. */
-export const SOURCES: ReadonlySet<string> = new Set(ENTITY_NAMES.map(sourceOf));
+export const SOURCES: ReadonlySet<string> = new Set([...ENTITY_NAMES.map(sourceOf), LINEAGE_SOURCE]);
 
 /** The entity a source name reads, for a name in SOURCES. */
 export function entityOfSource(source: string): EntityName | undefined {
@@ -23,31 +28,70 @@ export function entityOfSource(source: string): EntityName | undefined {
 
 /**
  * Every model under models/<layer>/, in run order. Each `<name>.ts` default-exports its
- * declaration and has `<name>.sql` beside it.
+ * declaration and has `<name>.sql` beside it; what a model depends on is read from its
+ * SQL, and a table that is no model or source is refused naming the file.
  */
 export async function loadModels(dir = MODELS_DIR): Promise<Model[]> {
-  const models: Model[] = [];
-  for (const layer of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory())) {
-    const layerDir = join(dir, layer.name);
-    for (const file of (await readdir(layerDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
-      const mod = (await import(pathToFileURL(join(layerDir, file)).href)) as { default?: ModelDeclaration };
-      const decl = mod.default;
-      const sqlPath = join(layerDir, file.replace(/\.ts$/, '.sql'));
-      if (!decl || decl.name !== file.replace(/\.ts$/, '')) {
-        throw new TerminalError(
-          'model_declaration_invalid',
-          `${file} must default-export a declaration named "${file.replace(/\.ts$/, '')}"`,
-          { subject: join(layerDir, file) },
-        );
-      }
-      const sql = await readFile(sqlPath, 'utf8').catch(() => {
-        throw new TerminalError('model_sql_missing', `model "${decl.name}" has no SQL file`, {
-          subject: sqlPath,
-          hint: `create ${sqlPath}`,
-        });
-      });
-      models.push({ ...decl, sql, sqlPath });
+  const parser = await DuckSession.open(':memory:', { threads: 1 });
+  try {
+    const models: Model[] = [];
+    for (const layer of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory())) {
+      const layerDir = join(dir, layer.name);
+      const files = (await readdir(layerDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
+      for (const file of files) models.push(await loadModel(parser, layerDir, file));
+    }
+    return ordered(models);
+  } finally {
+    await parser.close();
+  }
+}
+
+async function loadModel(parser: SqlSession, layerDir: string, file: string): Promise<Model> {
+  const mod = (await import(pathToFileURL(join(layerDir, file)).href)) as { default?: ModelDeclaration };
+  const decl = mod.default;
+  const sqlPath = join(layerDir, file.replace(/\.ts$/, '.sql'));
+  if (!decl || decl.name !== file.replace(/\.ts$/, '')) {
+    throw new TerminalError(
+      'model_declaration_invalid',
+      `${file} must default-export a declaration named "${file.replace(/\.ts$/, '')}"`,
+      { subject: join(layerDir, file) },
+    );
+  }
+  const sql = await readFile(sqlPath, 'utf8').catch(() => {
+    throw new TerminalError('model_sql_missing', `model "${decl.name}" has no SQL file`, {
+      subject: sqlPath,
+      hint: `create ${sqlPath}`,
+    });
+  });
+  const dependsOn = (await tableReferences(parser, sql, sqlPath)).filter((t) => t !== decl.name);
+  return { ...decl, sql, sqlPath, dependsOn, bronzeInputs: [] };
+}
+
+/** The models in run order, each with the entities whose bronze its build reads. */
+function ordered(models: Model[]): Model[] {
+  const names = new Set(models.map((m) => m.name));
+  for (const m of models) {
+    const unknown = m.dependsOn.find((d) => !names.has(d) && !SOURCES.has(d));
+    if (unknown) {
+      throw new TerminalError(
+        'model_unknown_table',
+        `${m.sqlPath}: model "${m.name}" reads "${unknown}", which is no model or source`,
+        {
+          subject: m.sqlPath,
+          hint: `read a model or a source (bronze_<entity>, ${LINEAGE_SOURCE}); \`shoplake dags\` lists the models`,
+        },
+      );
     }
   }
-  return topologicalOrder(models, SOURCES);
+  const inRunOrder = topologicalOrder(models, SOURCES);
+  // Every entity a model's bronze reads reach, through the models it reads.
+  const reached = new Map<string, Set<string>>();
+  for (const m of inRunOrder) {
+    const direct = m.dependsOn.map(entityOfSource).filter((e) => e !== undefined);
+    const staged = m.dependsOn.flatMap((d) => [...(reached.get(d) ?? [])]);
+    reached.set(m.name, new Set([...direct, ...staged]));
+    const lineage = m.dependsOn.includes(LINEAGE_SOURCE) ? staged : [];
+    m.bronzeInputs = [...new Set([...direct, ...lineage])].sort();
+  }
+  return inRunOrder;
 }

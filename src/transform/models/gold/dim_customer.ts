@@ -7,7 +7,6 @@ export default defineModel({
   description:
     'Customers with history (SCD type 2): a new version when email, ' +
     'phone, last_name, city, state, country or loyalty_tier changes.',
-  dependsOn: ['stg_customers'],
   grain: 'one row per customer version (plus -1, the unknown member)',
   key: ['customer_key'],
   columns: {

@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Calendar of every day the data covers.',
-  dependsOn: ['silver_orders', 'silver_events'],
   grain: 'one row per calendar day (plus -1, the unknown member)',
   key: ['date_key'],
   columns: {

@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Products at their latest version (SCD type 1).',
-  dependsOn: ['silver_products'],
   grain: 'one row per product (plus -1, the unknown member)',
   key: ['product_key'],
   columns: { product_key: 'surrogate key derived from product_id (the same in every build); -1 is the unknown member' },

@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Stores and sales channels.',
-  dependsOn: ['silver_stores'],
   grain: 'one row per store (plus -1, the unknown member)',
   key: ['store_key'],
   columns: { store_key: 'surrogate key derived from store_id (the same in every build); -1 is the unknown member' },

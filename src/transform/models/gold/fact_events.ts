@@ -7,7 +7,6 @@ export default defineModel({
   publish: true,
   partitionBy: { column: 'date_key', kind: 'date_key' },
   description: 'Clickstream events. Anonymous events and events without a product point at the unknown member (-1).',
-  dependsOn: ['silver_events', 'dim_customer', 'dim_product'],
   grain: 'one row per event',
   key: ['event_id'],
   tests: [

@@ -7,7 +7,6 @@ export default defineModel({
   publish: true,
   partitionBy: { column: 'date_key', kind: 'date_key' },
   description: 'Order lines with their order, customer version, product and store.',
-  dependsOn: ['silver_order_items', 'silver_orders', 'dim_customer', 'dim_product', 'dim_store'],
   grain: 'one row per order line',
   key: ['order_id', 'line_number'],
   columns: {

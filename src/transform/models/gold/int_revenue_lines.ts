@@ -7,7 +7,6 @@ export default defineModel({
   intermediate: true,
   layer: 'gold',
   description: 'Revenue order lines joined to their dimensions; the common input of the sales marts.',
-  dependsOn: ['fact_orders', 'dim_date', 'dim_customer', 'dim_store', 'dim_product'],
   grain: 'one row per revenue order line',
   key: ['order_id', 'line_number'],
   tests: [

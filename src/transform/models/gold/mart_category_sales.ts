@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Items sold and revenue per product category.',
-  dependsOn: ['int_revenue_lines'],
   grain: 'one row per product category with revenue',
   key: ['category'],
   tests: [{ kind: 'unique', columns: ['category'] }],

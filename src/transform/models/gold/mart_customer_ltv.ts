@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Lifetime value per customer with recency and an RFM segment; orphan orders under customer "unknown".',
-  dependsOn: ['int_revenue_lines'],
   grain: 'one row per customer with a revenue order',
   key: ['customer_id'],
   tests: [

@@ -6,7 +6,6 @@ export default defineModel({
   publish: true,
   partitionBy: { column: 'date', kind: 'date' },
   description: 'Revenue per day: orders, items sold, revenue and average order value (revenue orders only).',
-  dependsOn: ['int_revenue_lines'],
   grain: 'one row per day with revenue',
   key: ['date'],
   tests: [{ kind: 'unique', columns: ['date'] }],

@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Orders and revenue per day of the week (1 = Monday).',
-  dependsOn: ['int_revenue_lines'],
   grain: 'one row per ISO day of week',
   key: ['day_of_week'],
   tests: [{ kind: 'unique', columns: ['day_of_week'] }],

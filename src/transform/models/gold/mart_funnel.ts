@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Sessions reaching each funnel step, as a fraction of the first step.',
-  dependsOn: ['fact_events'],
   grain: 'one row per funnel step',
   key: ['step'],
   tests: [

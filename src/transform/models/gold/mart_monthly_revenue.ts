@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Revenue per calendar month.',
-  dependsOn: ['int_revenue_lines'],
   grain: 'one row per month with revenue',
   key: ['year', 'month'],
   tests: [{ kind: 'unique', columns: ['year', 'month'] }],

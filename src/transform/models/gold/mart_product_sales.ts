@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Items sold, revenue and revenue rank per product (1 = best).',
-  dependsOn: ['int_revenue_lines'],
   grain: 'one row per product with revenue',
   key: ['product_id'],
   tests: [{ kind: 'unique', columns: ['product_id'] }],

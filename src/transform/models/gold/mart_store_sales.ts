@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Revenue per store and channel; orphan orders under the unknown store.',
-  dependsOn: ['int_revenue_lines'],
   grain: 'one row per store with revenue',
   key: ['store_id'],
   tests: [{ kind: 'unique', columns: ['store_id'] }],

@@ -6,7 +6,6 @@ export default defineModel({
   publish: true,
   partitionBy: { column: 'date', kind: 'date' },
   description: 'Daily active customers, sessions, page and product views, carts, purchases and conversion rate.',
-  dependsOn: ['silver_events'],
   grain: 'one row per day with events',
   key: ['date'],
   tests: [

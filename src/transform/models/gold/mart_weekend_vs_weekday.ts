@@ -5,7 +5,6 @@ export default defineModel({
   layer: 'gold',
   publish: true,
   description: 'Weekend against weekday: calendar days, orders, revenue and revenue per day.',
-  dependsOn: ['int_revenue_lines', 'dim_date'],
   grain: 'two rows: weekend and weekday',
   key: ['is_weekend'],
   tests: [{ kind: 'unique', columns: ['is_weekend'] }],

@@ -4,7 +4,6 @@ export default defineModel({
   name: 'silver_customers',
   layer: 'silver',
   description: 'Customers, latest version wins.',
-  dependsOn: ['stg_customers', 'bronze_customers'],
   grain: 'one row per customer',
   key: ['customer_id'],
   tests: [

@@ -4,7 +4,6 @@ export default defineModel({
   name: 'silver_order_items',
   layer: 'silver',
   description: 'Order lines, deduplicated.',
-  dependsOn: ['stg_order_items', 'bronze_order_items'],
   grain: 'one row per order line',
   key: ['order_id', 'line_number'],
   tests: [{ kind: 'unique', columns: ['order_id', 'line_number'] }],

@@ -5,7 +5,6 @@ export default defineModel({
   name: 'silver_orders',
   layer: 'silver',
   description: 'Orders at their latest status.',
-  dependsOn: ['stg_orders', 'bronze_orders'],
   grain: 'one row per order',
   key: ['order_id'],
   tests: [

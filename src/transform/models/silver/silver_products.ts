@@ -4,7 +4,6 @@ export default defineModel({
   name: 'silver_products',
   layer: 'silver',
   description: 'Products, latest version wins.',
-  dependsOn: ['stg_products', 'bronze_products'],
   grain: 'one row per product',
   key: ['product_id'],
   tests: [

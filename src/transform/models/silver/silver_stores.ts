@@ -4,7 +4,6 @@ export default defineModel({
   name: 'silver_stores',
   layer: 'silver',
   description: 'Stores, last delivered version wins.',
-  dependsOn: ['stg_stores', 'bronze_stores'],
   grain: 'one row per store',
   key: ['store_id'],
   tests: [

@@ -5,7 +5,6 @@ export default defineModel({
   intermediate: true,
   layer: 'silver',
   description: 'Every delivered event, typed; missing ids, unreadable timestamps and unknown event types flagged.',
-  dependsOn: ['bronze_events'],
   grain: 'one row per delivered event record',
   key: ['_file_seq', '_line'],
 });

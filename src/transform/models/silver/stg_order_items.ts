@@ -5,7 +5,6 @@ export default defineModel({
   intermediate: true,
   layer: 'silver',
   description: 'Every delivered order line, typed; missing keys, unreadable numbers and impossible values flagged.',
-  dependsOn: ['bronze_order_items'],
   grain: 'one row per delivered order line record',
   key: ['_file_seq', '_line'],
 });

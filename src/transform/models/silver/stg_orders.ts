@@ -6,7 +6,6 @@ export default defineModel({
   layer: 'silver',
   description:
     'Every delivered order record, cleansed and typed; rows without a key or a readable order_ts are flagged.',
-  dependsOn: ['bronze_orders'],
   grain: 'one row per delivered order record',
   key: ['_file_seq', '_line'],
 });

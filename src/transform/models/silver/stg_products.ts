@@ -5,7 +5,6 @@ export default defineModel({
   intermediate: true,
   layer: 'silver',
   description: 'Every delivered product record, cleansed and typed, rejects flagged.',
-  dependsOn: ['bronze_products'],
   grain: 'one row per delivered product record',
   key: ['_file_seq', '_line'],
 });

@@ -5,7 +5,6 @@ export default defineModel({
   intermediate: true,
   layer: 'silver',
   description: 'Every delivered store record, cleansed and typed, rejects flagged.',
-  dependsOn: ['bronze_stores'],
   grain: 'one row per delivered store record',
   key: ['_file_seq', '_line'],
 });
