@@ -2,3 +2,4 @@ export { topologicalOrder } from './graph.ts';
 export type { GraphNode } from './graph.ts';
 export type { ProgressEvent, ProgressSink } from './progress-event.ts';
 export { throttle } from './throttle.ts';
+export { issueLocation } from './issue-location.ts';

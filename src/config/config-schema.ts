@@ -9,6 +9,7 @@ import { AlertsConfigSchema, OrchestratorConfigSchema } from '../home/index.ts';
 import { LandingSchema, IngestConfigSchema, SourcesConfigSchema } from '../ingest/index.ts';
 import { ServerConfigSchema } from '../serve/index.ts';
 import { CollectorConfigSchema } from '../live/index.ts';
+import { ModelsConfigSchema } from '../transform/index.ts';
 
 /**
  * shoplake's configuration, validated once at the edge. Each stage owns its part of the
@@ -30,6 +31,7 @@ export const ConfigSchema = z
     ingest: IngestConfigSchema,
     server: ServerConfigSchema,
     sources: SourcesConfigSchema,
+    models: ModelsConfigSchema,
     collector: CollectorConfigSchema,
     alerts: AlertsConfigSchema,
   })

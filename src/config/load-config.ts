@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
 import { errorMessage, TerminalError } from '../errors/index.ts';
 import { findConfigFile } from './config-file.ts';
-import { issueLocation } from './issue-location.ts';
+import { issueLocation } from '../common/index.ts';
 import { ConfigSchema, type ShoplakeConfig } from './config-schema.ts';
 
 /** Replaces `${NAME}` with the environment's value; an unset variable is an error. */
@@ -76,8 +76,6 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Shoplake
   if (found?.projectDir) Object.assign(fromFile, projectPaths(fromFile, found.projectDir));
   // An override of one field of a section (--warehouse sets warehouse.url) keeps the section's other fields.
   const overrides = Object.entries(opts.overrides ?? {}).filter(([, v]) => v !== undefined);
-  const isSection = (v: unknown): v is Record<string, unknown> =>
-    typeof v === 'object' && v !== null && !Array.isArray(v);
   const merged = {
     ...fromFile,
     ...Object.fromEntries(
@@ -104,14 +102,20 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Shoplake
   return parsed.data;
 }
 
+const isSection = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const URL_PATTERN = /^[a-z][a-z0-9+.-]*:\/\//;
 
-/** A project's home, landing zone and DAG files, read from its folder (URLs and non-strings as they are). */
+/** A project's home, landing zone, DAG files and model folders, read from its folder (URLs as they are). */
 function projectPaths(values: Record<string, unknown>, dir: string): Record<string, unknown> {
   const local = (v: unknown) => (typeof v === 'string' && !URL_PATTERN.test(v) ? resolve(dir, v) : v);
   return {
     home: local(values['home'] ?? '.shoplake'),
     landing: local(values['landing'] ?? 'landing'),
     ...(Array.isArray(values['dags']) ? { dags: values['dags'].map(local) } : {}),
+    ...(isSection(values['models']) && Array.isArray(values['models']['paths'])
+      ? { models: { ...values['models'], paths: values['models']['paths'].map(local) } }
+      : {}),
   };
 }

@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   // Models and the pipeline
   model_declaration_invalid: 'a model file does not default-export a declaration named after the file; fix the export',
   model_sql_missing: 'a model has no SQL file beside its declaration; create it',
+  model_path_missing: 'a folder of models.paths cannot be read; fix the path in shoplake.yaml',
   model_sql_invalid: "a model's SQL is not one statement DuckDB can parse; fix it at the position given",
   model_unknown_table: 'a model reads a table that is no model or source; fix the name or add the model',
   model_missing: 'the live overlay needs a model that is not declared; restore the model',

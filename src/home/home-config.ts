@@ -3,6 +3,7 @@ import type { EngineConfig } from '../duck/index.ts';
 import type { IngestConfig, SourcesConfig } from '../ingest/index.ts';
 import type { LakeConfig, S3Config } from '../lake/index.ts';
 import type { WorkersConfig } from '../pipeline/index.ts';
+import type { ModelsConfig } from '../transform/index.ts';
 import type { StateConfig } from '../state/index.ts';
 import type { WarehouseConfig } from '../warehouse/index.ts';
 import type { OrchestratorConfig } from './orchestrator-config.ts';
@@ -22,4 +23,5 @@ export interface HomeConfig {
   orchestrator: OrchestratorConfig;
   ingest: IngestConfig;
   sources: SourcesConfig;
+  models: ModelsConfig;
 }

@@ -17,6 +17,7 @@ export function orchestratorOptions(config: HomeConfig, purpose: string, progres
       : {}),
     stateUrl: config.state.url,
     dagFiles: config.dags,
+    modelPaths: config.models.paths,
     restSources: config.sources.rest,
     fileAttempts: config.ingest.fileAttempts,
     retryDelayMs: config.ingest.retryDelayMs,

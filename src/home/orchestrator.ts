@@ -165,7 +165,16 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         warehouseDb: layout.warehouseDb,
         layout,
       });
-      orchestrator = new Orchestrator(layout, state, work, store, await loadModels(), lock, opts, fromFiles);
+      orchestrator = new Orchestrator(
+        layout,
+        state,
+        work,
+        store,
+        await loadModels(opts.modelPaths),
+        lock,
+        opts,
+        fromFiles,
+      );
       return orchestrator;
     } catch (err) {
       if (state !== work) await state?.close();

@@ -35,6 +35,8 @@ export interface RunOptions {
   s3?: S3Options;
   /** `local`, or an s3:// URL the processed zone is published to as well (config `lake.url`). */
   lakeUrl?: string;
+  /** Folders of the project's own models (config `models.paths`), beside the built-in package. */
+  modelPaths?: readonly string[];
   /** The day the run processes (YYYY-MM-DD, UTC); today when not given. */
   logicalDate?: string;
 }

@@ -1,3 +1,4 @@
+export { DataTestSpecSchema } from './data-test-spec.ts';
 export type { DataTestSpec, Severity } from './data-test-spec.ts';
 export { runDataTests } from './run-data-tests.ts';
 export type { ModelTests, TestResult } from './run-data-tests.ts';

@@ -9,3 +9,7 @@ export { defineModel, lakeZoneOf, modelInputs } from './model-declaration.ts';
 export { MACROS_SQL_URL } from './macros-url.ts';
 export { COLUMN_GLOSSARY } from './column-glossary.ts';
 export { tableReferences } from './sql-references.ts';
+export { ModelsConfigSchema } from './models-config.ts';
+export type { ModelsConfig } from './models-config.ts';
+export { ProjectModelSchema, projectModels } from './project-models.ts';
+export type { ProjectModel } from './project-models.ts';

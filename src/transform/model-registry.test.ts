@@ -48,17 +48,17 @@ async function modelsDir(files: Record<string, string>): Promise<string> {
 test('a model reading an unknown table, a cycle, or SQL DuckDB cannot parse is refused naming the file', async () => {
   const unknown = await modelsDir({ a: 'SELECT * FROM bronze_orders', b: 'SELECT * FROM a JOIN nowhere USING (x)' });
   await assert.rejects(
-    loadModels(unknown),
+    loadModels([], unknown),
     (e: unknown) =>
       e instanceof ShoplakeError &&
       e.code === 'model_unknown_table' &&
       /gold\/b\.sql: model "b" reads "nowhere"/.test(e.message),
   );
   const cycle = await modelsDir({ a: 'SELECT * FROM b', b: 'SELECT * FROM a' });
-  await assert.rejects(loadModels(cycle), (e: unknown) => e instanceof ShoplakeError && e.code === 'graph_cycle');
+  await assert.rejects(loadModels([], cycle), (e: unknown) => e instanceof ShoplakeError && e.code === 'graph_cycle');
   const broken = await modelsDir({ a: 'SELEC 1' });
   await assert.rejects(
-    loadModels(broken),
+    loadModels([], broken),
     (e: unknown) => e instanceof ShoplakeError && e.code === 'model_sql_invalid' && /gold\/a\.sql/.test(e.message),
   );
 });

@@ -6,6 +6,7 @@ import { DuckSession, type SqlSession } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { topologicalOrder } from '../common/index.ts';
 import type { Model, ModelDeclaration } from './model-declaration.ts';
+import { projectModels, type ProjectModel } from './project-models.ts';
 import { tableReferences } from './sql-references.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('./models/', import.meta.url));
@@ -27,26 +28,38 @@ export function entityOfSource(source: string): EntityName | undefined {
 }
 
 /**
- * Every model under models/<layer>/, in run order. Each `<name>.ts` default-exports its
- * declaration and has `<name>.sql` beside it; what a model depends on is read from its
- * SQL, and a table that is no model or source is refused naming the file.
+ * The models of a run, in run order: the built-in package (every model under
+ * `builtinDir`/<layer>/, a `<name>.ts` declaration beside `<name>.sql`) and the project's
+ * own under `projectPaths` (see projectModels), which replace built-in ones of the same
+ * name. What a model depends on is read from its SQL; a table that is no model or source
+ * is refused naming the file.
  */
-export async function loadModels(dir = MODELS_DIR): Promise<Model[]> {
+export async function loadModels(projectPaths: readonly string[] = [], builtinDir = MODELS_DIR): Promise<Model[]> {
   const parser = await DuckSession.open(':memory:', { threads: 1 });
   try {
-    const models: Model[] = [];
-    for (const layer of (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory())) {
-      const layerDir = join(dir, layer.name);
+    const byName = new Map<string, Model>();
+    for (const layer of (await readdir(builtinDir, { withFileTypes: true })).filter((d) => d.isDirectory())) {
+      const layerDir = join(builtinDir, layer.name);
       const files = (await readdir(layerDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
-      for (const file of files) models.push(await loadModel(parser, layerDir, file));
+      for (const file of files) {
+        const model = await builtinModel(layerDir, file);
+        byName.set(model.name, await withDependencies(parser, model));
+      }
     }
-    return ordered(models);
+    for (const model of await projectModels(projectPaths))
+      byName.set(model.name, await withDependencies(parser, model));
+    return ordered([...byName.values()]);
   } finally {
     await parser.close();
   }
 }
 
-async function loadModel(parser: SqlSession, layerDir: string, file: string): Promise<Model> {
+async function withDependencies(parser: SqlSession, model: ProjectModel): Promise<Model> {
+  const dependsOn = (await tableReferences(parser, model.sql, model.sqlPath)).filter((t) => t !== model.name);
+  return { ...model, dependsOn, bronzeInputs: [] };
+}
+
+async function builtinModel(layerDir: string, file: string): Promise<ProjectModel> {
   const mod = (await import(pathToFileURL(join(layerDir, file)).href)) as { default?: ModelDeclaration };
   const decl = mod.default;
   const sqlPath = join(layerDir, file.replace(/\.ts$/, '.sql'));
@@ -63,8 +76,7 @@ async function loadModel(parser: SqlSession, layerDir: string, file: string): Pr
       hint: `create ${sqlPath}`,
     });
   });
-  const dependsOn = (await tableReferences(parser, sql, sqlPath)).filter((t) => t !== decl.name);
-  return { ...decl, sql, sqlPath, dependsOn, bronzeInputs: [] };
+  return { ...decl, sql, sqlPath };
 }
 
 /** The models in run order, each with the entities whose bronze its build reads. */

@@ -55,18 +55,20 @@ async function localDags(config: ShoplakeConfig): Promise<DagView[]> {
     warehouseDb: layout.warehouseDb,
     layout,
   });
-  return [dailyDag(await loadModels(), schedule ? { schedule } : {}) as Dag<unknown>, ...user].map((d) => ({
-    name: d.name,
-    description: d.description,
-    schedule: d.schedule ?? null,
-    nextRun: d.schedule ? (parseSchedule(d.schedule).nextRun()?.toISOString() ?? null) : null,
-    consumes: d.consumes,
-    maxActiveTasks: d.maxActiveTasks,
-    tasks: d.order.map((t) => ({
-      name: t.name,
-      group: t.group ?? null,
-      dependsOn: t.dependsOn,
-      trigger: t.trigger ?? 'all_success',
-    })),
-  }));
+  return [dailyDag(await loadModels(config.models.paths), schedule ? { schedule } : {}) as Dag<unknown>, ...user].map(
+    (d) => ({
+      name: d.name,
+      description: d.description,
+      schedule: d.schedule ?? null,
+      nextRun: d.schedule ? (parseSchedule(d.schedule).nextRun()?.toISOString() ?? null) : null,
+      consumes: d.consumes,
+      maxActiveTasks: d.maxActiveTasks,
+      tasks: d.order.map((t) => ({
+        name: t.name,
+        group: t.group ?? null,
+        dependsOn: t.dependsOn,
+        trigger: t.trigger ?? 'all_success',
+      })),
+    }),
+  );
 }

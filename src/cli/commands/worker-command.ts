@@ -43,7 +43,7 @@ export function registerWorker(program: Command): void {
       };
       // Staging tables are per connection: one forked connection per concurrent ingest task.
       const db = await DuckSession.open(':memory:', engine);
-      const models = await loadModels();
+      const models = await loadModels(config.models.paths);
       const log = (line: string) =>
         process.stdout.write(
           opts.json
