@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/index.ts';
@@ -88,5 +89,44 @@ test('project models: read built-in gold and each other, replace a built-in, tes
   assert.deepEqual(
     failed.tests.failures.map((f) => `${f.model}.${f.test}`),
     ['store_orders.no_orders'],
+  );
+});
+
+test('shoplake models: the graph with the project’s own, dependencies read from the SQL, --select', async () => {
+  const project = await tempDir('project-graph');
+  await mkdir(join(project, 'models'));
+  await writeFile(join(project, 'shoplake.yaml'), 'models:\n  paths: [models]\n');
+  await writeFile(join(project, 'models', 'store_orders.sql'), STORE_ORDERS);
+  const bin = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
+  const r = spawnSync(process.execPath, [bin, 'models', '--json', '--select', 'dim_store+'], {
+    cwd: project,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = JSON.parse(r.stdout) as Array<{ model: string; origin: string; dependsOn: string[] }>;
+  assert.deepEqual(
+    rows.map((m) => m.model).sort(),
+    [
+      'dim_store',
+      'fact_orders',
+      'int_revenue_lines',
+      'mart_category_sales',
+      'mart_customer_ltv',
+      'mart_daily_revenue',
+      'mart_day_of_week',
+      'mart_monthly_revenue',
+      'mart_product_sales',
+      'mart_store_sales',
+      'mart_weekend_vs_weekday',
+      'store_orders',
+    ].sort(),
+  );
+  assert.deepEqual(
+    rows.find((m) => m.model === 'store_orders'),
+    {
+      ...rows.find((m) => m.model === 'store_orders'),
+      origin: 'project',
+      dependsOn: ['dim_store', 'fact_orders'],
+    },
   );
 });

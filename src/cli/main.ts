@@ -15,6 +15,7 @@ import { registerDlq } from './commands/dlq-command.ts';
 import { registerSimulate } from './commands/simulate-command.ts';
 import { registerMockApi } from './commands/mock-api-command.ts';
 import { registerWorker } from './commands/worker-command.ts';
+import { registerModels } from './commands/models-command.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command()
@@ -32,6 +33,7 @@ for (const register of [
   registerReport,
   registerDemo,
   registerDags,
+  registerModels,
   registerRuns,
   registerServe,
   registerTrigger,

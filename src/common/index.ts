@@ -3,3 +3,4 @@ export type { GraphNode } from './graph.ts';
 export type { ProgressEvent, ProgressSink } from './progress-event.ts';
 export { throttle } from './throttle.ts';
 export { issueLocation } from './issue-location.ts';
+export { selectNodes } from './select-nodes.ts';

@@ -9,6 +9,7 @@ const model = (m: Partial<Model> & Pick<Model, 'name' | 'sql'>): Model => ({
   description: '',
   dependsOn: [],
   bronzeInputs: [],
+  origin: 'builtin',
   grain: '',
   key: [],
   sqlPath: `${m.name}.sql`,

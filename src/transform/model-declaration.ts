@@ -29,6 +29,8 @@ export interface ModelDeclaration {
 export interface Model extends ModelDeclaration {
   sql: string;
   sqlPath: string;
+  /** The built-in retail package, or the project's own models (config `models.paths`). */
+  origin: 'builtin' | 'project';
   /** Models or sources (`bronze_<entity>`, `bronze_files`) its SQL reads. */
   dependsOn: string[];
   /**

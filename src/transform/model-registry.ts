@@ -43,20 +43,21 @@ export async function loadModels(projectPaths: readonly string[] = [], builtinDi
       const files = (await readdir(layerDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
       for (const file of files) {
         const model = await builtinModel(layerDir, file);
-        byName.set(model.name, await withDependencies(parser, model));
+        byName.set(model.name, await withDependencies(parser, model, 'builtin'));
       }
     }
-    for (const model of await projectModels(projectPaths))
-      byName.set(model.name, await withDependencies(parser, model));
+    for (const model of await projectModels(projectPaths)) {
+      byName.set(model.name, await withDependencies(parser, model, 'project'));
+    }
     return ordered([...byName.values()]);
   } finally {
     await parser.close();
   }
 }
 
-async function withDependencies(parser: SqlSession, model: ProjectModel): Promise<Model> {
+async function withDependencies(parser: SqlSession, model: ProjectModel, origin: Model['origin']): Promise<Model> {
   const dependsOn = (await tableReferences(parser, model.sql, model.sqlPath)).filter((t) => t !== model.name);
-  return { ...model, dependsOn, bronzeInputs: [] };
+  return { ...model, origin, dependsOn, bronzeInputs: [] };
 }
 
 async function builtinModel(layerDir: string, file: string): Promise<ProjectModel> {
