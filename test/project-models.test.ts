@@ -10,6 +10,10 @@ import { orchestratorOptions, runPipeline } from '../src/home/index.ts';
 import { LakeLayout } from '../src/lake/index.ts';
 import { tempDir } from './helpers/temp-dir.ts';
 
+const BIN = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
+const shoplake = (args: string[], cwd: string) =>
+  spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8' });
+
 const STORE_ORDERS = `SELECT s.store_id, count(DISTINCT f.order_id) AS orders, sum(f.net_amount) AS revenue
 FROM fact_orders f JOIN dim_store s USING (store_key)
 GROUP BY s.store_id`;
@@ -56,6 +60,7 @@ test('project models: read built-in gold and each other, replace a built-in, tes
     assert.equal(built.get(m), 'success');
   assert.equal(summary.tests.failures.length, 0);
 
+  let rows: number;
   const db = await DuckSession.open(':memory:');
   try {
     await db.run(`ATTACH ${literal(new LakeLayout(config.home).warehouseDb)} AS wh (READ_ONLY)`);
@@ -64,7 +69,8 @@ test('project models: read built-in gold and each other, replace a built-in, tes
     const diff = await db.all(`(SELECT * FROM store_orders EXCEPT ALL (${STORE_ORDERS}))
       UNION ALL ((${STORE_ORDERS}) EXCEPT ALL SELECT * FROM store_orders)`);
     assert.deepEqual(diff, []);
-    assert.ok(Number(await db.scalar('SELECT count(*) FROM store_orders')) > 0);
+    rows = Number(await db.scalar('SELECT count(*) FROM store_orders'));
+    assert.ok(rows > 0);
     assert.equal(
       Number(await db.scalar('SELECT count(*) FROM store_ranking')),
       Number(await db.scalar('SELECT count(*) FROM store_orders WHERE orders > 0')),
@@ -84,6 +90,25 @@ test('project models: read built-in gold and each other, replace a built-in, tes
   // A blocking test of a project model that fails fails the run, naming the model and test.
   const yaml = join(project, 'models', 'store_orders.yaml');
   await writeFile(yaml, 'tests:\n  - { kind: expression, name: no_orders, sql: "SELECT * FROM store_orders" }\n');
+  await writeFile(
+    join(project, 'models', 'marts', 'busy_stores.yaml'),
+    'publish: false\nkey: [store_id]\n' + 'tests: [{ kind: unique, columns: [store_id] }]\n',
+  );
+  // `shoplake test` runs the tests as declared now against the last build's tables, without building.
+  const tested = shoplake(['test', '--json', '--select', 'store_orders', 'busy_stores'], project);
+  assert.equal(tested.status, 1, tested.stderr);
+  assert.deepEqual(JSON.parse(tested.stdout), [
+    {
+      model: 'store_orders',
+      status: 'tested',
+      results: [{ model: 'store_orders', test: 'no_orders', severity: 'error', status: 'fail', failures: rows }],
+    },
+    {
+      model: 'busy_stores',
+      status: 'skipped',
+      reason: 'a step between layers, not kept after a build: its tests run with each build',
+    },
+  ]);
   const failed = await runPipeline({ ...orchestratorOptions(config, 'run'), fullRefresh: true });
   assert.equal(failed.status, 'failed');
   assert.deepEqual(
@@ -97,11 +122,7 @@ test('shoplake models: the graph with the project’s own, dependencies read fro
   await mkdir(join(project, 'models'));
   await writeFile(join(project, 'shoplake.yaml'), 'models:\n  paths: [models]\n');
   await writeFile(join(project, 'models', 'store_orders.sql'), STORE_ORDERS);
-  const bin = new URL('../bin/shoplake.cjs', import.meta.url).pathname;
-  const r = spawnSync(process.execPath, [bin, 'models', '--json', '--select', 'dim_store+'], {
-    cwd: project,
-    encoding: 'utf8',
-  });
+  const r = shoplake(['models', '--json', '--select', 'dim_store+'], project);
   assert.equal(r.status, 0, r.stderr);
   const rows = JSON.parse(r.stdout) as Array<{ model: string; origin: string; dependsOn: string[] }>;
   assert.deepEqual(

@@ -16,6 +16,7 @@ import { registerSimulate } from './commands/simulate-command.ts';
 import { registerMockApi } from './commands/mock-api-command.ts';
 import { registerWorker } from './commands/worker-command.ts';
 import { registerModels } from './commands/models-command.ts';
+import { registerTest } from './commands/test-command.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command()
@@ -34,6 +35,7 @@ for (const register of [
   registerDemo,
   registerDags,
   registerModels,
+  registerTest,
   registerRuns,
   registerServe,
   registerTrigger,

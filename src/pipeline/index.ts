@@ -8,3 +8,5 @@ export { RunSummaries } from './run-summaries.ts';
 export type { RunSummaryRow } from './run-summaries.ts';
 export { WorkersConfigSchema } from './workers-config.ts';
 export type { WorkersConfig } from './workers-config.ts';
+export { testLastBuild } from './test-last-build.ts';
+export type { ModelTestOutcome } from './test-last-build.ts';
