@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config/index.ts';
 import { DuckSession, literal } from '../src/duck/index.ts';
@@ -150,4 +151,19 @@ test('shoplake models: the graph with the project’s own, dependencies read fro
       dependsOn: ['dim_store', 'fact_orders'],
     },
   );
+});
+
+test('shoplake init writes a project that runs at once, and refuses a folder that is one', async () => {
+  const dir = join(await tempDir('project-init'), 'my-shop');
+  const init = shoplake(['init', dir, '--scale', '0.005', '--json'], tmpdir());
+  assert.equal(init.status, 0, init.stderr);
+  assert.ok((JSON.parse(init.stdout) as { files: number }).files > 0);
+  const run = shoplake(['run', '--json'], dir);
+  assert.equal(run.status, 0, run.stderr);
+  const summary = JSON.parse(run.stdout) as { status: string; published: Array<{ table: string; rows: number }> };
+  assert.equal(summary.status, 'success');
+  assert.ok((summary.published.find((p) => p.table === 'store_orders')?.rows ?? 0) > 0);
+  const again = shoplake(['init', dir], tmpdir());
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /error \[project_exists\]/);
 });

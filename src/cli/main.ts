@@ -17,6 +17,7 @@ import { registerMockApi } from './commands/mock-api-command.ts';
 import { registerWorker } from './commands/worker-command.ts';
 import { registerModels } from './commands/models-command.ts';
 import { registerTest } from './commands/test-command.ts';
+import { registerInit } from './commands/init-command.ts';
 import { EXIT, reportError } from './output.ts';
 
 const program = new Command()
@@ -26,6 +27,7 @@ const program = new Command()
   .exitOverride();
 
 for (const register of [
+  registerInit,
   registerGenerate,
   registerRun,
   registerQuery,

@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   // The home, the state store, workers and the running server
   home_busy: 'a home database is in use by another process; wait for the run to finish and try again',
   home_empty: 'nothing has run in this home yet; run `shoplake run` first',
+  project_exists:
+    'the folder given to `shoplake init` holds a shoplake.yaml already; run shoplake there, or pick another',
   home_locked: 'another shoplake process owns this home; wait for it, or send the command to the running server',
   state_locked:
     'another shoplake process owns the PostgreSQL state schema; wait for it, or give this home its own schema',

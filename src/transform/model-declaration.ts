@@ -26,9 +26,13 @@ export interface ModelDeclaration {
   intermediate?: boolean;
 }
 
-export interface Model extends ModelDeclaration {
+/** A model as its files declare it, before its dependencies are read from its SQL. */
+export interface DeclaredModel extends ModelDeclaration {
   sql: string;
   sqlPath: string;
+}
+
+export interface Model extends DeclaredModel {
   /** The built-in retail package, or the project's own models (config `models.paths`). */
   origin: 'builtin' | 'project';
   /** Models or sources (`bronze_<entity>`, `bronze_files`) its SQL reads. */

@@ -5,8 +5,8 @@ import { ENTITY_NAMES, type EntityName } from '../contract/index.ts';
 import { DuckSession, type SqlSession } from '../duck/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { topologicalOrder } from '../common/index.ts';
-import type { Model, ModelDeclaration } from './model-declaration.ts';
-import { projectModels, type ProjectModel } from './project-models.ts';
+import type { DeclaredModel, Model, ModelDeclaration } from './model-declaration.ts';
+import { projectModels } from './project-models.ts';
 import { tableReferences } from './sql-references.ts';
 
 const MODELS_DIR = fileURLToPath(new URL('./models/', import.meta.url));
@@ -55,12 +55,12 @@ export async function loadModels(projectPaths: readonly string[] = [], builtinDi
   }
 }
 
-async function withDependencies(parser: SqlSession, model: ProjectModel, origin: Model['origin']): Promise<Model> {
+async function withDependencies(parser: SqlSession, model: DeclaredModel, origin: Model['origin']): Promise<Model> {
   const dependsOn = (await tableReferences(parser, model.sql, model.sqlPath)).filter((t) => t !== model.name);
   return { ...model, origin, dependsOn, bronzeInputs: [] };
 }
 
-async function builtinModel(layerDir: string, file: string): Promise<ProjectModel> {
+async function builtinModel(layerDir: string, file: string): Promise<DeclaredModel> {
   const mod = (await import(pathToFileURL(join(layerDir, file)).href)) as { default?: ModelDeclaration };
   const decl = mod.default;
   const sqlPath = join(layerDir, file.replace(/\.ts$/, '.sql'));
@@ -91,7 +91,7 @@ function ordered(models: Model[]): Model[] {
         `${m.sqlPath}: model "${m.name}" reads "${unknown}", which is no model or source`,
         {
           subject: m.sqlPath,
-          hint: `read a model or a source (bronze_<entity>, ${LINEAGE_SOURCE}); \`shoplake dags\` lists the models`,
+          hint: `read a model or a source (bronze_<entity>, ${LINEAGE_SOURCE}); \`shoplake models\` lists them`,
         },
       );
     }

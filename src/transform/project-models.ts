@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { issueLocation } from '../common/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { DataTestSpecSchema } from '../quality/index.ts';
-import type { ModelDeclaration } from './model-declaration.ts';
+import type { DeclaredModel } from './model-declaration.ts';
 
 /** A project model's `<name>.yaml`: every key optional; the model's name is its file's. */
 export const ProjectModelSchema = z
@@ -28,15 +28,9 @@ export const ProjectModelSchema = z
   })
   .strict();
 
-/** A model of the project's own, as read from its files. */
-export interface ProjectModel extends ModelDeclaration {
-  sql: string;
-  sqlPath: string;
-}
-
 /** Every `*.sql` under the folders, with its declaration; two models of one name are refused. */
-export async function projectModels(paths: readonly string[]): Promise<ProjectModel[]> {
-  const found = new Map<string, ProjectModel>();
+export async function projectModels(paths: readonly string[]): Promise<DeclaredModel[]> {
+  const found = new Map<string, DeclaredModel>();
   for (const dir of paths) {
     const entries = await readdir(dir, { recursive: true }).catch((err: NodeJS.ErrnoException) => {
       throw new TerminalError(
@@ -64,7 +58,7 @@ export async function projectModels(paths: readonly string[]): Promise<ProjectMo
   return [...found.values()];
 }
 
-async function projectModel(sqlPath: string): Promise<ProjectModel> {
+async function projectModel(sqlPath: string): Promise<DeclaredModel> {
   const name = basename(sqlPath, '.sql');
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) {
     throw new TerminalError('model_declaration_invalid', `${sqlPath}: a model's name is a lower-case SQL identifier`, {
