@@ -1,6 +1,7 @@
-import { access, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { TerminalError } from '../errors/index.ts';
+import { pathExists } from '../lake/index.ts';
 
 /** A shoplake project's file: the config of a folder that holds the user's own work beside it. */
 export const PROJECT_FILE = 'shoplake.yaml';
@@ -14,12 +15,6 @@ export interface ConfigFile {
   /** The folder of a `shoplake.yaml`: relative paths in it are read from there. */
   projectDir?: string;
 }
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /**
  * The file a command reads: `--config` as given; else `--project` (a folder holding
@@ -41,7 +36,7 @@ export async function findConfigFile(
       () => undefined,
     );
     const path = isDir === false ? given : join(given, PROJECT_FILE);
-    if (!(await exists(path))) {
+    if (!(await pathExists(path))) {
       throw new TerminalError('config_unreadable', `no shoplake project at ${given}: ${path} does not exist`, {
         subject: path,
         hint: `pass the folder that holds ${PROJECT_FILE}, or create one there`,
@@ -50,7 +45,7 @@ export async function findConfigFile(
     return { path, projectDir: dirname(path) };
   }
   const project = join(cwd, PROJECT_FILE);
-  if (await exists(project)) return { path: project, projectDir: cwd };
-  for (const name of CONFIG_FILES) if (await exists(join(cwd, name))) return { path: join(cwd, name) };
+  if (await pathExists(project)) return { path: project, projectDir: cwd };
+  for (const name of CONFIG_FILES) if (await pathExists(join(cwd, name))) return { path: join(cwd, name) };
   return undefined;
 }

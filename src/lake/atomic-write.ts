@@ -1,5 +1,6 @@
-import { access, mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
+import { pathExists } from './path-exists.ts';
 import { randomBytes } from 'node:crypto';
 
 /**
@@ -49,14 +50,9 @@ export async function swapInNext(dir: string): Promise<void> {
 }
 
 export async function recoverSwap(dir: string): Promise<void> {
-  const exists = (p: string) =>
-    access(p).then(
-      () => true,
-      () => false,
-    );
-  if (!(await exists(dir)) && (await exists(`${dir}.old`))) {
+  if (!(await pathExists(dir)) && (await pathExists(`${dir}.old`))) {
     // Crashed between the two renames: the new folder was complete, the old one kept.
-    if (await exists(`${dir}.next`)) await rename(`${dir}.next`, dir);
+    if (await pathExists(`${dir}.next`)) await rename(`${dir}.next`, dir);
     else await rename(`${dir}.old`, dir);
   }
   await rm(`${dir}.next`, { recursive: true, force: true });

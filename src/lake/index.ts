@@ -14,3 +14,4 @@ export { publishVersion } from './publish-to-s3.ts';
 export { S3Lake, withS3Store } from './s3-lake.ts';
 export { HomeSchema, LakeConfigSchema, S3ConfigSchema } from './lake-config.ts';
 export type { LakeConfig, S3Config } from './lake-config.ts';
+export { pathExists } from './path-exists.ts';

@@ -1,7 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession } from '../duck/index.ts';
-import type { LakeLayout } from '../lake/index.ts';
+import { pathExists, type LakeLayout } from '../lake/index.ts';
 import { runDataTests, type TestResult } from '../quality/index.ts';
 import { lakeZoneOf, MACROS_SQL_URL, viewOverParquet, type Model } from '../transform/index.ts';
 
@@ -27,7 +27,7 @@ export async function testLastBuild(
     for (const m of models) {
       const zone = lakeZoneOf(m);
       const file = zone && join(layout.zone(zone), `${m.name}.parquet`);
-      if (!file || !(await exists(file))) continue;
+      if (!file || !(await pathExists(file))) continue;
       await viewOverParquet(db, m.name, file);
       kept.add(m.name);
     }
@@ -47,9 +47,3 @@ export async function testLastBuild(
     await db.close();
   }
 }
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );

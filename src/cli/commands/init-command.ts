@@ -1,9 +1,10 @@
-import { access, cp } from 'node:fs/promises';
+import { cp } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { PROJECT_FILE } from '../../config/index.ts';
 import { TerminalError } from '../../errors/index.ts';
 import { generateLanding } from '../../generate/index.ts';
+import { pathExists } from '../../lake/index.ts';
 import { positiveInt, positiveNumber } from './generate-command.ts';
 import { printJson } from '../output.ts';
 
@@ -28,11 +29,7 @@ export function registerInit(program: Command): void {
     .action(async (dir: string, opts: InitOptions) => {
       const target = resolve(dir);
       const file = join(target, PROJECT_FILE);
-      const taken = await access(file).then(
-        () => true,
-        () => false,
-      );
-      if (taken) {
+      if (await pathExists(file)) {
         throw new TerminalError('project_exists', `${file} exists: ${target} is a shoplake project already`, {
           subject: file,
           hint: 'run shoplake there, or init another folder',
