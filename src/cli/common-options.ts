@@ -42,3 +42,9 @@ export function configFor(opts: CommonOptions & { landing?: string }): Promise<S
     },
   });
 }
+
+/** `--select`, as `models` and `test` take it (dbt's graph operators; see selectNodes). */
+export const SELECT_OPTION = [
+  '--select <selectors...>',
+  'NAME, +NAME (and what it reads), NAME+ (and what reads it), +NAME+',
+] as const;

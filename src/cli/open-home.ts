@@ -1,7 +1,6 @@
-import { access } from 'node:fs/promises';
 import { DuckSession } from '../duck/index.ts';
 import { TerminalError, TransientError, errorMessage } from '../errors/index.ts';
-import { LakeLayout } from '../lake/index.ts';
+import { LakeLayout, pathExists } from '../lake/index.ts';
 import { readHolder, runStoreOf } from '../home/index.ts';
 import { type RunStore } from '../dag/index.ts';
 import type { ShoplakeConfig } from '../config/index.ts';
@@ -15,12 +14,7 @@ import { type StateDb } from '../state/index.ts';
 export async function openForReading(home: string, which: 'state' | 'warehouse'): Promise<DuckSession> {
   const layout = new LakeLayout(home);
   const path = which === 'state' ? layout.stateDb : layout.warehouseDb;
-  if (
-    !(await access(path).then(
-      () => true,
-      () => false,
-    ))
-  ) {
+  if (!(await pathExists(path))) {
     throw new TerminalError('home_empty', `no ${which} database in ${home}: nothing has run there yet`, {
       subject: path,
       hint: `run \`shoplake run --home ${home}\` first`,

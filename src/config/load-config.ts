@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument, parse as parseYaml, type Document } from 'yaml';
+import { LineCounter, parseDocument, parse as parseYaml } from 'yaml';
 import { errorMessage, TerminalError } from '../errors/index.ts';
 import { findConfigFile } from './config-file.ts';
-import { issueLocation } from '../common/index.ts';
+import { describeIssues, type LocatedSource } from '../common/index.ts';
 import { ConfigSchema, type ShoplakeConfig } from './config-schema.ts';
 
 /** Replaces `${NAME}` with the environment's value; an unset variable is an error. */
@@ -50,7 +50,7 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Shoplake
   const found = await findConfigFile(cwd, opts);
   const file = found?.path;
   let raw: Record<string, unknown> = {};
-  let located: { doc: Document; lines: LineCounter } | undefined;
+  let located: LocatedSource | undefined;
   if (file) {
     const text = await readFile(file, 'utf8').catch((err: Error) => {
       throw new TerminalError('config_unreadable', `cannot read config ${file}: ${err.message}`, { subject: file });
@@ -85,16 +85,8 @@ export async function loadConfig(opts: LoadConfigOptions = {}): Promise<Shoplake
   const parsed = ConfigSchema.safeParse(substituteEnv(merged, env));
   if (!parsed.success) {
     const overridden = new Set(overrides.map(([k]) => k));
-    const issues = parsed.error.issues.map((i) => {
-      const field = i.path.join('.') || '(root)';
-      const unknownKey = i.code === 'unrecognized_keys' ? i.keys[0] : undefined;
-      const where =
-        located && !overridden.has(String(i.path[0]))
-          ? issueLocation(located.doc, located.lines, i.path, unknownKey)
-          : undefined;
-      return `${where ? `${where}: ` : ''}${field}: ${i.message}`;
-    });
-    throw new TerminalError('config_invalid', `invalid config${file ? ` in ${file}` : ''}: ${issues.join('; ')}`, {
+    const issues = describeIssues(parsed.error.issues, located, (path) => overridden.has(String(path[0])));
+    throw new TerminalError('config_invalid', `invalid config${file ? ` in ${file}` : ''}: ${issues}`, {
       subject: file,
       hint: 'fix the fields named; see the README for every option',
     });

@@ -1,7 +1,7 @@
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckSession, literal } from '../duck/index.ts';
-import type { LakeLayout } from '../lake/index.ts';
+import { pathExists, type LakeLayout } from '../lake/index.ts';
 import type { StateDb } from '../state/index.ts';
 import { RunSummaries, type RunSummaryRow } from '../pipeline/index.ts';
 import { filesByStatus } from '../ledger/index.ts';
@@ -61,12 +61,7 @@ async function zoneCounts(layout: LakeLayout): Promise<Array<{ layer: string; ta
       for (const f of tables)
         out.push({ layer: zone, table: f.replace(/\.parquet$/, ''), rows: await count(join(layout.zone(zone), f)) });
     }
-    if (
-      await access(layout.silverRejects).then(
-        () => true,
-        () => false,
-      )
-    ) {
+    if (await pathExists(layout.silverRejects)) {
       out.push({
         layer: 'quarantine',
         table: 'rows rejected by silver checks',

@@ -1,4 +1,4 @@
-import { access, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ChildDuckSession, DuckSession, ident, type SqlSession } from '../duck/index.ts';
 import { errorMessage, TerminalError, TransientError } from '../errors/index.ts';
@@ -21,6 +21,7 @@ import {
   S3Lake,
   unloadPartition,
   withS3Store,
+  pathExists,
   type S3Location,
 } from '../lake/index.ts';
 import { computeQualityReport, recordTestResults } from '../quality/index.ts';
@@ -111,7 +112,8 @@ export class PipelineRun {
     const summary = emptySummary(run.runId, fullRefresh ? 'full_refresh' : 'incremental');
     const { state } = home;
     if (fullRefresh) await resetForFullRefresh(state, layout);
-    await new RunSummaries(state).started(summary);
+    const summaries = new RunSummaries(state);
+    await summaries.started(summary);
     const pipeline = new PipelineRun(
       summary,
       layout,
@@ -136,7 +138,7 @@ export class PipelineRun {
         }
         summary.finishedAt = new Date().toISOString();
         summary.ms = Date.parse(summary.finishedAt) - Date.parse(summary.startedAt);
-        await new RunSummaries(state).finished(summary);
+        await summaries.finished(summary);
         home.onClose?.(summary);
       },
     };
@@ -408,13 +410,7 @@ export class PipelineRun {
    * from the published warehouse and replaced whole; partitioned tables hold that day only.
    */
   async unload(logicalDate: string): Promise<Array<{ table: string; rows: number }>> {
-    if (
-      !(await access(this.layout.warehouseDb).then(
-        () => true,
-        () => false,
-      ))
-    )
-      return [];
+    if (!(await pathExists(this.layout.warehouseDb))) return [];
     const tables = this.models.filter((m) => m.publish).map((m) => ({ name: m.name, partitionBy: m.partitionBy }));
     const dir = this.layout.processedPartition(logicalDate);
     await mkdir(dirname(dir), { recursive: true });

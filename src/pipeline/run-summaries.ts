@@ -1,3 +1,4 @@
+import { qualityView, type QualityView } from '../quality/index.ts';
 import type { StateDb } from '../state/index.ts';
 import type { RunSummary } from './run-summary.ts';
 
@@ -58,5 +59,10 @@ export class RunSummaries {
       "SELECT run_id FROM runs WHERE status = 'success' ORDER BY started_at DESC LIMIT 1",
     );
     return row?.run_id;
+  }
+
+  /** The quality report of the last successful run and the data tests it did not pass. */
+  async lastQuality(): Promise<QualityView> {
+    return qualityView(this.state, await this.lastSuccessfulRunId());
   }
 }

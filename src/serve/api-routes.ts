@@ -4,7 +4,6 @@ import { TerminalError } from '../errors/index.ts';
 import type { DeadLetterQueue } from '../ingest/index.ts';
 import { catalogView } from '../catalog/index.ts';
 import { homeStatus, replayDeadLetters, type Orchestrator, type Scheduler } from '../home/index.ts';
-import { qualityView } from '../quality/index.ts';
 import { RunSummaries } from '../pipeline/index.ts';
 import { parse } from './api-error.ts';
 import { describeDags } from './describe-dags.ts';
@@ -102,9 +101,7 @@ export function registerApiRoutes(
   app.get('/api/catalog', async (req) =>
     catalogView(orchestrator.state, parse(CatalogQuery, req.query, 'query').entity),
   );
-  app.get('/api/quality', async () =>
-    qualityView(orchestrator.state, await new RunSummaries(orchestrator.state).lastSuccessfulRunId()),
-  );
+  app.get('/api/quality', async () => new RunSummaries(orchestrator.state).lastQuality());
 
   app.get('/api/dlq', async (req) => dlq.list(parse(DlqQuery, req.query, 'query').status));
 

@@ -1,4 +1,5 @@
-import { access, readdir } from 'node:fs/promises';
+import { pathExists } from '../lake/index.ts';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -65,13 +66,7 @@ async function withRejects<T>(
       .filter((f) => f.endsWith('.parquet'))
       .map((f) => join(streamDir, f)),
   );
-  if (
-    await access(layout.silverRejects).then(
-      () => true,
-      () => false,
-    )
-  )
-    files.push(layout.silverRejects);
+  if (await pathExists(layout.silverRejects)) files.push(layout.silverRejects);
   if (files.length === 0) return undefined;
   const db = await DuckSession.open(':memory:');
   try {

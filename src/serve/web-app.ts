@@ -1,4 +1,5 @@
-import { access } from 'node:fs/promises';
+import { pathExists } from '../lake/index.ts';
+
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 
@@ -6,10 +7,7 @@ import type { FastifyInstance } from 'fastify';
 export const WEB_DIST = new URL('../../web/dist/', import.meta.url).pathname;
 
 export async function registerWebApp(app: FastifyInstance): Promise<void> {
-  const built = await access(`${WEB_DIST}index.html`).then(
-    () => true,
-    () => false,
-  );
+  const built = await pathExists(`${WEB_DIST}index.html`);
   if (!built) {
     app.get('/', async (_req, reply) =>
       reply

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { issueLocation } from '../common/index.ts';
+import { describeIssues } from '../common/index.ts';
 import { TerminalError } from '../errors/index.ts';
 import { DataTestSpecSchema } from '../quality/index.ts';
 import type { DeclaredModel } from './model-declaration.ts';
@@ -83,11 +83,8 @@ function declaration(yamlPath: string, text: string): z.infer<typeof ProjectMode
   }
   const parsed = ProjectModelSchema.safeParse(doc.toJS() ?? {});
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => {
-    const where = issueLocation(doc, lines, i.path, i.code === 'unrecognized_keys' ? i.keys[0] : undefined);
-    return `${where ? `${where}: ` : ''}${i.path.join('.') || '(root)'}: ${i.message}`;
-  });
-  throw new TerminalError('model_declaration_invalid', `invalid model declaration ${yamlPath}: ${issues.join('; ')}`, {
+  const issues = describeIssues(parsed.error.issues, { doc, lines });
+  throw new TerminalError('model_declaration_invalid', `invalid model declaration ${yamlPath}: ${issues}`, {
     subject: yamlPath,
     hint: 'see "Models of your own" in the README for every key',
   });

@@ -1,5 +1,6 @@
+import { pathExists } from '../../lake/index.ts';
 import type { Command } from 'commander';
-import { access } from 'node:fs/promises';
+
 import { join } from 'node:path';
 import { generateLanding } from '../../generate/index.ts';
 import { runPipeline } from '../../home/index.ts';
@@ -26,10 +27,7 @@ export function registerDemo(program: Command): void {
   ).action(async (opts: CommonOptions & { landing: string; scale: number; serve?: boolean }) => {
     const config = await configFor(opts);
     const landing = opts.landing;
-    const fresh = !(await access(join(landing, '_truth')).then(
-      () => true,
-      () => false,
-    ));
+    const fresh = !(await pathExists(join(landing, '_truth')));
     if (fresh) {
       process.stderr.write(`generating demo data (scale ${opts.scale}, 2 deliveries) into ${landing} ...\n`);
       const g = await generateLanding({ out: landing, scale: opts.scale, seed: 7, drops: 2 });

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { selectNodes } from '../../common/index.ts';
 import { lakeZoneOf, loadModels, SOURCES } from '../../transform/index.ts';
-import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
+import { configFor, SELECT_OPTION, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { printJson, printTable } from '../output.ts';
 
 interface ModelsOptions extends CommonOptions {
@@ -14,7 +14,7 @@ export function registerModels(program: Command): void {
     program
       .command('models')
       .description('the model graph, built-in and the project’s own, in run order, dependencies read from the SQL')
-      .option('--select <selectors...>', 'NAME, +NAME (and what it reads), NAME+ (and what reads it), +NAME+'),
+      .option(...SELECT_OPTION),
   ).action(async (opts: ModelsOptions) => {
     const config = await configFor(opts);
     const models = selectNodes(await loadModels(config.models.paths), opts.select ?? []);

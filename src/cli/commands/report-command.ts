@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { qualityView } from '../../quality/index.ts';
 import { RunSummaries } from '../../pipeline/index.ts';
 import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { readHome } from '../server-client.ts';
@@ -12,8 +11,8 @@ export function registerReport(program: Command): void {
       .description('data-quality report: rejects by reason, orphans, invalid emails, duplicates, test warnings'),
   ).action(async (opts: CommonOptions) => {
     const config = await configFor(opts);
-    const { report, failingTests: tests } = await readHome(config, '/api/quality', async (state) =>
-      qualityView(state, await new RunSummaries(state).lastSuccessfulRunId()),
+    const { report, failingTests: tests } = await readHome(config, '/api/quality', (state) =>
+      new RunSummaries(state).lastQuality(),
     );
     if (opts.json) return printJson({ report, failingTests: tests });
     if (!report) {

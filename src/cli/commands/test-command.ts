@@ -3,7 +3,7 @@ import { selectNodes } from '../../common/index.ts';
 import { LakeLayout } from '../../lake/index.ts';
 import { testLastBuild } from '../../pipeline/index.ts';
 import { loadModels } from '../../transform/index.ts';
-import { configFor, withCommonOptions, type CommonOptions } from '../common-options.ts';
+import { configFor, SELECT_OPTION, withCommonOptions, type CommonOptions } from '../common-options.ts';
 import { EXIT, printJson, printTable } from '../output.ts';
 
 interface TestOptions extends CommonOptions {
@@ -15,7 +15,7 @@ export function registerTest(program: Command): void {
     program
       .command('test')
       .description('data tests only, against the tables of the last build (exit 1 when a blocking test fails)')
-      .option('--select <selectors...>', 'NAME, +NAME (and what it reads), NAME+ (and what reads it), +NAME+'),
+      .option(...SELECT_OPTION),
   ).action(async (opts: TestOptions) => {
     const config = await configFor(opts);
     const models = await loadModels(config.models.paths);
